@@ -1,0 +1,126 @@
+#pragma once
+// The list of operations the BERT engine runs on, one virtual function per op. The model calls only
+// these, so it never knows whether the CPU or the CUDA backend runs it; a parametrised test runs
+// every op on every backend and compares with the CPU.
+//
+// Pointers are device memory from alloc()/alloc_ints(); every tensor is fp32 unless typed int32,
+// row-major and contiguous. Shape letters:
+//   B  rows of a batch           T  tokens per row (after padding)     C  hidden size
+//   NH attention heads           hs = C / NH, the head size            N  a count of vectors (often B*T)
+//   OC output channels of a linear layer                               V  classes of a classifier
+// Gradient conventions: parameter gradients (dweight, dbias, dwte, ...) ACCUMULATE (+=), so
+// gradient accumulation across micro-batches needs no extra op; input gradients (dinp, dqkv)
+// are OVERWRITTEN (=).
+// Dropout is counter-based: element i of a tensor is kept iff dropout_uniform(seed, i) >= p, and
+// kept values are scaled by 1/(1-p). The backward pass regenerates the same mask from the seed,
+// so no mask is stored and every backend draws the same mask.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace textclass::backend {
+
+// Uniform in [0, 1) from (seed, index): splitmix64 of seed + index * golden ratio, top 24 bits.
+// The same function on every backend, so CPU and GPU runs drop the same elements.
+inline float dropout_uniform(uint64_t seed, uint64_t index) {
+  uint64_t z = seed + (index + 1) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return static_cast<float>(z >> 40) * (1.0f / 16777216.0f);
+}
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+
+  // ---- memory ------------------------------------------------------------------------------
+  virtual float* alloc(std::size_t n) = 0;          // n floats of device memory, uninitialised
+  virtual int32_t* alloc_ints(std::size_t n) = 0;   // n int32 of device memory, uninitialised
+  virtual void free(void* ptr) = 0;
+  virtual void upload(void* device_dst, const void* host_src, std::size_t bytes) = 0;
+  virtual void download(void* host_dst, const void* device_src, std::size_t bytes) = 0;
+  virtual void copy(float* dst, const float* src, std::size_t n) = 0;  // device to device
+  virtual void fill(float* x, float value, std::size_t n) = 0;
+  virtual void synchronize() = 0;
+
+  // ---- forward and backward ops ------------------------------------------------------------
+  // out[B,T,C] = wte[ids[b,t]] + wpe[t] + wtt[token_types[b,t]]
+  virtual void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types,
+                                  const float* wte, const float* wpe, const float* wtt,
+                                  int B, int T, int C) = 0;
+  // dwte, dwpe, dwtt += the rows of dout[B,T,C] scattered back to the rows they came from
+  virtual void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout,
+                                   const int32_t* ids, const int32_t* token_types,
+                                   int B, int T, int C) = 0;
+
+  // out[N,C] = (inp - mean) * rstd * weight + bias, per row; saves mean[N] and rstd[N]
+  virtual void layernorm_forward(float* out, float* mean, float* rstd, const float* inp,
+                                 const float* weight, const float* bias, float eps, int N, int C) = 0;
+  virtual void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                                  const float* inp, const float* weight, const float* mean,
+                                  const float* rstd, int N, int C) = 0;
+
+  // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]   (bias may be null; weight as torch's Linear)
+  virtual void matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
+                              int N, int C, int OC) = 0;
+  // dinp[N,C] = dout · weight;  dweight[OC,C] += doutᵀ · inp;  dbias[OC] += Σ_n dout[n]
+  // (dinp may be null when the input needs no gradient; dbias null when there is no bias)
+  virtual void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
+                               const float* inp, const float* weight, int N, int C, int OC) = 0;
+
+  // qkv[B,T,3C]: query, key and value projections side by side. mask[B,T]: 1 token, 0 padding.
+  // out[B,T,C] = per head h: dropout(softmax(q_h·k_hᵀ/sqrt(hs) + padding bias)) · v_h, heads
+  // concatenated; the padding bias is float's lowest value where mask is 0 (as HF). Saves the
+  // softmax probabilities (before dropout) in att[B,NH,T,T].
+  virtual void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask,
+                                 float dropout_p, uint64_t seed, int B, int T, int C, int NH) = 0;
+  virtual void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
+                                  const int32_t* mask, float dropout_p, uint64_t seed,
+                                  int B, int T, int C, int NH) = 0;
+
+  // out = 0.5 x (1 + erf(x / sqrt 2)), the exact GELU
+  virtual void gelu_forward(float* out, const float* inp, std::size_t n) = 0;
+  virtual void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) = 0;
+  // out = tanh(inp); the backward uses the saved output: dinp = dout (1 - out²)
+  virtual void tanh_forward(float* out, const float* inp, std::size_t n) = 0;
+  virtual void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) = 0;
+
+  // out = a + b (out may alias a or b): the residual connections
+  virtual void add(float* out, const float* a, const float* b, std::size_t n) = 0;
+
+  // out = inp * keep / (1 - p), keep drawn from (seed, index); p = 0 copies
+  virtual void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) = 0;
+  virtual void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) = 0;
+
+  // out[B,C] = inp[B,0,C], the [CLS] rows; the backward zeroes dinp[B,T,C] and writes row 0
+  virtual void first_token_forward(float* out, const float* inp, int B, int T, int C) = 0;
+  virtual void first_token_backward(float* dinp, const float* dout, int B, int T, int C) = 0;
+
+  // losses[B] = -log softmax(logits[b])[labels[b]]; saves the softmax in probs[B,V]
+  virtual void crossentropy_forward(float* losses, float* probs, const float* logits,
+                                    const int32_t* labels, int B, int V) = 0;
+  // dlogits[B,V] = (probs - onehot(labels)) / B: the gradient of the MEAN loss over the batch
+  virtual void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels,
+                                     int B, int V) = 0;
+
+  // ---- optimizer ---------------------------------------------------------------------------
+  // Σ x², accumulated in double, returned to the host (synchronises): for the global grad norm
+  virtual double sum_squares(const float* x, std::size_t n) = 0;
+  // One AdamW step over n parameters with torch.optim.AdamW's arithmetic, grads first multiplied
+  // by grad_scale (the clipping factor); step counts from 1:
+  //   p -= lr·weight_decay·p;  m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
+  //   p -= (lr / (1-β1^step)) · m / (sqrt(v) / sqrt(1-β2^step) + eps)
+  // The hyperparameters are doubles because torch's are Python floats: it forms 1-β2 and the
+  // others in double and rounds once to float (from float β2 = 0.999f, 1-β2 would be 1.3e-5 off).
+  virtual void adamw_update(float* params, const float* grads, float* m, float* v, std::size_t n,
+                            double lr, double beta1, double beta2, double eps, double weight_decay,
+                            float grad_scale, int step) = 0;
+};
+
+// The CPU backend (OpenBLAS + OpenMP); threads = 0 uses OpenMP's default.
+std::unique_ptr<Backend> make_cpu_backend(int threads = 0);
+
+}  // namespace textclass::backend
