@@ -1,0 +1,106 @@
+// The CPU backend's ops at BERT-base training shapes (batch 16, 128 tokens, hidden 768, 12 heads):
+// where a training step's time goes outside the big GEMMs.
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <vector>
+
+#include "textclass/backend/backend.hpp"
+
+namespace {
+
+using textclass::backend::Backend;
+
+constexpr int B = 16, T = 128, C = 768, NH = 12;
+
+// A device buffer of n random floats in [-1, 1].
+float* random_buffer(Backend& backend, std::size_t n) {
+  std::mt19937 engine(42);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  std::vector<float> host(n);
+  for (float& v : host) v = value(engine);
+  float* device = backend.alloc(n);
+  backend.upload(device, host.data(), n * sizeof(float));
+  return device;
+}
+
+int32_t* full_mask(Backend& backend) {
+  std::vector<int32_t> host(static_cast<std::size_t>(B) * T, 1);
+  int32_t* device = backend.alloc_ints(host.size());
+  backend.upload(device, host.data(), host.size() * sizeof(int32_t));
+  return device;
+}
+
+void BM_attention_forward_backward(benchmark::State& state) {
+  auto backend = textclass::backend::make_cpu_backend();
+  const std::size_t tokens = static_cast<std::size_t>(B) * T;
+  float* qkv = random_buffer(*backend, tokens * 3 * C);
+  float* dout = random_buffer(*backend, tokens * C);
+  float* out = backend->alloc(tokens * C);
+  float* dqkv = backend->alloc(tokens * 3 * C);
+  float* att = backend->alloc(static_cast<std::size_t>(B) * NH * T * T);
+  int32_t* mask = full_mask(*backend);
+  for (auto _ : state) {
+    backend->attention_forward(out, att, qkv, mask, 0.1f, 7, B, T, C, NH);
+    backend->attention_backward(dqkv, dout, qkv, att, mask, 0.1f, 7, B, T, C, NH);
+  }
+  for (void* p : {static_cast<void*>(qkv), static_cast<void*>(dout), static_cast<void*>(out), static_cast<void*>(dqkv),
+                  static_cast<void*>(att), static_cast<void*>(mask)}) {
+    backend->free(p);
+  }
+}
+BENCHMARK(BM_attention_forward_backward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_matmul_forward_backward_fc1(benchmark::State& state) {
+  auto backend = textclass::backend::make_cpu_backend();
+  const int N = B * T, OC = 4 * C;
+  float* inp = random_buffer(*backend, static_cast<std::size_t>(N) * C);
+  float* weight = random_buffer(*backend, static_cast<std::size_t>(OC) * C);
+  float* bias = random_buffer(*backend, OC);
+  float* out = backend->alloc(static_cast<std::size_t>(N) * OC);
+  float* dinp = backend->alloc(static_cast<std::size_t>(N) * C);
+  float* dweight = random_buffer(*backend, static_cast<std::size_t>(OC) * C);
+  float* dbias = random_buffer(*backend, OC);
+  for (auto _ : state) {
+    backend->matmul_forward(out, inp, weight, bias, N, C, OC);
+    backend->matmul_backward(dinp, dweight, dbias, out, inp, weight, N, C, OC);
+  }
+  for (float* p : {inp, weight, bias, out, dinp, dweight, dbias}) backend->free(p);
+}
+BENCHMARK(BM_matmul_forward_backward_fc1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_layernorm_forward_backward(benchmark::State& state) {
+  auto backend = textclass::backend::make_cpu_backend();
+  const int N = B * T;
+  float* inp = random_buffer(*backend, static_cast<std::size_t>(N) * C);
+  float* weight = random_buffer(*backend, C);
+  float* bias = random_buffer(*backend, C);
+  float* out = backend->alloc(static_cast<std::size_t>(N) * C);
+  float* dinp = backend->alloc(static_cast<std::size_t>(N) * C);
+  float* mean = backend->alloc(N);
+  float* rstd = backend->alloc(N);
+  for (auto _ : state) {
+    backend->layernorm_forward(out, mean, rstd, inp, weight, bias, 1e-12f, N, C);
+    backend->layernorm_backward(dinp, weight, bias, out, inp, weight, mean, rstd, N, C);
+  }
+  for (float* p : {inp, weight, bias, out, dinp, mean, rstd}) backend->free(p);
+}
+BENCHMARK(BM_layernorm_forward_backward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_gelu_forward_backward(benchmark::State& state) {
+  auto backend = textclass::backend::make_cpu_backend();
+  const std::size_t n = static_cast<std::size_t>(B) * T * 4 * C;
+  float* inp = random_buffer(*backend, n);
+  float* out = backend->alloc(n);
+  for (auto _ : state) {
+    backend->gelu_forward(out, inp, n);
+    backend->gelu_backward(out, inp, out, n);
+  }
+  backend->free(inp);
+  backend->free(out);
+}
+BENCHMARK(BM_gelu_forward_backward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,125 @@
+// The CPU backend: host memory and the kernels of this folder, one call per op.
+#include <omp.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "textclass/backend/backend.hpp"
+#include "textclass/backend/cpu/attention.hpp"
+#include "textclass/backend/cpu/crossentropy.hpp"
+#include "textclass/backend/cpu/elementwise.hpp"
+#include "textclass/backend/cpu/embeddings.hpp"
+#include "textclass/backend/cpu/first_token.hpp"
+#include "textclass/backend/cpu/layernorm.hpp"
+#include "textclass/backend/cpu/matmul.hpp"
+#include "textclass/backend/cpu/optimizer.hpp"
+
+namespace textclass::backend {
+namespace {
+
+// Cache-line aligned, so that the channel blocks threads split among themselves share no lines.
+void* aligned_bytes(std::size_t bytes) {
+  constexpr std::size_t alignment = 64;
+  const std::size_t rounded = (bytes + alignment - 1) / alignment * alignment;
+  void* ptr = std::aligned_alloc(alignment, rounded == 0 ? alignment : rounded);
+  if (ptr == nullptr) throw std::bad_alloc();
+  return ptr;
+}
+
+class CpuBackend final : public Backend {
+ public:
+  std::string name() const override { return "cpu"; }
+
+  float* alloc(std::size_t n) override { return static_cast<float*>(aligned_bytes(n * sizeof(float))); }
+  int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(aligned_bytes(n * sizeof(int32_t))); }
+  void free(void* ptr) override { std::free(ptr); }
+  void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
+    std::memcpy(device_dst, host_src, bytes);
+  }
+  void download(void* host_dst, const void* device_src, std::size_t bytes) override {
+    std::memcpy(host_dst, device_src, bytes);
+  }
+  void copy(float* dst, const float* src, std::size_t n) override { std::memcpy(dst, src, n * sizeof(float)); }
+  void fill(float* x, float value, std::size_t n) override {
+#pragma omp parallel for
+    for (std::size_t i = 0; i < n; i++) x[i] = value;
+  }
+  void synchronize() override {}
+
+  void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
+                          const float* wpe, const float* wtt, int B, int T, int C) override {
+    cpu::embeddings_forward(out, ids, token_types, wte, wpe, wtt, B, T, C);
+  }
+  void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
+                           const int32_t* token_types, int B, int T, int C) override {
+    cpu::embeddings_backward(dwte, dwpe, dwtt, dout, ids, token_types, B, T, C);
+  }
+  void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
+                         float eps, int N, int C) override {
+    cpu::layernorm_forward(out, mean, rstd, inp, weight, bias, eps, N, C);
+  }
+  void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                          const float* weight, const float* mean, const float* rstd, int N, int C) override {
+    cpu::layernorm_backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
+  }
+  void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                      int OC) override {
+    cpu::matmul_forward(out, inp, weight, bias, N, C, OC);
+  }
+  void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                       const float* weight, int N, int C, int OC) override {
+    cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+  }
+  void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p, uint64_t seed,
+                         int B, int T, int C, int NH) override {
+    cpu::attention_forward(out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
+  }
+  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att, const int32_t* mask,
+                          float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
+    cpu::attention_backward(dqkv, dout, qkv, att, mask, dropout_p, seed, B, T, C, NH);
+  }
+  void gelu_forward(float* out, const float* inp, std::size_t n) override { cpu::gelu_forward(out, inp, n); }
+  void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
+    cpu::gelu_backward(dinp, inp, dout, n);
+  }
+  void tanh_forward(float* out, const float* inp, std::size_t n) override { cpu::tanh_forward(out, inp, n); }
+  void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    cpu::tanh_backward(dinp, out, dout, n);
+  }
+  void add(float* out, const float* a, const float* b, std::size_t n) override { cpu::add(out, a, b, n); }
+  void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) override {
+    cpu::dropout_forward(out, inp, p, seed, n);
+  }
+  void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
+    cpu::dropout_backward(dinp, dout, p, seed, n);
+  }
+  void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
+    cpu::first_token_forward(out, inp, B, T, C);
+  }
+  void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
+    cpu::first_token_backward(dinp, dout, B, T, C);
+  }
+  void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
+                            int V) override {
+    cpu::crossentropy_forward(losses, probs, logits, labels, B, V);
+  }
+  void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
+    cpu::crossentropy_backward(dlogits, probs, labels, B, V);
+  }
+  double sum_squares(const float* x, std::size_t n) override { return cpu::sum_squares(x, n); }
+  void adamw_update(float* params, const float* grads, float* m, float* v, std::size_t n, double lr, double beta1,
+                    double beta2, double eps, double weight_decay, float grad_scale, int step) override {
+    cpu::adamw_update(params, grads, m, v, n, lr, beta1, beta2, eps, weight_decay, grad_scale, step);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int threads) {
+  // OpenBLAS's OpenMP build sizes its thread team from the same setting, so this covers the GEMMs too.
+  if (threads > 0) omp_set_num_threads(threads);
+  return std::make_unique<CpuBackend>();
+}
+
+}  // namespace textclass::backend

@@ -1,0 +1,42 @@
+#include "textclass/backend/cpu/matmul.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstddef>
+
+namespace textclass::backend::cpu {
+
+void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC) {
+  // As torch's addmm: the bias is written first and the product added onto it (beta = 1).
+  float beta = 0.0f;
+  if (bias != nullptr) {
+#pragma omp parallel for
+    for (int n = 0; n < N; n++) std::copy(bias, bias + OC, out + static_cast<std::size_t>(n) * OC);
+    beta = 1.0f;
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C, 1.0f, inp, C, weight, C, beta, out, OC);
+}
+
+void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const float* weight, int N, int C, int OC) {
+  if (dinp != nullptr) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, C, OC, 1.0f, dout, OC, weight, C, 0.0f, dinp, C);
+  }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N, 1.0f, dout, OC, inp, C, 1.0f, dweight, C);
+  if (dbias == nullptr) return;
+  // Column sums of dout: threads split the channels, each summing its columns down the rows.
+  constexpr int block = 64;
+#pragma omp parallel for schedule(static)
+  for (int o0 = 0; o0 < OC; o0 += block) {
+    const int o1 = std::min(OC, o0 + block);
+    double sums[block] = {};
+    for (int n = 0; n < N; n++) {
+      const float* d = dout + static_cast<std::size_t>(n) * OC;
+      for (int o = o0; o < o1; o++) sums[o - o0] += d[o];
+    }
+    for (int o = o0; o < o1; o++) dbias[o] += static_cast<float>(sums[o - o0]);
+  }
+}
+
+}  // namespace textclass::backend::cpu

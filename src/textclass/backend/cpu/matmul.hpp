@@ -1,0 +1,16 @@
+#pragma once
+// Linear layers, as torch's nn.Linear. Shapes: inp, dinp [N,C]; weight, dweight [OC,C] (one row per
+// output channel); bias, dbias [OC]; out, dout [N,OC].
+//   out = inp · weightᵀ + bias                       (bias may be null)
+//   dinp = dout · weight                              (overwritten; dinp may be null)
+//   dweight += doutᵀ · inp,  dbias += Σ_n dout[n]     (accumulated; dbias may be null)
+// The products are OpenBLAS sgemm calls, threaded by OpenBLAS itself.
+
+namespace textclass::backend::cpu {
+
+void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC);
+
+void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const float* weight, int N, int C, int OC);
+
+}  // namespace textclass::backend::cpu

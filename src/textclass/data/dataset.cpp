@@ -1,0 +1,66 @@
+#include "textclass/data/dataset.hpp"
+
+#include "textclass/data/fetch.hpp"
+#include "textclass/data/labels.hpp"
+#include "textclass/data/readers.hpp"
+#include "textclass/data/text_file.hpp"
+#include "textclass/error.hpp"
+
+namespace textclass::data {
+namespace {
+
+// The classes file named by the spec, or for AG News the classes.txt beside the data.
+std::vector<std::string> class_names_for(const DatasetSpec& spec) {
+  std::string classes = spec.classes;
+  if (classes.empty()) {
+    if (spec.format != Format::agnews) return {};
+    classes = sibling(spec.path_or_url, "classes.txt");
+    if (!is_url(classes) && !std::filesystem::exists(classes)) {
+      throw Error(classes + ": no classes file beside the data (AG News format); give one with --classes FILE");
+    }
+  }
+  const std::filesystem::path local = fetch(classes, spec.cache_dir);
+  return read_class_names(read_text_file(local, classes), classes);
+}
+
+}  // namespace
+
+std::string_view format_name(Format format) {
+  switch (format) {
+    case Format::agnews: return "agnews";
+    case Format::csv: return "csv";
+    case Format::jsonl: return "jsonl";
+  }
+  return "?";
+}
+
+Dataset read_dataset(const DatasetSpec& spec) {
+  const std::filesystem::path local = fetch(spec.path_or_url, spec.cache_dir);
+  std::vector<std::string> class_names = class_names_for(spec);
+  const std::string& name = spec.path_or_url;
+  const std::string text = read_text_file(local, name);
+  Dataset dataset;
+  switch (spec.format) {
+    case Format::agnews: dataset = parse_agnews(text, name, std::move(class_names)); break;
+    case Format::csv: dataset = parse_csv_table(text, name, spec, std::move(class_names)); break;
+    case Format::jsonl: dataset = parse_jsonl(text, name, spec, std::move(class_names)); break;
+  }
+  if (dataset.texts.empty()) throw error_at(name, 1, "no rows");
+  dataset.source = spec.path_or_url;
+  return dataset;
+}
+
+Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& rows) {
+  Dataset part;
+  part.class_names = dataset.class_names;
+  part.source = dataset.source;
+  part.texts.reserve(rows.size());
+  for (std::size_t row : rows) part.texts.push_back(dataset.texts.at(row));
+  if (!dataset.labels.empty()) {
+    part.labels.reserve(rows.size());
+    for (std::size_t row : rows) part.labels.push_back(dataset.labels.at(row));
+  }
+  return part;
+}
+
+}  // namespace textclass::data

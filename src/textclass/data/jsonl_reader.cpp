@@ -1,0 +1,76 @@
+// JSON Lines: one object per line; the text is the named string fields joined with " ", the label
+// the named field (a class name or an integer index, see LabelResolver). Blank lines are skipped.
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "textclass/data/labels.hpp"
+#include "textclass/data/readers.hpp"
+#include "textclass/error.hpp"
+
+namespace textclass::data {
+namespace {
+
+// nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, ";
+// the line is ours to give, so keep only what went wrong.
+std::string json_problem(const nlohmann::json::parse_error& e) {
+  std::string_view message = e.what();
+  const std::size_t column = message.find("column ");
+  if (column != std::string_view::npos) message.remove_prefix(column);
+  return std::string(message);
+}
+
+const nlohmann::json& field(const nlohmann::json& row, const std::string& key, const std::string& name, std::size_t line) {
+  const auto found = row.find(key);
+  if (found == row.end()) throw error_at(name, line, fmt::format("missing field '{}'", key));
+  return *found;
+}
+
+}  // namespace
+
+Dataset parse_jsonl(const std::string& text, const std::string& name, const DatasetSpec& spec,
+                    std::vector<std::string> class_names) {
+  Dataset dataset;
+  LabelResolver labels(std::move(class_names));
+  std::size_t line = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view content = std::string_view(text).substr(start, end - start);
+    start = end + 1;
+    ++line;
+    if (content.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+
+    nlohmann::json row;
+    try {
+      row = nlohmann::json::parse(content);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw error_at(name, line, "invalid JSON: " + json_problem(e));
+    }
+    if (!row.is_object()) throw error_at(name, line, fmt::format("expected a JSON object, found {}", row.type_name()));
+
+    std::string joined;
+    for (std::size_t i = 0; i < spec.text_columns.size(); ++i) {
+      const nlohmann::json& value = field(row, spec.text_columns[i], name, line);
+      if (!value.is_string()) throw error_at(name, line, fmt::format("field '{}' is not a string", spec.text_columns[i]));
+      if (i > 0) joined += ' ';
+      joined += value.get_ref<const std::string&>();
+    }
+    dataset.texts.push_back(std::move(joined));
+
+    if (spec.label_column.empty()) continue;
+    const nlohmann::json& label = field(row, spec.label_column, name, line);
+    if (label.is_string()) {
+      dataset.labels.push_back(labels.resolve(label.get_ref<const std::string&>(), name, line));
+    } else if (label.is_number_integer()) {
+      dataset.labels.push_back(labels.resolve(label.dump(), name, line));
+    } else {
+      throw error_at(name, line, fmt::format("field '{}' must be a class name or an integer index, found {}",
+                                             spec.label_column, label.dump()));
+    }
+  }
+  dataset.class_names = labels.class_names();
+  return dataset;
+}
+
+}  // namespace textclass::data

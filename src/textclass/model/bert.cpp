@@ -1,0 +1,68 @@
+#include "textclass/model/bert.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "textclass/error.hpp"
+
+namespace textclass::model {
+
+Bert::Bert(backend::Backend& backend, BertConfig config, Head head, bool with_pooler)
+    : backend_(backend), config_(std::move(config)), head_(head), table_(config_, head, with_pooler) {
+  std::size_t n = table_.total_floats();
+  params_ = backend_.alloc(n);
+  try {
+    grads_ = backend_.alloc(n);
+  } catch (...) {
+    backend_.free(params_);
+    throw;
+  }
+  // zeros everywhere, the alignment gaps included, so the optimizer may sweep across them
+  backend_.fill(params_, 0.0f, n);
+  backend_.fill(grads_, 0.0f, n);
+  p_ = resolve_tensors(table_, config_.num_hidden_layers, params_);
+  g_ = resolve_tensors(table_, config_.num_hidden_layers, grads_);
+}
+
+Bert::~Bert() {
+  backend_.free(params_);
+  backend_.free(grads_);
+}
+
+void Bert::zero_grad() { backend_.fill(grads_, 0.0f, table_.total_floats()); }
+
+uint64_t Bert::site_seed(uint64_t step_seed, int site) {
+  // splitmix64's finaliser, so neighbouring sites get unrelated streams rather than shifted copies
+  uint64_t z = step_seed + static_cast<uint64_t>(site + 1) * 0xD1B54A32D192ED03ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void Bert::check_inputs(const Inputs& in) const {
+  if (in.B <= 0 || in.T <= 0) throw std::invalid_argument("Bert: empty batch");
+  std::size_t n = static_cast<std::size_t>(in.B) * in.T;
+  if (in.input_ids.size() != n || in.token_type_ids.size() != n || in.attention_mask.size() != n ||
+      (!in.labels.empty() && in.labels.size() != static_cast<std::size_t>(in.B)))
+    throw std::invalid_argument("Bert: input sizes do not match B x T");
+  // The kernels index tables with these values, so they are checked here, where the message can
+  // say what is wrong (typically a tokenizer that does not belong to the model).
+  if (in.T > config_.max_position_embeddings)
+    throw Error("a batch of " + std::to_string(in.T) + " tokens per row exceeds the model's " +
+                "max_position_embeddings of " + std::to_string(config_.max_position_embeddings));
+  auto where = [&](std::size_t i) { return " at row " + std::to_string(i / in.T) + ", position " + std::to_string(i % in.T); };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (in.input_ids[i] < 0 || in.input_ids[i] >= config_.vocab_size)
+      throw Error("token id " + std::to_string(in.input_ids[i]) + where(i) + " is outside the model's vocabulary of " +
+                  std::to_string(config_.vocab_size));
+    if (in.token_type_ids[i] < 0 || in.token_type_ids[i] >= config_.type_vocab_size)
+      throw Error("token type " + std::to_string(in.token_type_ids[i]) + where(i) + " is outside the model's " +
+                  std::to_string(config_.type_vocab_size) + " token types");
+  }
+  for (std::size_t b = 0; b < in.labels.size(); ++b)
+    if (in.labels[b] < 0 || in.labels[b] >= config_.num_labels())
+      throw Error("label " + std::to_string(in.labels[b]) + " of row " + std::to_string(b) + " is outside the model's " +
+                  std::to_string(config_.num_labels()) + " classes");
+}
+
+}  // namespace textclass::model

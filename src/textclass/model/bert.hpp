@@ -1,0 +1,81 @@
+#pragma once
+// BERT for sequence classification: embeddings, post-LN encoder layers, and one of two heads
+// (head.hpp), with its forward and backward passes written out over the backend's ops, as llm.c
+// does for GPT-2. Parameters and gradients are each one device allocation laid out by
+// ParameterTable; the activations live in a separate Activations object, so forward is const.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "textclass/backend/backend.hpp"
+#include "textclass/model/activations.hpp"
+#include "textclass/model/bert_config.hpp"
+#include "textclass/model/bert_tensors.hpp"
+#include "textclass/model/head.hpp"
+#include "textclass/model/parameter_table.hpp"
+
+namespace textclass::model {
+
+// One padded batch in host memory, row-major.
+struct Inputs {
+  int B = 0;                                // rows
+  int T = 0;                                // tokens per row
+  std::span<const int32_t> input_ids;       // [B, T]
+  std::span<const int32_t> token_type_ids;  // [B, T]
+  std::span<const int32_t> attention_mask;  // [B, T]: 1 token, 0 padding
+  std::span<const int32_t> labels;          // [B], or empty when predicting
+};
+
+struct Output {
+  std::vector<float> logits;  // [B, V]
+  std::optional<float> loss;  // mean cross-entropy over the batch, when labels were given
+};
+
+class Bert {
+ public:
+  // Parameters start at zero; load_weights (checkpoint.hpp) fills them. with_pooler keeps a
+  // pooler under Head::cls_linear (a checkpoint's, carried untrained); Head::pooler always has one.
+  Bert(backend::Backend& backend, BertConfig config, Head head, bool with_pooler);
+  ~Bert();
+  Bert(const Bert&) = delete;
+  Bert& operator=(const Bert&) = delete;
+
+  const BertConfig& config() const { return config_; }
+  Head head() const { return head_; }
+  backend::Backend& backend() const { return backend_; }
+  const ParameterTable& table() const { return table_; }
+  float* params() { return params_; }  // device, table().total_floats() each
+  const float* params() const { return params_; }
+  float* grads() { return grads_; }
+  const float* grads() const { return grads_; }
+
+  void zero_grad();
+
+  // Logits for a batch, and the mean loss when it has labels. With a dropout_seed this is a
+  // training pass: dropout is drawn from that seed (pass a new one each step) and acts keeps
+  // what backward needs; without one, dropout is off (evaluation and prediction).
+  Output forward(Activations& acts, const Inputs& inputs, std::optional<uint64_t> dropout_seed = std::nullopt) const;
+
+  // Adds the gradient of the last training pass's mean loss to grads() (acts must hold a
+  // training forward pass with labels). Parameters that are not trainable get nothing.
+  void backward(Activations& acts);
+
+ private:
+  void check_inputs(const Inputs& inputs) const;
+  // Every dropout draws its mask from its own seed. Sites, in order: the embeddings; per layer
+  // l the attention probabilities (1 + 3l), attention output (2 + 3l) and feed-forward output
+  // (3 + 3l); last the head (1 + 3L).
+  static uint64_t site_seed(uint64_t step_seed, int site);
+
+  backend::Backend& backend_;
+  BertConfig config_;
+  Head head_;
+  ParameterTable table_;
+  float* params_ = nullptr;
+  float* grads_ = nullptr;
+  BertTensors p_;  // typed views of params_
+  BertTensors g_;  // the same views of grads_
+};
+
+}  // namespace textclass::model

@@ -1,0 +1,68 @@
+// Bert::backward: the forward pass in reverse. Parameter gradients accumulate into grads();
+// activation gradients pass through the d_* temporaries of Activations. Shapes as in
+// bert_forward.cpp.
+#include <stdexcept>
+
+#include "textclass/model/bert.hpp"
+
+namespace textclass::model {
+
+void Bert::backward(Activations& acts) {
+  const Activations::Pass& pass = acts.pass;
+  if (!pass.dropout_seed || !pass.has_labels)
+    throw std::logic_error("Bert::backward needs a training forward pass with labels");
+  backend::Backend& be = backend_;
+  const int B = pass.B, T = pass.T, N = B * T, C = config_.hidden_size, I = config_.intermediate_size,
+            NH = config_.num_attention_heads, V = config_.num_labels(), L = config_.num_hidden_layers;
+  const std::size_t NC = static_cast<std::size_t>(N) * C, BC = static_cast<std::size_t>(B) * C;
+  const float p_hidden = static_cast<float>(config_.hidden_dropout_prob);
+  const float p_attention = static_cast<float>(config_.attention_probs_dropout_prob);
+  const float p_head = static_cast<float>(config_.head_dropout_prob());
+  auto seed = [&](int site) { return site_seed(*pass.dropout_seed, site); };
+  const ActivationBuffers& a = acts.buffers();
+
+  // the head, down to the gradient of the [CLS] features
+  be.crossentropy_backward(a.d_logits, a.probs, a.labels, B, V);
+  be.matmul_backward(a.d_head_a, g_.classifier_weight, g_.classifier_bias, a.d_logits, a.head_in,
+                     p_.classifier_weight, B, C, V);
+  be.dropout_backward(a.d_head_b, a.d_head_a, p_head, seed(1 + 3 * L), BC);
+  if (head_ == Head::pooler) {
+    be.tanh_backward(a.d_head_a, a.pooled, a.d_head_b, BC);
+    be.matmul_backward(a.d_head_b, g_.pooler_weight, g_.pooler_bias, a.d_head_a, a.cls, p_.pooler_weight, B, C, C);
+  }
+  be.first_token_backward(a.d_a, a.d_head_b, B, T, C);
+
+  // d_a holds the gradient of each layer's output on the way down
+  for (int l = L - 1; l >= 0; --l) {
+    const LayerActivations& la = a.layers[l];
+    const LayerTensors& w = p_.layers[l];
+    const LayerTensors& gw = g_.layers[l];
+    const float* x = l == 0 ? a.emb_out : a.layers[l - 1].ln2;
+    // feed-forward block: d_b = d res2, which is also the residual's share of d ln1
+    be.layernorm_backward(a.d_b, gw.ffn_ln_weight, gw.ffn_ln_bias, a.d_a, la.res2, w.ffn_ln_weight, la.ln2_mean,
+                          la.ln2_rstd, N, C);
+    be.dropout_backward(a.d_c, a.d_b, p_hidden, seed(3 + 3 * l), NC);
+    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, gw.ffn_out_bias, a.d_c, la.fch_gelu, w.ffn_out_weight, N, I, C);
+    be.gelu_backward(a.d_fch, la.fch, a.d_fch_gelu, static_cast<std::size_t>(N) * I);
+    be.matmul_backward(a.d_d, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, N, C, I);
+    be.add(a.d_d, a.d_d, a.d_b, NC);
+    // attention block: d_b = d res1, which is also the residual's share of d x
+    be.layernorm_backward(a.d_b, gw.attn_ln_weight, gw.attn_ln_bias, a.d_d, la.res1, w.attn_ln_weight, la.ln1_mean,
+                          la.ln1_rstd, N, C);
+    be.dropout_backward(a.d_c, a.d_b, p_hidden, seed(2 + 3 * l), NC);
+    be.matmul_backward(a.d_d, gw.attn_out_weight, gw.attn_out_bias, a.d_c, la.atty, w.attn_out_weight, N, C, C);
+    be.attention_backward(a.d_qkv, a.d_d, la.qkv, la.att, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
+    be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv, x, w.qkv_weight, N, C, 3 * C);
+    be.add(a.d_a, a.d_c, a.d_b, NC);
+  }
+
+  be.dropout_backward(a.d_b, a.d_a, p_hidden, seed(0), NC);
+  be.layernorm_backward(a.d_c, g_.embeddings_ln_weight, g_.embeddings_ln_bias, a.d_b, a.emb_sum,
+                        p_.embeddings_ln_weight, a.emb_mean, a.emb_rstd, N, C);
+  be.embeddings_backward(g_.word_embeddings, g_.position_embeddings, g_.token_type_embeddings, a.d_c, a.input_ids,
+                         a.token_type_ids, B, T, C);
+  // torch's Embedding(padding_idx=pad_token_id), as HF builds it, never updates the padding row
+  be.fill(g_.word_embeddings + static_cast<std::size_t>(config_.pad_token_id) * C, 0.0f, C);
+}
+
+}  // namespace textclass::model

@@ -1,0 +1,42 @@
+#pragma once
+// The architecture of a BERT encoder and its classifier, read from a HuggingFace config.json.
+// Defaults are HF BertConfig's (bert-base), used where a field is absent, as HF does.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "textclass/model/head.hpp"
+
+namespace textclass::model {
+
+struct BertConfig {
+  int vocab_size = 30522;
+  int hidden_size = 768;                   // C
+  int num_hidden_layers = 12;
+  int num_attention_heads = 12;            // NH
+  int intermediate_size = 3072;            // the feed-forward width
+  double hidden_dropout_prob = 0.1;
+  double attention_probs_dropout_prob = 0.1;
+  int max_position_embeddings = 512;
+  int type_vocab_size = 2;
+  int pad_token_id = 0;                    // its embedding row never gets a gradient (torch's padding_idx)
+  double layer_norm_eps = 1e-12;
+  double initializer_range = 0.02;         // std of the normal init of new linear layers
+  std::optional<double> classifier_dropout;  // absent: hidden_dropout_prob, as HF
+  std::vector<std::string> labels;         // id2label in id order; HF's default is two labels
+  // The head a textclass checkpoint was trained with ("textclass_head", an extra key HF
+  // ignores); HF's own files have none.
+  std::optional<Head> head;
+
+  int num_labels() const { return static_cast<int>(labels.size()); }
+  double head_dropout_prob() const { return classifier_dropout.value_or(hidden_dropout_prob); }
+};
+
+// Reads config.json, refusing architectures this engine does not implement (hidden_act other than
+// gelu, relative position embeddings, decoders, cross-attention, other model types).
+BertConfig load_config(const std::string& path);
+
+// Writes config.json in HF's form, so HF can load what we save.
+void save_config(const BertConfig& config, const std::string& path);
+
+}  // namespace textclass::model

@@ -1,0 +1,80 @@
+// Bert::forward: embeddings, post-LN encoder layers, the head and the loss, one backend op per
+// step. Shapes: B rows, T tokens, N = B*T, C hidden, I intermediate, NH heads, V classes.
+#include <numeric>
+
+#include "textclass/model/bert.hpp"
+
+namespace textclass::model {
+
+Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t> dropout_seed) const {
+  check_inputs(in);
+  backend::Backend& be = backend_;
+  const int B = in.B, T = in.T, N = B * T, C = config_.hidden_size, I = config_.intermediate_size,
+            NH = config_.num_attention_heads, V = config_.num_labels(), L = config_.num_hidden_layers;
+  const std::size_t NC = static_cast<std::size_t>(N) * C;
+  const bool training = dropout_seed.has_value();
+  // evaluation runs with dropout off: p = 0 makes every dropout op a copy
+  const float p_hidden = training ? static_cast<float>(config_.hidden_dropout_prob) : 0.0f;
+  const float p_attention = training ? static_cast<float>(config_.attention_probs_dropout_prob) : 0.0f;
+  const float p_head = training ? static_cast<float>(config_.head_dropout_prob()) : 0.0f;
+  const float eps = static_cast<float>(config_.layer_norm_eps);
+  auto seed = [&](int site) { return training ? site_seed(*dropout_seed, site) : 0; };
+
+  acts.prepare(config_, B, T, training);
+  acts.pass = {B, T, !in.labels.empty(), dropout_seed};
+  const ActivationBuffers& a = acts.buffers();
+  be.upload(a.input_ids, in.input_ids.data(), in.input_ids.size_bytes());
+  be.upload(a.token_type_ids, in.token_type_ids.data(), in.token_type_ids.size_bytes());
+  be.upload(a.attention_mask, in.attention_mask.data(), in.attention_mask.size_bytes());
+  if (!in.labels.empty()) be.upload(a.labels, in.labels.data(), in.labels.size_bytes());
+
+  be.embeddings_forward(a.emb_sum, a.input_ids, a.token_type_ids, p_.word_embeddings, p_.position_embeddings,
+                        p_.token_type_embeddings, B, T, C);
+  be.layernorm_forward(a.emb_ln, a.emb_mean, a.emb_rstd, a.emb_sum, p_.embeddings_ln_weight, p_.embeddings_ln_bias,
+                       eps, N, C);
+  be.dropout_forward(a.emb_out, a.emb_ln, p_hidden, seed(0), NC);
+
+  const float* x = a.emb_out;  // the current layer's input [N, C]
+  for (int l = 0; l < L; ++l) {
+    const LayerActivations& la = a.layers[l];
+    const LayerTensors& w = p_.layers[l];
+    // self-attention; its dense output is dropped out and added to the input, then normalised
+    be.matmul_forward(la.qkv, x, w.qkv_weight, w.qkv_bias, N, C, 3 * C);
+    be.attention_forward(la.atty, la.att, la.qkv, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
+    be.matmul_forward(a.dense_out, la.atty, w.attn_out_weight, w.attn_out_bias, N, C, C);
+    be.dropout_forward(la.res1, a.dense_out, p_hidden, seed(2 + 3 * l), NC);
+    be.add(la.res1, la.res1, x, NC);
+    be.layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, w.attn_ln_weight, w.attn_ln_bias, eps, N, C);
+    // feed-forward, the same residual pattern
+    be.matmul_forward(la.fch, la.ln1, w.ffn_in_weight, w.ffn_in_bias, N, C, I);
+    be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(N) * I);
+    be.matmul_forward(a.dense_out, la.fch_gelu, w.ffn_out_weight, w.ffn_out_bias, N, I, C);
+    be.dropout_forward(la.res2, a.dense_out, p_hidden, seed(3 + 3 * l), NC);
+    be.add(la.res2, la.res2, la.ln1, NC);
+    be.layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, w.ffn_ln_weight, w.ffn_ln_bias, eps, N, C);
+    x = la.ln2;
+  }
+
+  be.first_token_forward(a.cls, x, B, T, C);
+  const float* features = a.cls;
+  if (head_ == Head::pooler) {
+    be.matmul_forward(a.pooled_pre, a.cls, p_.pooler_weight, p_.pooler_bias, B, C, C);
+    be.tanh_forward(a.pooled, a.pooled_pre, static_cast<std::size_t>(B) * C);
+    features = a.pooled;
+  }
+  be.dropout_forward(a.head_in, features, p_head, seed(1 + 3 * L), static_cast<std::size_t>(B) * C);
+  be.matmul_forward(a.logits, a.head_in, p_.classifier_weight, p_.classifier_bias, B, C, V);
+
+  Output out;
+  out.logits.resize(static_cast<std::size_t>(B) * V);
+  be.download(out.logits.data(), a.logits, out.logits.size() * sizeof(float));
+  if (!in.labels.empty()) {
+    be.crossentropy_forward(a.losses, a.probs, a.logits, a.labels, B, V);
+    std::vector<float> losses(B);
+    be.download(losses.data(), a.losses, losses.size() * sizeof(float));
+    out.loss = static_cast<float>(std::accumulate(losses.begin(), losses.end(), 0.0) / B);
+  }
+  return out;
+}
+
+}  // namespace textclass::model

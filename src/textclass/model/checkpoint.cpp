@@ -1,0 +1,102 @@
+#include "textclass/model/checkpoint.hpp"
+
+#include <filesystem>
+#include <optional>
+
+#include "textclass/error.hpp"
+#include "textclass/model/normal_init.hpp"
+#include "textclass/model/safetensors_writer.hpp"
+
+namespace textclass::model {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The names a checkpoint may give our parameter `name`, most likely first.
+std::vector<std::string> checkpoint_names(const std::string& name) {
+  std::vector<std::string> names = {name};
+  for (auto [modern, old] : {std::pair{".LayerNorm.weight", ".LayerNorm.gamma"}, {".LayerNorm.bias", ".LayerNorm.beta"}})
+    if (ends_with(name, modern)) names.push_back(name.substr(0, name.size() - std::string(modern).size()) + old);
+  const std::string prefix = "bert.";
+  for (std::size_t i = 0, n = names.size(); i < n; ++i)
+    if (names[i].rfind(prefix, 0) == 0) names.push_back(names[i].substr(prefix.size()));
+  return names;
+}
+
+std::optional<std::string> find_in(const SafetensorsFile& file, const std::string& name) {
+  for (const std::string& candidate : checkpoint_names(name))
+    if (file.contains(candidate)) return candidate;
+  return std::nullopt;
+}
+
+std::string shape_string(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+bool initialised_when_missing(const std::string& name, Head head) {
+  if (name.rfind("classifier.", 0) == 0) return true;
+  return head == Head::pooler && name.rfind("bert.pooler.", 0) == 0;
+}
+
+}  // namespace
+
+void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed) {
+  NormalInit init(init_seed);
+  backend::Backend& be = bert.backend();
+  for (const ParameterView& view : bert.table().views()) {
+    float* dst = bert.params() + view.offset;
+    std::optional<std::string> stored = find_in(file, view.name);
+    if (!stored) {
+      if (!initialised_when_missing(view.name, bert.head()))
+        throw Error(file.path() + ": missing tensor " + view.name + " (is this a BERT checkpoint?)");
+      bool is_weight = ends_with(view.name, ".weight");
+      std::vector<float> values =
+          is_weight ? init.draw(view.numel, bert.config().initializer_range) : std::vector<float>(view.numel, 0.0f);
+      be.upload(dst, values.data(), values.size() * sizeof(float));
+      continue;
+    }
+    const TensorInfo& info = file.info(*stored);
+    if (info.shape != view.shape) {
+      std::string hint = view.name.rfind("classifier.", 0) == 0 ? " (the checkpoint was trained for other labels)"
+                                                                : " (does config.json belong to these weights?)";
+      throw Error(file.path() + ": tensor " + *stored + " has shape " + shape_string(info.shape) + ", expected " +
+                  shape_string(view.shape) + hint);
+    }
+    std::vector<float> values = file.read_floats(*stored);
+    be.upload(dst, values.data(), values.size() * sizeof(float));
+  }
+}
+
+std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& dir, const LoadOptions& options) {
+  BertConfig config = load_config(dir + "/config.json");
+  if (!options.labels.empty()) config.labels = options.labels;
+  SafetensorsFile file(dir + "/model.safetensors");
+  bool has_pooler = find_in(file, "bert.pooler.dense.weight").has_value();
+  Head head = options.head.value_or(config.head.value_or(Head::cls_linear));
+  config.head = head;
+  auto bert = std::make_unique<Bert>(backend, std::move(config), head, has_pooler);
+  load_weights(*bert, file, options.init_seed);
+  return bert;
+}
+
+void save_bert(const Bert& bert, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(dir + ": cannot create directory: " + ec.message());
+  const ParameterTable& table = bert.table();
+  std::vector<float> host(table.total_floats());
+  bert.backend().download(host.data(), bert.params(), host.size() * sizeof(float));
+  std::vector<TensorToWrite> tensors;
+  for (const ParameterView& view : table.views()) tensors.push_back({view.name, view.shape, host.data() + view.offset});
+  BertConfig config = bert.config();
+  config.head = bert.head();
+  save_config(config, dir + "/config.json");
+  write_safetensors(dir + "/model.safetensors", tensors, {{"format", "pt"}});
+}
+
+}  // namespace textclass::model

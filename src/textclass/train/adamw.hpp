@@ -1,0 +1,41 @@
+#pragma once
+// torch.optim.AdamW (the Trainer's "adamw_torch") over the model's parameter allocation. The first
+// and second moments share one device allocation laid out like the parameters; each step runs
+// backend::adamw_update once per parameter span.
+#include <cstddef>
+#include <vector>
+
+#include "textclass/backend/backend.hpp"
+#include "textclass/train/parameter_groups.hpp"
+
+namespace textclass::train {
+
+struct AdamWSettings {  // the Trainer's defaults (adam_beta1, adam_beta2, adam_epsilon)
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+};
+
+class AdamW {
+ public:
+  // num_floats: the size of the parameter allocation the spans index into.
+  AdamW(backend::Backend& backend, std::size_t num_floats, std::vector<ParameterSpan> spans, AdamWSettings settings = {});
+  ~AdamW();
+  AdamW(const AdamW&) = delete;
+  AdamW& operator=(const AdamW&) = delete;
+
+  // One update of every span with learning rate lr, gradients first multiplied by grad_scale
+  // (the clipping factor). Parameters outside the spans are not touched.
+  void step(float* params, const float* grads, double lr, float grad_scale);
+  int steps_taken() const { return step_; }
+
+ private:
+  backend::Backend& backend_;
+  std::size_t num_floats_;
+  std::vector<ParameterSpan> spans_;
+  AdamWSettings settings_;
+  float* moments_ = nullptr;  // [2, num_floats]: m then v
+  int step_ = 0;
+};
+
+}  // namespace textclass::train

@@ -1,0 +1,115 @@
+// gelu, tanh, add and dropout against double references and finite differences.
+#include "op_test.hpp"
+
+namespace textclass::backend::op_test {
+namespace {
+
+double reference_gelu(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
+
+Doubles reference_dropout(const Doubles& x, float p, uint64_t seed) {
+  Doubles out(x.size());
+  for (std::size_t i = 0; i < x.size(); i++) out[i] = dropout_uniform(seed, i) >= p ? x[i] / (1.0 - p) : 0.0;
+  return out;
+}
+
+Doubles map(const Doubles& x, double (*f)(double)) {
+  Doubles out(x.size());
+  for (std::size_t i = 0; i < x.size(); i++) out[i] = f(x[i]);
+  return out;
+}
+
+double reference_tanh(double x) { return std::tanh(x); }
+
+class ElementwiseTest : public OpTest {};
+INSTANTIATE_TEST_SUITE_P(Backends, ElementwiseTest, all_backends(), backend_label);
+
+constexpr std::size_t sizes[] = {1, 7, 1000, 100003};  // the last spans many OpenMP chunks
+constexpr uint64_t seed = 99;
+
+TEST_P(ElementwiseTest, GeluForwardMatchesReference) {
+  for (const std::size_t n : sizes) {
+    SCOPED_TRACE("n=" + std::to_string(n));
+    const std::vector<float> x = Random(n).floats(n, 4.0f);  // reaches both tails of erf
+    Buffer<float> x_d(backend(), x), out_d(backend(), n);
+    backend().gelu_forward(out_d.get(), x_d.get(), n);
+    expect_close(out_d.read(), map(to_doubles(x), reference_gelu), {1e-6, 1e-7}, "out");
+  }
+}
+
+TEST_P(ElementwiseTest, TanhForwardMatchesReference) {
+  for (const std::size_t n : sizes) {
+    SCOPED_TRACE("n=" + std::to_string(n));
+    const std::vector<float> x = Random(n).floats(n, 4.0f);
+    Buffer<float> x_d(backend(), x), out_d(backend(), n);
+    backend().tanh_forward(out_d.get(), x_d.get(), n);
+    expect_close(out_d.read(), map(to_doubles(x), reference_tanh), {1e-6, 1e-7}, "out");
+  }
+}
+
+TEST_P(ElementwiseTest, AddMatchesReferenceAlsoInPlace) {
+  for (const std::size_t n : sizes) {
+    SCOPED_TRACE("n=" + std::to_string(n));
+    Random random(n);
+    const std::vector<float> a = random.floats(n), b = random.floats(n);
+    Doubles expected(n);
+    for (std::size_t i = 0; i < n; i++) expected[i] = double(a[i]) + b[i];
+    Buffer<float> a_d(backend(), a), b_d(backend(), b), out_d(backend(), n);
+    backend().add(out_d.get(), a_d.get(), b_d.get(), n);
+    expect_close(out_d.read(), expected, {1e-7, 0.0}, "out");
+    backend().add(a_d.get(), a_d.get(), b_d.get(), n);  // the residual stream: x = x + f(x)
+    expect_close(a_d.read(), expected, {1e-7, 0.0}, "out aliasing a");
+  }
+}
+
+TEST_P(ElementwiseTest, DropoutForwardMatchesReference) {
+  for (const std::size_t n : sizes) {
+    for (const float p : {0.0f, 0.1f, 0.5f}) {
+      SCOPED_TRACE("n=" + std::to_string(n) + " p=" + std::to_string(p));
+      const std::vector<float> x = Random(n).floats(n);
+      Buffer<float> x_d(backend(), x), out_d(backend(), n);
+      backend().dropout_forward(out_d.get(), x_d.get(), p, seed, n);
+      // Two roundings: of the scale 1/(1-p), then of the product.
+      expect_close(out_d.read(), reference_dropout(to_doubles(x), p, seed), {2.5e-7, 0.0}, "out");
+    }
+  }
+}
+
+TEST_P(ElementwiseTest, DropoutDropsAboutAFractionP) {
+  const std::size_t n = 100003;
+  for (const float p : {0.1f, 0.5f}) {
+    Buffer<float> ones_d(backend(), std::vector<float>(n, 1.0f)), out_d(backend(), n);
+    backend().dropout_forward(out_d.get(), ones_d.get(), p, seed, n);
+    const std::vector<float> out = out_d.read();
+    const double dropped = double(std::count(out.begin(), out.end(), 0.0f)) / n;
+    EXPECT_NEAR(dropped, p, 0.01) << "p=" << p;  // 0.01 is over six standard deviations
+  }
+}
+
+TEST_P(ElementwiseTest, BackwardsMatchFiniteDifferences) {
+  const std::size_t n = 300;
+  Random random(n);
+  const std::vector<float> x = random.floats(n, 3.0f), dout = random.floats(n);
+  const Doubles R = to_doubles(dout);
+  Buffer<float> x_d(backend(), x), dout_d(backend(), dout), out_d(backend(), n), dinp_d(backend(), n);
+
+  backend().gelu_backward(dinp_d.get(), x_d.get(), dout_d.get(), n);
+  expect_gradient(
+      dinp_d.read(), x, [&](const Doubles& xx) { return dot(map(xx, reference_gelu), R); }, "gelu dinp");
+
+  backend().fill(dinp_d.get(), std::numeric_limits<float>::quiet_NaN(), n);
+  backend().tanh_forward(out_d.get(), x_d.get(), n);
+  backend().tanh_backward(dinp_d.get(), out_d.get(), dout_d.get(), n);
+  expect_gradient(
+      dinp_d.read(), x, [&](const Doubles& xx) { return dot(map(xx, reference_tanh), R); }, "tanh dinp");
+
+  for (const float p : {0.0f, 0.3f}) {
+    backend().fill(dinp_d.get(), std::numeric_limits<float>::quiet_NaN(), n);
+    backend().dropout_backward(dinp_d.get(), dout_d.get(), p, seed, n);
+    expect_gradient(
+        dinp_d.read(), x, [&](const Doubles& xx) { return dot(reference_dropout(xx, p, seed), R); },
+        "dropout dinp, p=" + std::to_string(p));
+  }
+}
+
+}  // namespace
+}  // namespace textclass::backend::op_test

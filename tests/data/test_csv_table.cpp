@@ -1,0 +1,75 @@
+// CSV files with a header row.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_support.hpp"
+#include "textclass/data/dataset.hpp"
+
+namespace textclass::data {
+namespace {
+
+class CsvTable : public ::testing::Test {
+ protected:
+  Dataset read(const std::string& content, std::vector<std::string> text_columns = {"text"},
+               std::string label_column = "label", std::string classes = "") {
+    DatasetSpec spec;
+    spec.path_or_url = dir_.write("table.csv", content);
+    spec.format = Format::csv;
+    spec.text_columns = std::move(text_columns);
+    spec.label_column = std::move(label_column);
+    spec.classes = std::move(classes);
+    return read_dataset(spec);
+  }
+  std::string error_for(const std::string& content, std::vector<std::string> text_columns = {"text"},
+                        std::string classes = "") {
+    return testing::error_message([&] { read(content, text_columns, "label", classes); });
+  }
+  std::string path() const { return (dir_.path() / "table.csv").string(); }
+  testing::ScratchDir dir_;
+};
+
+TEST_F(CsvTable, JoinsTextColumnsAndTakesIntegerLabels) {
+  const Dataset dataset = read("id,title,label,body\n7,Hello,1,\"big, wide\nworld\"\n8,Bye,0,now\n", {"title", "body"});
+  EXPECT_EQ(dataset.texts, (std::vector<std::string>{"Hello big, wide\nworld", "Bye now"}));
+  EXPECT_EQ(dataset.labels, (std::vector<int>{1, 0}));
+  EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"0", "1"}));
+}
+
+TEST_F(CsvTable, TakesClassNamesFromTheClassesFile) {
+  const std::string classes = dir_.write("classes.txt", "neg\npos\n");
+  const Dataset dataset = read("text,label\ngood,pos\nbad,neg\nfine,1\n", {"text"}, "label", classes);
+  EXPECT_EQ(dataset.labels, (std::vector<int>{1, 0, 1}));
+  EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"neg", "pos"}));
+}
+
+TEST_F(CsvTable, ReadsRowsWithoutLabelsWhenNoLabelColumnIsWanted) {
+  const Dataset dataset = read("text\nfirst\nsecond\n", {"text"}, "");
+  EXPECT_EQ(dataset.texts, (std::vector<std::string>{"first", "second"}));
+  EXPECT_TRUE(dataset.labels.empty());
+}
+
+TEST_F(CsvTable, WrongColumnCount) {
+  EXPECT_EQ(error_for("text,label\na,0\nb,1,extra\n"), path() + ":3: expected 2 columns, found 3");
+}
+
+TEST_F(CsvTable, MissingColumn) {
+  EXPECT_EQ(error_for("body,label\na,0\n"), path() + ":1: no column 'text' in the header (columns: body, label)");
+}
+
+TEST_F(CsvTable, LabelOutsideTheClasses) {
+  const std::string classes = dir_.write("classes.txt", "neg\npos\n");
+  EXPECT_EQ(error_for("text,label\na,pos\nb,meh\n", {"text"}, classes),
+            path() + ":3: label 'meh' is outside the classes: expected a class name or an index 0-1");
+  EXPECT_EQ(error_for("text,label\na,2\n", {"text"}, classes),
+            path() + ":2: label '2' is outside the classes: expected a class name or an index 0-1");
+  EXPECT_EQ(error_for("text,label\na,-1\n"),
+            path() + ":2: label '-1' is not a class index (an integer >= 0); give a classes file (--classes) to use class names");
+}
+
+TEST_F(CsvTable, HeaderWithoutRows) {
+  EXPECT_EQ(error_for("text,label\n"), path() + ":1: a header but no rows");
+}
+
+}  // namespace
+}  // namespace textclass::data

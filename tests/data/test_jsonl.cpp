@@ -1,0 +1,77 @@
+// JSON Lines files.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_support.hpp"
+#include "textclass/data/dataset.hpp"
+
+namespace textclass::data {
+namespace {
+
+class Jsonl : public ::testing::Test {
+ protected:
+  Dataset read(const std::string& content, std::vector<std::string> text_columns = {"text"},
+               std::string label_column = "label", std::string classes = "") {
+    DatasetSpec spec;
+    spec.path_or_url = dir_.write("rows.jsonl", content);
+    spec.format = Format::jsonl;
+    spec.text_columns = std::move(text_columns);
+    spec.label_column = std::move(label_column);
+    spec.classes = std::move(classes);
+    return read_dataset(spec);
+  }
+  std::string error_for(const std::string& content) {
+    return testing::error_message([&] { read(content); });
+  }
+  std::string path() const { return (dir_.path() / "rows.jsonl").string(); }
+  testing::ScratchDir dir_;
+};
+
+TEST_F(Jsonl, ReadsDefaultFieldsWithIntegerLabels) {
+  const Dataset dataset = read("{\"text\": \"caf\\u00e9 \\\"ok\\\"\", \"label\": 2}\n\n{\"label\": 0, \"text\": \"x\"}\n");
+  EXPECT_EQ(dataset.texts, (std::vector<std::string>{"caf\xC3\xA9 \"ok\"", "x"}));
+  EXPECT_EQ(dataset.labels, (std::vector<int>{2, 0}));
+  EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"0", "1", "2"}));
+}
+
+TEST_F(Jsonl, JoinsNamedFieldsAndTakesClassNames) {
+  const std::string classes = dir_.write("classes.txt", "World\nSports\n");
+  const Dataset dataset = read("{\"title\":\"A\",\"body\":\"b\",\"topic\":\"Sports\"}\r\n{\"title\":\"C\",\"body\":\"d\",\"topic\":\"World\"}",
+                               {"title", "body"}, "topic", classes);
+  EXPECT_EQ(dataset.texts, (std::vector<std::string>{"A b", "C d"}));
+  EXPECT_EQ(dataset.labels, (std::vector<int>{1, 0}));
+}
+
+TEST_F(Jsonl, InvalidJson) {
+  const std::string message = error_for("{\"text\":\"a\",\"label\":0}\n{\"text\": \"b\", \"label\": 0\n");
+  EXPECT_TRUE(message.starts_with(path() + ":2: invalid JSON: column ")) << message;
+  EXPECT_NE(message.find("unexpected end of input"), std::string::npos) << message;
+  EXPECT_EQ(message.find("json.exception"), std::string::npos) << message;
+}
+
+TEST_F(Jsonl, NotAnObject) {
+  EXPECT_EQ(error_for("[1, 2]\n"), path() + ":1: expected a JSON object, found array");
+}
+
+TEST_F(Jsonl, MissingOrMistypedFields) {
+  EXPECT_EQ(error_for("{\"label\":0}\n"), path() + ":1: missing field 'text'");
+  EXPECT_EQ(error_for("{\"text\":\"a\"}\n"), path() + ":1: missing field 'label'");
+  EXPECT_EQ(error_for("{\"text\":3,\"label\":0}\n"), path() + ":1: field 'text' is not a string");
+  EXPECT_EQ(error_for("{\"text\":\"a\",\"label\":1.5}\n"),
+            path() + ":1: field 'label' must be a class name or an integer index, found 1.5");
+}
+
+TEST_F(Jsonl, LabelOutsideTheClasses) {
+  EXPECT_EQ(error_for("{\"text\":\"a\",\"label\":0}\n{\"text\":\"b\",\"label\":\"Sports\"}\n"),
+            path() + ":2: label 'Sports' is not a class index (an integer >= 0); give a classes file (--classes) to use class names");
+}
+
+TEST_F(Jsonl, InvalidUtf8AndEmptyFile) {
+  EXPECT_EQ(error_for("{\"text\":\"a\",\"label\":0}\n{\"text\":\"\xC3\",\"label\":0}\n"),
+            path() + ":2: invalid UTF-8 (byte 0xC3 at column 10)");
+  EXPECT_EQ(error_for("  \n"), path() + ":1: empty file");
+}
+
+}  // namespace
+}  // namespace textclass::data

@@ -1,0 +1,106 @@
+// Finite differences of the whole model's loss against Bert::backward, on a small random model:
+// a check of the backward pass's wiring that does not depend on the HF fixtures. Every trainable
+// tensor is probed at its largest-gradient entry and at a random one.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "hf_fixtures.hpp"
+#include "textclass/model/normal_init.hpp"
+
+namespace textclass::model {
+namespace {
+
+BertConfig small_config(double dropout) {
+  BertConfig c;
+  c.vocab_size = 30;
+  c.hidden_size = 8;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 2;
+  c.intermediate_size = 16;
+  c.max_position_embeddings = 8;
+  c.type_vocab_size = 2;
+  c.hidden_dropout_prob = dropout;
+  c.attention_probs_dropout_prob = dropout;
+  c.layer_norm_eps = 1e-12;
+  c.labels = {"a", "b", "c"};
+  return c;
+}
+
+struct SmallBatch {
+  // 3 rows of 5 tokens; rows 1 and 2 end in padding (id 0, mask 0)
+  std::vector<int32_t> ids = {2, 7, 11, 29, 3, 2, 5, 3, 0, 0, 2, 13, 3, 0, 0};
+  std::vector<int32_t> types = {0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0};
+  std::vector<int32_t> mask = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0};
+  std::vector<int32_t> labels = {2, 0, 1};
+  Inputs inputs() const { return {3, 5, ids, types, mask, labels}; }
+};
+
+class GradientCheck : public ::testing::TestWithParam<std::tuple<Head, double>> {
+ protected:
+  std::unique_ptr<backend::Backend> backend = backend::make_cpu_backend();
+};
+
+TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
+  auto [head, dropout] = GetParam();
+  Bert bert(*backend, small_config(dropout), head, /*with_pooler=*/true);
+  // random weights large enough that every path matters; LayerNorm gains around 1
+  const ParameterTable& table = bert.table();
+  NormalInit init(11);
+  std::vector<float> params(table.total_floats(), 0.0f);
+  for (const ParameterView& view : table.views()) {
+    std::vector<float> values = init.draw(view.numel, 0.4);
+    if (view.name.find("LayerNorm.weight") != std::string::npos)
+      for (float& v : values) v += 1.0f;
+    std::copy(values.begin(), values.end(), params.begin() + view.offset);
+  }
+  backend->upload(bert.params(), params.data(), params.size() * sizeof(float));
+
+  SmallBatch batch;
+  Activations acts(*backend);
+  const uint64_t seed = 99;  // a fixed seed fixes the dropout masks, so the loss is smooth
+  bert.zero_grad();
+  bert.forward(acts, batch.inputs(), seed);
+  bert.backward(acts);
+  std::vector<float> grads(table.total_floats());
+  backend->download(grads.data(), bert.grads(), grads.size() * sizeof(float));
+
+  auto loss_at = [&](std::size_t index, float value) {
+    backend->upload(bert.params() + index, &value, sizeof(float));
+    float loss = *bert.forward(acts, batch.inputs(), seed).loss;
+    backend->upload(bert.params() + index, &params[index], sizeof(float));
+    return static_cast<double>(loss);
+  };
+  std::mt19937 pick(5);
+  const double h = 1e-2;
+  int checked = 0, trainable = 0;
+  for (const ParameterView& view : table.views()) {
+    trainable += view.trainable;
+    std::size_t largest = view.offset;
+    for (std::size_t i = view.offset; i < view.offset + view.numel; ++i)
+      if (std::fabs(grads[i]) > std::fabs(grads[largest])) largest = i;
+    std::size_t random = view.offset + pick() % view.numel;
+    for (std::size_t i : {largest, random}) {
+      double numeric = (loss_at(i, params[i] + h) - loss_at(i, params[i] - h)) / (2 * h);
+      if (!view.trainable) {
+        EXPECT_EQ(grads[i], 0.0f) << view.name;  // the unused pooler under the notebook head
+        EXPECT_NEAR(numeric, 0.0, 1e-6) << view.name;
+        continue;
+      }
+      EXPECT_NEAR(grads[i], numeric, 2e-4 + 5e-3 * std::fabs(numeric)) << view.name << " [" << i - view.offset << "]";
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 2 * trainable);
+  EXPECT_GE(trainable, 39);
+}
+
+INSTANTIATE_TEST_SUITE_P(HeadsAndDropout, GradientCheck,
+                         ::testing::Combine(::testing::Values(Head::cls_linear, Head::pooler), ::testing::Values(0.0, 0.1)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param) == Head::pooler ? "PoolerHead" : "NotebookHead") +
+                                  (std::get<1>(info.param) > 0 ? "WithDropout" : "NoDropout");
+                         });
+
+}  // namespace
+}  // namespace textclass::model

@@ -1,0 +1,133 @@
+// Bert against HuggingFace on the tiny random model (tests/fixtures/hf): the encoder's outputs,
+// both heads' logits and losses, and every gradient of the notebook head's loss.
+#include <gtest/gtest.h>
+
+#include "hf_fixtures.hpp"
+#include "textclass/error.hpp"
+#include "textclass/model/checkpoint.hpp"
+
+namespace textclass::model {
+namespace {
+
+using testing::download;
+using testing::golden_json;
+using testing::golden_tensors;
+using testing::hf_fixture;
+using testing::max_abs_diff;
+
+class BertVersusHF : public ::testing::Test {
+ protected:
+  std::unique_ptr<backend::Backend> backend = backend::make_cpu_backend();
+  testing::GoldenBatch batch;
+
+  std::unique_ptr<Bert> load(const std::string& dir, Head head) {
+    LoadOptions options;
+    options.head = head;
+    return load_bert(*backend, hf_fixture(dir), options);
+  }
+};
+
+TEST_F(BertVersusHF, EncoderOutputsMatchFromBothCheckpointStyles) {
+  for (const char* dir : {"tiny", "tiny-pretraining-style"}) {
+    SCOPED_TRACE(dir);
+    auto bert = load(dir, Head::cls_linear);
+    Activations acts(*backend);
+    bert->forward(acts, batch.rows(0, batch.B, false));
+    std::size_t n = static_cast<std::size_t>(batch.B) * batch.T * bert->config().hidden_size;
+    EXPECT_LE(max_abs_diff(download(*backend, acts.embeddings_output(), n), golden_tensors().read_floats("embeddings_output")), 1e-5);
+    EXPECT_LE(max_abs_diff(download(*backend, acts.last_hidden_state(), n), golden_tensors().read_floats("last_hidden_state")), 1e-5);
+  }
+}
+
+TEST_F(BertVersusHF, NotebookHeadLogitsAndLoss) {
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(*backend);
+  Output out = bert->forward(acts, batch.rows(0, batch.B));
+  EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("seed_head.logits")), 1e-5);
+  ASSERT_TRUE(out.loss.has_value());
+  EXPECT_NEAR(*out.loss, golden_json()["seed_head.loss"].get<double>(), 1e-6);
+}
+
+TEST_F(BertVersusHF, SequenceClassificationHeadLogitsAndLoss) {
+  auto bert = load("tiny", Head::pooler);
+  Activations acts(*backend);
+  Output out = bert->forward(acts, batch.rows(0, batch.B));
+  EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("hf_head.logits")), 1e-5);
+  ASSERT_TRUE(out.loss.has_value());
+  EXPECT_NEAR(*out.loss, golden_json()["hf_head.loss"].get<double>(), 1e-6);
+}
+
+TEST_F(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
+  auto bert = load("tiny", Head::pooler);
+  Activations acts(*backend);
+  Output out = bert->forward(acts, batch.rows(0, batch.B, false));
+  EXPECT_FALSE(out.loss.has_value());
+  EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("hf_head.logits")), 1e-5);
+}
+
+TEST_F(BertVersusHF, EveryGradientOfTheNotebookHead) {
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(*backend);
+  bert->zero_grad();
+  bert->forward(acts, batch.rows(0, batch.B), /*dropout_seed=*/1);  // dropout is 0 in this config
+  bert->backward(acts);
+  int compared = 0;
+  for (const ParameterView& view : bert->table().views()) {
+    SCOPED_TRACE(view.name);
+    std::vector<float> ours = testing::tensor_of(*bert, bert->grads(), view.name);
+    if (!view.trainable) {  // the pooler: HF's .grad is None, ours stays zero
+      EXPECT_FALSE(golden_tensors().contains("grad." + view.name));
+      EXPECT_EQ(max_abs_diff(ours, std::vector<float>(ours.size(), 0.0f)), 0.0);
+      continue;
+    }
+    std::vector<float> theirs = golden_tensors().read_floats("grad." + view.name);
+    EXPECT_LE(testing::tolerance_ratio(ours, theirs, 1e-5, 1e-4), 1.0);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 39);  // all of golden.safetensors' grad.* tensors
+}
+
+TEST_F(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(*backend);
+  bert->zero_grad();
+  bert->forward(acts, batch.rows(0, batch.B), 1);
+  bert->backward(acts);
+  bert->forward(acts, batch.rows(0, batch.B), 2);
+  bert->backward(acts);
+  std::vector<float> ours = testing::tensor_of(*bert, bert->grads(), "classifier.weight");
+  std::vector<float> twice = golden_tensors().read_floats("grad.classifier.weight");
+  for (float& g : twice) g *= 2.0f;
+  EXPECT_LE(testing::tolerance_ratio(ours, twice, 2e-5, 1e-4), 1.0);
+}
+
+TEST_F(BertVersusHF, ActivationsGrowForLargerBatches) {
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(*backend);
+  Output small = bert->forward(acts, batch.rows(0, 2));
+  Output full = bert->forward(acts, batch.rows(0, batch.B));
+  std::vector<float> expected = golden_tensors().read_floats("seed_head.logits");
+  EXPECT_LE(max_abs_diff(small.logits, std::vector<float>(expected.begin(), expected.begin() + small.logits.size())), 1e-5);
+  EXPECT_LE(max_abs_diff(full.logits, expected), 1e-5);
+}
+
+TEST_F(BertVersusHF, BackwardWithoutATrainingPassIsAProgrammingError) {
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(*backend);
+  bert->forward(acts, batch.rows(0, 2));
+  EXPECT_THROW(bert->backward(acts), std::logic_error);
+}
+
+TEST_F(BertVersusHF, InputsOutsideTheModelAreRefused) {
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(*backend);
+  testing::GoldenBatch bad = batch;
+  bad.input_ids[3] = bert->config().vocab_size;
+  EXPECT_THROW(bert->forward(acts, bad.rows(0, 1)), Error);
+  bad = batch;
+  bad.labels[0] = 4;
+  EXPECT_THROW(bert->forward(acts, bad.rows(0, 1)), Error);
+}
+
+}  // namespace
+}  // namespace textclass::model
