@@ -1,7 +1,7 @@
 // Tokens per second of bert-base-cased's tokenizer over every AG News test row (the notebook's
 // text: title + " " + description), on one thread and on all cores. Tokens count every id,
 // [CLS] and [SEP] included, as bench/tokenizer_anchor.py counts HuggingFace's.
-// Rows: $TEXTCLASS_AGNEWS_CSV, else data/ag_news/test.csv; tokenizer: $TEXTCLASS_TOKENIZER, else
+// Rows: $TEXTCLASS_AGNEWS_CSV (+ $TEXTCLASS_AGNEWS_CLASSES), else data/ag_news/test.csv; tokenizer: $TEXTCLASS_TOKENIZER, else
 // data/bert-base-cased (both relative to the source tree).
 #include <cstdlib>
 #include <filesystem>
@@ -9,7 +9,7 @@
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
-#include "../tests/text/agnews_rows.hpp"
+#include "textclass/data/dataset.hpp"
 #include "textclass/text/tokenizer.hpp"
 
 namespace {
@@ -25,7 +25,9 @@ std::filesystem::path from_env(const char* name, const char* default_relative_pa
 struct Corpus {
   Tokenizer tokenizer = Tokenizer::load(from_env("TEXTCLASS_TOKENIZER", "data/bert-base-cased"));
   std::vector<std::string> texts =
-      textclass::text::test_support::read_agnews_texts(from_env("TEXTCLASS_AGNEWS_CSV", "data/ag_news/test.csv"));
+      textclass::data::read_dataset({.path_or_url = from_env("TEXTCLASS_AGNEWS_CSV", "data/ag_news/test.csv").string(),
+                                     .classes = from_env("TEXTCLASS_AGNEWS_CLASSES", "data/ag_news/classes.txt").string()})
+          .texts;
 };
 
 const Corpus& corpus() {
