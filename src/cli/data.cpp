@@ -141,7 +141,7 @@ void add_data_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "data", "Read a dataset and summarise it: rows per class, text and token lengths, the train/validation split");
   add_data_options(*command, args->data, kTrainInputs | kDataInput | kSplitOptions);
-  command->add_option("--model", args->model, "the model whose tokenizer counts tokens: a folder or a name")
+  command->add_option("--model", args->model, "the model whose tokenizer counts tokens: a folder or a name")->capture_default_str()
       ->capture_default_str();
   command->callback([args] { run_data_command(*args); });
 }

@@ -18,7 +18,7 @@ namespace textclass::cli {
 namespace {
 
 struct TokenizeOptions {
-  std::string model;
+  std::string model = "bert-base-cased";
   std::size_t max_length = 0;  // 0: the model's model_max_length
   bool tokens = false;
   bool ids = false;
@@ -74,8 +74,7 @@ void add_tokenize_command(CLI::App& app) {
   auto options = std::make_shared<TokenizeOptions>();
   CLI::App* command = app.add_subcommand(
       "tokenize", "Print the token ids (or tokens) of each text, one line per text, as HuggingFace's tokenizer does");
-  command->add_option("--model", options->model, "Model directory or name under data/ (e.g. bert-base-cased)")
-      ->required();
+  command->add_option("--model", options->model, "Model directory or name under data/")->capture_default_str();
   command->add_option("--max-length", options->max_length,
                       "Truncate to this many tokens, [CLS] and [SEP] included (default: the model's, 512 for BERT)")
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));

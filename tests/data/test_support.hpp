@@ -1,43 +1,16 @@
 #pragma once
-// Helpers shared by the data tests: a scratch folder that cleans up after itself, and the message
-// of the textclass::Error a call throws.
+// Helpers shared by the data tests: a scratch folder (tests/support) and the message of the
+// textclass::Error a call throws.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 
+#include "../support/scratch_dir.hpp"
 #include "textclass/error.hpp"
 
 namespace textclass::data::testing {
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::path(::testing::TempDir()) /
-            ("textclass-data-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() { std::filesystem::remove_all(path_); }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
-  // Writes `content` byte for byte to `name` inside the folder; returns the file's path.
-  std::string write(const std::string& name, const std::string& content) const {
-    const std::filesystem::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using textclass::testing::ScratchDir;
 
 // The message of the textclass::Error that `call` throws; fails the test if it throws none.
 template <class Call>

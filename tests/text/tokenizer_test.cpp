@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agnews_rows.hpp"
-#include "temp_dir.hpp"
+#include "../support/scratch_dir.hpp"
 #include "textclass/error.hpp"
 #include "textclass/text/batch_error.hpp"
 #include "textclass/text/files.hpp"
@@ -19,7 +19,7 @@
 namespace textclass::text {
 namespace {
 
-using test_support::TempDir;
+using textclass::testing::ScratchDir;
 using Ids = std::vector<std::int32_t>;
 
 const std::filesystem::path source_dir = TEXTCLASS_SOURCE_DIR;
@@ -44,7 +44,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 }
 
 // A directory with bert-base-cased's vocab.txt and the given tokenizer_config.json.
-std::filesystem::path vocab_dir(const TempDir& dir, const std::string& config) {
+std::filesystem::path vocab_dir(const ScratchDir& dir, const std::string& config) {
   std::filesystem::copy_file(bert_dir / "vocab.txt", dir.path() / "vocab.txt");
   if (!config.empty()) dir.write("tokenizer_config.json", config);
   return dir.path();
@@ -60,7 +60,7 @@ std::string error_of(const std::function<void()>& action) {
 }
 
 TEST(Tokenizer, DirectoryPrefersTokenizerJsonOverVocabTxt) {
-  TempDir dir;
+  ScratchDir dir;
   vocab_dir(dir, R"({"do_lower_case": true})");
   std::filesystem::copy_file(bert_dir / "tokenizer.json", dir.path() / "tokenizer.json");
   EXPECT_EQ(Tokenizer::load(dir.path()).encode("Hello World").ids, cased().encode("Hello World").ids);
@@ -69,26 +69,26 @@ TEST(Tokenizer, DirectoryPrefersTokenizerJsonOverVocabTxt) {
 }
 
 TEST(Tokenizer, VocabTxtLowercasesAndStripsAccentsWhenConfigured) {
-  TempDir dir;
+  ScratchDir dir;
   const Tokenizer uncased = Tokenizer::load(vocab_dir(dir, R"({"do_lower_case": true, "strip_accents": null})"));
   EXPECT_EQ(uncased.encode("Café RÉSUMÉ Ångström").ids, cased().encode("cafe resume angstrom").ids);
 }
 
 TEST(Tokenizer, VocabTxtCanLowercaseButKeepAccents) {
-  TempDir dir;
+  ScratchDir dir;
   const Tokenizer tokenizer = Tokenizer::load(vocab_dir(dir, R"({"do_lower_case": true, "strip_accents": false})"));
   EXPECT_EQ(tokenizer.encode("CAFÉ RÉSUMÉ").ids, cased().encode("café résumé").ids);
 }
 
 TEST(Tokenizer, VocabTxtWithoutConfigLowercasesAsBertTokenizerDoes) {
-  TempDir dir;
+  ScratchDir dir;
   const Tokenizer tokenizer = Tokenizer::load(vocab_dir(dir, ""));
   EXPECT_EQ(tokenizer.encode("HELLO Café").ids, cased().encode("hello cafe").ids);
   EXPECT_EQ(tokenizer.model_max_length(), 512u);
 }
 
 TEST(Tokenizer, TokenizerJsonNormalizerOptionsAreHonoured) {
-  TempDir dir;
+  ScratchDir dir;
   nlohmann::json spec = read_json_file(bert_dir / "tokenizer.json");
   spec["normalizer"]["lowercase"] = true;  // strip_accents stays null: follows lowercase
   const Tokenizer tokenizer = Tokenizer::load(dir.write("tokenizer.json", spec.dump()));
@@ -97,7 +97,7 @@ TEST(Tokenizer, TokenizerJsonNormalizerOptionsAreHonoured) {
 
 TEST(Tokenizer, ModelMaxLengthComesFromConfigElseTokenizerJson) {
   EXPECT_EQ(cased().model_max_length(), 512u);
-  TempDir dir;
+  ScratchDir dir;
   nlohmann::json spec = read_json_file(bert_dir / "tokenizer.json");
   spec["truncation"]["max_length"] = 300;
   dir.write("tokenizer.json", spec.dump());
@@ -184,7 +184,7 @@ TEST(Tokenizer, VocabTxtWithoutASpecialTokenIsAnErrorNamingFileAndToken) {
   for (const std::string missing : {"[UNK]", "[CLS]", "[SEP]"}) {
     std::vector<std::string> lines = vocab_lines();
     std::erase(lines, missing);
-    TempDir dir;
+    ScratchDir dir;
     const auto file = dir.write("vocab.txt", join_lines(lines));
     dir.write("tokenizer_config.json", R"({"do_lower_case": false})");
     const std::string message = error_of([&] { Tokenizer::load(file); });
@@ -200,7 +200,7 @@ TEST(Tokenizer, TokenizerJsonWithoutASpecialTokenIsAnErrorNamingFileAndToken) {
     auto& added = spec["added_tokens"];
     added.erase(std::remove_if(added.begin(), added.end(), [&](const auto& t) { return t["content"] == missing; }),
                 added.end());
-    TempDir dir;
+    ScratchDir dir;
     const auto file = dir.write("tokenizer.json", spec.dump());
     const std::string message = error_of([&] { Tokenizer::load(file); });
     EXPECT_NE(message.find(file.string()), std::string::npos) << message;
@@ -211,7 +211,7 @@ TEST(Tokenizer, TokenizerJsonWithoutASpecialTokenIsAnErrorNamingFileAndToken) {
 TEST(Tokenizer, UnsupportedTokenizerJsonIsAnErrorNamingFile) {
   nlohmann::json spec = read_json_file(bert_dir / "tokenizer.json");
   spec["model"]["type"] = "BPE";
-  TempDir dir;
+  ScratchDir dir;
   const auto file = dir.write("tokenizer.json", spec.dump());
   const std::string message = error_of([&] { Tokenizer::load(file); });
   EXPECT_NE(message.find(file.string()), std::string::npos) << message;
@@ -249,7 +249,7 @@ TEST(Tokenizer, InvalidUtf8InABatchNamesTheText) {
 }
 
 TEST(Tokenizer, InvalidUtf8InVocabTxtNamesFileAndLine) {
-  TempDir dir;
+  ScratchDir dir;
   const auto file = dir.write("vocab.txt", "[PAD]\n[UNK]\nbad\xff\n");
   const std::string message = error_of([&] { Tokenizer::load(file); });
   EXPECT_NE(message.find(file.string() + ":3: invalid UTF-8"), std::string::npos) << message;
