@@ -64,6 +64,9 @@ void http_download(const std::string& url, const std::filesystem::path& destinat
   curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, "textclass");
   curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 30L);
+  // A stalled transfer (under 1 byte/s for a minute) fails rather than hanging the program.
+  curl_easy_setopt(curl.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl.get(), CURLOPT_LOW_SPEED_TIME, 60L);
   curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, curl_message);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, write_to_file);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, file.get());
