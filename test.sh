@@ -3,7 +3,7 @@
 # runs them again under AddressSanitizer + UndefinedBehaviorSanitizer. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 jobs=$(nproc)
 
 echo "== release build and tests"

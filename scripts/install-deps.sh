@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages textclass builds with. Safe to run again: apt-get skips what is there.
+# Usage: scripts/install-deps.sh [--tests]   (--tests adds what only the tests need)
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
@@ -7,6 +8,9 @@ packages=(
   libopenblas-openmp-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
   libcurl4-openssl-dev libcpp-httplib-dev libfmt-dev
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium)  # renders the comparison page in tests/cli/compare.sh
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -66,7 +66,12 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
   a.emb_rstd = cf.take(N);
   a.emb_out = cf.take(N * C);
   a.layers.resize(config.num_hidden_layers);
-  for (auto& l : a.layers) {
+  for (std::size_t layer = 0; layer < a.layers.size(); layer++) {
+    LayerActivations& l = a.layers[layer];
+    if (!for_training && layer > 0) {  // evaluation: every layer reuses the first one's buffers
+      l = a.layers[0];
+      continue;
+    }
     l.qkv = cf.take(N * 3 * C);
     l.att = cf.take(b * NH * T * T);
     l.atty = cf.take(N * C);

@@ -4,6 +4,9 @@
 // (as fastText keeps per-thread state apart from its model) so that Bert::forward is const and
 // several Activations can run one model. One float and one int allocation, sized for the largest
 // B x T seen and grown as needed.
+// Laid out for evaluation (no backward pass to come), all layers share one LayerActivations: a
+// layer reads its input (the previous layer's ln2, the same buffer as its own) only before its
+// last op overwrites it. For bert-base that is 12x less memory, which is then touched once.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

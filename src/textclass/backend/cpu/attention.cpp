@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "textclass/backend/backend.hpp"
+#include "textclass/backend/cpu/vector_math.hpp"
 
 namespace textclass::backend::cpu {
 namespace {
@@ -40,8 +41,9 @@ void masked_softmax(float* row, const int32_t* mask, int T) {
     max = std::max(max, row[j]);
   }
   float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
   for (int j = 0; j < T; j++) {
-    row[j] = std::exp(row[j] - max);
+    row[j] = exp_vectorizable(row[j] - max);
     sum += row[j];
   }
   const float inverse = 1.0f / sum;
@@ -51,6 +53,7 @@ void masked_softmax(float* row, const int32_t* mask, int T) {
 // dst = src · keep / (1-p) for one [T,T] block whose first element has dropout index `first`.
 void apply_dropout(float* dst, const float* src, float p, uint64_t seed, std::size_t first, std::size_t n) {
   const float keep_scale = 1.0f / (1.0f - p);
+#pragma omp simd
   for (std::size_t i = 0; i < n; i++) dst[i] = dropout_uniform(seed, first + i) >= p ? src[i] * keep_scale : 0.0f;
 }
 
@@ -113,10 +116,12 @@ void attention_backward(float* dqkv, const float* dout, const float* qkv, const 
         const std::size_t row = static_cast<std::size_t>(i) * T;
         float* ds = dscores.data() + row;
         float dot = 0.0f;
+#pragma omp simd reduction(+ : dot)
         for (int j = 0; j < T; j++) {
           ds[j] *= probs[row + j];
           dot += ds[j];
         }
+#pragma omp simd
         for (int j = 0; j < T; j++) ds[j] -= a[row + j] * dot;
       }
       // dq = s · dscores · k,  dk = s · dscoresᵀ · q

@@ -13,6 +13,7 @@
 #include "textclass/backend/cpu/first_token.hpp"
 #include "textclass/backend/cpu/layernorm.hpp"
 #include "textclass/backend/cpu/matmul.hpp"
+#include "textclass/backend/cpu/openblas_kernels.hpp"
 #include "textclass/backend/cpu/optimizer.hpp"
 
 namespace textclass::backend {
@@ -119,6 +120,7 @@ class CpuBackend final : public Backend {
 std::unique_ptr<Backend> make_cpu_backend(int threads) {
   // OpenBLAS's OpenMP build sizes its thread team from the same setting, so this covers the GEMMs too.
   if (threads > 0) omp_set_num_threads(threads);
+  cpu::use_best_openblas_kernels();
   return std::make_unique<CpuBackend>();
 }
 

@@ -3,34 +3,46 @@
 #include <cmath>
 
 #include "textclass/backend/backend.hpp"
+#include "textclass/backend/cpu/vector_math.hpp"
 
 namespace textclass::backend::cpu {
 namespace {
 
-constexpr float inv_sqrt2 = 0.70710678118654752440f;
-constexpr float inv_sqrt_2pi = 0.39894228040143267794f;
+// Φ(x) = 0.5 (1 + erf(x / sqrt 2)) from the Gaussian tail on the side of x, so no 1 + erf cancels;
+// pdf = φ(x), which the backward pass needs too.
+float normal_cdf(float x, float pdf) {
+  const float tail = pdf * mills_ratio(std::fabs(x));
+  return x < 0.0f ? tail : 1.0f - tail;
+}
 
 // Both directions of dropout are the same map: keep and rescale, or zero.
 void apply_dropout(float* out, const float* inp, float p, uint64_t seed, std::size_t n) {
+  if (p == 0.0f) {  // evaluation: keeps everything, so skip drawing the mask
+#pragma omp parallel for simd schedule(static)
+    for (std::size_t i = 0; i < n; i++) out[i] = inp[i];
+    return;
+  }
   const float keep_scale = 1.0f / (1.0f - p);
-#pragma omp parallel for
+#pragma omp parallel for simd schedule(static)
   for (std::size_t i = 0; i < n; i++) out[i] = dropout_uniform(seed, i) >= p ? inp[i] * keep_scale : 0.0f;
 }
 
 }  // namespace
 
 void gelu_forward(float* out, const float* inp, std::size_t n) {
-#pragma omp parallel for
-  for (std::size_t i = 0; i < n; i++) out[i] = inp[i] * 0.5f * (1.0f + std::erf(inp[i] * inv_sqrt2));
+#pragma omp parallel for simd schedule(static)
+  for (std::size_t i = 0; i < n; i++) {
+    const float x = inp[i];
+    out[i] = x * normal_cdf(x, gaussian_pdf(x));
+  }
 }
 
 void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) {
-#pragma omp parallel for
+#pragma omp parallel for simd schedule(static)
   for (std::size_t i = 0; i < n; i++) {
     const float x = inp[i];
-    const float cdf = 0.5f * (1.0f + std::erf(x * inv_sqrt2));
-    const float pdf = inv_sqrt_2pi * std::exp(-0.5f * x * x);
-    dinp[i] = dout[i] * (cdf + x * pdf);
+    const float pdf = gaussian_pdf(x);
+    dinp[i] = dout[i] * (normal_cdf(x, pdf) + x * pdf);
   }
 }
 

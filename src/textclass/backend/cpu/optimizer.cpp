@@ -14,7 +14,7 @@ float lerp(float start, float end, float weight) {
 
 double sum_squares(const float* x, std::size_t n) {
   double sum = 0.0;
-#pragma omp parallel for reduction(+ : sum)
+#pragma omp parallel for simd reduction(+ : sum)
   for (std::size_t i = 0; i < n; i++) sum += static_cast<double>(x[i]) * x[i];
   return sum;
 }
@@ -29,7 +29,7 @@ void adamw_update(float* params, const float* grads, float* m, float* v, std::si
   const float step_size = static_cast<float>(lr / (1.0 - std::pow(beta1, step)));
   const float bias_correction2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2, step)));
   const float epsilon = static_cast<float>(eps);
-#pragma omp parallel for
+#pragma omp parallel for simd schedule(static)
   for (std::size_t i = 0; i < n; i++) {
     const float g = grads[i] * grad_scale;
     m[i] = lerp(m[i], g, m_weight);

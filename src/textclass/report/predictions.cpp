@@ -1,0 +1,73 @@
+#include "textclass/report/predictions.hpp"
+
+#include <cmath>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace textclass::report {
+namespace {
+
+// JSON has no NaN or infinity (a diverged model gives them): those become null.
+std::string json_number(float value) { return std::isfinite(value) ? fmt::format("{}", value) : "null"; }
+
+// Invalid UTF-8 in a class name becomes U+FFFD rather than an exception mid-file.
+std::string json_string(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// RFC 4180: a field holding a comma, quote or line break is quoted, with quotes doubled.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+void check(const Prediction& prediction, std::size_t classes) {
+  if (prediction.probs.size() != classes || prediction.label_id < 0 ||
+      static_cast<std::size_t>(prediction.label_id) >= classes) {
+    throw std::invalid_argument(fmt::format("prediction of class {} with {} probabilities for {} classes",
+                                            prediction.label_id, prediction.probs.size(), classes));
+  }
+}
+
+void write_json_lines(std::ostream& out, const std::vector<Prediction>& predictions,
+                      const std::vector<std::string>& class_names) {
+  for (const Prediction& prediction : predictions) {
+    std::string line = fmt::format(R"({{"label": {}, "label_id": {}, "score": {}, "probs": [)",
+                                   json_string(class_names[prediction.label_id]), prediction.label_id,
+                                   json_number(prediction.probs[prediction.label_id]));
+    for (std::size_t c = 0; c < prediction.probs.size(); ++c) {
+      line += (c > 0 ? ", " : "") + json_number(prediction.probs[c]);
+    }
+    out << line << "]}\n";
+  }
+}
+
+void write_csv(std::ostream& out, const std::vector<Prediction>& predictions,
+               const std::vector<std::string>& class_names) {
+  std::string header = "label,label_id,score";
+  for (const std::string& name : class_names) header += fmt::format(",{}", csv_field("prob_" + name));
+  out << header << "\n";
+  for (const Prediction& prediction : predictions) {
+    std::string line = fmt::format("{},{},{}", csv_field(class_names[prediction.label_id]), prediction.label_id,
+                                   prediction.probs[prediction.label_id]);
+    for (float prob : prediction.probs) line += fmt::format(",{}", prob);
+    out << line << "\n";
+  }
+}
+
+}  // namespace
+
+void write_predictions(std::ostream& out, const std::vector<Prediction>& predictions,
+                       const std::vector<std::string>& class_names, bool csv) {
+  for (const Prediction& prediction : predictions) check(prediction, class_names.size());
+  if (csv) {
+    write_csv(out, predictions, class_names);
+  } else {
+    write_json_lines(out, predictions, class_names);
+  }
+}
+
+}  // namespace textclass::report

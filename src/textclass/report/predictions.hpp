@@ -1,0 +1,20 @@
+#pragma once
+// Writing predictions: JSON Lines by default, one object per input in input order,
+//   {"label": "Sports", "label_id": 1, "score": 0.97, "probs": [0.01, 0.97, 0.01, 0.01]}
+// or CSV with the header label,label_id,score,prob_<class>... Probabilities are printed as the
+// shortest decimal that reads back to the same float.
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace textclass::report {
+
+struct Prediction {
+  int label_id;              // the predicted class
+  std::vector<float> probs;  // every class's probability, in class order
+};
+
+void write_predictions(std::ostream& out, const std::vector<Prediction>& predictions,
+                       const std::vector<std::string>& class_names, bool csv);
+
+}  // namespace textclass::report
