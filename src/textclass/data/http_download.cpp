@@ -39,13 +39,17 @@ int report_progress(void* bar, curl_off_t total, curl_off_t done, curl_off_t, cu
 struct CurlDeleter {
   void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
 };
+struct HeaderListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
 }  // namespace
 
-void http_download(const std::string& url, const std::filesystem::path& destination) {
+void http_download(const std::string& url, const std::filesystem::path& destination,
+                   const std::vector<std::string>& request_headers) {
   init_curl_once();
   std::error_code ec;
   std::filesystem::create_directories(destination.parent_path(), ec);
@@ -53,6 +57,13 @@ void http_download(const std::string& url, const std::filesystem::path& destinat
   const std::filesystem::path temporary = temporary_beside(destination);
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) throw Error("download failed: cannot start libcurl for " + url);
+  std::unique_ptr<curl_slist, HeaderListDeleter> headers;
+  for (const std::string& header : request_headers) {
+    curl_slist* appended = curl_slist_append(headers.get(), header.c_str());
+    if (!appended) throw Error("download failed: out of memory for the request headers of " + url);
+    headers.release();
+    headers.reset(appended);
+  }
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(temporary.c_str(), "wb"));
   if (!file) throw Error(fmt::format("{}: cannot write to the cache folder", temporary.string()));
 
@@ -63,6 +74,7 @@ void http_download(const std::string& url, const std::filesystem::path& destinat
   curl_easy_setopt(curl.get(), CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, "textclass");
+  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 30L);
   // A stalled transfer (under 1 byte/s for a minute) fails rather than hanging the program.
   curl_easy_setopt(curl.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
