@@ -10,6 +10,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   textclass::cli::add_tokenize_command(app);
   textclass::cli::add_data_command(app);
+  textclass::cli::add_compare_command(app);
+  textclass::cli::add_run_command(app);
+  textclass::cli::add_train_command(app);
+  textclass::cli::add_evaluate_command(app);
+  textclass::cli::add_predict_command(app);
+  textclass::cli::add_baseline_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,29 +3,64 @@
 #include <vector>
 
 #include "textclass/error.hpp"
+#include "textclass/hub/repo_id.hpp"
 
 namespace textclass::cli {
+namespace fs = std::filesystem;
+namespace {
 
-std::filesystem::path resolve_model_dir(const std::string& dir_or_name) {
-  namespace fs = std::filesystem;
+std::vector<fs::path> bundled_candidates(const std::string& name) {
+  std::vector<fs::path> candidates = {fs::path("data") / name};
+  std::error_code error;
+  const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    candidates.push_back(executable.parent_path() / ".." / "data" / name);
+    candidates.push_back(executable.parent_path() / ".." / ".." / "data" / name);
+  }
+  return candidates;
+}
+
+}  // namespace
+
+hub::ModelFiles resolve_model_files(const std::string& dir_or_name, hub::Need need) {
   const fs::path given(dir_or_name);
-  if (fs::exists(given)) return given;
-  std::vector<fs::path> candidates;
-  if (given.is_relative() && !dir_or_name.empty()) {
-    candidates.push_back(fs::path("data") / given);
-    std::error_code error;
-    const fs::path executable = fs::read_symlink("/proc/self/exe", error);
-    if (!error) {
-      candidates.push_back(executable.parent_path() / ".." / "data" / given);
-      candidates.push_back(executable.parent_path() / ".." / ".." / "data" / given);
-    }
+  std::error_code error;
+  // A tokenizer.json or vocab.txt given as a file serves the tokenizer as it is.
+  if (need == hub::Need::tokenizer_only && fs::is_regular_file(given, error)) return {given, "local file"};
+  if (fs::exists(given, error) || dir_or_name.empty() || given.is_absolute()) {
+    return hub::resolve_model(dir_or_name, need);
   }
   std::string looked = given.string();
-  for (const fs::path& candidate : candidates) {
-    if (fs::exists(candidate)) return candidate.lexically_normal();
-    looked += ", " + candidate.lexically_normal().string();
+  std::string tokenizer_only_folder;  // a bundled folder that cannot serve the weights
+  for (const fs::path& candidate : bundled_candidates(dir_or_name)) {
+    const fs::path folder = candidate.lexically_normal();
+    looked += ", " + folder.string();
+    if (!fs::is_directory(folder, error)) continue;
+    if (need == hub::Need::tokenizer_only || fs::is_regular_file(folder / "model.safetensors", error)) {
+      return hub::resolve_model(folder.string(), need);
+    }
+    if (tokenizer_only_folder.empty()) tokenizer_only_folder = folder.string();
   }
-  throw Error("model '" + dir_or_name + "' not found; looked in: " + looked);
+  if (!hub::is_repo_id(dir_or_name)) throw Error("model '" + dir_or_name + "' not found; looked in: " + looked);
+  try {
+    return hub::resolve_model(dir_or_name, need);
+  } catch (const Error& e) {
+    std::string message = std::string(e.what()) + " (looked in: " + looked + ", then the hub";
+    if (!tokenizer_only_folder.empty()) message += "; " + tokenizer_only_folder + " holds its tokenizer only, no weights";
+    throw Error(message + ")");
+  }
+}
+
+std::optional<fs::path> find_bundled(const std::string& relative) {
+  std::error_code error;
+  for (const fs::path& candidate : bundled_candidates(relative)) {
+    if (fs::exists(candidate, error)) return candidate.lexically_normal();
+  }
+  return std::nullopt;
+}
+
+std::filesystem::path resolve_model_dir(const std::string& dir_or_name, hub::Need need) {
+  return resolve_model_files(dir_or_name, need).dir;
 }
 
 }  // namespace textclass::cli

@@ -3,6 +3,7 @@
 // and second moments share one device allocation laid out like the parameters; each step runs
 // backend::adamw_update once per parameter span.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "textclass/backend/backend.hpp"
@@ -28,6 +29,13 @@ class AdamW {
   // (the clipping factor). Parameters outside the spans are not touched.
   void step(float* params, const float* grads, double lr, float grad_scale);
   int steps_taken() const { return step_; }
+
+  // The optimizer's state (both moments and the step count) as a safetensors file: tensors
+  // "exp_avg" and "exp_avg_sq" (torch's names) over the whole allocation, "step" in the metadata.
+  // load() restores it exactly, so a resumed run continues bit for bit; it throws Error when the
+  // file belongs to a model of another size.
+  void save(const std::string& path) const;
+  void load(const std::string& path);
 
  private:
   backend::Backend& backend_;

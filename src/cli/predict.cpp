@@ -1,0 +1,93 @@
+// `textclass predict`: a trained model's class for each text — texts given as arguments, a
+// --data file (any dataset format; its labels, if any, are ignored) or else stdin, one text per
+// line — printed in input order as JSON Lines (or CSV with --format-out csv).
+#include <iostream>
+#include <iterator>
+#include <limits>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/data_options.hpp"
+#include "cli/model_dir.hpp"
+#include "textclass/error.hpp"
+#include "textclass/model/checkpoint.hpp"
+#include "textclass/report/predictions.hpp"
+#include "textclass/text/tokenizer.hpp"
+#include "textclass/train/device.hpp"
+#include "textclass/train/encode_rows.hpp"
+#include "textclass/train/predictor.hpp"
+
+namespace textclass::cli {
+namespace {
+
+struct PredictArgs {
+  DataOptions data;
+  std::string model;
+  std::vector<std::string> texts;
+  std::string format_out = "jsonl";
+  std::size_t batch_size = 32;
+  std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
+  std::string device = "cpu";
+  int threads = 0;
+};
+
+// Every line of stdin, without its "\n" (or "\r\n").
+std::vector<std::string> read_stdin_lines() {
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+void run_predict(const PredictArgs& args) {
+  std::vector<std::string> texts = args.texts;
+  std::string source = "text argument";
+  if (!args.data.data.empty()) {
+    if (!texts.empty()) throw Error("predict: give texts or --data, not both");
+    data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data));
+    texts = std::move(dataset.texts);
+    source = dataset.source;
+  } else if (texts.empty()) {
+    texts = read_stdin_lines();
+    source = "<stdin>";
+  }
+  const std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
+  auto backend = train::make_backend(args.device, args.threads);
+  const auto bert = model::load_bert(*backend, model_dir.string());
+  const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
+  const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
+  const data::TokenRows rows = train::encode_rows(tokenizer, texts, {}, max_length, source);
+  train::Predictor predictor(*bert, args.batch_size, tokenizer.pad_id());
+  const train::Predictions predictions = predictor.predict(rows);
+
+  std::vector<report::Prediction> out;
+  out.reserve(predictions.size());
+  for (std::size_t i = 0; i < predictions.size(); ++i) out.push_back({predictions.label_ids[i], predictions.probs[i]});
+  report::write_predictions(std::cout, out, bert->config().labels, args.format_out == "csv");
+  std::cout.flush();
+  if (!std::cout) throw Error("cannot write to stdout");
+}
+
+}  // namespace
+
+void add_predict_command(CLI::App& app) {
+  auto args = std::make_shared<PredictArgs>();
+  CLI::App* command = app.add_subcommand(
+      "predict", "Classify texts (arguments, --data or stdin lines) with a trained model; JSON Lines or CSV on stdout");
+  add_data_options(*command, args->data, kDataInput);
+  command->add_option("--model", args->model, "a trained run folder or checkpoint")->required();
+  command->add_option("text", args->texts, "texts to classify (default: --data, else lines of stdin)");
+  command->add_option("--format-out", args->format_out, "jsonl: one JSON object per text; csv: a header and one row per text")
+      ->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
+  command->add_option("--batch-size", args->batch_size, "rows per batch")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
+      ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
+  command->add_option("--device", args->device, "where to run: cpu")->capture_default_str();
+  command->add_option("--threads", args->threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  command->callback([args] { run_predict(*args); });
+}
+
+}  // namespace textclass::cli

@@ -1,0 +1,139 @@
+// `textclass train`: fine-tunes a BERT model on labelled texts with the HuggingFace Trainer's
+// recipe (train::Trainer), evaluating on a validation set, checkpointing into --output, and
+// resuming from the latest checkpoint with --resume. This file only wires options to the Trainer.
+#include <atomic>
+#include <csignal>
+#include <limits>
+#include <map>
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/data_options.hpp"
+#include "cli/model_dir.hpp"
+#include "textclass/data/split.hpp"
+#include "textclass/error.hpp"
+#include "textclass/model/checkpoint.hpp"
+#include "textclass/text/tokenizer.hpp"
+#include "textclass/train/checkpoints.hpp"
+#include "textclass/train/device.hpp"
+#include "textclass/train/encode_rows.hpp"
+#include "textclass/train/label_alignment.hpp"
+#include "textclass/train/trainer.hpp"
+
+namespace textclass::cli {
+namespace {
+
+struct TrainArgs {
+  DataOptions data;
+  train::TrainerOptions trainer;
+  std::string model = "bert-base-cased";
+  std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
+  std::string device = "cpu";
+  int threads = 0;
+  std::string head;  // empty: the checkpoint's, else cls_linear
+  bool resume = false;
+};
+
+// Set by SIGINT/SIGTERM: the Trainer then saves a checkpoint and returns.
+std::atomic<bool> stop_signal{false};
+extern "C" void request_stop(int) { stop_signal = true; }
+
+// The training and validation sets: --validation, else the split of --train.
+std::pair<data::Dataset, data::Dataset> read_datasets(const DataOptions& options) {
+  if (options.train.empty()) throw Error("train: give --train (a path or http(s) URL)");
+  data::Dataset train = data::read_dataset(dataset_spec(options, options.train));
+  if (train.labels.empty()) throw Error(train.source + ": training data needs labels");
+  if (!options.validation.empty()) return {train, data::read_dataset(dataset_spec(options, options.validation))};
+  const data::Split split = data::split_rows(train.labels, options.split);
+  return {data::subset(train, split.train), data::subset(train, split.validation)};
+}
+
+void run_train(TrainArgs& args) {
+  auto [train_set, validation_set] = read_datasets(args.data);
+  const std::vector<int> validation_labels = train::align_labels(validation_set, train_set.class_names);
+
+  std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
+  std::optional<std::filesystem::path> checkpoint;
+  args.trainer.output_dir = args.data.output;
+  if (args.resume) {
+    checkpoint = train::latest_checkpoint(args.trainer.output_dir);
+    if (!checkpoint) throw Error(args.data.output + ": no checkpoint to resume from");
+    model_dir = *checkpoint;
+  }
+  args.trainer.tokenizer_dir = model_dir;
+  args.trainer.seed = args.data.split.seed;  // one --seed, as the notebook's 1122 for both
+
+  const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
+  const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
+  const data::TokenRows train_rows =
+      train::encode_rows(tokenizer, train_set.texts, train_set.labels, max_length, train_set.source);
+  const data::TokenRows validation_rows =
+      train::encode_rows(tokenizer, validation_set.texts, validation_labels, max_length, validation_set.source);
+
+  auto backend = train::make_backend(args.device, args.threads);
+  model::LoadOptions load;
+  if (!args.head.empty()) load.head = model::head_from_name(args.head);
+  load.labels = train_set.class_names;
+  load.init_seed = args.trainer.seed;
+  auto bert = model::load_bert(*backend, model_dir.string(), load);
+
+  args.trainer.stop_requested = [](long) { return stop_signal.load(); };
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  train::Trainer trainer(*bert, train_rows, validation_rows, args.trainer, tokenizer.pad_id());
+  if (checkpoint) trainer.resume_from(*checkpoint);
+  fmt::print(stderr, "training on {} rows, validating on {}: {} steps from step {} ({} head, {} classes)\n",
+             train_rows.size(), validation_rows.size(), trainer.total_steps(), trainer.state().global_step,
+             model::head_name(bert->head()), bert->config().num_labels());
+  if (!trainer.train()) {
+    throw Error(fmt::format("interrupted at step {}; checkpoint saved in {}: continue with --resume",
+                            trainer.state().global_step, args.data.output));
+  }
+  fmt::print(stderr, "model saved in {}\n", args.data.output);
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  train::TrainerOptions& t = args->trainer;
+  CLI::App* command = app.add_subcommand(
+      "train", "Fine-tune BERT on labelled texts (the HF Trainer's recipe), with checkpoints and --resume");
+  add_data_options(*command, args->data, kTrainInputs | kSplitOptions | kOutputDir);
+  command->add_option("--model", args->model, "pretrained model: a folder or a name")->capture_default_str();
+  command->add_option("--epochs", t.epochs, "passes over the training data")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--max-steps", t.max_steps, "train for this many optimizer steps instead of --epochs")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--batch-size", t.batch_size, "rows per batch")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--eval-batch-size", t.eval_batch_size, "rows per evaluation batch")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--learning-rate", t.learning_rate, "peak learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--weight-decay", t.weight_decay, "AdamW weight decay (not on biases and LayerNorm)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  command->add_option("--warmup-steps", t.warmup_steps, "steps of linear warmup")->check(CLI::NonNegativeNumber)->capture_default_str();
+  command->add_option("--warmup-ratio", t.warmup_ratio, "warmup as a share of all steps (when --warmup-steps is 0)")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--gradient-accumulation", t.gradient_accumulation, "batches per optimizer step")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--max-grad-norm", t.max_grad_norm, "clip the gradient's global norm to this (0: no clipping)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
+      ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
+  command->add_flag("--group-by-length", t.group_by_length, "batch rows of similar length together (less padding)");
+  command->add_option("--logging-steps", t.logging_steps, "a log.jsonl row every this many steps")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--eval-steps", t.eval_steps, "evaluate every this many steps (default: every epoch)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--save-steps", t.save_steps, "checkpoint every this many steps (default: every epoch)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--head", args->head, "classifier head: cls_linear (the notebook's) or pooler (HF's)")
+      ->check(CLI::IsMember({"cls_linear", "pooler"}));
+  command->add_option("--device", args->device, "where to train: cpu")->capture_default_str();
+  command->add_option("--threads", args->threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  command->add_flag("--resume", args->resume, "continue from the latest checkpoint in --output");
+  command->callback([args] { run_train(*args); });
+}
+
+}  // namespace textclass::cli

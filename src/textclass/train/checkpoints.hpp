@@ -1,0 +1,32 @@
+#pragma once
+// A run folder in HuggingFace's layout:
+//   <output>/checkpoint-<step>/  config.json (id2label/label2id), model.safetensors, the tokenizer
+//                                files, optimizer.safetensors (AdamW's moments and step),
+//                                trainer_state.json (position in the data, log history)
+//   <output>/                    the final model: config.json, model.safetensors, tokenizer files
+// Nothing is ever half-written under its real name: a checkpoint is written as a folder
+// checkpoint-<step>.tmp and renamed when complete; final-model files are written in a temporary
+// folder and each renamed into place.
+#include <filesystem>
+#include <optional>
+
+#include "textclass/model/bert.hpp"
+#include "textclass/train/adamw.hpp"
+#include "textclass/train/trainer_state.hpp"
+
+namespace textclass::train {
+
+// Writes <output>/checkpoint-<state.global_step>, replacing one of that step. tokenizer_dir may be
+// empty (no tokenizer files to copy).
+std::filesystem::path save_checkpoint(const std::filesystem::path& output_dir, const model::Bert& bert,
+                                      const AdamW& optimizer, const TrainerState& state,
+                                      const std::filesystem::path& tokenizer_dir);
+
+// Writes the model and tokenizer files into <output> itself.
+void save_final_model(const std::filesystem::path& output_dir, const model::Bert& bert,
+                      const std::filesystem::path& tokenizer_dir);
+
+// The complete checkpoint with the highest step under output_dir, if any.
+std::optional<std::filesystem::path> latest_checkpoint(const std::filesystem::path& output_dir);
+
+}  // namespace textclass::train

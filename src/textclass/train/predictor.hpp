@@ -1,0 +1,47 @@
+#pragma once
+// Inference over many rows, shared by the Trainer's evaluation and the evaluate and predict
+// commands: rows are sorted by length and batched, so each batch pads little, and the results
+// come back in input order. Dropout is off.
+#include <cstddef>
+#include <vector>
+
+#include "textclass/data/batcher.hpp"
+#include "textclass/model/activations.hpp"
+#include "textclass/model/bert.hpp"
+
+namespace textclass::train {
+
+struct Predictions {
+  std::vector<std::vector<float>> logits;  // [rows][classes]
+  std::vector<std::vector<float>> probs;   // softmax of the logits
+  std::vector<int> label_ids;              // argmax, the first on ties (as torch.argmax)
+
+  std::size_t size() const { return label_ids.size(); }
+};
+
+// The model's view of a padded batch (spans into `batch`, which must outlive them).
+model::Inputs model_inputs(const data::Batch& batch);
+
+class Predictor {
+ public:
+  // pad_id: the tokenizer's padding id.
+  Predictor(const model::Bert& bert, std::size_t batch_size, std::int32_t pad_id);
+
+  // Labels in `rows` are ignored.
+  Predictions predict(const data::TokenRows& rows);
+
+ private:
+  const model::Bert& bert_;
+  model::Activations acts_;  // scratch of its own, so it can run beside a training pass
+  std::size_t batch_size_;
+  std::int32_t pad_id_;
+};
+
+// The mean cross-entropy of the predictions against labels (HF's eval_loss: every row counts
+// once, whatever its batch).
+double mean_cross_entropy(const Predictions& predictions, const std::vector<int>& labels);
+
+// The share of rows whose predicted label is the true one.
+double accuracy(const Predictions& predictions, const std::vector<int>& labels);
+
+}  // namespace textclass::train

@@ -1,0 +1,174 @@
+#include "textclass/train/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "textclass/data/rng.hpp"
+#include "textclass/error.hpp"
+#include "textclass/train/checkpoints.hpp"
+#include "textclass/train/gradient_clipping.hpp"
+#include "textclass/train/training_progress.hpp"
+
+namespace textclass::train {
+
+namespace {
+
+long ceil_div(long a, long b) { return (a + b - 1) / b; }
+
+// The options, once checked for values that would leave nothing to train on.
+TrainerOptions checked(TrainerOptions options) {
+  if (options.batch_size < 1 || options.eval_batch_size < 1) throw Error("the batch sizes must be at least 1");
+  if (options.gradient_accumulation < 1) throw Error("gradient accumulation must be at least 1");
+  if (options.epochs < 1 && options.max_steps < 1) throw Error("give at least one epoch or step to train");
+  return options;
+}
+
+long count_total_steps(const TrainerOptions& options, std::size_t batches_per_epoch) {
+  if (options.max_steps > 0) return options.max_steps;
+  return options.epochs * ceil_div(static_cast<long>(batches_per_epoch), options.gradient_accumulation);
+}
+
+long count_warmup_steps(const TrainerOptions& options, long total_steps) {
+  if (options.warmup_steps > 0) return options.warmup_steps;
+  return static_cast<long>(std::ceil(options.warmup_ratio * static_cast<double>(total_steps)));
+}
+
+// The dropout seed of batch `batch` of epoch `epoch`: different for every batch of a run, and
+// the same whenever that batch is trained on again (after a resume). The constant keeps these
+// streams away from the shuffling ones, which start from seed + epoch.
+std::uint64_t dropout_seed(std::uint64_t seed, long epoch, std::size_t batch) {
+  data::Rng rng((seed ^ 0xD1B54A32D192ED03ull) + (static_cast<std::uint64_t>(epoch) << 32) + batch);
+  return rng.next();
+}
+
+}  // namespace
+
+Trainer::Trainer(model::Bert& bert, const data::TokenRows& train, const data::TokenRows& validation,
+                 TrainerOptions options, std::int32_t pad_id)
+    : bert_(bert),
+      validation_(validation),
+      options_(checked(std::move(options))),
+      batcher_(train, {options_.batch_size, true, options_.group_by_length, options_.seed, pad_id}),
+      spans_(parameter_groups(bert.table(), options_.weight_decay)),
+      optimizer_(bert.backend(), bert.table().total_floats(), spans_),
+      acts_(bert.backend()),
+      predictor_(bert, options_.eval_batch_size, pad_id),
+      total_steps_(count_total_steps(options_, batcher_.batches_per_epoch())),
+      schedule_(options_.learning_rate, count_warmup_steps(options_, total_steps_), total_steps_) {
+  state_.batches_per_epoch = batcher_.batches_per_epoch();
+  state_.batch_size = options_.batch_size;
+  state_.gradient_accumulation = options_.gradient_accumulation;
+  state_.seed = options_.seed;
+}
+
+void Trainer::resume_from(const std::filesystem::path& checkpoint) {
+  TrainerState saved = read_trainer_state(checkpoint / "trainer_state.json");
+  const auto differs = [&](const char* what, auto then, auto now) {
+    if (then != now)
+      throw Error(fmt::format("{}: the checkpoint was trained with {} {}, not {}; resume with the same value",
+                              checkpoint.string(), what, then, now));
+  };
+  differs("batch size", saved.batch_size, state_.batch_size);
+  differs("gradient accumulation", saved.gradient_accumulation, state_.gradient_accumulation);
+  differs("seed", saved.seed, state_.seed);
+  differs("batches per epoch (other training data?)", saved.batches_per_epoch, state_.batches_per_epoch);
+  optimizer_.load((checkpoint / "optimizer.safetensors").string());
+  state_ = std::move(saved);
+  saved_step_ = state_.global_step;
+  batcher_.seek(state_.epoch, state_.batch_in_epoch);
+}
+
+double Trainer::run_step() {
+  const long step = state_.global_step + 1;  // the step being taken, counted from 1 as HF logs it
+  const long k = std::min<long>(options_.gradient_accumulation,
+                                static_cast<long>(state_.batches_per_epoch - state_.batch_in_epoch));
+  bert_.zero_grad();
+  double loss_sum = 0.0;
+  for (long i = 0; i < k; ++i) {
+    const data::Batch batch = batcher_.next_batch();
+    const std::uint64_t seed = dropout_seed(options_.seed, state_.epoch, state_.batch_in_epoch);
+    const model::Output output = bert_.forward(acts_, model_inputs(batch), seed);
+    if (!std::isfinite(*output.loss))
+      throw Error(fmt::format("step {}: the loss is {}; training stopped (a lower --learning-rate may help)", step,
+                              *output.loss));
+    bert_.backward(acts_);
+    loss_sum += *output.loss;
+    ++state_.batch_in_epoch;
+  }
+  const double norm = global_grad_norm(bert_.backend(), bert_.grads(), spans_) / static_cast<double>(k);
+  if (!std::isfinite(norm))
+    throw Error(fmt::format("step {}: the gradient norm is {}; training stopped (a lower --learning-rate may help)",
+                            step, norm));
+  const float scale = clip_factor(norm, options_.max_grad_norm) / static_cast<float>(k);
+  optimizer_.step(bert_.params(), bert_.grads(), schedule_.lr(state_.global_step), scale);
+  last_grad_norm_ = norm;
+  state_.global_step = step;
+  return loss_sum / static_cast<double>(k);
+}
+
+void Trainer::log(const nlohmann::ordered_json& row) {
+  state_.log_history.push_back(row);
+  log_->append(row);
+}
+
+void Trainer::evaluate() {
+  const Predictions predictions = predictor_.predict(validation_);
+  log({{"step", state_.global_step},
+       {"epoch", state_.epoch_progress()},
+       {"eval_loss", mean_cross_entropy(predictions, validation_.labels)},
+       {"eval_accuracy", accuracy(predictions, validation_.labels)}});
+}
+
+void Trainer::checkpoint() {
+  save_checkpoint(options_.output_dir, bert_, optimizer_, state_, options_.tokenizer_dir);
+  saved_step_ = state_.global_step;
+}
+
+bool Trainer::train() {
+  std::filesystem::create_directories(options_.output_dir);
+  log_.emplace(options_.output_dir / "log.jsonl", state_.log_history);
+  TrainingProgress progress(total_steps_, state_.global_step);
+  while (state_.global_step < total_steps_) {
+    const double loss = run_step();
+    const bool epoch_ended = state_.batch_in_epoch == state_.batches_per_epoch;
+    if (epoch_ended) {  // the position moves to the next epoch's start before anything is saved
+      ++state_.epoch;
+      state_.batch_in_epoch = 0;
+    }
+    const long step = state_.global_step;
+    state_.loss_since_log += loss;
+    ++state_.steps_since_log;
+    progress.step(step, state_.epoch_progress(), loss);
+    if (options_.logging_steps > 0 && step % options_.logging_steps == 0) {
+      // HF logs the rate the next step will use, and the loss averaged since the last row.
+      log({{"step", step},
+           {"epoch", state_.epoch_progress()},
+           {"loss", state_.loss_since_log / static_cast<double>(state_.steps_since_log)},
+           {"learning_rate", schedule_.lr(step)},
+           {"grad_norm", last_grad_norm_}});
+      progress.row(state_.log_history.back());
+      state_.loss_since_log = 0.0;
+      state_.steps_since_log = 0;
+    }
+    const bool evaluate_now = options_.eval_steps > 0 ? step % options_.eval_steps == 0 : epoch_ended;
+    if (evaluate_now && !validation_.labels.empty()) {
+      evaluate();
+      progress.row(state_.log_history.back());
+    }
+    const bool save_now = options_.save_steps > 0 ? step % options_.save_steps == 0 : epoch_ended;
+    if (save_now) checkpoint();
+    if (options_.stop_requested && step < total_steps_ && options_.stop_requested(step)) {
+      if (saved_step_ != step) checkpoint();
+      progress.finish();
+      return false;
+    }
+  }
+  progress.finish();
+  save_final_model(options_.output_dir, bert_, options_.tokenizer_dir);
+  return true;
+}
+
+}  // namespace textclass::train

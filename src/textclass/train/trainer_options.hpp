@@ -1,0 +1,35 @@
+#pragma once
+// Every option of train::Trainer with its default: the notebook's Trainer recipe (2 epochs, batch
+// 16, lr 5e-5 decaying linearly to 0 without warmup, weight decay 0.01, clipping at 1.0, seed
+// 1122, evaluation and a checkpoint at the end of every epoch). The CLI's help prints these.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+
+namespace textclass::train {
+
+struct TrainerOptions {
+  long epochs = 2;
+  long max_steps = 0;  // > 0: train for exactly this many optimizer steps instead of `epochs`
+  std::size_t batch_size = 16;
+  std::size_t eval_batch_size = 32;
+  double learning_rate = 5e-5;
+  double weight_decay = 0.01;
+  long warmup_steps = 0;
+  double warmup_ratio = 0.0;  // used when warmup_steps is 0: ceil(ratio x total steps), as HF
+  long gradient_accumulation = 1;  // batches per optimizer step
+  double max_grad_norm = 1.0;      // 0 disables clipping
+  std::uint64_t seed = 1122;       // shuffling, dropout and the new classifier's initialisation
+  bool group_by_length = false;    // batches of similar lengths (less padding)
+  long logging_steps = 500;        // a log row every this many steps
+  long eval_steps = 0;             // 0: evaluate at the end of every epoch
+  long save_steps = 0;             // 0: checkpoint at the end of every epoch
+  std::filesystem::path output_dir = "output";
+  std::filesystem::path tokenizer_dir;  // the tokenizer files copied into checkpoints and the final model
+  // Polled after every step; returning true saves a checkpoint and ends train() early (the CLI
+  // sets it on SIGINT/SIGTERM, tests to interrupt a run at a chosen step).
+  std::function<bool(long step)> stop_requested;
+};
+
+}  // namespace textclass::train

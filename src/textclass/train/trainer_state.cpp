@@ -1,0 +1,51 @@
+#include "textclass/train/trainer_state.hpp"
+
+#include <fstream>
+
+#include "textclass/error.hpp"
+#include "textclass/text/files.hpp"
+
+namespace textclass::train {
+
+using json = nlohmann::ordered_json;
+
+void write_trainer_state(const TrainerState& state, const std::filesystem::path& file) {
+  const json j = {{"global_step", state.global_step},
+                  {"epoch", state.epoch_progress()},
+                  {"log_history", state.log_history},
+                  {"train_batch_size", state.batch_size},
+                  {"gradient_accumulation_steps", state.gradient_accumulation},
+                  {"seed", state.seed},
+                  {"position", {{"epoch", state.epoch},
+                                {"batch_in_epoch", state.batch_in_epoch},
+                                {"batches_per_epoch", state.batches_per_epoch},
+                                {"loss_since_log", state.loss_since_log},
+                                {"steps_since_log", state.steps_since_log}}}};
+  std::ofstream out(file);
+  out << j.dump(2) << "\n";
+  out.close();
+  if (!out) throw Error(file.string() + ": cannot write");
+}
+
+TrainerState read_trainer_state(const std::filesystem::path& file) {
+  try {
+    const json j = json::parse(text::read_file(file));  // ordered: log rows keep their key order
+    TrainerState state;
+    state.global_step = j.at("global_step").get<long>();
+    state.log_history = j.at("log_history").get<std::vector<json>>();
+    state.batch_size = j.at("train_batch_size").get<std::size_t>();
+    state.gradient_accumulation = j.at("gradient_accumulation_steps").get<long>();
+    state.seed = j.at("seed").get<std::uint64_t>();
+    const json& position = j.at("position");
+    state.epoch = position.at("epoch").get<long>();
+    state.batch_in_epoch = position.at("batch_in_epoch").get<std::size_t>();
+    state.batches_per_epoch = position.at("batches_per_epoch").get<std::size_t>();
+    state.loss_since_log = position.at("loss_since_log").get<double>();
+    state.steps_since_log = position.at("steps_since_log").get<long>();
+    return state;
+  } catch (const json::exception& e) {
+    throw Error(file.string() + ": not a textclass trainer state (" + e.what() + ")");
+  }
+}
+
+}  // namespace textclass::train

@@ -1,0 +1,52 @@
+// train::Predictor against HF: the golden batch's 8 rows, unpadded and run through the
+// predictor's length-sorted batches of 3, give HF's logits (the notebook head) in input order,
+// and their mean cross-entropy is HF's loss.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "../model/hf_fixtures.hpp"
+#include "textclass/model/checkpoint.hpp"
+#include "textclass/train/predictor.hpp"
+
+namespace textclass::train {
+namespace {
+
+TEST(Predictor, MatchesHFLogitsInInputOrder) {
+  auto backend = backend::make_cpu_backend();
+  auto bert = model::load_bert(*backend, textclass::testing::hf_fixture("tiny"));
+  const textclass::testing::GoldenBatch golden;
+  data::TokenRows rows;
+  for (int b = 0; b < golden.B; ++b) {
+    std::vector<std::int32_t> ids;
+    for (int t = 0; t < golden.T; ++t)
+      if (golden.attention_mask[b * golden.T + t]) ids.push_back(golden.input_ids[b * golden.T + t]);
+    rows.ids.push_back(ids);
+    rows.labels.push_back(golden.labels[b]);
+  }
+  Predictor predictor(*bert, 3, 0);
+  const Predictions predictions = predictor.predict(rows);
+  const std::vector<float> expected = textclass::testing::golden_tensors().read_floats("seed_head.logits");
+  const std::size_t V = 4;
+  ASSERT_EQ(predictions.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE("row " + std::to_string(i));
+    double prob_sum = 0.0;
+    std::size_t best = 0;
+    for (std::size_t v = 0; v < V; ++v) {
+      EXPECT_NEAR(predictions.logits[i][v], expected[i * V + v], 1e-5);
+      prob_sum += predictions.probs[i][v];
+      if (expected[i * V + v] > expected[i * V + best]) best = v;
+    }
+    EXPECT_NEAR(prob_sum, 1.0, 1e-6);
+    EXPECT_EQ(predictions.label_ids[i], static_cast<int>(best));
+  }
+  const double hf_loss = textclass::testing::golden_json()["seed_head.loss"].get<double>();
+  EXPECT_NEAR(mean_cross_entropy(predictions, rows.labels), hf_loss, 1e-5);
+  std::size_t right = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) right += predictions.label_ids[i] == rows.labels[i];
+  EXPECT_DOUBLE_EQ(accuracy(predictions, rows.labels), static_cast<double>(right) / rows.size());
+}
+
+}  // namespace
+}  // namespace textclass::train
