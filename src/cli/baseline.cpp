@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
 #include "cli/model_dir.hpp"
+#include "cli/stdin_lines.hpp"
 #include "textclass/data/split.hpp"
 #include "textclass/error.hpp"
 #include "textclass/linear/model_file.hpp"
@@ -147,17 +148,6 @@ void run_evaluate(const BaselineUseArgs& args) {
   const linear::TextClassifier model = load_model(args.model);
   report_metrics(model, dataset, train::align_labels(dataset, model.class_names), args.data.output, args.metrics_out,
                  args.digits);
-}
-
-// Every line of stdin, without its "\n" (or "\r\n").
-std::vector<std::string> read_stdin_lines() {
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
 }
 
 void run_predict(const BaselineUseArgs& args) {

@@ -2,13 +2,13 @@
 // --data file (any dataset format; its labels, if any, are ignored) or else stdin, one text per
 // line — printed in input order as JSON Lines (or CSV with --format-out csv).
 #include <iostream>
-#include <iterator>
 #include <limits>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
 #include "cli/model_dir.hpp"
+#include "cli/stdin_lines.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/report/predictions.hpp"
@@ -30,17 +30,6 @@ struct PredictArgs {
   std::string device = "cpu";
   int threads = 0;
 };
-
-// Every line of stdin, without its "\n" (or "\r\n").
-std::vector<std::string> read_stdin_lines() {
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
-}
 
 void run_predict(const PredictArgs& args) {
   std::vector<std::string> texts = args.texts;

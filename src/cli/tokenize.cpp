@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/model_dir.hpp"
+#include "cli/stdin_lines.hpp"
 #include "textclass/error.hpp"
 #include "textclass/text/batch_error.hpp"
 #include "textclass/text/tokenizer.hpp"
@@ -24,20 +25,6 @@ struct TokenizeOptions {
   bool ids = false;
   std::vector<std::string> texts;
 };
-
-// Every line of stdin, without its "\n"; an empty line is an (empty) text too.
-std::vector<std::string> read_stdin_lines() {
-  const std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < input.size()) {
-    std::size_t end = input.find('\n', begin);
-    if (end == std::string::npos) end = input.size();
-    lines.emplace_back(input, begin, end - begin);
-    begin = end + 1;
-  }
-  return lines;
-}
 
 void run_tokenize(const TokenizeOptions& options) {
   const text::Tokenizer tokenizer = text::Tokenizer::load(resolve_model_dir(options.model));

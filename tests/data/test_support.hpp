@@ -5,23 +5,12 @@
 
 #include <string>
 
+#include "../support/error_message.hpp"
 #include "../support/scratch_dir.hpp"
-#include "textclass/error.hpp"
 
 namespace textclass::data::testing {
 
+using textclass::testing::error_message;
 using textclass::testing::ScratchDir;
-
-// The message of the textclass::Error that `call` throws; fails the test if it throws none.
-template <class Call>
-std::string error_message(Call&& call) {
-  try {
-    call();
-  } catch (const textclass::Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a textclass::Error";
-  return "";
-}
 
 }  // namespace textclass::data::testing

@@ -3,6 +3,7 @@
 // errors, a cache made by huggingface_hub, and local folders.
 #include <gtest/gtest.h>
 
+#include "../support/error_message.hpp"
 #include "../support/scratch_dir.hpp"
 #include "fake_hub.hpp"
 #include "textclass/error.hpp"
@@ -15,22 +16,12 @@ namespace fs = std::filesystem;
 using testing::FakeHub;
 using testing::FakeRepo;
 using testing::read_bytes;
+using textclass::testing::error_message;
 
 const fs::path kTiny = fs::path(TEXTCLASS_SOURCE_DIR) / "tests/fixtures/hf/tiny";
 const std::vector<std::string> kTinyFiles = {"config.json", "model.safetensors", "tokenizer.json",
                                              "tokenizer_config.json"};
 const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
-
-template <class Call>
-std::string error_message(Call&& call) {
-  try {
-    call();
-  } catch (const textclass::Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a textclass::Error";
-  return "";
-}
 
 FakeRepo tiny_repo(const std::string& commit = kCommit) {
   FakeRepo repo{commit, {}, {"model.safetensors"}};
