@@ -46,7 +46,7 @@ void add_data_options(CLI::App& command, DataOptions& options, unsigned groups) 
     command.add_option("--train-fraction", options.split.train_fraction, "share of --train rows used for training")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
-    command.add_option("--seed", options.split.seed, "seed of the split")->capture_default_str();
+    command.add_option("--seed", options.split.seed, "seed of the split; also of training's shuffling, dropout and new layers")->capture_default_str();
   }
   if (groups & kOutputDir) {
     command.add_option("--output", options.output, "folder for the results")->capture_default_str();

@@ -19,7 +19,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help prints its page; a wrong command line gets one line, not CLI11's two.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    fmt::print(stderr, "textclass: {} (see --help)\n", e.what());
+    return e.get_exit_code();
   } catch (const textclass::Error& e) {
     fmt::print(stderr, "textclass: {}\n", e.what());
     return 1;
