@@ -3,18 +3,7 @@
 # metrics.json land in --output, evaluate reproduces train's validation metrics, predict writes
 # one JSON line (or CSV row) per text, and bad input is one error line with a non-zero exit.
 # Usage: baseline.sh /path/to/textclass /repo/root
-set -uo pipefail
-textclass=$1
-repo=$2
-cd "$repo"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-expect_line() {  # expect_line OUTPUT REGEX WHAT
-  grep -Eq -- "$2" <<<"$1" || fail "$3: no line matching '$2' in:"$'\n'"$1"
-}
+source "$(dirname "$0")/../support/cli.sh"
 
 classes=(--classes data/ag_news/classes.txt)
 head -n 1200 data/ag_news/test.csv >"$scratch/train.csv"  # test.csv holds one row per line
@@ -63,16 +52,7 @@ expect_line "$out" '^fit +1080 rows, ' "90% of the rows train"
 expect_line "$out" '^== validation: 120 rows$' "10% validate"
 
 # Bad input: a non-zero exit and one line naming the problem.
-expect_error() {  # expect_error REGEX ARGS...
-  local regex=$1
-  shift
-  local err
-  if err=$("$textclass" baseline "$@" 2>&1 >/dev/null); then
-    fail "baseline $* succeeded, expected an error"
-  elif ! grep -Eq -- "$regex" <<<"$err" || [ "$(wc -l <<<"$err")" -ne 1 ]; then
-    fail "baseline $*: expected one line matching '$regex', got: $err"
-  fi
-}
+expect_error() { expect_one_line_error "$1" baseline "${@:2}"; }  # expect_error REGEX ARGS...
 expect_error "^textclass: $scratch/none/baseline\.bin: cannot open$" predict --model "$scratch/none/baseline.bin" "text"
 printf 'not a model at all, just some text\n' >"$scratch/bogus.bin"
 expect_error "^textclass: $scratch/bogus\.bin: not a textclass linear model$" predict --model "$scratch/bogus.bin" "x"
@@ -84,8 +64,4 @@ if "$textclass" baseline train --train "$scratch/train.csv" "${classes[@]}" --to
   fail "--tokens letters accepted"
 fi
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "baseline.sh: all checks passed"
+finish

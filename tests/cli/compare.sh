@@ -3,14 +3,7 @@
 # writes, one-line errors for runs that cannot be compared, and the HTML page rendered in headless
 # Chromium without console errors (scripts/install-deps.sh installs chromium).
 # Usage: compare.sh /path/to/textclass /repo/root
-set -uo pipefail
-textclass=$1
-repo=$2
-cd "$repo"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$(dirname "$0")/../support/cli.sh"
 fixtures=tests/report/fixtures
 
 # The Markdown on stdout is the golden file's, and comparison.md holds the same text.
@@ -63,5 +56,4 @@ else
   [ "$size" -gt 50000 ] || fail "screenshot is $size bytes: the page looks empty"
 fi
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
-echo "compare: all checks passed"
+finish

@@ -2,18 +2,7 @@
 # `textclass data`: the summary of the AG News test set, the split it would make of a --train set,
 # the other input formats, and one-line file:line errors with a non-zero exit for bad input.
 # Usage: data.sh /path/to/textclass /repo/root
-set -uo pipefail
-textclass=$1
-repo=$2
-cd "$repo"  # --model's default, bert-base-cased, is found as ./data/bert-base-cased
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-expect_line() {  # expect_line OUTPUT REGEX WHAT
-  grep -Eq -- "$2" <<<"$1" || fail "$3: no line matching '$2' in:"$'\n'"$1"
-}
+source "$(dirname "$0")/../support/cli.sh"
 
 # The test set: 7,600 rows, 1,900 (25.0%) in each of the four classes of classes.txt.
 out=$("$textclass" data --data data/ag_news/test.csv 2>&1) || fail "data --data test.csv exited $?: $out"
@@ -46,16 +35,7 @@ out=$("$textclass" data --data "$scratch/table.csv" --format csv --text-columns 
 expect_line "$out" '^  0 +1 +50\.0%$' "csv integer labels"
 
 # Bad input: non-zero exit and one "file:line: problem" line.
-expect_error() {  # expect_error REGEX ARGS...
-  local regex=$1
-  shift
-  local err
-  if err=$("$textclass" data "$@" 2>&1 >/dev/null); then
-    fail "data $* succeeded, expected an error"
-  elif ! grep -Eq -- "$regex" <<<"$err" || [ "$(wc -l <<<"$err")" -ne 1 ]; then
-    fail "data $*: expected one line matching '$regex', got: $err"
-  fi
-}
+expect_error() { expect_one_line_error "$1" data "${@:2}"; }  # expect_error REGEX ARGS...
 classes=(--classes data/ag_news/classes.txt)
 printf '"1","a","b"\n"2","only two"\n' >"$scratch/columns.csv"
 expect_error "^textclass: $scratch/columns\.csv:2: expected 3 columns \(class, title, description\), found 2$" \
@@ -74,8 +54,4 @@ expect_error "^textclass: $scratch/none\.csv: no such file$" --data "$scratch/no
 expect_error "give --train or --data"
 if "$textclass" data --data data/ag_news/test.csv --format xml >/dev/null 2>&1; then fail "--format xml accepted"; fi
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "data.sh: all checks passed"
+finish

@@ -3,19 +3,8 @@
 # (bundled rows, protocol mod5-0), its split, the BERT and baseline test reports, and the run
 # folders bert/, baseline/ and comparison/.
 # Usage: run.sh /path/to/textclass /repo/root
-set -uo pipefail
-textclass=$1
-repo=$2
-cd "$repo"  # the bundled data/ag_news and data/bert-base-cased are found from here
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+source "$(dirname "$0")/../support/cli.sh"
 export HF_HUB_CACHE="$scratch/hub"  # an empty hub cache: nothing can come from it
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-expect_line() {  # expect_line TEXT REGEX WHAT
-  grep -Eq -- "$2" <<<"$1" || fail "$3: no line matching '$2' in:"$'\n'"$1"
-}
 
 out=$("$textclass" run --offline --model tests/fixtures/hf/tiny --epochs 1 --max-length 64 \
       --output "$scratch/run" 2>&1) || fail "run exited $?: $out"
@@ -58,4 +47,4 @@ fi
 expect_line "$out" "^textclass: acme/not-cached: the model is not in the hub cache $scratch/hub/models--acme--not-cached and HF_HUB_OFFLINE is set, so it cannot be downloaded \(looked in: acme/not-cached, data/acme/not-cached, .*then the hub\)$" \
   "uncached model offline"
 
-exit $((failures > 0))
+finish

@@ -4,18 +4,7 @@
 # ending with the same model bytes as one never interrupted, a diverging run stopping with the
 # step, evaluation's report and metrics.json, predictions in input order in JSON Lines and CSV.
 # Usage: train.sh /path/to/textclass /repo/root
-set -uo pipefail
-textclass=$1
-repo=$2
-cd "$repo"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-expect_line() {  # expect_line OUTPUT REGEX WHAT
-  grep -Eq -- "$2" <<<"$1" || fail "$3: no line matching '$2' in:"$'\n'"$1"
-}
+source "$(dirname "$0")/../support/cli.sh"
 
 # AG News rows 1-320 to train on (the notebook split makes 288 + 32 of them), 321-380 to evaluate;
 # the classes file must sit beside agnews data.
@@ -100,8 +89,4 @@ expect_line "$out" '^label,label_id,score,prob_World,prob_Sports,prob_Business,p
 out=$("$textclass" predict --model "$scratch/run" "One text." "Another text." 2>&1) || fail "predict texts exited $?: $out"
 [ "$(wc -l <<<"$out")" -eq 2 ] || fail "predict with 2 texts: expected 2 lines, got: $out"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "train.sh: all checks passed"
+finish
