@@ -8,13 +8,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
+#include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/report/files.hpp"
 #include "textclass/report/metrics.hpp"
 #include "textclass/text/tokenizer.hpp"
-#include "textclass/train/device.hpp"
 #include "textclass/train/encode_rows.hpp"
 #include "textclass/train/label_alignment.hpp"
 #include "textclass/train/predictor.hpp"
@@ -29,8 +29,7 @@ struct EvaluateArgs {
   std::size_t batch_size = 32;
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
   std::string metrics_out;
-  std::string device = "cpu";
-  int threads = 0;
+  DeviceOptions device;
 };
 
 void run_evaluate(const EvaluateArgs& args) {
@@ -38,7 +37,7 @@ void run_evaluate(const EvaluateArgs& args) {
   const data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data));
   if (dataset.labels.empty()) throw Error(dataset.source + ": evaluation needs labelled rows");
   const std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
-  auto backend = train::make_backend(args.device, args.threads);
+  auto backend = make_backend(args.device);
   const auto bert = model::load_bert(*backend, model_dir.string());
   const std::vector<std::string>& classes = bert->config().labels;
   const std::vector<int> labels = train::align_labels(dataset, classes);
@@ -73,8 +72,7 @@ void add_evaluate_command(CLI::App& app) {
   command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
   command->add_option("--metrics-out", args->metrics_out, "also write metrics.json's object to this file");
-  command->add_option("--device", args->device, "where to run: cpu")->capture_default_str();
-  command->add_option("--threads", args->threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_device_options(*command, args->device);
   command->callback([args] { run_evaluate(*args); });
 }
 

@@ -7,13 +7,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
+#include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
 #include "cli/stdin_lines.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/report/predictions.hpp"
 #include "textclass/text/tokenizer.hpp"
-#include "textclass/train/device.hpp"
 #include "textclass/train/encode_rows.hpp"
 #include "textclass/train/predictor.hpp"
 
@@ -27,8 +27,7 @@ struct PredictArgs {
   std::string format_out = "jsonl";
   std::size_t batch_size = 32;
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
-  std::string device = "cpu";
-  int threads = 0;
+  DeviceOptions device;
 };
 
 void run_predict(const PredictArgs& args) {
@@ -44,7 +43,7 @@ void run_predict(const PredictArgs& args) {
     source = "<stdin>";
   }
   const std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
-  auto backend = train::make_backend(args.device, args.threads);
+  auto backend = make_backend(args.device);
   const auto bert = model::load_bert(*backend, model_dir.string());
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
@@ -74,8 +73,7 @@ void add_predict_command(CLI::App& app) {
   command->add_option("--batch-size", args->batch_size, "rows per batch")->check(CLI::PositiveNumber)->capture_default_str();
   command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
-  command->add_option("--device", args->device, "where to run: cpu")->capture_default_str();
-  command->add_option("--threads", args->threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_device_options(*command, args->device);
   command->callback([args] { run_predict(*args); });
 }
 

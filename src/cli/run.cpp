@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
 #include "cli/scratch_bert.hpp"
 #include "textclass/backend/backend.hpp"
@@ -27,7 +28,6 @@
 #include "textclass/report/html_comparison.hpp"
 #include "textclass/report/metrics.hpp"
 #include "textclass/text/tokenizer.hpp"
-#include "textclass/train/device.hpp"
 #include "textclass/train/encode_rows.hpp"
 #include "textclass/train/predictor.hpp"
 #include "textclass/train/trainer.hpp"
@@ -47,7 +47,7 @@ struct RunOptions {
   std::string model = kDefaultModel;
   std::string output = "run";
   bool offline = false;
-  std::string device = "cpu";
+  DeviceOptions device;
   std::size_t max_length = 0;  // 0: the model's default (the tokenizer's model_max_length)
   std::optional<double> learning_rate;  // unset: the Trainer's, or the small BERT's own
   data::SplitOptions split;    // the notebook's: train_test_split(train_size=0.9), seed 1122
@@ -147,7 +147,7 @@ void print_report(const std::string& title, const report::Metrics& metrics) {
 }
 
 void train_and_test_bert(const RunOptions& options, bool model_given, const RunData& data) {
-  const std::unique_ptr<backend::Backend> backend = train::make_backend(options.device, 0);
+  const std::unique_ptr<backend::Backend> backend = make_backend(options.device);
   RunModel model = load_model(options, model_given, *backend, data.train.class_names);
   const text::Tokenizer tokenizer = text::Tokenizer::load(model.tokenizer_dir);
   const std::size_t max_length = options.max_length > 0 ? options.max_length
@@ -236,8 +236,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--output", options->output, "folder for the results")->capture_default_str();
   command->add_flag("--offline", options->offline,
                     "no network: the bundled AG News rows, models from the hub cache only (as HF_HUB_OFFLINE=1)");
-  command->add_option("--device", options->device, "where BERT trains: cpu, or cuda when built with it")
-      ->capture_default_str();
+  add_device_options(*command, options->device);
   command->add_option("--max-length", options->max_length,
                       fmt::format("truncate texts to this many tokens (default: the model's; the small BERT's {})",
                                   kScratchMaxLength));

@@ -6,18 +6,20 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
+#include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
 #include "textclass/data/split.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/text/tokenizer.hpp"
 #include "textclass/train/checkpoints.hpp"
-#include "textclass/train/device.hpp"
 #include "textclass/train/encode_rows.hpp"
 #include "textclass/train/label_alignment.hpp"
 #include "textclass/train/trainer.hpp"
@@ -30,15 +32,26 @@ struct TrainArgs {
   train::TrainerOptions trainer;
   std::string model = "bert-base-cased";
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
-  std::string device = "cpu";
-  int threads = 0;
+  DeviceOptions device;
   std::string head;  // empty: the checkpoint's, else cls_linear
+  std::optional<double> dropout;  // unset: the checkpoint's config.json
   bool resume = false;
 };
 
 // Set by SIGINT/SIGTERM: the Trainer then saves a checkpoint and returns.
 std::atomic<bool> stop_signal{false};
 extern "C" void request_stop(int) { stop_signal = true; }
+
+// A dropout probability: [0, 1) (CLI::Range would let 1 through, which scales by 1/0).
+CLI::Validator dropout_probability() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        double p = 0.0;
+        if (CLI::detail::lexical_cast(value, p) && p >= 0.0 && p < 1.0) return {};
+        return "Value " + value + " not in [0, 1)";
+      },
+      "[0, 1)");
+}
 
 // The training and validation sets: --validation, else the split of --train.
 std::pair<data::Dataset, data::Dataset> read_datasets(const DataOptions& options) {
@@ -72,11 +85,12 @@ void run_train(TrainArgs& args) {
   const data::TokenRows validation_rows =
       train::encode_rows(tokenizer, validation_set.texts, validation_labels, max_length, validation_set.source);
 
-  auto backend = train::make_backend(args.device, args.threads);
+  auto backend = make_backend(args.device);
   model::LoadOptions load;
   if (!args.head.empty()) load.head = model::head_from_name(args.head);
   load.labels = train_set.class_names;
   load.init_seed = args.trainer.seed;
+  load.dropout = args.dropout;
   auto bert = model::load_bert(*backend, model_dir.string(), load);
 
   args.trainer.stop_requested = [](long) { return stop_signal.load(); };
@@ -122,6 +136,8 @@ void add_train_command(CLI::App& app) {
   command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
   command->add_flag("--group-by-length", t.group_by_length, "batch rows of similar length together (less padding)");
+  command->add_flag_callback("--no-shuffle", [&t] { t.shuffle = false; },
+                             "batches in the data's row order every epoch (default: a seeded shuffle per epoch)");
   command->add_option("--logging-steps", t.logging_steps, "a log.jsonl row every this many steps")
       ->check(CLI::PositiveNumber)->capture_default_str();
   command->add_option("--eval-steps", t.eval_steps, "evaluate every this many steps (default: every epoch)")
@@ -130,8 +146,10 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   command->add_option("--head", args->head, "classifier head: cls_linear (the notebook's) or pooler (HF's)")
       ->check(CLI::IsMember({"cls_linear", "pooler"}));
-  command->add_option("--device", args->device, "where to train: cpu")->capture_default_str();
-  command->add_option("--threads", args->threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  command->add_option("--dropout", args->dropout,
+                      "set every dropout probability (hidden, attention, head) to this (default: config.json's)")
+      ->check(dropout_probability());
+  add_device_options(*command, args->device);
   command->add_flag("--resume", args->resume, "continue from the latest checkpoint in --output");
   command->callback([args] { run_train(*args); });
 }

@@ -24,5 +24,19 @@ TEST_P(MemoryTest, RoundTripsCopiesAndFills) {
   }
 }
 
+TEST_P(MemoryTest, CountsWhatItHoldsAndItsPeak) {
+  const Backend::MemoryUse before = backend().memory_use();
+  float* a = backend().alloc(1000);
+  int32_t* b = backend().alloc_ints(500);
+  const Backend::MemoryUse both = backend().memory_use();
+  EXPECT_EQ(both.current, before.current + 1000 * sizeof(float) + 500 * sizeof(int32_t));
+  EXPECT_GE(both.peak, both.current);
+  backend().free(a);
+  backend().free(b);
+  const Backend::MemoryUse after = backend().memory_use();
+  EXPECT_EQ(after.current, before.current);
+  EXPECT_EQ(after.peak, both.peak);  // the peak remembers
+}
+
 }  // namespace
 }  // namespace textclass::backend::op_test

@@ -1,6 +1,6 @@
 #pragma once
 // Shared machinery of the op tests, after ggml's test-backend-ops: every test is parametrised over
-// the backends in backends_under_test.cpp and checks one op against a naive double-precision
+// the backends of tests/support/test_backends.hpp and checks one op against a naive double-precision
 // reference written in its test file, and its backward against central finite differences of
 // that reference. Outputs are poisoned with NaN before an op runs, so an element it forgets to
 // write fails the comparison.
@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "test_backends.hpp"
 #include "textclass/backend/backend.hpp"
 
 namespace textclass::backend::op_test {
@@ -24,16 +25,19 @@ namespace textclass::backend::op_test {
 using Doubles = std::vector<double>;
 using Ints = std::vector<int32_t>;
 
-// The backends every op test runs on (defined in backends_under_test.cpp).
-std::vector<std::string> backend_names();
-std::unique_ptr<Backend> make_backend(const std::string& name);
-
-inline ::testing::internal::ParamGenerator<std::string> all_backends() { return ::testing::ValuesIn(backend_names()); }
+// The backends every op test runs on: tests/support/test_backends.hpp.
+inline ::testing::internal::ParamGenerator<std::string> all_backends() {
+  return ::testing::ValuesIn(textclass::testing::backend_names());
+}
 inline std::string backend_label(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 
 class OpTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { backend_ = make_backend(GetParam()); }
+  void SetUp() override {
+    const std::string why_not = textclass::testing::backend_unavailable_reason(GetParam());
+    if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
+    backend_ = textclass::testing::make_test_backend(GetParam());
+  }
   Backend& backend() { return *backend_; }
 
  private:

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hf_fixtures.hpp"
+#include "test_backends.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
 
@@ -15,9 +16,17 @@ using testing::golden_tensors;
 using testing::hf_fixture;
 using testing::max_abs_diff;
 
-class BertVersusHF : public ::testing::Test {
+// Every test runs on each backend of tests/support/test_backends.hpp (fp32): the fixtures hold on
+// the GPU as on the CPU.
+class BertVersusHF : public ::testing::TestWithParam<std::string> {
  protected:
-  std::unique_ptr<backend::Backend> backend = backend::make_cpu_backend();
+  void SetUp() override {
+    const std::string why_not = testing::backend_unavailable_reason(GetParam());
+    if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
+    backend = testing::make_test_backend(GetParam());
+  }
+
+  std::unique_ptr<backend::Backend> backend;
   testing::GoldenBatch batch;
 
   std::unique_ptr<Bert> load(const std::string& dir, Head head) {
@@ -26,8 +35,10 @@ class BertVersusHF : public ::testing::Test {
     return load_bert(*backend, hf_fixture(dir), options);
   }
 };
+INSTANTIATE_TEST_SUITE_P(Backends, BertVersusHF, ::testing::ValuesIn(testing::backend_names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
-TEST_F(BertVersusHF, EncoderOutputsMatchFromBothCheckpointStyles) {
+TEST_P(BertVersusHF, EncoderOutputsMatchFromBothCheckpointStyles) {
   for (const char* dir : {"tiny", "tiny-pretraining-style"}) {
     SCOPED_TRACE(dir);
     auto bert = load(dir, Head::cls_linear);
@@ -39,7 +50,7 @@ TEST_F(BertVersusHF, EncoderOutputsMatchFromBothCheckpointStyles) {
   }
 }
 
-TEST_F(BertVersusHF, NotebookHeadLogitsAndLoss) {
+TEST_P(BertVersusHF, NotebookHeadLogitsAndLoss) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(*backend);
   Output out = bert->forward(acts, batch.rows(0, batch.B));
@@ -48,7 +59,7 @@ TEST_F(BertVersusHF, NotebookHeadLogitsAndLoss) {
   EXPECT_NEAR(*out.loss, golden_json()["seed_head.loss"].get<double>(), 1e-6);
 }
 
-TEST_F(BertVersusHF, SequenceClassificationHeadLogitsAndLoss) {
+TEST_P(BertVersusHF, SequenceClassificationHeadLogitsAndLoss) {
   auto bert = load("tiny", Head::pooler);
   Activations acts(*backend);
   Output out = bert->forward(acts, batch.rows(0, batch.B));
@@ -57,7 +68,7 @@ TEST_F(BertVersusHF, SequenceClassificationHeadLogitsAndLoss) {
   EXPECT_NEAR(*out.loss, golden_json()["hf_head.loss"].get<double>(), 1e-6);
 }
 
-TEST_F(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
+TEST_P(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
   auto bert = load("tiny", Head::pooler);
   Activations acts(*backend);
   Output out = bert->forward(acts, batch.rows(0, batch.B, false));
@@ -65,7 +76,7 @@ TEST_F(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
   EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("hf_head.logits")), 1e-5);
 }
 
-TEST_F(BertVersusHF, EveryGradientOfTheNotebookHead) {
+TEST_P(BertVersusHF, EveryGradientOfTheNotebookHead) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(*backend);
   bert->zero_grad();
@@ -87,7 +98,7 @@ TEST_F(BertVersusHF, EveryGradientOfTheNotebookHead) {
   EXPECT_EQ(compared, 39);  // all of golden.safetensors' grad.* tensors
 }
 
-TEST_F(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
+TEST_P(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(*backend);
   bert->zero_grad();
@@ -101,7 +112,7 @@ TEST_F(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
   EXPECT_LE(testing::tolerance_ratio(ours, twice, 2e-5, 1e-4), 1.0);
 }
 
-TEST_F(BertVersusHF, ActivationsGrowForLargerBatches) {
+TEST_P(BertVersusHF, ActivationsGrowForLargerBatches) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(*backend);
   Output small = bert->forward(acts, batch.rows(0, 2));
@@ -111,14 +122,14 @@ TEST_F(BertVersusHF, ActivationsGrowForLargerBatches) {
   EXPECT_LE(max_abs_diff(full.logits, expected), 1e-5);
 }
 
-TEST_F(BertVersusHF, BackwardWithoutATrainingPassIsAProgrammingError) {
+TEST_P(BertVersusHF, BackwardWithoutATrainingPassIsAProgrammingError) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(*backend);
   bert->forward(acts, batch.rows(0, 2));
   EXPECT_THROW(bert->backward(acts), std::logic_error);
 }
 
-TEST_F(BertVersusHF, InputsOutsideTheModelAreRefused) {
+TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(*backend);
   testing::GoldenBatch bad = batch;

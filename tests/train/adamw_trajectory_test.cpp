@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "../model/hf_fixtures.hpp"
+#include "test_backends.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/train/adamw.hpp"
 #include "textclass/train/gradient_clipping.hpp"
@@ -17,8 +18,15 @@ namespace {
 using textclass::testing::golden_json;
 using textclass::testing::golden_tensors;
 
-TEST(AdamWTrajectory, ThreeTrainerStepsMatchHF) {
-  auto backend = backend::make_cpu_backend();
+// On each backend of tests/support/test_backends.hpp (fp32).
+class AdamWTrajectory : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, AdamWTrajectory, ::testing::ValuesIn(textclass::testing::backend_names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST_P(AdamWTrajectory, ThreeTrainerStepsMatchHF) {
+  const std::string why_not = textclass::testing::backend_unavailable_reason(GetParam());
+  if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
+  auto backend = textclass::testing::make_test_backend(GetParam());
   auto bert = model::load_bert(*backend, textclass::testing::hf_fixture("tiny"));  // the notebook head
   textclass::testing::GoldenBatch batch;
   const auto& steps = golden_json()["adamw_steps"];

@@ -19,11 +19,18 @@
 #include <memory>
 #include <string>
 
+// dropout_uniform is compiled for the GPU too when nvcc reads this header (backend/cuda).
+#if defined(__CUDACC__)
+#define TEXTCLASS_HOST_DEVICE __host__ __device__
+#else
+#define TEXTCLASS_HOST_DEVICE
+#endif
+
 namespace textclass::backend {
 
 // Uniform in [0, 1) from (seed, index): splitmix64 of seed + index * golden ratio, top 24 bits.
 // The same function on every backend, so CPU and GPU runs drop the same elements.
-inline float dropout_uniform(uint64_t seed, uint64_t index) {
+TEXTCLASS_HOST_DEVICE inline float dropout_uniform(uint64_t seed, uint64_t index) {
   uint64_t z = seed + (index + 1) * 0x9E3779B97F4A7C15ull;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -45,6 +52,12 @@ class Backend {
   virtual void copy(float* dst, const float* src, std::size_t n) = 0;  // device to device
   virtual void fill(float* x, float value, std::size_t n) = 0;
   virtual void synchronize() = 0;
+  // Bytes of device memory this backend holds for its callers now, and the most it has held
+  // (alloc/alloc_ints minus free, plus scratch of its own): what a benchmark reports as peak memory.
+  struct MemoryUse {
+    std::size_t current = 0, peak = 0;
+  };
+  virtual MemoryUse memory_use() const = 0;
 
   // ---- forward and backward ops ------------------------------------------------------------
   // out[B,T,C] = wte[ids[b,t]] + wpe[t] + wtt[token_types[b,t]]

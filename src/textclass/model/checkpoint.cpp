@@ -75,6 +75,10 @@ void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed) {
 std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& dir, const LoadOptions& options) {
   BertConfig config = load_config(dir + "/config.json");
   if (!options.labels.empty()) config.labels = options.labels;
+  if (options.dropout) {
+    config.hidden_dropout_prob = config.attention_probs_dropout_prob = *options.dropout;
+    config.classifier_dropout = *options.dropout;
+  }
   SafetensorsFile file(dir + "/model.safetensors");
   bool has_pooler = find_in(file, "bert.pooler.dense.weight").has_value();
   Head head = options.head.value_or(config.head.value_or(Head::cls_linear));

@@ -1,12 +1,33 @@
 #include "textclass/train/device.hpp"
 
 #include "textclass/error.hpp"
+#ifdef TEXTCLASS_HAS_CUDA
+#include "textclass/backend/cuda/cuda_backend.hpp"
+#endif
 
 namespace textclass::train {
 
-std::unique_ptr<backend::Backend> make_backend(const std::string& device, int threads) {
-  if (device == "cpu") return backend::make_cpu_backend(threads);
-  throw Error("--device " + device + ": this build runs on: cpu");
+std::string available_devices() {
+#ifdef TEXTCLASS_HAS_CUDA
+  return "cpu, cuda";
+#else
+  return "cpu";
+#endif
+}
+
+std::unique_ptr<backend::Backend> make_backend(const std::string& device, int threads, const std::string& precision) {
+  if (precision != "auto" && precision != "fp32" && precision != "bf16")
+    throw Error("--precision " + precision + ": choose auto, fp32 or bf16");
+  if (device == "cpu") {
+    if (precision == "bf16") throw Error("--precision bf16 needs --device cuda (the CPU backend computes in fp32)");
+    return backend::make_cpu_backend(threads);
+  }
+#ifdef TEXTCLASS_HAS_CUDA
+  if (device == "cuda")
+    return backend::make_cuda_backend(precision == "fp32" ? backend::Precision::fp32 : backend::Precision::bf16);
+#endif
+  if (device == "cuda") throw Error("--device cuda: this build has no CUDA backend (CMake found no CUDA toolkit); it runs on: cpu");
+  throw Error("--device " + device + ": this build runs on: " + available_devices());
 }
 
 }  // namespace textclass::train

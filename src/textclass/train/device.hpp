@@ -1,5 +1,5 @@
 #pragma once
-// The backend a --device name asks for.
+// The backend a --device and --precision ask for.
 #include <memory>
 #include <string>
 
@@ -7,7 +7,13 @@
 
 namespace textclass::train {
 
-// "cpu" (threads 0: all cores). Any other name throws Error saying which devices this build has.
-std::unique_ptr<backend::Backend> make_backend(const std::string& device, int threads);
+// The devices this build runs on: "cpu", or "cpu, cuda" when built with the CUDA toolkit.
+std::string available_devices();
+
+// device: "cpu" (threads 0: all cores) or "cuda" (the current GPU). precision: "fp32", "bf16" (the
+// GPU's mixed precision: bf16 matmul products, fp32 storage and sums) or "auto" (bf16 on cuda, fp32
+// on cpu). Anything this build or machine cannot do throws Error saying what it can.
+std::unique_ptr<backend::Backend> make_backend(const std::string& device, int threads,
+                                               const std::string& precision = "auto");
 
 }  // namespace textclass::train

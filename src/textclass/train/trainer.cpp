@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include <fmt/core.h>
 
@@ -23,6 +24,8 @@ TrainerOptions checked(TrainerOptions options) {
   if (options.batch_size < 1 || options.eval_batch_size < 1) throw Error("the batch sizes must be at least 1");
   if (options.gradient_accumulation < 1) throw Error("gradient accumulation must be at least 1");
   if (options.epochs < 1 && options.max_steps < 1) throw Error("give at least one epoch or step to train");
+  if (options.group_by_length && !options.shuffle)
+    throw Error("--group-by-length reorders the rows; it cannot be combined with --no-shuffle");
   return options;
 }
 
@@ -51,7 +54,7 @@ Trainer::Trainer(model::Bert& bert, const data::TokenRows& train, const data::To
     : bert_(bert),
       validation_(validation),
       options_(checked(std::move(options))),
-      batcher_(train, {options_.batch_size, true, options_.group_by_length, options_.seed, pad_id}),
+      batcher_(train, {options_.batch_size, options_.shuffle, options_.group_by_length, options_.seed, pad_id}),
       spans_(parameter_groups(bert.table(), options_.weight_decay)),
       optimizer_(bert.backend(), bert.table().total_floats(), spans_),
       acts_(bert.backend()),
@@ -62,6 +65,7 @@ Trainer::Trainer(model::Bert& bert, const data::TokenRows& train, const data::To
   state_.batch_size = options_.batch_size;
   state_.gradient_accumulation = options_.gradient_accumulation;
   state_.seed = options_.seed;
+  state_.shuffle = options_.shuffle;
 }
 
 void Trainer::resume_from(const std::filesystem::path& checkpoint) {
@@ -75,6 +79,8 @@ void Trainer::resume_from(const std::filesystem::path& checkpoint) {
   differs("gradient accumulation", saved.gradient_accumulation, state_.gradient_accumulation);
   differs("seed", saved.seed, state_.seed);
   differs("batches per epoch (other training data?)", saved.batches_per_epoch, state_.batches_per_epoch);
+  const auto order = [](bool shuffle) { return std::string_view(shuffle ? "shuffled rows" : "rows in data order"); };
+  differs("batches of", order(saved.shuffle), order(state_.shuffle));
   optimizer_.load((checkpoint / "optimizer.safetensors").string());
   state_ = std::move(saved);
   saved_step_ = state_.global_step;

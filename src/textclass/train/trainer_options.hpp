@@ -21,7 +21,8 @@ struct TrainerOptions {
   long gradient_accumulation = 1;  // batches per optimizer step
   double max_grad_norm = 1.0;      // 0 disables clipping
   std::uint64_t seed = 1122;       // shuffling, dropout and the new classifier's initialisation
-  bool group_by_length = false;    // batches of similar lengths (less padding)
+  bool shuffle = true;             // false: batches in the data's row order every epoch
+  bool group_by_length = false;    // batches of similar lengths (less padding); only with shuffle
   long logging_steps = 500;        // a log row every this many steps
   long eval_steps = 0;             // 0: evaluate at the end of every epoch
   long save_steps = 0;             // 0: checkpoint at the end of every epoch

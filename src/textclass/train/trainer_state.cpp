@@ -16,6 +16,7 @@ void write_trainer_state(const TrainerState& state, const std::filesystem::path&
                   {"train_batch_size", state.batch_size},
                   {"gradient_accumulation_steps", state.gradient_accumulation},
                   {"seed", state.seed},
+                  {"shuffle", state.shuffle},
                   {"position", {{"epoch", state.epoch},
                                 {"batch_in_epoch", state.batch_in_epoch},
                                 {"batches_per_epoch", state.batches_per_epoch},
@@ -36,6 +37,8 @@ TrainerState read_trainer_state(const std::filesystem::path& file) {
     state.batch_size = j.at("train_batch_size").get<std::size_t>();
     state.gradient_accumulation = j.at("gradient_accumulation_steps").get<long>();
     state.seed = j.at("seed").get<std::uint64_t>();
+    // absent from the checkpoints written before --no-shuffle existed, which all shuffled
+    state.shuffle = j.value("shuffle", true);
     const json& position = j.at("position");
     state.epoch = position.at("epoch").get<long>();
     state.batch_in_epoch = position.at("batch_in_epoch").get<std::size_t>();

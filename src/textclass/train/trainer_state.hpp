@@ -22,6 +22,7 @@ struct TrainerState {
   std::size_t batch_size = 0;
   long gradient_accumulation = 0;
   std::uint64_t seed = 0;
+  bool shuffle = true;
 
   // Epochs done, fractional: HF's state.epoch.
   double epoch_progress() const {

@@ -1,9 +1,11 @@
 // The CPU backend: host memory and the kernels of this folder, one call per op.
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <unordered_map>
 
 #include "textclass/backend/backend.hpp"
 #include "textclass/backend/cpu/attention.hpp"
@@ -32,9 +34,18 @@ class CpuBackend final : public Backend {
  public:
   std::string name() const override { return "cpu"; }
 
-  float* alloc(std::size_t n) override { return static_cast<float*>(aligned_bytes(n * sizeof(float))); }
-  int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(aligned_bytes(n * sizeof(int32_t))); }
-  void free(void* ptr) override { std::free(ptr); }
+  float* alloc(std::size_t n) override { return static_cast<float*>(tracked_bytes(n * sizeof(float))); }
+  int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(tracked_bytes(n * sizeof(int32_t))); }
+  void free(void* ptr) override {
+    if (ptr == nullptr) return;
+    auto it = sizes_.find(ptr);
+    if (it != sizes_.end()) {
+      memory_.current -= it->second;
+      sizes_.erase(it);
+    }
+    std::free(ptr);
+  }
+  MemoryUse memory_use() const override { return memory_; }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
     std::memcpy(device_dst, host_src, bytes);
   }
@@ -113,6 +124,18 @@ class CpuBackend final : public Backend {
                     double beta2, double eps, double weight_decay, float grad_scale, int step) override {
     cpu::adamw_update(params, grads, m, v, n, lr, beta1, beta2, eps, weight_decay, grad_scale, step);
   }
+
+ private:
+  void* tracked_bytes(std::size_t bytes) {
+    void* ptr = aligned_bytes(bytes);
+    sizes_[ptr] = bytes;
+    memory_.current += bytes;
+    memory_.peak = std::max(memory_.peak, memory_.current);
+    return ptr;
+  }
+
+  std::unordered_map<void*, std::size_t> sizes_;  // what each allocation holds, for memory_use()
+  MemoryUse memory_{};
 };
 
 }  // namespace

@@ -1,0 +1,22 @@
+#pragma once
+// --device, --precision and --threads, which every command that runs BERT takes.
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "textclass/backend/backend.hpp"
+
+namespace textclass::cli {
+
+struct DeviceOptions {
+  std::string device = "cpu";
+  std::string precision = "auto";
+  int threads = 0;  // CPU threads, 0: all cores
+};
+
+void add_device_options(CLI::App& command, DeviceOptions& options);
+
+std::unique_ptr<backend::Backend> make_backend(const DeviceOptions& options);
+
+}  // namespace textclass::cli

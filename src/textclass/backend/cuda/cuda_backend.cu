@@ -1,0 +1,206 @@
+// The CUDA backend: device memory from a stream-ordered pool, and the launchers of this folder,
+// one call per op, all on one stream. Nothing synchronises with the host except download(),
+// sum_squares() (which returns a number) and synchronize().
+#include "textclass/backend/cuda/cuda_backend.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <unordered_map>
+
+#include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/gemm.cuh"
+#include "textclass/backend/cuda/kernels.cuh"
+#include "textclass/backend/cuda/scratch.cuh"
+
+namespace textclass::backend {
+namespace {
+
+using namespace cuda;
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(Precision precision) : precision_(precision) {
+    check(cudaGetDevice(&device_), "finding the current device");
+    check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
+    // The memory arena: freed blocks stay in the device's pool instead of going back to the
+    // driver, so after the first steps alloc() and the scratch never reach cudaMalloc again.
+    cudaMemPool_t pool = nullptr;
+    check(cudaDeviceGetDefaultMemPool(&pool, device_), "finding the memory pool");
+    uint64_t keep_everything = UINT64_MAX;
+    check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
+    gemm_ = std::make_unique<Gemm>(stream_, precision);
+    scratch_ = std::make_unique<Scratch>(stream_);
+    check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
+  }
+
+  ~CudaBackend() override {
+    cudaStreamSynchronize(stream_);
+    scratch_.reset();
+    gemm_.reset();
+    cudaFree(sum_squares_buffer_);
+    cudaStreamSynchronize(stream_);
+    cudaStreamDestroy(stream_);
+  }
+
+  std::string name() const override { return precision_ == Precision::bf16 ? "cuda-bf16" : "cuda"; }
+
+  // ---- memory ------------------------------------------------------------------------------
+  float* alloc(std::size_t n) override { return static_cast<float*>(allocate(n * sizeof(float))); }
+  int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(allocate(n * sizeof(int32_t))); }
+  void free(void* ptr) override {
+    if (ptr == nullptr) return;
+    auto it = sizes_.find(ptr);
+    if (it != sizes_.end()) {
+      memory_.current -= it->second;
+      sizes_.erase(it);
+    }
+    check(cudaFreeAsync(ptr, stream_), "freeing device memory");
+  }
+  void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
+    // From pageable host memory this returns once the source is staged, so the caller may reuse it.
+    check(cudaMemcpyAsync(device_dst, host_src, bytes, cudaMemcpyHostToDevice, stream_), "copying to the GPU");
+  }
+  void download(void* host_dst, const void* device_src, std::size_t bytes) override {
+    check(cudaMemcpyAsync(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream_), "copying from the GPU");
+    synchronize();
+  }
+  void copy(float* dst, const float* src, std::size_t n) override {
+    check(cudaMemcpyAsync(dst, src, n * sizeof(float), cudaMemcpyDeviceToDevice, stream_), "copying on the GPU");
+  }
+  void fill(float* x, float value, std::size_t n) override { cuda::fill(stream_, x, value, n); }
+  void synchronize() override { check(cudaStreamSynchronize(stream_), "running the GPU's queued work"); }
+  MemoryUse memory_use() const override {
+    const std::size_t own = scratch_->bytes();  // the attention scratch counts: callers' work needs it
+    return {memory_.current + own, std::max(memory_.peak, memory_.current + own)};
+  }
+
+  // ---- forward and backward ops ------------------------------------------------------------
+  void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
+                          const float* wpe, const float* wtt, int B, int T, int C) override {
+    cuda::embeddings_forward(stream_, out, ids, token_types, wte, wpe, wtt, B, T, C);
+  }
+  void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
+                           const int32_t* token_types, int B, int T, int C) override {
+    cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, B, T, C);
+  }
+  void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
+                         float eps, int N, int C) override {
+    cuda::layernorm_forward(stream_, out, mean, rstd, inp, weight, bias, eps, N, C);
+  }
+  void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                          const float* weight, const float* mean, const float* rstd, int N, int C) override {
+    cuda::layernorm_backward(stream_, dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
+  }
+  void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                      int OC) override {
+    cuda::matmul_forward(*gemm_, out, inp, weight, bias, N, C, OC);
+  }
+  void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                       const float* weight, int N, int C, int OC) override {
+    cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+  }
+  void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
+                         uint64_t seed, int B, int T, int C, int NH) override {
+    cuda::attention_forward(*gemm_, *scratch_, stream_, out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
+    note_scratch();
+  }
+  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
+                          const int32_t* /*mask: already in att as zeros*/, float dropout_p, uint64_t seed, int B,
+                          int T, int C, int NH) override {
+    cuda::attention_backward(*gemm_, *scratch_, stream_, dqkv, dout, qkv, att, dropout_p, seed, B, T, C, NH);
+    note_scratch();
+  }
+  void gelu_forward(float* out, const float* inp, std::size_t n) override { cuda::gelu_forward(stream_, out, inp, n); }
+  void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
+    cuda::gelu_backward(stream_, dinp, inp, dout, n);
+  }
+  void tanh_forward(float* out, const float* inp, std::size_t n) override { cuda::tanh_forward(stream_, out, inp, n); }
+  void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    cuda::tanh_backward(stream_, dinp, out, dout, n);
+  }
+  void add(float* out, const float* a, const float* b, std::size_t n) override { cuda::add(stream_, out, a, b, n); }
+  void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) override {
+    cuda::dropout(stream_, out, inp, p, seed, n);
+  }
+  void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
+    cuda::dropout(stream_, dinp, dout, p, seed, n);
+  }
+  void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
+    cuda::first_token_forward(stream_, out, inp, B, T, C);
+  }
+  void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
+    cuda::first_token_backward(stream_, dinp, dout, B, T, C);
+  }
+  void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
+                            int V) override {
+    cuda::crossentropy_forward(stream_, losses, probs, logits, labels, B, V);
+  }
+  void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
+    cuda::crossentropy_backward(stream_, dlogits, probs, labels, B, V);
+  }
+
+  // ---- optimizer ---------------------------------------------------------------------------
+  double sum_squares(const float* x, std::size_t n) override {
+    double* result = sum_squares_buffer_ + kSumSquaresBlocks;
+    cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
+    double host = 0.0;
+    download(&host, result, sizeof(double));
+    return host;
+  }
+  void adamw_update(float* params, const float* grads, float* m, float* v, std::size_t n, double lr, double beta1,
+                    double beta2, double eps, double weight_decay, float grad_scale, int step) override {
+    cuda::adamw_update(stream_, params, grads, m, v, n, lr, beta1, beta2, eps, weight_decay, grad_scale, step);
+  }
+
+ private:
+  void* allocate(std::size_t bytes) {
+    void* ptr = nullptr;
+    // 256-byte granules: cuBLASLt's fastest kernels want aligned operands, and a zero-size
+    // request still gets a distinct pointer, as on the CPU.
+    const std::size_t rounded = std::max<std::size_t>(256, (bytes + 255) / 256 * 256);
+    check(cudaMallocAsync(&ptr, rounded, stream_), "allocating device memory");
+    sizes_[ptr] = bytes;
+    memory_.current += bytes;
+    memory_.peak = std::max(memory_.peak, memory_.current);
+    return ptr;
+  }
+  void note_scratch() { memory_.peak = std::max(memory_.peak, memory_.current + scratch_->bytes()); }
+
+  Precision precision_;
+  int device_ = 0;
+  cudaStream_t stream_ = nullptr;
+  std::unique_ptr<Gemm> gemm_;
+  std::unique_ptr<Scratch> scratch_;
+  double* sum_squares_buffer_ = nullptr;  // kSumSquaresBlocks partials, then the total
+  std::unordered_map<void*, std::size_t> sizes_;
+  MemoryUse memory_{};
+};
+
+}  // namespace
+
+Precision parse_precision(const std::string& name) {
+  if (name == "fp32") return Precision::fp32;
+  if (name == "bf16") return Precision::bf16;
+  throw Error("unknown precision '" + name + "' (choose fp32 or bf16)");
+}
+
+std::string precision_name(Precision precision) { return precision == Precision::bf16 ? "bf16" : "fp32"; }
+
+std::string cuda_unavailable_reason() {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    cudaGetLastError();  // clear it, so the next CUDA call does not report it again
+    return std::string("no usable CUDA device (") + cudaGetErrorString(status) + ")";
+  }
+  if (count == 0) return "no CUDA device";
+  return "";
+}
+
+std::unique_ptr<Backend> make_cuda_backend(Precision precision) {
+  const std::string why_not = cuda_unavailable_reason();
+  if (!why_not.empty()) throw Error("--device cuda: " + why_not);
+  return std::make_unique<CudaBackend>(precision);
+}
+
+}  // namespace textclass::backend

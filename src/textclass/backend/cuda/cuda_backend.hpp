@@ -1,0 +1,30 @@
+#pragma once
+// The CUDA backend: the op list of backend.hpp on one NVIDIA GPU, with cuBLASLt for the matmuls
+// and kernels of this folder for the rest. Built when CMake finds the CUDA toolkit (the layers
+// above see TEXTCLASS_HAS_CUDA); a plain C++ header, so they need no CUDA headers to use it.
+#include <memory>
+#include <string>
+
+#include "textclass/backend/backend.hpp"
+
+namespace textclass::backend {
+
+// The arithmetic of the matmuls (linear layers and attention products). Storage is fp32 either way.
+//   fp32: fp32 products and sums, for exact comparisons with the CPU and HuggingFace.
+//   bf16: products of bf16-rounded inputs on the tensor cores, summed in fp32 (cuBLAS's
+//         COMPUTE_32F_FAST_16BF): the mixed precision of torch.autocast(bfloat16) for matmuls.
+enum class Precision { fp32, bf16 };
+
+// "fp32" or "bf16"; anything else throws Error naming the choices.
+Precision parse_precision(const std::string& name);
+std::string precision_name(Precision precision);
+
+// Empty when this machine can run the CUDA backend; otherwise why not ("no CUDA device", or the
+// driver's error), for a message or a skipped test.
+std::string cuda_unavailable_reason();
+
+// A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when
+// cuda_unavailable_reason() is not empty.
+std::unique_ptr<Backend> make_cuda_backend(Precision precision);
+
+}  // namespace textclass::backend

@@ -1,0 +1,113 @@
+#include "textclass/backend/cuda/gemm.cuh"
+
+#include <algorithm>
+#include <string>
+
+#include "textclass/backend/cuda/cuda_check.cuh"
+
+namespace textclass::backend::cuda {
+namespace {
+
+constexpr std::size_t kWorkspaceBytes = 32u << 20;  // what cuBLAS suggests for Hopper
+
+// The largest power of two up to 256 that divides the address: cuBLASLt's heuristic assumes
+// 256-byte aligned operands unless told otherwise, and our tensors are views inside larger buffers.
+int alignment_of(const void* ptr) {
+  if (ptr == nullptr) return 256;
+  const auto address = reinterpret_cast<std::uintptr_t>(ptr);
+  int alignment = 1;
+  while (alignment < 256 && address % (2 * alignment) == 0) alignment *= 2;
+  return alignment;
+}
+
+template <typename T>
+void set(cublasLtMatmulDesc_t op, cublasLtMatmulDescAttributes_t attribute, const T& value) {
+  check(cublasLtMatmulDescSetAttribute(op, attribute, &value, sizeof(value)), "setting a matmul attribute");
+}
+
+cublasLtMatrixLayout_t make_layout(int rows, int cols, int ld, int batch, int64_t stride) {
+  cublasLtMatrixLayout_t layout = nullptr;
+  check(cublasLtMatrixLayoutCreate(&layout, CUDA_R_32F, rows, cols, ld), "creating a matrix layout");
+  if (batch > 1) {
+    check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch, sizeof(batch)),
+          "setting a batch count");
+    check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof(stride)),
+          "setting a batch stride");
+  }
+  return layout;
+}
+
+}  // namespace
+
+Gemm::Gemm(cudaStream_t stream, Precision precision)
+    : stream_(stream), compute_(precision == Precision::bf16 ? CUBLAS_COMPUTE_32F_FAST_16BF : CUBLAS_COMPUTE_32F) {
+  check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
+  check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
+}
+
+Gemm::~Gemm() {
+  for (auto& [key, plan] : plans_) {
+    cublasLtMatrixLayoutDestroy(plan.a);
+    cublasLtMatrixLayoutDestroy(plan.b);
+    cublasLtMatrixLayoutDestroy(plan.c);
+    cublasLtMatmulDescDestroy(plan.op);
+  }
+  cudaFree(workspace_);
+  cublasLtDestroy(handle_);
+}
+
+Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment) {
+  Plan plan;
+  check(cublasLtMatmulDescCreate(&plan.op, compute_, CUDA_R_32F), "creating a matmul descriptor");
+  set(plan.op, CUBLASLT_MATMUL_DESC_TRANSA, call.transa ? CUBLAS_OP_T : CUBLAS_OP_N);
+  set(plan.op, CUBLASLT_MATMUL_DESC_TRANSB, call.transb ? CUBLAS_OP_T : CUBLAS_OP_N);
+  set(plan.op, CUBLASLT_MATMUL_DESC_EPILOGUE, call.bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
+  plan.a = call.transa ? make_layout(call.k, call.m, call.lda, call.batch, call.stride_a)
+                       : make_layout(call.m, call.k, call.lda, call.batch, call.stride_a);
+  plan.b = call.transb ? make_layout(call.n, call.k, call.ldb, call.batch, call.stride_b)
+                       : make_layout(call.k, call.n, call.ldb, call.batch, call.stride_b);
+  plan.c = make_layout(call.m, call.n, call.ldc, call.batch, call.stride_c);
+
+  cublasLtMatmulPreference_t preference = nullptr;
+  check(cublasLtMatmulPreferenceCreate(&preference), "creating a matmul preference");
+  const uint64_t workspace_bytes = kWorkspaceBytes;
+  const uint32_t align = static_cast<uint32_t>(alignment);
+  cublasLtMatmulPreferenceSetAttribute(preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace_bytes,
+                                       sizeof(workspace_bytes));
+  for (auto attribute : {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES,
+                         CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES})
+    cublasLtMatmulPreferenceSetAttribute(preference, attribute, &align, sizeof(align));
+  cublasLtMatmulHeuristicResult_t result{};
+  int found = 0;
+  const cublasStatus_t status =
+      cublasLtMatmulAlgoGetHeuristic(handle_, plan.op, plan.a, plan.b, plan.c, plan.c, preference, 1, &result, &found);
+  cublasLtMatmulPreferenceDestroy(preference);
+  if (status != CUBLAS_STATUS_SUCCESS || found == 0)
+    throw Error("cuBLASLt has no algorithm for a " + std::to_string(call.m) + "x" + std::to_string(call.n) + "x" +
+                std::to_string(call.k) + " product (batch " + std::to_string(call.batch) + ", alignment " +
+                std::to_string(alignment) + " bytes): " + cublasGetStatusName(status));
+  plan.algo = result.algo;
+  return plan;
+}
+
+Gemm::Plan& Gemm::plan_for(const GemmCall& call) {
+  const int alignment = std::min({alignment_of(call.a), alignment_of(call.b), alignment_of(call.c),
+                                  alignment_of(call.bias)});
+  const Key key{call.transa,   call.transb,   call.m,        call.n,          call.k,     call.lda, call.ldb,
+                call.ldc,      call.batch,    call.stride_a, call.stride_b,   call.stride_c,
+                call.bias != nullptr, alignment};
+  auto it = plans_.find(key);
+  if (it == plans_.end()) it = plans_.emplace(key, make_plan(call, alignment)).first;
+  return it->second;
+}
+
+void Gemm::run(const GemmCall& call) {
+  if (call.m == 0 || call.n == 0) return;
+  Plan& plan = plan_for(call);
+  if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
+  check(cublasLtMatmul(handle_, plan.op, &call.alpha, call.a, plan.a, call.b, plan.b, &call.beta, call.c, plan.c,
+                       call.c, plan.c, &plan.algo, workspace_, kWorkspaceBytes, stream_),
+        "cublasLtMatmul");
+}
+
+}  // namespace textclass::backend::cuda

@@ -1,0 +1,59 @@
+#pragma once
+// The CUDA launchers, one per op, with the CPU backend's names and argument order (plus the stream
+// they run on); the shapes and math are those of backend.hpp. Every launcher is asynchronous.
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "textclass/backend/cuda/gemm.cuh"
+#include "textclass/backend/cuda/scratch.cuh"
+
+namespace textclass::backend::cuda {
+
+void fill(cudaStream_t stream, float* x, float value, std::size_t n);
+
+void embeddings_forward(cudaStream_t stream, float* out, const int32_t* ids, const int32_t* token_types,
+                        const float* wte, const float* wpe, const float* wtt, int B, int T, int C);
+void embeddings_backward(cudaStream_t stream, float* dwte, float* dwpe, float* dwtt, const float* dout,
+                         const int32_t* ids, const int32_t* token_types, int B, int T, int C);
+
+void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
+                       const float* weight, const float* bias, float eps, int N, int C);
+void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
+                        const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C);
+
+void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                    int OC);
+void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
+                     const float* inp, const float* weight, int N, int C, int OC);
+
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* att, const float* qkv,
+                       const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH);
+void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* dqkv, const float* dout,
+                        const float* qkv, const float* att, float dropout_p, uint64_t seed, int B, int T, int C,
+                        int NH);
+
+void gelu_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
+void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);
+void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
+void tanh_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n);
+void add(cudaStream_t stream, float* out, const float* a, const float* b, std::size_t n);
+// Both directions of dropout are one map: out = inp · keep / (1-p), keep drawn from (seed, index).
+void dropout(cudaStream_t stream, float* out, const float* inp, float p, uint64_t seed, std::size_t n);
+
+void first_token_forward(cudaStream_t stream, float* out, const float* inp, int B, int T, int C);
+void first_token_backward(cudaStream_t stream, float* dinp, const float* dout, int B, int T, int C);
+
+void crossentropy_forward(cudaStream_t stream, float* losses, float* probs, const float* logits,
+                          const int32_t* labels, int B, int V);
+void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* probs, const int32_t* labels, int B,
+                           int V);
+
+// Σ x² into *result (device), in double; partials holds kSumSquaresBlocks doubles of scratch.
+constexpr int kSumSquaresBlocks = 1024;
+void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n);
+void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v, std::size_t n,
+                  double lr, double beta1, double beta2, double eps, double weight_decay, float grad_scale, int step);
+
+}  // namespace textclass::backend::cuda

@@ -1,0 +1,35 @@
+#pragma once
+// What the kernels share: grid sizes for element-wise loops, and warp and block reductions.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstddef>
+
+namespace textclass::backend::cuda {
+
+constexpr int kBlock = 256;  // threads per block of the element-wise kernels
+constexpr unsigned kFullMask = 0xffffffffu;
+
+// Blocks for n elements at one per thread, capped: the kernels loop with a grid stride beyond it.
+inline unsigned blocks_for(std::size_t n, int threads = kBlock) {
+  const std::size_t blocks = (n + threads - 1) / threads;
+  return static_cast<unsigned>(std::clamp<std::size_t>(blocks, 1, 65536));
+}
+
+// The first index this thread handles and the grid stride it moves by.
+__device__ inline std::size_t thread_index() { return static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; }
+__device__ inline std::size_t grid_stride() { return static_cast<std::size_t>(gridDim.x) * blockDim.x; }
+
+// The sum of v over the 32 lanes of a warp, in every lane.
+template <typename T>
+__device__ inline T warp_sum(T v) {
+  for (int offset = 16; offset > 0; offset /= 2) v += __shfl_xor_sync(kFullMask, v, offset);
+  return v;
+}
+
+__device__ inline float warp_max(float v) {
+  for (int offset = 16; offset > 0; offset /= 2) v = fmaxf(v, __shfl_xor_sync(kFullMask, v, offset));
+  return v;
+}
+
+}  // namespace textclass::backend::cuda

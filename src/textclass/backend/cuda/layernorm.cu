@@ -1,0 +1,96 @@
+// LayerNorm over the C channels of each of N rows, one warp per row:
+//   forward   out = (x - mean) · rstd · weight + bias,  rstd = 1 / sqrt(var + eps) (biased variance)
+//   backward  with g = dout · weight and norm = (x - mean) · rstd:
+//             dinp = rstd · (g - mean(g) - norm · mean(g · norm)),
+//             dweight += Σ_rows dout · norm,  dbias += Σ_rows dout
+#include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/kernels.cuh"
+#include "textclass/backend/cuda/launch.cuh"
+
+namespace textclass::backend::cuda {
+namespace {
+
+constexpr int kWarps = 8;             // warps per block
+constexpr int kRowsPerBlock = 32;     // backward: rows whose parameter gradients a block sums in shared memory
+
+__global__ void layernorm_forward_kernel(float* out, float* mean, float* rstd, const float* inp, const float* weight,
+                                         const float* bias, float eps, int N, int C) {
+  const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (row >= N) return;  // the whole warp leaves together
+  const float* x = inp + static_cast<std::size_t>(row) * C;
+  float sum = 0.0f;
+  for (int c = lane; c < C; c += 32) sum += x[c];
+  const float m = warp_sum(sum) / C;
+  float squares = 0.0f;  // a second pass over the row, as the CPU does: no cancellation
+  for (int c = lane; c < C; c += 32) squares += (x[c] - m) * (x[c] - m);
+  const float s = 1.0f / sqrtf(warp_sum(squares) / C + eps);
+  float* o = out + static_cast<std::size_t>(row) * C;
+  for (int c = lane; c < C; c += 32) o[c] = (x[c] - m) * s * weight[c] + bias[c];
+  if (lane == 0) {
+    mean[row] = m;
+    rstd[row] = s;
+  }
+}
+
+// Each block takes kRowsPerBlock rows (a warp per row at a time); the parameter gradients of its
+// rows gather in shared memory, then go to global memory with one atomic add per channel.
+__global__ void layernorm_backward_kernel(float* dinp, float* dweight, float* dbias, const float* dout,
+                                          const float* inp, const float* weight, const float* mean,
+                                          const float* rstd, int N, int C) {
+  extern __shared__ float shared[];
+  float* dweight_block = shared;
+  float* dbias_block = shared + C;
+  for (int c = threadIdx.x; c < C; c += blockDim.x) dweight_block[c] = dbias_block[c] = 0.0f;
+  __syncthreads();
+  const int lane = threadIdx.x % 32, first = blockIdx.x * kRowsPerBlock;
+  const int last = min(N, first + kRowsPerBlock);
+  for (int row = first + threadIdx.x / 32; row < last; row += kWarps) {
+    const std::size_t offset = static_cast<std::size_t>(row) * C;
+    const float* x = inp + offset;
+    const float* d = dout + offset;
+    const float m = mean[row], s = rstd[row];
+    float g_sum = 0.0f, g_norm_sum = 0.0f;
+    for (int c = lane; c < C; c += 32) {
+      const float g = d[c] * weight[c];
+      g_sum += g;
+      g_norm_sum += g * ((x[c] - m) * s);
+    }
+    const float g_mean = warp_sum(g_sum) / C, g_norm_mean = warp_sum(g_norm_sum) / C;
+    float* dx = dinp + offset;
+    for (int c = lane; c < C; c += 32) {
+      const float norm = (x[c] - m) * s;
+      const float dc = d[c];
+      dx[c] = s * (dc * weight[c] - g_mean - norm * g_norm_mean);
+      atomicAdd(&dweight_block[c], dc * norm);
+      atomicAdd(&dbias_block[c], dc);
+    }
+  }
+  __syncthreads();
+  for (int c = threadIdx.x; c < C; c += blockDim.x) {
+    atomicAdd(&dweight[c], dweight_block[c]);
+    atomicAdd(&dbias[c], dbias_block[c]);
+  }
+}
+
+}  // namespace
+
+void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
+                       const float* weight, const float* bias, float eps, int N, int C) {
+  if (N == 0) return;
+  const unsigned blocks = (N + kWarps - 1) / kWarps;
+  layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, mean, rstd, inp, weight, bias, eps, N, C);
+  check_launch("layernorm_forward");
+}
+
+void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
+                        const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C) {
+  if (N == 0) return;
+  const std::size_t shared_bytes = 2 * static_cast<std::size_t>(C) * sizeof(float);
+  if (shared_bytes > 48 * 1024) throw Error("layernorm_backward: " + std::to_string(C) + " channels exceed the CUDA kernel's shared memory");
+  const unsigned blocks = (N + kRowsPerBlock - 1) / kRowsPerBlock;
+  layernorm_backward_kernel<<<blocks, kWarps * 32, shared_bytes, stream>>>(dinp, dweight, dbias, dout, inp, weight,
+                                                                         mean, rstd, N, C);
+  check_launch("layernorm_backward");
+}
+
+}  // namespace textclass::backend::cuda

@@ -1,0 +1,74 @@
+// Linear layers in cuBLASLt's column-major terms. A row-major [R, K] tensor is a column-major
+// K x R matrix with leading dimension K, so, with W row-major [OC, C]:
+//   forward   out[N,OC] = inp·Wᵀ + bias   is  outᵀ (OC x N) = op_T(W: C x OC) · inpᵀ (C x N) + bias
+//   dinp[N,C] = dout·W                    is  dinpᵀ (C x N) = W (C x OC) · doutᵀ (OC x N)
+//   dweight[OC,C] += doutᵀ·inp            is  dWᵀ (C x OC) += inpᵀ (C x N) · op_T(doutᵀ: OC x N)
+//   dbias[OC] += Σ_n dout[n]              a column sum, by bias_backward_kernel
+#include <algorithm>
+
+#include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/kernels.cuh"
+
+namespace textclass::backend::cuda {
+namespace {
+
+constexpr int kColumns = 32, kRowGroups = 8;  // a block sums 32 columns with 8 threads per column
+
+// dbias[oc] += Σ_n dout[n, oc]: blockIdx.x picks 32 columns, blockIdx.y a slice of the rows; the
+// block's 8 partial sums per column meet in shared memory, then one atomic add per column.
+__global__ void bias_backward_kernel(float* dbias, const float* dout, int N, int OC) {
+  __shared__ float partial[kRowGroups][kColumns + 1];
+  const int oc = blockIdx.x * kColumns + threadIdx.x;
+  float sum = 0.0f;
+  if (oc < OC)
+    for (int n = blockIdx.y * kRowGroups + threadIdx.y; n < N; n += gridDim.y * kRowGroups)
+      sum += dout[static_cast<std::size_t>(n) * OC + oc];
+  partial[threadIdx.y][threadIdx.x] = sum;
+  __syncthreads();
+  if (threadIdx.y == 0 && oc < OC) {
+    for (int y = 1; y < kRowGroups; y++) sum += partial[y][threadIdx.x];
+    atomicAdd(&dbias[oc], sum);
+  }
+}
+
+}  // namespace
+
+void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                    int OC) {
+  GemmCall call;
+  call.transa = true;
+  call.m = OC, call.n = N, call.k = C;
+  call.a = weight, call.lda = C;
+  call.b = inp, call.ldb = C;
+  call.c = out, call.ldc = OC;
+  call.bias = bias;
+  gemm.run(call);
+}
+
+void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
+                     const float* inp, const float* weight, int N, int C, int OC) {
+  if (dinp != nullptr) {
+    GemmCall call;
+    call.m = C, call.n = N, call.k = OC;
+    call.a = weight, call.lda = C;
+    call.b = dout, call.ldb = OC;
+    call.c = dinp, call.ldc = C;
+    gemm.run(call);
+  }
+  GemmCall call;
+  call.transb = true;
+  call.m = C, call.n = OC, call.k = N;
+  call.a = inp, call.lda = C;
+  call.b = dout, call.ldb = OC;
+  call.c = dweight, call.ldc = C;
+  call.beta = 1.0f;  // parameter gradients accumulate
+  gemm.run(call);
+  if (dbias != nullptr && N > 0) {
+    const dim3 threads(kColumns, kRowGroups);
+    const dim3 blocks((OC + kColumns - 1) / kColumns, std::min(32, (N + 63) / 64));
+    bias_backward_kernel<<<blocks, threads, 0, stream>>>(dbias, dout, N, OC);
+    check_launch("matmul_backward (bias)");
+  }
+}
+
+}  // namespace textclass::backend::cuda

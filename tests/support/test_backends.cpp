@@ -1,0 +1,36 @@
+#include "test_backends.hpp"
+
+#include <stdexcept>
+
+#ifdef TEXTCLASS_HAS_CUDA
+#include "textclass/backend/cuda/cuda_backend.hpp"
+#endif
+
+namespace textclass::testing {
+
+std::vector<std::string> backend_names() {
+#ifdef TEXTCLASS_HAS_CUDA
+  return {"cpu", "cuda"};
+#else
+  return {"cpu"};
+#endif
+}
+
+std::string backend_unavailable_reason(const std::string& name) {
+#ifdef TEXTCLASS_HAS_CUDA
+  if (name.rfind("cuda", 0) == 0) return backend::cuda_unavailable_reason();
+#endif
+  (void)name;
+  return "";
+}
+
+std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
+  if (name == "cpu") return backend::make_cpu_backend();
+#ifdef TEXTCLASS_HAS_CUDA
+  if (name == "cuda") return backend::make_cuda_backend(backend::Precision::fp32);
+  if (name == "cuda-bf16") return backend::make_cuda_backend(backend::Precision::bf16);
+#endif
+  throw std::invalid_argument("no backend named " + name);
+}
+
+}  // namespace textclass::testing
