@@ -140,5 +140,20 @@ TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
   EXPECT_THROW(bert->forward(acts, bad.rows(0, 1)), Error);
 }
 
+// bf16 matmul products (the GPU's default precision) move the tiny model's logits by bf16
+// rounding only: a few thousandths here, where a wrong kernel moves them by tenths.
+TEST(BertMixedPrecision, Bf16LogitsAndLossStayCloseToHF) {
+  const std::string why_not = testing::backend_unavailable_reason("cuda-bf16");
+  if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16: " << why_not;
+  auto backend = testing::make_test_backend("cuda-bf16");
+  auto bert = load_bert(*backend, hf_fixture("tiny"), LoadOptions{});
+  testing::GoldenBatch batch;
+  Activations acts(*backend);
+  Output out = bert->forward(acts, batch.rows(0, batch.B));
+  EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("seed_head.logits")), 2e-2);
+  ASSERT_TRUE(out.loss.has_value());
+  EXPECT_NEAR(*out.loss, golden_json()["seed_head.loss"].get<double>(), 1e-2);
+}
+
 }  // namespace
 }  // namespace textclass::model

@@ -11,11 +11,16 @@
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
+#include "textclass/backend/cuda/upload_staging.cuh"
 
 namespace textclass::backend {
 namespace {
 
 using namespace cuda;
+
+// Pinned memory for uploads: a batch's ids, token types, mask and labels (512 rows of 512 tokens
+// is 3 MiB) many times over, so the ring rarely waits.
+constexpr std::size_t kStagingBytes = 16u << 20;
 
 class CudaBackend final : public Backend {
  public:
@@ -30,11 +35,13 @@ class CudaBackend final : public Backend {
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
     gemm_ = std::make_unique<Gemm>(stream_, precision);
     scratch_ = std::make_unique<Scratch>(stream_);
+    staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
   }
 
   ~CudaBackend() override {
     cudaStreamSynchronize(stream_);
+    staging_.reset();
     scratch_.reset();
     gemm_.reset();
     cudaFree(sum_squares_buffer_);
@@ -57,8 +64,7 @@ class CudaBackend final : public Backend {
     check(cudaFreeAsync(ptr, stream_), "freeing device memory");
   }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
-    // From pageable host memory this returns once the source is staged, so the caller may reuse it.
-    check(cudaMemcpyAsync(device_dst, host_src, bytes, cudaMemcpyHostToDevice, stream_), "copying to the GPU");
+    staging_->upload(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
     check(cudaMemcpyAsync(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream_), "copying from the GPU");
@@ -70,7 +76,8 @@ class CudaBackend final : public Backend {
   void fill(float* x, float value, std::size_t n) override { cuda::fill(stream_, x, value, n); }
   void synchronize() override { check(cudaStreamSynchronize(stream_), "running the GPU's queued work"); }
   MemoryUse memory_use() const override {
-    const std::size_t own = scratch_->bytes();  // the attention scratch counts: callers' work needs it
+    // the attention scratch and cuBLASLt's workspace count too: the callers' work needs them
+    const std::size_t own = scratch_->bytes() + gemm_->workspace_bytes();
     return {memory_.current + own, std::max(memory_.peak, memory_.current + own)};
   }
 
@@ -164,13 +171,16 @@ class CudaBackend final : public Backend {
     memory_.peak = std::max(memory_.peak, memory_.current);
     return ptr;
   }
-  void note_scratch() { memory_.peak = std::max(memory_.peak, memory_.current + scratch_->bytes()); }
+  void note_scratch() {
+    memory_.peak = std::max(memory_.peak, memory_.current + scratch_->bytes() + gemm_->workspace_bytes());
+  }
 
   Precision precision_;
   int device_ = 0;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<Gemm> gemm_;
   std::unique_ptr<Scratch> scratch_;
+  std::unique_ptr<UploadStaging> staging_;
   double* sum_squares_buffer_ = nullptr;  // kSumSquaresBlocks partials, then the total
   std::unordered_map<void*, std::size_t> sizes_;
   MemoryUse memory_{};

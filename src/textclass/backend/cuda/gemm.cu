@@ -90,6 +90,8 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment) {
   return plan;
 }
 
+std::size_t Gemm::workspace_bytes() const { return kWorkspaceBytes; }
+
 Gemm::Plan& Gemm::plan_for(const GemmCall& call) {
   const int alignment = std::min({alignment_of(call.a), alignment_of(call.b), alignment_of(call.c),
                                   alignment_of(call.bias)});

@@ -37,6 +37,7 @@ class Gemm {
   Gemm& operator=(const Gemm&) = delete;
 
   void run(const GemmCall& call);
+  std::size_t workspace_bytes() const;
 
  private:
   struct Plan {

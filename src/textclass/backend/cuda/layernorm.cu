@@ -18,12 +18,15 @@ __global__ void layernorm_forward_kernel(float* out, float* mean, float* rstd, c
   const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
   if (row >= N) return;  // the whole warp leaves together
   const float* x = inp + static_cast<std::size_t>(row) * C;
-  float sum = 0.0f;
+  // The statistics are summed in double, two passes, as on the CPU: mean and rstd come out as
+  // the correctly rounded floats whatever the order of the sums.
+  double sum = 0.0;
   for (int c = lane; c < C; c += 32) sum += x[c];
-  const float m = warp_sum(sum) / C;
-  float squares = 0.0f;  // a second pass over the row, as the CPU does: no cancellation
-  for (int c = lane; c < C; c += 32) squares += (x[c] - m) * (x[c] - m);
-  const float s = 1.0f / sqrtf(warp_sum(squares) / C + eps);
+  const double row_mean = warp_sum(sum) / C;
+  double squares = 0.0;
+  for (int c = lane; c < C; c += 32) squares += (x[c] - row_mean) * (x[c] - row_mean);
+  const float m = static_cast<float>(row_mean);
+  const float s = static_cast<float>(1.0 / sqrt(warp_sum(squares) / C + eps));
   float* o = out + static_cast<std::size_t>(row) * C;
   for (int c = lane; c < C; c += 32) o[c] = (x[c] - m) * s * weight[c] + bias[c];
   if (lane == 0) {

@@ -1,0 +1,73 @@
+// The CUDA backend's bf16 precision against the CPU: only the matmul products change (inputs
+// rounded to bf16, sums in fp32), so the results stay within bf16's rounding of the fp32 ones.
+// Builds without CUDA have nothing to test here.
+#ifdef TEXTCLASS_HAS_CUDA
+#include "op_test.hpp"
+
+namespace textclass::backend::op_test {
+namespace {
+
+class MixedPrecisionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-bf16");
+    if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16: " << why_not;
+    gpu_ = textclass::testing::make_test_backend("cuda-bf16");
+  }
+  Backend& gpu() { return *gpu_; }
+  Backend& cpu() { return *cpu_; }
+
+ private:
+  std::unique_ptr<Backend> cpu_ = make_cpu_backend();
+  std::unique_ptr<Backend> gpu_;
+};
+
+// bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
+// within about 2^-8, so a sum of products moves by at most 2^-8 · Σ|a·b| (and fp32 adds little).
+TEST_F(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
+  const int N = 64, C = 768, OC = 96;
+  Random random(7);
+  const std::vector<float> inp = random.floats(static_cast<std::size_t>(N) * C);
+  const std::vector<float> weight = random.floats(static_cast<std::size_t>(OC) * C);
+  const std::vector<float> bias = random.floats(OC);
+  auto run = [&](Backend& backend) {
+    Buffer<float> inp_d(backend, inp), weight_d(backend, weight), bias_d(backend, bias);
+    Buffer<float> out_d(backend, static_cast<std::size_t>(N) * OC);
+    backend.matmul_forward(out_d.get(), inp_d.get(), weight_d.get(), bias_d.get(), N, C, OC);
+    return out_d.read();
+  };
+  const std::vector<float> ours = run(gpu()), exact = run(cpu());
+  for (int n = 0; n < N; n++) {
+    for (int o = 0; o < OC; o++) {
+      double magnitude = 0.0;
+      for (int c = 0; c < C; c++)
+        magnitude += std::abs(double(inp[static_cast<std::size_t>(n) * C + c]) * weight[static_cast<std::size_t>(o) * C + c]);
+      const std::size_t i = static_cast<std::size_t>(n) * OC + o;
+      ASSERT_LE(std::abs(double(ours[i]) - exact[i]), magnitude / 256.0 + 1e-5) << "out[" << n << "," << o << "]";
+    }
+  }
+}
+
+// Attention multiplies twice (scores, then probabilities by values); with inputs of magnitude up
+// to 1 and 16-channel heads the probabilities and outputs stay within a few hundredths.
+TEST_F(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
+  const int B = 3, T = 37, C = 64, NH = 4;
+  Random random(11);
+  const std::vector<float> qkv = random.floats(static_cast<std::size_t>(B) * T * 3 * C);
+  const Ints mask = random.padding_mask(B, T);
+  auto run = [&](Backend& backend) {
+    Buffer<float> qkv_d(backend, qkv);
+    Buffer<int32_t> mask_d(backend, mask);
+    Buffer<float> out_d(backend, static_cast<std::size_t>(B) * T * C), att_d(backend, static_cast<std::size_t>(B) * NH * T * T);
+    backend.attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), 0.0f, 0, B, T, C, NH);
+    return std::make_pair(out_d.read(), att_d.read());
+  };
+  const auto [out, att] = run(gpu());
+  const auto [exact_out, exact_att] = run(cpu());
+  expect_close(out, to_doubles(exact_out), {0.0, 2e-2}, "out");
+  expect_close(att, to_doubles(exact_att), {0.0, 1e-2}, "att");
+}
+
+}  // namespace
+}  // namespace textclass::backend::op_test
+#endif
