@@ -5,6 +5,8 @@
 #   .devrun/bin/        textclass, test_backend, test_model, test_train, throughput
 #   .devrun/textclass   the same textclass, where bench/device/loss_curve.sh looks for it
 #   .devrun/lib.tar.xz  lib/<soname> of every shared library they load that the GPU machine may lack
+#   .devrun/relink.tar.xz  their objects, to link them again there against its CUDA when it cannot
+#                       run CUDA 13 (bench/device/pack_relink_kit.sh, bench/device/relink_cuda.sh)
 #   .devrun/MANIFEST    what was built, from which commit, when, and what it needs from that machine
 # That machine runs a different Linux with none of our -dev packages, so the tarball holds our
 # dependencies (OpenBLAS, utf8proc, fmt, curl and theirs) and the compiler's runtime (libstdc++,
@@ -57,21 +59,28 @@ while read -r soname arrow path _; do
 done < <(ldd "${binaries[@]}" | sort -u)
 [ "$missing" -eq 0 ] || exit 1
 tar -cJf "$devrun/lib.tar.xz" -C "$staging" lib
+programs=(); for target in "${targets[@]}"; do programs+=("${built[$target]}"); done
+bash bench/device/pack_relink_kit.sh "$build" "${programs[@]}"
+# The lead edits while this packs: a source changed since the build makes the kit's .cu sources
+# disagree with its objects, and the binaries with the commit.
+# (A dry run always lists CMake's glob check and the re-run that hangs on it: those are left out.)
+stale=$(ninja -C "$build" -n "${targets[@]}" | grep '^\[' | grep -vc 'globbed directories\|Re-running CMake' || true)
 
 # The newest glibc symbol version anything we carry needs: that machine's glibc must be at least it.
 glibc_needed=$(objdump -T "${binaries[@]}" "$staging"/lib/* 2>/dev/null | grep -o 'GLIBC_2\.[0-9.]*' |
   sort -u -V | tail -1)
-cuda_needed=$(ldd "${binaries[@]}" | awk '$1 ~ /^libcu/ {print $1}' | sort -u | tr '\n' ' ')
+cuda_needed=$(ldd "${binaries[@]}" | awk '$1 ~ /^libcu(da|blas)/ {print $1}' | sort -u | tr '\n' ' ')
 {
   echo "built:    $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(hostname) ($(. /etc/os-release && echo "$PRETTY_NAME"))"
   echo "commit:   $(git rev-parse HEAD) $(git log -1 --format=%s | cut -c1-60)"
-  echo "          plus $(git status --porcelain --untracked-files=no | wc -l) changed tracked files (the lead edits while packing)"
+  echo "          plus $(git status --porcelain --untracked-files=no | wc -l) changed tracked files; build steps out of date at the end: $stale"
   echo "options:  Release, -march=x86-64-v3, CUDA $(grep -o 'TEXTCLASS_CUDA_ARCHITECTURES:STRING=.*' "$build/CMakeCache.txt" | cut -d= -f2), tests and benchmarks on"
   echo "nvcc:     $(/usr/local/cuda/bin/nvcc --version | grep -o 'release [0-9.]*')"
   echo "compiler: $(c++ --version | head -1)"
   echo "needs:    glibc >= ${glibc_needed#GLIBC_}; a driver for CUDA 13; from that machine: $cuda_needed(libcudart is carried)"
   echo "binaries:"
   (cd "$devrun/bin" && sha256sum "${targets[@]}" | sed 's/^/  /')
+  echo "relink.tar.xz: $(du -h "$devrun/relink.tar.xz" | cut -f1)"
   echo "lib.tar.xz ($(du -h "$devrun/lib.tar.xz" | cut -f1)):"
   ls "$staging/lib" | sed 's/^/  /'
 } >"$devrun/MANIFEST"
@@ -80,3 +89,4 @@ cat "$devrun/MANIFEST"
 echo "== .devrun in all (the run tool carries at most 64 MiB):"
 du -sh "$devrun"
 du -sh "$devrun"/* | sort -h
+[ "$stale" -eq 0 ] || { echo "pack.sh: WARNING: $stale build steps out of date: sources changed while packing; run it again" >&2; exit 1; }

@@ -54,14 +54,55 @@ TEST_P(OptimizerTest, AdamWFollowsTorchOverThreeSteps) {
     std::vector<float> grads = random.floats(n);
     for (std::size_t i = 0; i < n; i += 3) grads[i] *= 1e-7f;
     Buffer<float> grads_d(backend(), grads);
-    backend().adamw_update(params_d.get(), grads_d.get(), m_d.get(), v_d.get(), n, h.lr, h.beta1, h.beta2, h.eps,
-                           h.weight_decay, float(h.grad_scale), step);
+    backend().adamw_update(params_d.get(), grads_d.get(), m_d.get(), v_d.get(), {{0, n, h.weight_decay}}, h.lr,
+                           h.beta1, h.beta2, h.eps, float(h.grad_scale), step);
     reference_adamw_step(expected, to_doubles(grads), h, step);
     // Each step moves a parameter by about lr; the float step must be right to 0.1% of that.
     expect_close(params_d.read(), expected.params, {1e-6, 1e-3 * h.lr}, "params");
     // m can cancel to far below the gradients that formed it; 1e-8 is a few roundings of those.
     expect_close(m_d.read(), expected.m, {1e-5, 1e-8}, "m");
     expect_close(v_d.read(), expected.v, {1e-5, 0.0}, "v");
+  }
+}
+
+// Spans with their own weight decay in one call, as the trainer makes them (decayed weights, then
+// biases and LayerNorm without decay), around floats that belong to none (a frozen pooler, the
+// alignment gaps): each span steps with its own decay and the rest is not touched.
+TEST_P(OptimizerTest, AdamWStepsEachSpanWithItsDecayAndLeavesTheRest) {
+  const AdamWSettings decayed{1e-2, 0.9, 0.999, 1e-8, 0.3, 0.5};
+  AdamWSettings undecayed = decayed;
+  undecayed.weight_decay = 0.0;
+  // [0, 7) outside, [7, 707) decayed, [707, 720) outside, [720, 1220) undecayed, [1220, 1300) outside
+  const std::vector<ParameterSpan> spans = {{7, 700, decayed.weight_decay}, {720, 500, 0.0}};
+  const std::size_t n = 1300;
+  Random random(23);
+  const std::vector<float> params = random.floats(n), grads = random.floats(n), moments = random.floats(n, 0.01f);
+  std::vector<float> second_moments(n);
+  for (std::size_t i = 0; i < n; i++) second_moments[i] = moments[i] * moments[i];
+  Buffer<float> params_d(backend(), params), grads_d(backend(), grads), m_d(backend(), moments),
+      v_d(backend(), second_moments);
+  backend().adamw_update(params_d.get(), grads_d.get(), m_d.get(), v_d.get(), spans, decayed.lr, decayed.beta1,
+                         decayed.beta2, decayed.eps, float(decayed.grad_scale), 4);
+
+  const std::vector<float> after = params_d.read(), m_after = m_d.read(), v_after = v_d.read();
+  auto slice = [](const auto& x, std::size_t begin, std::size_t end) {
+    return std::vector<typename std::decay_t<decltype(x)>::value_type>(x.begin() + begin, x.begin() + end);
+  };
+  for (const auto& [begin, end] : {std::pair<std::size_t, std::size_t>{0, 7}, {707, 720}, {1220, 1300}}) {
+    SCOPED_TRACE("outside the spans: [" + std::to_string(begin) + ", " + std::to_string(end) + ")");
+    EXPECT_EQ(slice(after, begin, end), slice(params, begin, end));
+    EXPECT_EQ(slice(m_after, begin, end), slice(moments, begin, end));
+    EXPECT_EQ(slice(v_after, begin, end), slice(second_moments, begin, end));
+  }
+  for (const auto& [span, h] : {std::pair{spans[0], decayed}, std::pair{spans[1], undecayed}}) {
+    SCOPED_TRACE("span at " + std::to_string(span.offset));
+    const std::size_t begin = span.offset, end = span.offset + span.count;
+    AdamWState expected{to_doubles(slice(params, begin, end)), to_doubles(slice(moments, begin, end)),
+                        to_doubles(slice(second_moments, begin, end))};
+    reference_adamw_step(expected, to_doubles(slice(grads, begin, end)), h, 4);
+    expect_close(slice(after, begin, end), expected.params, {1e-6, 1e-3 * h.lr}, "params");
+    expect_close(slice(m_after, begin, end), expected.m, {1e-5, 1e-8}, "m");
+    expect_close(slice(v_after, begin, end), expected.v, {1e-5, 0.0}, "v");
   }
 }
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 // dropout_uniform is compiled for the GPU too when nvcc reads this header (backend/cuda).
 #if defined(__CUDACC__)
@@ -37,6 +38,14 @@ TEXTCLASS_HOST_DEVICE inline float dropout_uniform(uint64_t seed, uint64_t index
   z ^= z >> 31;
   return static_cast<float>(z >> 40) * (1.0f / 16777216.0f);
 }
+
+// A run of parameters that share a weight decay: floats [offset, offset + count) of the parameter
+// allocation (train::parameter_groups makes them, after the HF Trainer's groups).
+struct ParameterSpan {
+  std::size_t offset = 0;
+  std::size_t count = 0;
+  double weight_decay = 0.0;
+};
 
 class Backend {
  public:
@@ -75,6 +84,13 @@ class Backend {
   virtual void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
                                   const float* inp, const float* weight, const float* mean,
                                   const float* rstd, int N, int C) = 0;
+  // A post-LN residual connection in one op: res[N,C] = dropout(inp) + residual, then
+  // out = LayerNorm(res) saving mean and rstd, exactly as dropout_forward, add and layernorm_forward
+  // in turn (the same dropout mask: element i of inp is index i). res is kept for the backward;
+  // it must not alias inp or residual.
+  virtual void residual_layernorm_forward(float* out, float* res, float* mean, float* rstd, const float* inp,
+                                          const float* residual, const float* weight, const float* bias,
+                                          float dropout_p, uint64_t seed, float eps, int N, int C) = 0;
 
   // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]   (bias may be null; weight as torch's Linear)
   virtual void matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
@@ -122,15 +138,17 @@ class Backend {
   // ---- optimizer ---------------------------------------------------------------------------
   // Σ x², accumulated in double, returned to the host (synchronises): for the global grad norm
   virtual double sum_squares(const float* x, std::size_t n) = 0;
-  // One AdamW step over n parameters with torch.optim.AdamW's arithmetic, grads first multiplied
-  // by grad_scale (the clipping factor); step counts from 1:
+  // One AdamW step over the parameters of the given spans, with torch.optim.AdamW's arithmetic;
+  // params, grads, m and v share one layout (a span's offset indexes each), floats outside every
+  // span are left alone, and all spans go in one pass (one launch on a GPU). Grads are first
+  // multiplied by grad_scale (the clipping factor); step counts from 1; per span:
   //   p -= lr·weight_decay·p;  m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
   //   p -= (lr / (1-β1^step)) · m / (sqrt(v) / sqrt(1-β2^step) + eps)
   // The hyperparameters are doubles because torch's are Python floats: it forms 1-β2 and the
   // others in double and rounds once to float (from float β2 = 0.999f, 1-β2 would be 1.3e-5 off).
-  virtual void adamw_update(float* params, const float* grads, float* m, float* v, std::size_t n,
-                            double lr, double beta1, double beta2, double eps, double weight_decay,
-                            float grad_scale, int step) = 0;
+  virtual void adamw_update(float* params, const float* grads, float* m, float* v,
+                            const std::vector<ParameterSpan>& spans, double lr, double beta1, double beta2,
+                            double eps, float grad_scale, int step) = 0;
 };
 
 // The CPU backend (OpenBLAS + OpenMP); threads = 0 uses OpenMP's default.

@@ -42,16 +42,14 @@ Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t
     be.matmul_forward(la.qkv, x, w.qkv_weight, w.qkv_bias, N, C, 3 * C);
     be.attention_forward(la.atty, la.att, la.qkv, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
     be.matmul_forward(a.dense_out, la.atty, w.attn_out_weight, w.attn_out_bias, N, C, C);
-    be.dropout_forward(la.res1, a.dense_out, p_hidden, seed(2 + 3 * l), NC);
-    be.add(la.res1, la.res1, x, NC);
-    be.layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, w.attn_ln_weight, w.attn_ln_bias, eps, N, C);
+    be.residual_layernorm_forward(la.ln1, la.res1, la.ln1_mean, la.ln1_rstd, a.dense_out, x, w.attn_ln_weight,
+                                  w.attn_ln_bias, p_hidden, seed(2 + 3 * l), eps, N, C);
     // feed-forward, the same residual pattern
     be.matmul_forward(la.fch, la.ln1, w.ffn_in_weight, w.ffn_in_bias, N, C, I);
     be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(N) * I);
     be.matmul_forward(a.dense_out, la.fch_gelu, w.ffn_out_weight, w.ffn_out_bias, N, I, C);
-    be.dropout_forward(la.res2, a.dense_out, p_hidden, seed(3 + 3 * l), NC);
-    be.add(la.res2, la.res2, la.ln1, NC);
-    be.layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, w.ffn_ln_weight, w.ffn_ln_bias, eps, N, C);
+    be.residual_layernorm_forward(la.ln2, la.res2, la.ln2_mean, la.ln2_rstd, a.dense_out, la.ln1, w.ffn_ln_weight,
+                                  w.ffn_ln_bias, p_hidden, seed(3 + 3 * l), eps, N, C);
     x = la.ln2;
   }
 

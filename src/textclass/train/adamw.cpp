@@ -18,11 +18,8 @@ AdamW::~AdamW() { backend_.free(moments_); }
 
 void AdamW::step(float* params, const float* grads, double lr, float grad_scale) {
   ++step_;
-  float* m = moments_;
-  float* v = moments_ + num_floats_;
-  for (const ParameterSpan& s : spans_)
-    backend_.adamw_update(params + s.offset, grads + s.offset, m + s.offset, v + s.offset, s.count,
-                          lr, settings_.beta1, settings_.beta2, settings_.eps, s.weight_decay, grad_scale, step_);
+  backend_.adamw_update(params, grads, moments_, moments_ + num_floats_, spans_, lr, settings_.beta1, settings_.beta2,
+                        settings_.eps, grad_scale, step_);
 }
 
 void AdamW::save(const std::string& path) const {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "textclass/backend/backend.hpp"
 #include "textclass/model/parameter_table.hpp"
 
 namespace textclass::train {
@@ -13,11 +14,7 @@ namespace textclass::train {
 // Trainer.get_decay_parameter_names' rule, on HF names.
 bool applies_weight_decay(const std::string& parameter_name);
 
-struct ParameterSpan {
-  std::size_t offset = 0;  // floats from the start of the allocation
-  std::size_t count = 0;
-  double weight_decay = 0.0;
-};
+using ParameterSpan = backend::ParameterSpan;
 
 // The trainable parameters, neighbours with the same decay merged into one span (alignment gaps
 // between them are zeros in parameters, gradients and moments, so an update leaves them zero).

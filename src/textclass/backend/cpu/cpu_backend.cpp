@@ -75,6 +75,15 @@ class CpuBackend final : public Backend {
                           const float* weight, const float* mean, const float* rstd, int N, int C) override {
     cpu::layernorm_backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
   }
+  void residual_layernorm_forward(float* out, float* res, float* mean, float* rstd, const float* inp,
+                                  const float* residual, const float* weight, const float* bias, float dropout_p,
+                                  uint64_t seed, float eps, int N, int C) override {
+    // Three passes: on the CPU the rows stay in cache between them, so fusing gains little.
+    const std::size_t n = static_cast<std::size_t>(N) * C;
+    cpu::dropout_forward(res, inp, dropout_p, seed, n);
+    cpu::add(res, res, residual, n);
+    cpu::layernorm_forward(out, mean, rstd, res, weight, bias, eps, N, C);
+  }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
     cpu::matmul_forward(out, inp, weight, bias, N, C, OC);
@@ -120,9 +129,11 @@ class CpuBackend final : public Backend {
     cpu::crossentropy_backward(dlogits, probs, labels, B, V);
   }
   double sum_squares(const float* x, std::size_t n) override { return cpu::sum_squares(x, n); }
-  void adamw_update(float* params, const float* grads, float* m, float* v, std::size_t n, double lr, double beta1,
-                    double beta2, double eps, double weight_decay, float grad_scale, int step) override {
-    cpu::adamw_update(params, grads, m, v, n, lr, beta1, beta2, eps, weight_decay, grad_scale, step);
+  void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
+                    double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
+    for (const ParameterSpan& s : spans)
+      cpu::adamw_update(params + s.offset, grads + s.offset, m + s.offset, v + s.offset, s.count, lr, beta1, beta2, eps,
+                        s.weight_decay, grad_scale, step);
   }
 
  private:

@@ -10,6 +10,7 @@
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
+#include "textclass/backend/cuda/op_profile.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
 #include "textclass/backend/cuda/upload_staging.cuh"
 
@@ -33,6 +34,7 @@ class CudaBackend final : public Backend {
     check(cudaDeviceGetDefaultMemPool(&pool, device_), "finding the memory pool");
     uint64_t keep_everything = UINT64_MAX;
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
+    profile_ = std::make_unique<OpProfile>(stream_);
     gemm_ = std::make_unique<Gemm>(stream_, precision);
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
@@ -41,6 +43,7 @@ class CudaBackend final : public Backend {
 
   ~CudaBackend() override {
     cudaStreamSynchronize(stream_);
+    profile_.reset();  // prints its table, when profiling
     staging_.reset();
     scratch_.reset();
     gemm_.reset();
@@ -74,7 +77,10 @@ class CudaBackend final : public Backend {
     check(cudaMemcpyAsync(dst, src, n * sizeof(float), cudaMemcpyDeviceToDevice, stream_), "copying on the GPU");
   }
   void fill(float* x, float value, std::size_t n) override { cuda::fill(stream_, x, value, n); }
-  void synchronize() override { check(cudaStreamSynchronize(stream_), "running the GPU's queued work"); }
+  void synchronize() override {
+    check(cudaStreamSynchronize(stream_), "running the GPU's queued work");
+    profile_->collect();
+  }
   MemoryUse memory_use() const override {
     // the attention scratch and cuBLASLt's workspace count too: the callers' work needs them
     const std::size_t own = scratch_->bytes() + gemm_->workspace_bytes();
@@ -84,79 +90,113 @@ class CudaBackend final : public Backend {
   // ---- forward and backward ops ------------------------------------------------------------
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
                           const float* wpe, const float* wtt, int B, int T, int C) override {
+    const auto timing = profile_->time("embeddings_forward");
     cuda::embeddings_forward(stream_, out, ids, token_types, wte, wpe, wtt, B, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
                            const int32_t* token_types, int B, int T, int C) override {
+    const auto timing = profile_->time("embeddings_backward");
     cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, B, T, C);
   }
   void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                          float eps, int N, int C) override {
+    const auto timing = profile_->time("layernorm_forward");
     cuda::layernorm_forward(stream_, out, mean, rstd, inp, weight, bias, eps, N, C);
   }
   void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                           const float* weight, const float* mean, const float* rstd, int N, int C) override {
+    const auto timing = profile_->time("layernorm_backward");
     cuda::layernorm_backward(stream_, dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
+  }
+  void residual_layernorm_forward(float* out, float* res, float* mean, float* rstd, const float* inp,
+                                  const float* residual, const float* weight, const float* bias, float dropout_p,
+                                  uint64_t seed, float eps, int N, int C) override {
+    const auto timing = profile_->time("residual_layernorm_fwd");
+    cuda::residual_layernorm_forward(stream_, out, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed, eps,
+                                     N, C);
   }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
+    const auto timing = profile_->time("matmul_forward");
     cuda::matmul_forward(*gemm_, out, inp, weight, bias, N, C, OC);
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                        const float* weight, int N, int C, int OC) override {
+    const auto timing = profile_->time("matmul_backward");
     cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC);
   }
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
                          uint64_t seed, int B, int T, int C, int NH) override {
+    const auto timing = profile_->time("attention_forward");
     cuda::attention_forward(*gemm_, *scratch_, stream_, out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
     note_scratch();
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
                           const int32_t* /*mask: already in att as zeros*/, float dropout_p, uint64_t seed, int B,
                           int T, int C, int NH) override {
+    const auto timing = profile_->time("attention_backward");
     cuda::attention_backward(*gemm_, *scratch_, stream_, dqkv, dout, qkv, att, dropout_p, seed, B, T, C, NH);
     note_scratch();
   }
-  void gelu_forward(float* out, const float* inp, std::size_t n) override { cuda::gelu_forward(stream_, out, inp, n); }
+  void gelu_forward(float* out, const float* inp, std::size_t n) override {
+    const auto timing = profile_->time("gelu_forward");
+    cuda::gelu_forward(stream_, out, inp, n);
+  }
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
+    const auto timing = profile_->time("gelu_backward");
     cuda::gelu_backward(stream_, dinp, inp, dout, n);
   }
-  void tanh_forward(float* out, const float* inp, std::size_t n) override { cuda::tanh_forward(stream_, out, inp, n); }
+  void tanh_forward(float* out, const float* inp, std::size_t n) override {
+    const auto timing = profile_->time("tanh_forward");
+    cuda::tanh_forward(stream_, out, inp, n);
+  }
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    const auto timing = profile_->time("tanh_backward");
     cuda::tanh_backward(stream_, dinp, out, dout, n);
   }
-  void add(float* out, const float* a, const float* b, std::size_t n) override { cuda::add(stream_, out, a, b, n); }
+  void add(float* out, const float* a, const float* b, std::size_t n) override {
+    const auto timing = profile_->time("add");
+    cuda::add(stream_, out, a, b, n);
+  }
   void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) override {
+    const auto timing = profile_->time("dropout_forward");
     cuda::dropout(stream_, out, inp, p, seed, n);
   }
   void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
+    const auto timing = profile_->time("dropout_backward");
     cuda::dropout(stream_, dinp, dout, p, seed, n);
   }
   void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
+    const auto timing = profile_->time("first_token_forward");
     cuda::first_token_forward(stream_, out, inp, B, T, C);
   }
   void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
+    const auto timing = profile_->time("first_token_backward");
     cuda::first_token_backward(stream_, dinp, dout, B, T, C);
   }
   void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
                             int V) override {
+    const auto timing = profile_->time("crossentropy_forward");
     cuda::crossentropy_forward(stream_, losses, probs, logits, labels, B, V);
   }
   void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
+    const auto timing = profile_->time("crossentropy_backward");
     cuda::crossentropy_backward(stream_, dlogits, probs, labels, B, V);
   }
 
   // ---- optimizer ---------------------------------------------------------------------------
   double sum_squares(const float* x, std::size_t n) override {
+    const auto timing = profile_->time("sum_squares");
     double* result = sum_squares_buffer_ + kSumSquaresBlocks;
     cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
     double host = 0.0;
     download(&host, result, sizeof(double));
     return host;
   }
-  void adamw_update(float* params, const float* grads, float* m, float* v, std::size_t n, double lr, double beta1,
-                    double beta2, double eps, double weight_decay, float grad_scale, int step) override {
-    cuda::adamw_update(stream_, params, grads, m, v, n, lr, beta1, beta2, eps, weight_decay, grad_scale, step);
+  void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
+                    double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
+    const auto timing = profile_->time("adamw_update");
+    cuda::adamw_update(stream_, params, grads, m, v, spans, lr, beta1, beta2, eps, grad_scale, step);
   }
 
  private:
@@ -178,6 +218,7 @@ class CudaBackend final : public Backend {
   Precision precision_;
   int device_ = 0;
   cudaStream_t stream_ = nullptr;
+  std::unique_ptr<OpProfile> profile_;
   std::unique_ptr<Gemm> gemm_;
   std::unique_ptr<Scratch> scratch_;
   std::unique_ptr<UploadStaging> staging_;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
@@ -20,6 +21,9 @@ void embeddings_backward(cudaStream_t stream, float* dwte, float* dwpe, float* d
 
 void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
                        const float* weight, const float* bias, float eps, int N, int C);
+void residual_layernorm_forward(cudaStream_t stream, float* out, float* res, float* mean, float* rstd,
+                                const float* inp, const float* residual, const float* weight, const float* bias,
+                                float dropout_p, uint64_t seed, float eps, int N, int C);
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                         const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C);
 
@@ -53,7 +57,9 @@ void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* pro
 // Σ x² into *result (device), in double; partials holds kSumSquaresBlocks doubles of scratch.
 constexpr int kSumSquaresBlocks = 1024;
 void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n);
-void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v, std::size_t n,
-                  double lr, double beta1, double beta2, double eps, double weight_decay, float grad_scale, int step);
+// One launch per 8 spans (the trainer has 2).
+void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
+                  const std::vector<ParameterSpan>& spans, double lr, double beta1, double beta2, double eps,
+                  float grad_scale, int step);
 
 }  // namespace textclass::backend::cuda

@@ -1,4 +1,5 @@
-// LayerNorm over the C channels of each of N rows, one warp per row:
+// LayerNorm over the C channels of each of N rows, one warp per row (and fused with the residual
+// connection before it: residual_layernorm_forward):
 //   forward   out = (x - mean) · rstd · weight + bias,  rstd = 1 / sqrt(var + eps) (biased variance)
 //   backward  with g = dout · weight and norm = (x - mean) · rstd:
 //             dinp = rstd · (g - mean(g) - norm · mean(g · norm)),
@@ -13,26 +14,51 @@ namespace {
 constexpr int kWarps = 8;             // warps per block
 constexpr int kRowsPerBlock = 32;     // backward: rows whose parameter gradients a block sums in shared memory
 
-__global__ void layernorm_forward_kernel(float* out, float* mean, float* rstd, const float* inp, const float* weight,
-                                         const float* bias, float eps, int N, int C) {
-  const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
-  if (row >= N) return;  // the whole warp leaves together
-  const float* x = inp + static_cast<std::size_t>(row) * C;
-  // The statistics are summed in double, two passes, as on the CPU: mean and rstd come out as
-  // the correctly rounded floats whatever the order of the sums.
-  double sum = 0.0;
-  for (int c = lane; c < C; c += 32) sum += x[c];
-  const double row_mean = warp_sum(sum) / C;
+// The rest of a row's LayerNorm once x is in memory and each lane holds its partial Σx: the
+// statistics in double, two passes, as on the CPU (so mean and rstd come out as the correctly
+// rounded floats whatever the order of the sums), then out and the saved mean and rstd.
+__device__ void finish_layernorm_row(float* out, float* mean, float* rstd, const float* x, const float* weight,
+                                     const float* bias, float eps, int C, int row, int lane, double lane_sum) {
+  const double row_mean = warp_sum(lane_sum) / C;
   double squares = 0.0;
   for (int c = lane; c < C; c += 32) squares += (x[c] - row_mean) * (x[c] - row_mean);
   const float m = static_cast<float>(row_mean);
   const float s = static_cast<float>(1.0 / sqrt(warp_sum(squares) / C + eps));
-  float* o = out + static_cast<std::size_t>(row) * C;
-  for (int c = lane; c < C; c += 32) o[c] = (x[c] - m) * s * weight[c] + bias[c];
+  for (int c = lane; c < C; c += 32) out[c] = (x[c] - m) * s * weight[c] + bias[c];
   if (lane == 0) {
     mean[row] = m;
     rstd[row] = s;
   }
+}
+
+__global__ void layernorm_forward_kernel(float* out, float* mean, float* rstd, const float* inp, const float* weight,
+                                         const float* bias, float eps, int N, int C) {
+  const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (row >= N) return;  // the whole warp leaves together
+  const std::size_t offset = static_cast<std::size_t>(row) * C;
+  double sum = 0.0;
+  for (int c = lane; c < C; c += 32) sum += inp[offset + c];
+  finish_layernorm_row(out + offset, mean, rstd, inp + offset, weight, bias, eps, C, row, lane, sum);
+}
+
+// res = dropout(inp) + residual, written and summed in one pass, then LayerNorm(res). The product
+// is rounded before the add (no fused multiply-add), so res equals what the separate dropout and
+// add kernels give.
+__global__ void residual_layernorm_forward_kernel(float* out, float* res, float* mean, float* rstd, const float* inp,
+                                                  const float* residual, const float* weight, const float* bias,
+                                                  float p, uint64_t seed, float eps, int N, int C) {
+  const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (row >= N) return;
+  const std::size_t offset = static_cast<std::size_t>(row) * C;
+  const float keep_scale = 1.0f / (1.0f - p);
+  double sum = 0.0;
+  for (int c = lane; c < C; c += 32) {
+    const std::size_t i = offset + c;
+    const float dropped = p == 0.0f ? inp[i] : dropout_uniform(seed, i) >= p ? __fmul_rn(inp[i], keep_scale) : 0.0f;
+    res[i] = dropped + residual[i];
+    sum += res[i];
+  }
+  finish_layernorm_row(out + offset, mean, rstd, res + offset, weight, bias, eps, C, row, lane, sum);
 }
 
 // Each block takes kRowsPerBlock rows (a warp per row at a time); the parameter gradients of its
@@ -83,6 +109,16 @@ void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd
   const unsigned blocks = (N + kWarps - 1) / kWarps;
   layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, mean, rstd, inp, weight, bias, eps, N, C);
   check_launch("layernorm_forward");
+}
+
+void residual_layernorm_forward(cudaStream_t stream, float* out, float* res, float* mean, float* rstd,
+                                const float* inp, const float* residual, const float* weight, const float* bias,
+                                float dropout_p, uint64_t seed, float eps, int N, int C) {
+  if (N == 0) return;
+  const unsigned blocks = (N + kWarps - 1) / kWarps;
+  residual_layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, res, mean, rstd, inp, residual, weight,
+                                                                        bias, dropout_p, seed, eps, N, C);
+  check_launch("residual_layernorm_forward");
 }
 
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,

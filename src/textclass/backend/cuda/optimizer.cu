@@ -1,4 +1,7 @@
 // The optimizer's ops: the sum of squares behind the global gradient norm, and AdamW.
+#include <algorithm>
+#include <cstdint>
+
 #include "textclass/backend/adamw_math.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
@@ -31,10 +34,30 @@ __global__ void sum_partials_kernel(double* result, const double* partials, int 
   if (threadIdx.x == 0) *result = sum;
 }
 
-// torch.optim.AdamW's single-tensor arithmetic, the same function as the CPU backend's.
-__global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, std::size_t n,
-                             AdamWScalars scalars) {
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) adamw_element(params[i], grads[i], m[i], v[i], scalars);
+// Up to kSpansPerLaunch spans of one AdamW step, passed by value to the kernel: each thread finds
+// its element's span by a short scan (elements in no span are left alone), so the whole model
+// steps in one launch instead of one per span.
+constexpr int kSpansPerLaunch = 8;
+struct SpanTable {
+  int count = 0;
+  std::size_t begin[kSpansPerLaunch];
+  std::size_t end[kSpansPerLaunch];
+  AdamWScalars scalars[kSpansPerLaunch];
+};
+
+// torch.optim.AdamW's single-tensor arithmetic, the same function as the CPU backend's, over
+// floats [first, first + n) of the parameter layout.
+__global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, std::size_t first, std::size_t n,
+                             SpanTable spans) {
+  for (std::size_t i = thread_index(); i < n; i += grid_stride()) {
+    const std::size_t e = first + i;
+    for (int s = 0; s < spans.count; s++) {
+      if (e >= spans.begin[s] && e < spans.end[s]) {
+        adamw_element(params[e], grads[e], m[e], v[e], spans.scalars[s]);
+        break;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -46,12 +69,25 @@ void sum_squares(cudaStream_t stream, double* result, double* partials, const fl
   check_launch("sum_squares (total)");
 }
 
-void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v, std::size_t n,
-                  double lr, double beta1, double beta2, double eps, double weight_decay, float grad_scale, int step) {
-  if (n == 0) return;
-  const AdamWScalars scalars = adamw_scalars(lr, beta1, beta2, eps, weight_decay, grad_scale, step);
-  adamw_kernel<<<blocks_for(n), kBlock, 0, stream>>>(params, grads, m, v, n, scalars);
-  check_launch("adamw_update");
+void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
+                  const std::vector<ParameterSpan>& spans, double lr, double beta1, double beta2, double eps,
+                  float grad_scale, int step) {
+  for (std::size_t group = 0; group < spans.size(); group += kSpansPerLaunch) {
+    SpanTable table;
+    std::size_t first = SIZE_MAX, last = 0;
+    for (std::size_t s = group; s < std::min(spans.size(), group + kSpansPerLaunch); s++) {
+      if (spans[s].count == 0) continue;
+      table.begin[table.count] = spans[s].offset;
+      table.end[table.count] = spans[s].offset + spans[s].count;
+      table.scalars[table.count] = adamw_scalars(lr, beta1, beta2, eps, spans[s].weight_decay, grad_scale, step);
+      first = std::min(first, table.begin[table.count]);
+      last = std::max(last, table.end[table.count]);
+      table.count++;
+    }
+    if (table.count == 0) continue;
+    adamw_kernel<<<blocks_for(last - first), kBlock, 0, stream>>>(params, grads, m, v, first, last - first, table);
+    check_launch("adamw_update");
+  }
 }
 
 }  // namespace textclass::backend::cuda

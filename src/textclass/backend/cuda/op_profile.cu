@@ -1,0 +1,86 @@
+#include "textclass/backend/cuda/op_profile.cuh"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "textclass/backend/cuda/cuda_check.cuh"
+
+namespace textclass::backend::cuda {
+
+OpProfile::OpProfile(cudaStream_t stream) : stream_(stream) {
+  const char* setting = std::getenv("TEXTCLASS_CUDA_PROFILE");
+  enabled_ = setting != nullptr && std::strcmp(setting, "") != 0 && std::strcmp(setting, "0") != 0;
+}
+
+OpProfile::~OpProfile() {
+  if (enabled_) {
+    cudaStreamSynchronize(stream_);
+    collect();
+    print();
+  }
+  for (const Pending& p : pending_) {
+    cudaEventDestroy(p.start);
+    cudaEventDestroy(p.stop);
+  }
+  for (cudaEvent_t event : spare_) cudaEventDestroy(event);
+}
+
+cudaEvent_t OpProfile::take_event() {
+  if (!spare_.empty()) {
+    cudaEvent_t event = spare_.back();
+    spare_.pop_back();
+    return event;
+  }
+  cudaEvent_t event = nullptr;
+  check(cudaEventCreate(&event), "creating a profiling event");
+  return event;
+}
+
+OpProfile::Scope::Scope(OpProfile* profile, const char* op) : profile_(profile), op_(op) {
+  if (profile_ == nullptr) return;
+  start_ = profile_->take_event();
+  check(cudaEventRecord(start_, profile_->stream_), "recording a profiling event");
+}
+
+OpProfile::Scope::~Scope() {
+  if (profile_ == nullptr) return;
+  cudaEvent_t stop = profile_->take_event();
+  cudaEventRecord(stop, profile_->stream_);
+  profile_->pending_.push_back({op_, start_, stop});
+}
+
+void OpProfile::collect() {
+  std::vector<Pending> unfinished;
+  for (const Pending& p : pending_) {
+    if (cudaEventQuery(p.stop) != cudaSuccess) {
+      cudaGetLastError();  // not ready yet: an answer, not an error
+      unfinished.push_back(p);
+      continue;
+    }
+    float milliseconds = 0.0f;
+    cudaEventElapsedTime(&milliseconds, p.start, p.stop);
+    Total& total = totals_[p.op];
+    total.calls++;
+    total.milliseconds += milliseconds;
+    spare_.push_back(p.start);
+    spare_.push_back(p.stop);
+  }
+  pending_ = std::move(unfinished);
+}
+
+void OpProfile::print() const {
+  std::vector<std::pair<std::string, Total>> rows(totals_.begin(), totals_.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.milliseconds > b.second.milliseconds; });
+  double all = 0.0;
+  for (const auto& row : rows) all += row.second.milliseconds;
+  std::fprintf(stderr, "\nCUDA ops (TEXTCLASS_CUDA_PROFILE): GPU time between events around each op\n");
+  std::fprintf(stderr, "%-24s %9s %12s %10s %7s\n", "op", "calls", "total ms", "us/call", "share");
+  for (const auto& [op, total] : rows)
+    std::fprintf(stderr, "%-24s %9ld %12.2f %10.1f %6.1f%%\n", op.c_str(), total.calls, total.milliseconds,
+                 1000.0 * total.milliseconds / static_cast<double>(total.calls), 100.0 * total.milliseconds / all);
+  std::fprintf(stderr, "%-24s %9s %12.2f\n", "all", "", all);
+}
+
+}  // namespace textclass::backend::cuda

@@ -1,0 +1,58 @@
+#pragma once
+// GPU time per op, for finding what to make faster: with TEXTCLASS_CUDA_PROFILE=1 in the
+// environment, every op of the CUDA backend is timed between two CUDA events, and the backend
+// prints a table (op, calls, total and mean time, share) to stderr when it is destroyed.
+// Off by default, when it costs one branch per op.
+#include <cuda_runtime.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace textclass::backend::cuda {
+
+class OpProfile {
+ public:
+  explicit OpProfile(cudaStream_t stream);
+  ~OpProfile();
+  OpProfile(const OpProfile&) = delete;
+  OpProfile& operator=(const OpProfile&) = delete;
+
+  // Times the GPU work queued between its construction and destruction under `op`.
+  class Scope {
+   public:
+    Scope(OpProfile* profile, const char* op);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    OpProfile* profile_;  // null when profiling is off
+    const char* op_;
+    cudaEvent_t start_ = nullptr;
+  };
+  Scope time(const char* op) { return Scope(enabled_ ? this : nullptr, op); }
+
+  // Adds the times of finished ops to the totals (call after a synchronisation).
+  void collect();
+
+ private:
+  struct Pending {
+    const char* op;
+    cudaEvent_t start, stop;
+  };
+  struct Total {
+    long calls = 0;
+    double milliseconds = 0.0;
+  };
+  cudaEvent_t take_event();
+  void print() const;
+
+  cudaStream_t stream_;
+  bool enabled_;
+  std::vector<Pending> pending_;
+  std::vector<cudaEvent_t> spare_;
+  std::map<std::string, Total> totals_;
+};
+
+}  // namespace textclass::backend::cuda
