@@ -11,8 +11,9 @@ namespace textclass::backend {
 
 // The arithmetic of the matmuls (linear layers and attention products). Storage is fp32 either way.
 //   fp32: fp32 products and sums, for exact comparisons with the CPU and HuggingFace.
-//   bf16: products of bf16-rounded inputs on the tensor cores, summed in fp32 (cuBLAS's
-//         COMPUTE_32F_FAST_16BF): the mixed precision of torch.autocast(bfloat16) for matmuls.
+//   bf16: tensor-core products of inputs rounded to bf16 (or to TF32, where cuBLAS prefers it),
+//         summed in fp32: cuBLAS's COMPUTE_32F_FAST_16BF, the matmul arithmetic of
+//         torch.autocast(bfloat16) with fp32 weights and activations kept in memory.
 enum class Precision { fp32, bf16 };
 
 // "fp32" or "bf16"; anything else throws Error naming the choices.
