@@ -1,8 +1,6 @@
 #pragma once
-// Matrix products through cuBLASLt, in its column-major terms: C = alpha·op(A)·op(B) + beta·C
-// (+ bias[m] added to every column), optionally as a strided batch. The backend's row-major
-// tensors are the transposes of column-major ones, which matmul.cu and attention.cu spell out.
-// Plans (descriptors and the heuristic's algorithm) are made once per shape and kept.
+// Runs GemmCalls (gemm_call.hpp) through cuBLASLt. Plans (descriptors and the heuristic's
+// algorithm) are made once per shape and kept.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
@@ -11,23 +9,10 @@
 #include <tuple>
 
 #include "textclass/backend/cuda/cuda_backend.hpp"
+#include "textclass/backend/cuda/gemm_call.hpp"
 
 namespace textclass::backend::cuda {
 
-struct GemmCall {
-  bool transa = false, transb = false;
-  int m = 0, n = 0, k = 0;
-  const float* a = nullptr;  // stored k x m when transa, else m x k
-  int lda = 0;
-  const float* b = nullptr;  // stored n x k when transb, else k x n
-  int ldb = 0;
-  float* c = nullptr;  // m x n
-  int ldc = 0;
-  float alpha = 1.0f, beta = 0.0f;
-  const float* bias = nullptr;  // [m] or null
-  int batch = 1;                // with strides between the batch's matrices, in floats
-  int64_t stride_a = 0, stride_b = 0, stride_c = 0;
-};
 
 class Gemm {
  public:

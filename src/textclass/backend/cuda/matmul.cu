@@ -1,9 +1,5 @@
-// Linear layers in cuBLASLt's column-major terms. A row-major [R, K] tensor is a column-major
-// K x R matrix with leading dimension K, so, with W row-major [OC, C]:
-//   forward   out[N,OC] = inp·Wᵀ + bias   is  outᵀ (OC x N) = op_T(W: C x OC) · inpᵀ (C x N) + bias
-//   dinp[N,C] = dout·W                    is  dinpᵀ (C x N) = W (C x OC) · doutᵀ (OC x N)
-//   dweight[OC,C] += doutᵀ·inp            is  dWᵀ (C x OC) += inpᵀ (C x N) · op_T(doutᵀ: OC x N)
-//   dbias[OC] += Σ_n dout[n]              a column sum, by bias_backward_kernel
+// Linear layers: the products as gemm_call.hpp writes them for cuBLASLt (bias in its epilogue),
+// and dbias[OC] += Σ_n dout[n], a column sum, by bias_backward_kernel.
 #include <algorithm>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
@@ -35,34 +31,13 @@ __global__ void bias_backward_kernel(float* dbias, const float* dout, int N, int
 
 void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                     int OC) {
-  GemmCall call;
-  call.transa = true;
-  call.m = OC, call.n = N, call.k = C;
-  call.a = weight, call.lda = C;
-  call.b = inp, call.ldb = C;
-  call.c = out, call.ldc = OC;
-  call.bias = bias;
-  gemm.run(call);
+  gemm.run(linear_forward(out, inp, weight, bias, N, C, OC));
 }
 
 void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                      const float* inp, const float* weight, int N, int C, int OC) {
-  if (dinp != nullptr) {
-    GemmCall call;
-    call.m = C, call.n = N, call.k = OC;
-    call.a = weight, call.lda = C;
-    call.b = dout, call.ldb = OC;
-    call.c = dinp, call.ldc = C;
-    gemm.run(call);
-  }
-  GemmCall call;
-  call.transb = true;
-  call.m = C, call.n = OC, call.k = N;
-  call.a = inp, call.lda = C;
-  call.b = dout, call.ldb = OC;
-  call.c = dweight, call.ldc = C;
-  call.beta = 1.0f;  // parameter gradients accumulate
-  gemm.run(call);
+  if (dinp != nullptr) gemm.run(linear_input_gradient(dinp, dout, weight, N, C, OC));
+  gemm.run(linear_weight_gradient(dweight, dout, inp, N, C, OC));
   if (dbias != nullptr && N > 0) {
     const dim3 threads(kColumns, kRowGroups);
     const dim3 blocks((OC + kColumns - 1) / kColumns, std::min(32, (N + 63) / 64));
