@@ -5,32 +5,38 @@
 # call, since the programs are only as new as that). Logs go under $OUT; summary.txt is rewritten
 # after every stage, so a call cut short still says how far it got.
 #   run tool: command "STAGES='env tests loss' bash bench/device/cuda_checks.sh", carry [".devrun"]
-# Stages (STAGES, default all, in this order), each under its own timeout (LIMIT_<stage>=seconds),
-# a failed one does not stop the next; estimates for an H100 with 16 cores:
-#   env         ~15 s   GPU, driver, toolkit, python/torch/transformers, where cuBLAS is
-#   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails the stage
-#   throughput  ~3 min  bench/throughput --device cuda, bf16 then fp32, batch 16,32,64 (TPUT_STEPS=100)
-#   anchor      ~2 min  bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py ours
-#                       against it into $OUT/throughput.md (needs throughput in the same call)
-#   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16)
-# Plus, before any stage, up to ~1.5 min to relink the programs when needed (below). The machine's
-# start-up takes minutes of the 15 as well, so: first call STAGES="env tests loss" (~4-5 min: is
-# it right?), then STAGES="throughput anchor" (~5 min: is it fast?), timeout_s about 540 each.
+# Stages (STAGES, default all, in this order), each under its own timeout (LIMIT_<stage>=seconds,
+# defaults below), a failed one does not stop the next; estimates for an H100 with 16 cores (the
+# tests take 35 s on this 2-core machine with CUDA skipped; HF's rates from bench/RESULTS.md):
+#   env         ~15 s   GPU, driver, toolkit, python/torch/transformers, where cuBLAS is   (60)
+#   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
+#   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
+#                       TPUT_STEPS=100 timed after 20 warm-up, then predict all 7,600 rows  (400)
+#   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
+#                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
+#   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
+# Plus, before the stages, ~10 s, or ~1 min when the programs must be relinked (below). The
+# machine's start-up eats minutes of the 15 too, so for a single ~9-minute call (timeout_s 560):
+# STAGES="env tests loss throughput anchor" (correctness first; a cut-off costs the anchor). Split:
+# first STAGES="env tests loss" (~4 min: is it right?), then STAGES="throughput anchor" (~5 min:
+# is it fast?) on the still-warm machine.
 #
 # Libraries. Before the stages this extracts lib.tar.xz to /tmp/lib, the one folder our programs
 # are run with (LD_LIBRARY_PATH for them only: python keeps its own libstdc++). They need
 # libcublasLt.so.13 and libcublas.so.13 from that machine: when the loader does not find them, the
 # first folder holding both among /usr/local/cuda*/ and Python's nvidia wheels is linked into
 # /tmp/lib (loss_curve.sh sets LD_LIBRARY_PATH=/tmp/lib itself, so adding a folder would not do).
-# Then one CUDA test probes the GPU. If the probe fails (no cuBLAS 13 anywhere, or a driver older
-# than CUDA 13: "CUDA driver version is insufficient"), and RELINK is not 0, it runs
-# bench/device/relink_cuda.sh: that machine's nvcc compiles the CUDA sources carried in
-# .devrun/relink.tar.xz and the five programs are linked again against its own cudart and cuBLAS
-# (about a minute; RELINK=1 forces it). If that fails too, the banner says CUDA IS NOT USABLE and
-# the stages go on and fail; what is left to do is in the env stage's output: a toolkit whose
-# nvcc's major version the driver runs (nvidia-smi's "CUDA Version") and whose cuBLAS is installed.
+# Then one CUDA test probes the GPU. If it fails for a reason programs built for that machine's
+# CUDA would cure (no cuBLAS 13 anywhere; a driver older than CUDA 13, "CUDA driver version is
+# insufficient"; no machine code for the GPU), it runs bench/device/relink_cuda.sh: that machine's
+# nvcc compiles the CUDA sources carried in .devrun/relink.tar.xz and the five programs are linked
+# again against its own cudart and cuBLAS (about a minute; RELINK=1 forces it, RELINK=0 never).
+# If that fails too, the banner says CUDA IS NOT USABLE and the stages go on and fail. Then the
+# env stage shows what is missing: nvcc, or a toolkit whose major version the driver runs
+# (nvidia-smi's "CUDA Version") with its cuBLAS; failing those, nothing here can use that GPU.
+# shellcheck disable=SC2317  # the stage_* functions are called as "stage_$name"
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 root=$PWD
 self=$root/bench/device/cuda_checks.sh
 out=${OUT:-/tmp/out}
@@ -86,7 +92,7 @@ stage_tests() {
       echo "ok $program: passed, no CUDA test skipped"
     fi
   done
-  return $status
+  return "$status"
 }
 
 stage_throughput() {
@@ -95,11 +101,11 @@ stage_throughput() {
   for precision in bf16 fp32; do
     echo "== ours: --device cuda --precision $precision"
     ours .devrun/bin/throughput --device cuda --precision "$precision" --batch-sizes 16,32,64 \
-      --steps "${TPUT_STEPS:-100}" --data data/ag_news/test.csv 2>>"$out/throughput_ours.err" |
+      --steps "${TPUT_STEPS:-100}" --data data/ag_news/test.csv 2>"$out/throughput_ours_$precision.err" |
       tee -a "$out/throughput_ours.jsonl"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours.err"; status=1; }
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours_$precision.err"; status=1; }
   done
-  return $status
+  return "$status"
 }
 
 stage_anchor() {
@@ -114,7 +120,7 @@ stage_anchor() {
 
 stage_loss() {
   mkdir -p "$out/loss"
-  OUT=$out/loss STEPS=${LOSS_STEPS:-300} DEVICE=cuda ${LOSS_PRECISION+PRECISION="$LOSS_PRECISION"} \
+  env OUT="$out/loss" STEPS="${LOSS_STEPS:-300}" DEVICE=cuda ${LOSS_PRECISION+"PRECISION=$LOSS_PRECISION"} \
     bash bench/device/loss_curve.sh
 }
 

@@ -28,7 +28,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTEXTCLASS_MARCH=x86
   -DTEXTCLASS_CUDA=ON -DTEXTCLASS_BENCH=ON -DTEXTCLASS_TESTS=ON >/dev/null
 ninja -C "$build" -j"${JOBS:-2}" "${targets[@]}"
 
-rm -rf "$devrun/bin" && mkdir -p "$devrun/bin"
+rm -rf "${devrun:?}/bin" && mkdir -p "$devrun/bin"
 binaries=()
 for target in "${targets[@]}"; do
   cp "$build/${built[$target]}" "$devrun/bin/"
@@ -48,6 +48,9 @@ is_left_behind() {
   return 1
 }
 
+# Older programs left in .devrun/ by earlier sessions (bench_bert_cpu, bench_tokenizer, for
+# cpu_benchmarks.sh and final_checks.sh) share lib.tar.xz, so their libraries are packed too.
+mapfile -t older < <(find "$devrun" -maxdepth 1 -type f -perm -u+x ! -name textclass)
 staging=$(mktemp -d) && trap 'rm -rf "$staging"' EXIT
 mkdir "$staging/lib"
 missing=0
@@ -56,7 +59,7 @@ while read -r soname arrow path _; do
   is_left_behind "$soname" && continue
   if [ "$path" = "not" ]; then echo "pack.sh: $soname is not found here" >&2; missing=1; continue; fi
   cp -L "$path" "$staging/lib/$soname"
-done < <(ldd "${binaries[@]}" | sort -u)
+done < <(ldd "${binaries[@]}" "${older[@]}" | sort -u)
 [ "$missing" -eq 0 ] || exit 1
 tar -cJf "$devrun/lib.tar.xz" -C "$staging" lib
 programs=(); for target in "${targets[@]}"; do programs+=("${built[$target]}"); done

@@ -58,5 +58,6 @@ for program in "$@"; do
   done
   echo "$program ${recipe[*]}" >>"$kit/recipes"
 done
+# shellcheck disable=SC2046  # one word per member
 ar d "$kit/build/$backend_archive" $(cut -d' ' -f1 "$kit/cuda_sources")
 tar -cJf "$root/.devrun/relink.tar.xz" -C "$kit_parent" relink

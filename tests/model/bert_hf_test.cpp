@@ -122,6 +122,15 @@ TEST_P(BertVersusHF, ActivationsGrowForLargerBatches) {
   EXPECT_LE(max_abs_diff(full.logits, expected), 1e-5);
 }
 
+TEST_P(BertVersusHF, GradientsAreMadeOnlyWhenTrainingNeedsThem) {
+  const std::size_t before = backend->memory_use().current;
+  auto bert = load("tiny", Head::cls_linear);
+  const std::size_t parameter_bytes = bert->table().total_floats() * sizeof(float);
+  EXPECT_EQ(backend->memory_use().current - before, parameter_bytes);  // the parameters, no gradients
+  bert->zero_grad();
+  EXPECT_EQ(backend->memory_use().current - before, 2 * parameter_bytes);  // now the gradients too
+}
+
 TEST_P(BertVersusHF, BackwardWithoutATrainingPassIsAProgrammingError) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(*backend);

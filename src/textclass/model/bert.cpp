@@ -9,19 +9,10 @@ namespace textclass::model {
 
 Bert::Bert(backend::Backend& backend, BertConfig config, Head head, bool with_pooler)
     : backend_(backend), config_(std::move(config)), head_(head), table_(config_, head, with_pooler) {
-  std::size_t n = table_.total_floats();
-  params_ = backend_.alloc(n);
-  try {
-    grads_ = backend_.alloc(n);
-  } catch (...) {
-    backend_.free(params_);
-    throw;
-  }
+  params_ = backend_.alloc(table_.total_floats());
   // zeros everywhere, the alignment gaps included, so the optimizer may sweep across them
-  backend_.fill(params_, 0.0f, n);
-  backend_.fill(grads_, 0.0f, n);
+  backend_.fill(params_, 0.0f, table_.total_floats());
   p_ = resolve_tensors(table_, config_.num_hidden_layers, params_);
-  g_ = resolve_tensors(table_, config_.num_hidden_layers, grads_);
 }
 
 Bert::~Bert() {
@@ -29,7 +20,16 @@ Bert::~Bert() {
   backend_.free(grads_);
 }
 
-void Bert::zero_grad() { backend_.fill(grads_, 0.0f, table_.total_floats()); }
+float* Bert::grads() {
+  if (grads_ == nullptr) {
+    grads_ = backend_.alloc(table_.total_floats());
+    backend_.fill(grads_, 0.0f, table_.total_floats());
+    g_ = resolve_tensors(table_, config_.num_hidden_layers, grads_);
+  }
+  return grads_;
+}
+
+void Bert::zero_grad() { backend_.fill(grads(), 0.0f, table_.total_floats()); }
 
 uint64_t Bert::site_seed(uint64_t step_seed, int site) {
   // splitmix64's finaliser, so neighbouring sites get unrelated streams rather than shifted copies

@@ -1,8 +1,8 @@
 #pragma once
 // BERT for sequence classification: embeddings, post-LN encoder layers, and one of two heads
 // (head.hpp), with its forward and backward passes written out over the backend's ops, as llm.c
-// does for GPT-2. Parameters and gradients are each one device allocation laid out by
-// ParameterTable; the activations live in a separate Activations object, so forward is const.
+// does for GPT-2. Parameters and gradients (made when training needs them) are each one device
+// allocation laid out by ParameterTable; the activations live in a separate Activations object, so forward is const.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -47,8 +47,9 @@ class Bert {
   const ParameterTable& table() const { return table_; }
   float* params() { return params_; }  // device, table().total_floats() each
   const float* params() const { return params_; }
-  float* grads() { return grads_; }
-  const float* grads() const { return grads_; }
+  // Gradients, table().total_floats() of device memory, allocated (as zeros) on first use: by
+  // this, zero_grad or backward. A model that only predicts holds none.
+  float* grads();
 
   void zero_grad();
 

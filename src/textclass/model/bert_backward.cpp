@@ -11,6 +11,7 @@ void Bert::backward(Activations& acts) {
   const Activations::Pass& pass = acts.pass;
   if (!pass.dropout_seed || !pass.has_labels)
     throw std::logic_error("Bert::backward needs a training forward pass with labels");
+  grads();  // makes the gradients on a model's first backward pass
   backend::Backend& be = backend_;
   const int B = pass.B, T = pass.T, N = B * T, C = config_.hidden_size, I = config_.intermediate_size,
             NH = config_.num_attention_heads, V = config_.num_labels(), L = config_.num_hidden_layers;
