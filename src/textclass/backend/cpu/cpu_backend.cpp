@@ -1,11 +1,9 @@
 // The CPU backend: host memory and the kernels of this folder, one call per op.
 #include <omp.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <unordered_map>
 
 #include "textclass/backend/backend.hpp"
 #include "textclass/backend/cpu/attention.hpp"
@@ -17,6 +15,7 @@
 #include "textclass/backend/cpu/matmul.hpp"
 #include "textclass/backend/cpu/openblas_kernels.hpp"
 #include "textclass/backend/cpu/optimizer.hpp"
+#include "textclass/backend/memory_tracker.hpp"
 
 namespace textclass::backend {
 namespace {
@@ -37,15 +36,10 @@ class CpuBackend final : public Backend {
   float* alloc(std::size_t n) override { return static_cast<float*>(tracked_bytes(n * sizeof(float))); }
   int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(tracked_bytes(n * sizeof(int32_t))); }
   void free(void* ptr) override {
-    if (ptr == nullptr) return;
-    auto it = sizes_.find(ptr);
-    if (it != sizes_.end()) {
-      memory_.current -= it->second;
-      sizes_.erase(it);
-    }
+    memory_.freed(ptr);
     std::free(ptr);
   }
-  MemoryUse memory_use() const override { return memory_; }
+  MemoryUse memory_use() const override { return memory_.use(); }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
     std::memcpy(device_dst, host_src, bytes);
   }
@@ -139,14 +133,11 @@ class CpuBackend final : public Backend {
  private:
   void* tracked_bytes(std::size_t bytes) {
     void* ptr = aligned_bytes(bytes);
-    sizes_[ptr] = bytes;
-    memory_.current += bytes;
-    memory_.peak = std::max(memory_.peak, memory_.current);
+    memory_.allocated(ptr, bytes);
     return ptr;
   }
 
-  std::unordered_map<void*, std::size_t> sizes_;  // what each allocation holds, for memory_use()
-  MemoryUse memory_{};
+  MemoryTracker memory_;
 };
 
 }  // namespace

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <unordered_map>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/memory_tracker.hpp"
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/op_profile.cuh"
@@ -59,11 +59,7 @@ class CudaBackend final : public Backend {
   int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(allocate(n * sizeof(int32_t))); }
   void free(void* ptr) override {
     if (ptr == nullptr) return;
-    auto it = sizes_.find(ptr);
-    if (it != sizes_.end()) {
-      memory_.current -= it->second;
-      sizes_.erase(it);
-    }
+    memory_.freed(ptr);
     check(cudaFreeAsync(ptr, stream_), "freeing device memory");
   }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
@@ -81,11 +77,8 @@ class CudaBackend final : public Backend {
     check(cudaStreamSynchronize(stream_), "running the GPU's queued work");
     profile_->collect();
   }
-  MemoryUse memory_use() const override {
-    // the attention scratch and cuBLASLt's workspace count too: the callers' work needs them
-    const std::size_t own = scratch_->bytes() + gemm_->workspace_bytes();
-    return {memory_.current + own, std::max(memory_.peak, memory_.current + own)};
-  }
+  // The attention scratch and cuBLASLt's workspace count too: the callers' work needs them.
+  MemoryUse memory_use() const override { return memory_.use(own_bytes()); }
 
   // ---- forward and backward ops ------------------------------------------------------------
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
@@ -206,14 +199,11 @@ class CudaBackend final : public Backend {
     // request still gets a distinct pointer, as on the CPU.
     const std::size_t rounded = std::max<std::size_t>(256, (bytes + 255) / 256 * 256);
     check(cudaMallocAsync(&ptr, rounded, stream_), "allocating device memory");
-    sizes_[ptr] = bytes;
-    memory_.current += bytes;
-    memory_.peak = std::max(memory_.peak, memory_.current);
+    memory_.allocated(ptr, bytes);
     return ptr;
   }
-  void note_scratch() {
-    memory_.peak = std::max(memory_.peak, memory_.current + scratch_->bytes() + gemm_->workspace_bytes());
-  }
+  std::size_t own_bytes() const { return scratch_->bytes() + gemm_->workspace_bytes(); }
+  void note_scratch() { memory_.note_extra(own_bytes()); }
 
   Precision precision_;
   int device_ = 0;
@@ -223,8 +213,7 @@ class CudaBackend final : public Backend {
   std::unique_ptr<Scratch> scratch_;
   std::unique_ptr<UploadStaging> staging_;
   double* sum_squares_buffer_ = nullptr;  // kSumSquaresBlocks partials, then the total
-  std::unordered_map<void*, std::size_t> sizes_;
-  MemoryUse memory_{};
+  MemoryTracker memory_;
 };
 
 }  // namespace
