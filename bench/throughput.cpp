@@ -207,8 +207,8 @@ int main(int argc, char** argv) {
   app.add_option("--tokenizer", args.tokenizer, "tokenizer folder")->capture_default_str();
   app.add_option("--config", args.config, "model config.json (random weights; 4 labels)")->capture_default_str();
   app.add_option("--device", args.device, "backend, as textclass train --device")->capture_default_str();
-  app.add_option("--precision", args.precision, "fp32, or bf16 (the GPU's mixed precision)")
-      ->check(CLI::IsMember({"fp32", "bf16"}))->capture_default_str();
+  app.add_option("--precision", args.precision, "fp32, or on cuda tf32 or bf16 (tensor-core matmuls)")
+      ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))->capture_default_str();
   app.add_option("--threads", args.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--batch-sizes", args.batch_sizes, "training batch sizes")
       ->delimiter(',')->check(CLI::PositiveNumber)->capture_default_str();

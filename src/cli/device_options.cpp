@@ -7,8 +7,9 @@ namespace textclass::cli {
 void add_device_options(CLI::App& command, DeviceOptions& options) {
   command.add_option("--device", options.device, "where BERT runs: " + train::available_devices())->capture_default_str();
   command.add_option("--precision", options.precision,
-                     "auto (bf16 on cuda, fp32 on cpu), fp32, or bf16: bf16 matmul products with fp32 weights and sums")
-      ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
+                     "matmul arithmetic: auto (bf16 on cuda, fp32 on cpu), fp32, or on cuda tf32 or bf16 "
+                     "(tensor-core products, fp32 weights and sums)")
+      ->check(CLI::IsMember({"auto", "fp32", "tf32", "bf16"}))
       ->capture_default_str();
   command.add_option("--threads", options.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
 }

@@ -1,5 +1,5 @@
-// The CUDA backend's bf16 precision against the CPU: only the matmul products change (inputs
-// rounded to bf16, sums in fp32), so the results stay within bf16's rounding of the fp32 ones.
+// The CUDA backend's tf32 and bf16 precisions against the CPU: only the matmul products change
+// (inputs rounded, sums in fp32), so the results stay within bf16's rounding of the fp32 ones.
 // Builds without CUDA have nothing to test here.
 #ifdef TEXTCLASS_HAS_CUDA
 #include "op_test.hpp"
@@ -7,12 +7,12 @@
 namespace textclass::backend::op_test {
 namespace {
 
-class MixedPrecisionTest : public ::testing::Test {
+class MixedPrecisionTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-bf16");
-    if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16: " << why_not;
-    gpu_ = textclass::testing::make_test_backend("cuda-bf16");
+    const std::string why_not = textclass::testing::backend_unavailable_reason(GetParam());
+    if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
+    gpu_ = textclass::testing::make_test_backend(GetParam());
   }
   Backend& gpu() { return *gpu_; }
   Backend& cpu() { return *cpu_; }
@@ -22,9 +22,15 @@ class MixedPrecisionTest : public ::testing::Test {
   std::unique_ptr<Backend> gpu_;
 };
 
+// TF32 keeps 11 significant bits, bf16 8, so bf16's bound holds for both.
+INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest, ::testing::Values("cuda-tf32", "cuda-bf16"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param == "cuda-tf32" ? std::string("tf32") : std::string("bf16");
+                         });
+
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
 // within about 2^-8, so a sum of products moves by at most 2^-8 · Σ|a·b| (and fp32 adds little).
-TEST_F(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
+TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
   const int N = 64, C = 768, OC = 96;
   Random random(7);
   const std::vector<float> inp = random.floats(static_cast<std::size_t>(N) * C);
@@ -50,7 +56,7 @@ TEST_F(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
 
 // Attention multiplies twice (scores, then probabilities by values); with inputs of magnitude up
 // to 1 and 16-channel heads the probabilities and outputs stay within a few hundredths.
-TEST_F(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
+TEST_P(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
   const int B = 3, T = 37, C = 64, NH = 4;
   Random random(11);
   const std::vector<float> qkv = random.floats(static_cast<std::size_t>(B) * T * 3 * C);

@@ -16,15 +16,18 @@ std::string available_devices() {
 }
 
 std::unique_ptr<backend::Backend> make_backend(const std::string& device, int threads, const std::string& precision) {
-  if (precision != "auto" && precision != "fp32" && precision != "bf16")
-    throw Error("--precision " + precision + ": choose auto, fp32 or bf16");
+  if (precision != "auto" && precision != "fp32" && precision != "tf32" && precision != "bf16")
+    throw Error("--precision " + precision + ": choose auto, fp32, tf32 or bf16");
   if (device == "cpu") {
-    if (precision == "bf16") throw Error("--precision bf16 needs --device cuda (the CPU backend computes in fp32)");
+    if (precision == "tf32" || precision == "bf16")
+      throw Error("--precision " + precision + " needs --device cuda (the CPU backend computes in fp32)");
     return backend::make_cpu_backend(threads);
   }
 #ifdef TEXTCLASS_HAS_CUDA
   if (device == "cuda")
-    return backend::make_cuda_backend(precision == "fp32" ? backend::Precision::fp32 : backend::Precision::bf16);
+    return backend::make_cuda_backend(precision == "fp32"   ? backend::Precision::fp32
+                                      : precision == "tf32" ? backend::Precision::tf32
+                                                            : backend::Precision::bf16);
 #endif
   if (device == "cuda") throw Error("--device cuda: this build has no CUDA backend (CMake found no CUDA toolkit); it runs on: cpu");
   throw Error("--device " + device + ": this build runs on: " + available_devices());

@@ -10,9 +10,9 @@ namespace textclass::train {
 // The devices this build runs on: "cpu", or "cpu, cuda" when built with the CUDA toolkit.
 std::string available_devices();
 
-// device: "cpu" (threads 0: all cores) or "cuda" (the current GPU). precision: "fp32", "bf16" (the
-// GPU's mixed precision: bf16 matmul products, fp32 storage and sums) or "auto" (bf16 on cuda, fp32
-// on cpu). Anything this build or machine cannot do throws Error saying what it can.
+// device: "cpu" (threads 0: all cores) or "cuda" (the current GPU). precision: "fp32", "tf32" or
+// "bf16" (the GPU's tensor-core matmul products; fp32 storage and sums: backend/cuda/cuda_backend.hpp),
+// or "auto" (bf16 on cuda, fp32 on cpu). Anything this build or machine cannot do throws Error saying what it can.
 std::unique_ptr<backend::Backend> make_backend(const std::string& device, int threads,
                                                const std::string& precision = "auto");
 

@@ -52,7 +52,13 @@ class CudaBackend final : public Backend {
     cudaStreamDestroy(stream_);
   }
 
-  std::string name() const override { return precision_ == Precision::bf16 ? "cuda-bf16" : "cuda"; }
+  std::string name() const override {
+    switch (precision_) {
+      case Precision::tf32: return "cuda-tf32";
+      case Precision::bf16: return "cuda-bf16";
+      default: return "cuda";
+    }
+  }
 
   // ---- memory ------------------------------------------------------------------------------
   float* alloc(std::size_t n) override { return static_cast<float*>(allocate(n * sizeof(float))); }
@@ -217,14 +223,6 @@ class CudaBackend final : public Backend {
 };
 
 }  // namespace
-
-Precision parse_precision(const std::string& name) {
-  if (name == "fp32") return Precision::fp32;
-  if (name == "bf16") return Precision::bf16;
-  throw Error("unknown precision '" + name + "' (choose fp32 or bf16)");
-}
-
-std::string precision_name(Precision precision) { return precision == Precision::bf16 ? "bf16" : "fp32"; }
 
 std::string cuda_unavailable_reason() {
   int count = 0;

@@ -11,14 +11,12 @@ namespace textclass::backend {
 
 // The arithmetic of the matmuls (linear layers and attention products). Storage is fp32 either way.
 //   fp32: fp32 products and sums, for exact comparisons with the CPU and HuggingFace.
+//   tf32: tensor-core products of inputs rounded to TF32 (10-bit mantissa), summed in fp32:
+//         cuBLAS's COMPUTE_32F_FAST_TF32, what torch.backends.cuda.matmul.allow_tf32 turns on.
 //   bf16: tensor-core products of inputs rounded to bf16 (or to TF32, where cuBLAS prefers it),
 //         summed in fp32: cuBLAS's COMPUTE_32F_FAST_16BF, the matmul arithmetic of
 //         torch.autocast(bfloat16) with fp32 weights and activations kept in memory.
-enum class Precision { fp32, bf16 };
-
-// "fp32" or "bf16"; anything else throws Error naming the choices.
-Precision parse_precision(const std::string& name);
-std::string precision_name(Precision precision);
+enum class Precision { fp32, tf32, bf16 };
 
 // Empty when this machine can run the CUDA backend; otherwise why not ("no CUDA device", or the
 // driver's error), for a message or a skipped test.

@@ -37,10 +37,17 @@ cublasLtMatrixLayout_t make_layout(int rows, int cols, int ld, int batch, int64_
   return layout;
 }
 
+cublasComputeType_t compute_type(Precision precision) {
+  switch (precision) {
+    case Precision::tf32: return CUBLAS_COMPUTE_32F_FAST_TF32;
+    case Precision::bf16: return CUBLAS_COMPUTE_32F_FAST_16BF;
+    default: return CUBLAS_COMPUTE_32F;
+  }
+}
+
 }  // namespace
 
-Gemm::Gemm(cudaStream_t stream, Precision precision)
-    : stream_(stream), compute_(precision == Precision::bf16 ? CUBLAS_COMPUTE_32F_FAST_16BF : CUBLAS_COMPUTE_32F) {
+Gemm::Gemm(cudaStream_t stream, Precision precision) : stream_(stream), compute_(compute_type(precision)) {
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
 }
