@@ -74,11 +74,15 @@ struct HostSteps {
 
   void split_heads(float* dst, const float* src, int parts) {
     const std::size_t NC = static_cast<std::size_t>(B) * T * C;
-    for (std::size_t i = 0; i < parts * NC; i++) dst[cuda::head_major_index(i, parts, T, C, NH, NC)] = src[i];
+    for (int bt = 0; bt < B * T; bt++)
+      for (int within = 0; within < parts * C; within++)
+        dst[cuda::head_major_index(bt, within, T, C, NH, NC)] = src[static_cast<std::size_t>(bt) * parts * C + within];
   }
   void merge_heads(float* dst, const float* src, int parts) {
     const std::size_t NC = static_cast<std::size_t>(B) * T * C;
-    for (std::size_t i = 0; i < parts * NC; i++) dst[i] = src[cuda::head_major_index(i, parts, T, C, NH, NC)];
+    for (int bt = 0; bt < B * T; bt++)
+      for (int within = 0; within < parts * C; within++)
+        dst[static_cast<std::size_t>(bt) * parts * C + within] = src[cuda::head_major_index(bt, within, T, C, NH, NC)];
   }
   void gemm(const GemmCall& call) { interpret(call); }
   void softmax_forward(float* att, float* dropped, const int32_t* mask, float p, uint64_t seed, std::size_t rows) {

@@ -12,16 +12,23 @@
 namespace textclass::backend::cuda {
 namespace {
 
-// dst[part][b, h, t, d] = src[b, t, part, h, d] for parts tensors side by side in src ([B,T,parts·C]).
-__global__ void split_heads_kernel(float* dst, const float* src, int parts, int B, int T, int C, int NH) {
-  const std::size_t NC = static_cast<std::size_t>(B) * T * C, n = parts * NC;
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) dst[head_major_index(i, parts, T, C, NH, NC)] = src[i];
+// dst[part][b, h, t, d] = src[b, t, part, h, d] for parts tensors side by side in src ([B,T,parts·C]);
+// a block per row bt.
+__global__ void split_heads_kernel(float* dst, const float* src, int parts, int rows, int T, int C, int NH) {
+  const std::size_t NC = static_cast<std::size_t>(rows) * C;
+  const int width = parts * C;
+  for (int bt = blockIdx.x; bt < rows; bt += gridDim.x)
+    for (int within = threadIdx.x; within < width; within += blockDim.x)
+      dst[head_major_index(bt, within, T, C, NH, NC)] = src[static_cast<std::size_t>(bt) * width + within];
 }
 
 // The inverse: dst[b, t, part, h, d] = src[part][b, h, t, d].
-__global__ void merge_heads_kernel(float* dst, const float* src, int parts, int B, int T, int C, int NH) {
-  const std::size_t NC = static_cast<std::size_t>(B) * T * C, n = parts * NC;
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) dst[i] = src[head_major_index(i, parts, T, C, NH, NC)];
+__global__ void merge_heads_kernel(float* dst, const float* src, int parts, int rows, int T, int C, int NH) {
+  const std::size_t NC = static_cast<std::size_t>(rows) * C;
+  const int width = parts * C;
+  for (int bt = blockIdx.x; bt < rows; bt += gridDim.x)
+    for (int within = threadIdx.x; within < width; within += blockDim.x)
+      dst[static_cast<std::size_t>(bt) * width + within] = src[head_major_index(bt, within, T, C, NH, NC)];
 }
 
 // One warp per row of scores (B·NH·T rows of T): adds HF's padding bias (float's lowest, not -inf,
@@ -84,13 +91,11 @@ struct GpuSteps {
   int B, T, C, NH;
 
   void split_heads(float* dst, const float* src, int parts) {
-    const std::size_t n = static_cast<std::size_t>(parts) * B * T * C;
-    split_heads_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dst, src, parts, B, T, C, NH);
+    split_heads_kernel<<<B * T, kBlock, 0, stream>>>(dst, src, parts, B * T, T, C, NH);
     check_launch("attention (split heads)");
   }
   void merge_heads(float* dst, const float* src, int parts) {
-    const std::size_t n = static_cast<std::size_t>(parts) * B * T * C;
-    merge_heads_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dst, src, parts, B, T, C, NH);
+    merge_heads_kernel<<<B * T, kBlock, 0, stream>>>(dst, src, parts, B * T, T, C, NH);
     check_launch("attention (merge heads)");
   }
   void gemm(const GemmCall& call) { products.run(call); }

@@ -7,27 +7,32 @@
 namespace textclass::backend::cuda {
 namespace {
 
+// A block per token bt (of N = B·T), its threads over the C channels.
 __global__ void embeddings_forward_kernel(float* out, const int32_t* ids, const int32_t* token_types,
-                                          const float* wte, const float* wpe, const float* wtt, int T, int C,
-                                          std::size_t n) {
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) {
-    const std::size_t bt = i / C, c = i % C, t = bt % T;
-    out[i] = (wte[static_cast<std::size_t>(ids[bt]) * C + c] + wtt[static_cast<std::size_t>(token_types[bt]) * C + c]) +
-             wpe[t * C + c];
+                                          const float* wte, const float* wpe, const float* wtt, int N, int T, int C) {
+  for (int bt = blockIdx.x; bt < N; bt += gridDim.x) {
+    const float* word = wte + static_cast<std::size_t>(ids[bt]) * C;
+    const float* type = wtt + static_cast<std::size_t>(token_types[bt]) * C;
+    const float* position = wpe + static_cast<std::size_t>(bt % T) * C;
+    float* o = out + static_cast<std::size_t>(bt) * C;
+    for (int c = threadIdx.x; c < C; c += blockDim.x) o[c] = (word[c] + type[c]) + position[c];
   }
 }
 
 // Tokens that share an id (or a position, or a token type) add into the same row, so the adds are
 // atomic; their order varies from run to run, which moves the sums by rounding only.
 __global__ void embeddings_backward_kernel(float* dwte, float* dwpe, float* dwtt, const float* dout,
-                                           const int32_t* ids, const int32_t* token_types, int T, int C,
-                                           std::size_t n) {
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) {
-    const std::size_t bt = i / C, c = i % C, t = bt % T;
-    const float d = dout[i];
-    atomicAdd(&dwte[static_cast<std::size_t>(ids[bt]) * C + c], d);
-    atomicAdd(&dwtt[static_cast<std::size_t>(token_types[bt]) * C + c], d);
-    atomicAdd(&dwpe[t * C + c], d);
+                                           const int32_t* ids, const int32_t* token_types, int N, int T, int C) {
+  for (int bt = blockIdx.x; bt < N; bt += gridDim.x) {
+    float* word = dwte + static_cast<std::size_t>(ids[bt]) * C;
+    float* type = dwtt + static_cast<std::size_t>(token_types[bt]) * C;
+    float* position = dwpe + static_cast<std::size_t>(bt % T) * C;
+    const float* d = dout + static_cast<std::size_t>(bt) * C;
+    for (int c = threadIdx.x; c < C; c += blockDim.x) {
+      atomicAdd(&word[c], d[c]);
+      atomicAdd(&type[c], d[c]);
+      atomicAdd(&position[c], d[c]);
+    }
   }
 }
 
@@ -35,17 +40,17 @@ __global__ void embeddings_backward_kernel(float* dwte, float* dwpe, float* dwtt
 
 void embeddings_forward(cudaStream_t stream, float* out, const int32_t* ids, const int32_t* token_types,
                         const float* wte, const float* wpe, const float* wtt, int B, int T, int C) {
-  const std::size_t n = static_cast<std::size_t>(B) * T * C;
-  if (n == 0) return;
-  embeddings_forward_kernel<<<blocks_for(n), kBlock, 0, stream>>>(out, ids, token_types, wte, wpe, wtt, T, C, n);
+  const int N = B * T;
+  if (N == 0 || C == 0) return;
+  embeddings_forward_kernel<<<N, kBlock, 0, stream>>>(out, ids, token_types, wte, wpe, wtt, N, T, C);
   check_launch("embeddings_forward");
 }
 
 void embeddings_backward(cudaStream_t stream, float* dwte, float* dwpe, float* dwtt, const float* dout,
                          const int32_t* ids, const int32_t* token_types, int B, int T, int C) {
-  const std::size_t n = static_cast<std::size_t>(B) * T * C;
-  if (n == 0) return;
-  embeddings_backward_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dwte, dwpe, dwtt, dout, ids, token_types, T, C, n);
+  const int N = B * T;
+  if (N == 0 || C == 0) return;
+  embeddings_backward_kernel<<<N, kBlock, 0, stream>>>(dwte, dwpe, dwtt, dout, ids, token_types, N, T, C);
   check_launch("embeddings_backward");
 }
 

@@ -91,17 +91,15 @@ inline GemmCall head_products(const HeadProduct& p, int heads) {
   return call;
 }
 
-// Where element i of a [B, T, parts·C] tensor (parts tensors side by side, each NH heads of hs =
-// C/NH channels) goes when the heads are split out: part-major, then [B, NH, T, hs].
-TEXTCLASS_HOST_DEVICE inline std::size_t head_major_index(std::size_t i, int parts, int T, int C, int NH,
-                                                          std::size_t NC) {
+// Where element `within` of row bt of a [B·T, parts·C] tensor (parts tensors side by side, each
+// NH heads of hs = C/NH channels) goes when the heads are split out: part-major, then
+// [B, NH, T, hs] (NC = B·T·C floats per part). Row and column apart, so a GPU thread divides
+// 32-bit numbers only.
+TEXTCLASS_HOST_DEVICE inline std::size_t head_major_index(int bt, int within, int T, int C, int NH, std::size_t NC) {
   const int hs = C / NH;
-  const std::size_t row_width = static_cast<std::size_t>(parts) * C;
-  const std::size_t bt = i / row_width;
-  const int within = static_cast<int>(i % row_width);
   const int part = within / C, h = (within % C) / hs, d = within % hs;
-  const std::size_t b = bt / T, t = bt % T;
-  return part * NC + ((b * NH + h) * T + t) * hs + d;
+  const int b = bt / T, t = bt % T;
+  return part * NC + ((static_cast<std::size_t>(b) * NH + h) * T + t) * hs + d;
 }
 
 }  // namespace textclass::backend::cuda
