@@ -11,7 +11,12 @@
 namespace textclass::backend::cuda {
 
 inline void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw Error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(status));
+  if (status == cudaSuccess) return;
+  std::string message = std::string("CUDA: ") + what + ": " + cudaGetErrorString(status);
+  // Kernels run asynchronously, so a fault is reported by a later call, not the kernel's.
+  if (status == cudaErrorIllegalAddress || status == cudaErrorLaunchFailure || status == cudaErrorMisalignedAddress)
+    message += " (a kernel queued earlier failed; CUDA_LAUNCH_BLOCKING=1 makes the failing launch report it)";
+  throw Error(message);
 }
 
 inline void check(cublasStatus_t status, const char* what) {
