@@ -20,7 +20,7 @@ BATCH = 16
 
 class SeedClassifier(BertPreTrainedModel):
     """The notebook's head: dropout + linear on the [CLS] hidden state, no pooler (as in
-    /work/shared/fixtures/hf/make_fixtures.py; its weights have BertForSequenceClassification's names)."""
+    tests/fixtures/hf/make_fixtures.py; its weights have BertForSequenceClassification's names)."""
 
     def __init__(self, config):
         super().__init__(config)
