@@ -17,11 +17,12 @@ std::vector<std::string> backend_names() {
 }
 
 std::string backend_unavailable_reason(const std::string& name) {
+  if (name.rfind("cuda", 0) != 0) return "";
 #ifdef TEXTCLASS_HAS_CUDA
-  if (name.rfind("cuda", 0) == 0) return backend::cuda_unavailable_reason();
+  return backend::cuda_unavailable_reason();
+#else
+  return "this build has no CUDA backend";
 #endif
-  (void)name;
-  return "";
 }
 
 std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
