@@ -37,13 +37,6 @@ void interpret(const GemmCall& g) {
   }
 }
 
-// The same tensors in host memory for the CPU backend and the interpreter.
-std::vector<float> on_cpu(Backend& cpu, const std::vector<float>& x, const std::function<void(float*)>& op) {
-  Buffer<float> x_d(cpu, x);
-  op(x_d.get());
-  return x_d.read();
-}
-
 TEST(CudaPlan, LinearLayerCallsMatchTheCpuMatmul) {
   auto cpu = make_cpu_backend(1);
   const int N = 7, C = 12, OC = 5;

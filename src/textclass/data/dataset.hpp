@@ -33,7 +33,7 @@ struct DatasetSpec {
   std::string classes;
   std::vector<std::string> text_columns = {"text"};  // csv/jsonl; several are joined with " "
   std::string label_column = "label";                // csv/jsonl; empty: the rows carry no labels
-  std::filesystem::path cache_dir;                   // for URLs; empty: default_cache_dir()
+  std::filesystem::path cache_dir = {};              // for URLs; empty: default_cache_dir()
 };
 
 // Reads a whole dataset, downloading it first when it is a URL. For agnews, applies the notebook's

@@ -23,7 +23,7 @@ struct LoadOptions {
   uint64_t init_seed = 0;           // for the layers the checkpoint lacks
   // In [0, 1): replaces every dropout probability of config.json (hidden, attention, the head's),
   // as HF's from_pretrained(..., hidden_dropout_prob=p, ...) does; the model saves it in its config.
-  std::optional<double> dropout;
+  std::optional<double> dropout = std::nullopt;
 };
 
 std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& dir, const LoadOptions& options = {});
