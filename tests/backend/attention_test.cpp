@@ -57,7 +57,7 @@ std::string describe(Shape s, float p) {
 }
 
 class AttentionTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, AttentionTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, AttentionTest, all_backends(), backend_test_name);
 
 constexpr uint64_t seed = 1234;
 

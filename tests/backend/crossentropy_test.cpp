@@ -31,7 +31,7 @@ struct Shape {
 };
 
 class CrossEntropyTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, CrossEntropyTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, CrossEntropyTest, all_backends(), backend_test_name);
 
 TEST_P(CrossEntropyTest, ForwardMatchesReferenceAndBackwardMatchesFiniteDifferences) {
   for (const Shape s : {Shape{1, 1}, Shape{16, 4}, Shape{5, 33}}) {

@@ -21,7 +21,7 @@ Doubles map(const Doubles& x, double (*f)(double)) {
 double reference_tanh(double x) { return std::tanh(x); }
 
 class ElementwiseTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, ElementwiseTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, ElementwiseTest, all_backends(), backend_test_name);
 
 constexpr std::size_t sizes[] = {1, 7, 1000, 100003};  // the last spans many OpenMP chunks
 constexpr uint64_t seed = 99;

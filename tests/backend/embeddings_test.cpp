@@ -24,7 +24,7 @@ struct Shape {
 };
 
 class EmbeddingsTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, EmbeddingsTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, EmbeddingsTest, all_backends(), backend_test_name);
 
 // A small vocabulary, so ids repeat within a batch and their gradients must add up; more positions
 // than T, so some rows of wpe are never used and their gradients must stay as they were.

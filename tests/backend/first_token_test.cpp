@@ -17,7 +17,7 @@ struct Shape {
 };
 
 class FirstTokenTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, FirstTokenTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, FirstTokenTest, all_backends(), backend_test_name);
 
 TEST_P(FirstTokenTest, ForwardMatchesReferenceAndBackwardMatchesFiniteDifferences) {
   for (const Shape s : {Shape{1, 1, 1}, Shape{3, 5, 7}, Shape{4, 2, 33}}) {

@@ -30,7 +30,7 @@ struct Shape {
 };
 
 class LayernormTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, LayernormTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, LayernormTest, all_backends(), backend_test_name);
 
 constexpr float bert_eps = 1e-12f;
 

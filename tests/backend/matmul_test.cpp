@@ -27,7 +27,7 @@ std::string describe(Shape s) {
 }
 
 class MatmulTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, MatmulTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, MatmulTest, all_backends(), backend_test_name);
 
 TEST_P(MatmulTest, ForwardMatchesReference) {
   for (const Shape s : {Shape{1, 1, 1}, Shape{3, 5, 7}, Shape{37, 768, 97}, Shape{16, 130, 4}}) {

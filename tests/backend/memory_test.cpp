@@ -5,7 +5,7 @@ namespace textclass::backend::op_test {
 namespace {
 
 class MemoryTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, MemoryTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, MemoryTest, all_backends(), backend_test_name);
 
 TEST_P(MemoryTest, RoundTripsCopiesAndFills) {
   for (const std::size_t n : {std::size_t{1}, std::size_t{1000}, std::size_t{100003}}) {

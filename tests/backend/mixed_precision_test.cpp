@@ -7,26 +7,18 @@
 namespace textclass::backend::op_test {
 namespace {
 
-class MixedPrecisionTest : public ::testing::TestWithParam<std::string> {
+// backend() is the GPU's, in the precision the parameter names.
+class MixedPrecisionTest : public textclass::testing::BackendTest {
  protected:
-  void SetUp() override {
-    const std::string why_not = textclass::testing::backend_unavailable_reason(GetParam());
-    if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
-    gpu_ = textclass::testing::make_test_backend(GetParam());
-  }
-  Backend& gpu() { return *gpu_; }
   Backend& cpu() { return *cpu_; }
 
  private:
   std::unique_ptr<Backend> cpu_ = make_cpu_backend();
-  std::unique_ptr<Backend> gpu_;
 };
 
 // TF32 keeps 11 significant bits, bf16 8, so bf16's bound holds for both.
 INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest, ::testing::Values("cuda-tf32", "cuda-bf16"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param == "cuda-tf32" ? std::string("tf32") : std::string("bf16");
-                         });
+                         backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
 // within about 2^-8, so a sum of products moves by at most 2^-8 · Σ|a·b| (and fp32 adds little).
@@ -42,7 +34,7 @@ TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
     backend.matmul_forward(out_d.get(), inp_d.get(), weight_d.get(), bias_d.get(), N, C, OC);
     return out_d.read();
   };
-  const std::vector<float> ours = run(gpu()), exact = run(cpu());
+  const std::vector<float> ours = run(backend()), exact = run(cpu());
   for (int n = 0; n < N; n++) {
     for (int o = 0; o < OC; o++) {
       double magnitude = 0.0;
@@ -68,7 +60,7 @@ TEST_P(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
     backend.attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), 0.0f, 0, B, T, C, NH);
     return std::make_pair(out_d.read(), att_d.read());
   };
-  const auto [out, att] = run(gpu());
+  const auto [out, att] = run(backend());
   const auto [exact_out, exact_att] = run(cpu());
   expect_close(out, to_doubles(exact_out), {0.0, 2e-2}, "out");
   expect_close(att, to_doubles(exact_att), {0.0, 1e-2}, "att");

@@ -29,20 +29,8 @@ using Ints = std::vector<int32_t>;
 inline ::testing::internal::ParamGenerator<std::string> all_backends() {
   return ::testing::ValuesIn(textclass::testing::backend_names());
 }
-inline std::string backend_label(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
-
-class OpTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    const std::string why_not = textclass::testing::backend_unavailable_reason(GetParam());
-    if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
-    backend_ = textclass::testing::make_test_backend(GetParam());
-  }
-  Backend& backend() { return *backend_; }
-
- private:
-  std::unique_ptr<Backend> backend_;
-};
+using textclass::testing::backend_test_name;
+using OpTest = textclass::testing::BackendTest;
 
 // A buffer in the backend's memory, owned by a test. Float buffers made from a size start as NaN.
 template <typename T>

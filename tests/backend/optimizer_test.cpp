@@ -27,7 +27,7 @@ void reference_adamw_step(AdamWState& s, const Doubles& grads, const AdamWSettin
 }
 
 class OptimizerTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, OptimizerTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, OptimizerTest, all_backends(), backend_test_name);
 
 TEST_P(OptimizerTest, SumSquaresMatchesReference) {
   for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{100003}}) {

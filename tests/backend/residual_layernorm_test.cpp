@@ -7,7 +7,7 @@ namespace textclass::backend::op_test {
 namespace {
 
 class ResidualLayerNormTest : public OpTest {};
-INSTANTIATE_TEST_SUITE_P(Backends, ResidualLayerNormTest, all_backends(), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, ResidualLayerNormTest, all_backends(), backend_test_name);
 
 TEST_P(ResidualLayerNormTest, EqualsDropoutAddAndLayerNormInTurn) {
   struct Shape {

@@ -18,41 +18,34 @@ using testing::max_abs_diff;
 
 // Every test runs on each backend of tests/support/test_backends.hpp (fp32): the fixtures hold on
 // the GPU as on the CPU.
-class BertVersusHF : public ::testing::TestWithParam<std::string> {
+class BertVersusHF : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    const std::string why_not = testing::backend_unavailable_reason(GetParam());
-    if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
-    backend = testing::make_test_backend(GetParam());
-  }
-
-  std::unique_ptr<backend::Backend> backend;
   testing::GoldenBatch batch;
 
   std::unique_ptr<Bert> load(const std::string& dir, Head head) {
     LoadOptions options;
     options.head = head;
-    return load_bert(*backend, hf_fixture(dir), options);
+    return load_bert(backend(), hf_fixture(dir), options);
   }
 };
 INSTANTIATE_TEST_SUITE_P(Backends, BertVersusHF, ::testing::ValuesIn(testing::backend_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         testing::backend_test_name);
 
 TEST_P(BertVersusHF, EncoderOutputsMatchFromBothCheckpointStyles) {
   for (const char* dir : {"tiny", "tiny-pretraining-style"}) {
     SCOPED_TRACE(dir);
     auto bert = load(dir, Head::cls_linear);
-    Activations acts(*backend);
+    Activations acts(backend());
     bert->forward(acts, batch.rows(0, batch.B, false));
     std::size_t n = static_cast<std::size_t>(batch.B) * batch.T * bert->config().hidden_size;
-    EXPECT_LE(max_abs_diff(download(*backend, acts.embeddings_output(), n), golden_tensors().read_floats("embeddings_output")), 1e-5);
-    EXPECT_LE(max_abs_diff(download(*backend, acts.last_hidden_state(), n), golden_tensors().read_floats("last_hidden_state")), 1e-5);
+    EXPECT_LE(max_abs_diff(download(backend(), acts.embeddings_output(), n), golden_tensors().read_floats("embeddings_output")), 1e-5);
+    EXPECT_LE(max_abs_diff(download(backend(), acts.last_hidden_state(), n), golden_tensors().read_floats("last_hidden_state")), 1e-5);
   }
 }
 
 TEST_P(BertVersusHF, NotebookHeadLogitsAndLoss) {
   auto bert = load("tiny", Head::cls_linear);
-  Activations acts(*backend);
+  Activations acts(backend());
   Output out = bert->forward(acts, batch.rows(0, batch.B));
   EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("seed_head.logits")), 1e-5);
   ASSERT_TRUE(out.loss.has_value());
@@ -61,7 +54,7 @@ TEST_P(BertVersusHF, NotebookHeadLogitsAndLoss) {
 
 TEST_P(BertVersusHF, SequenceClassificationHeadLogitsAndLoss) {
   auto bert = load("tiny", Head::pooler);
-  Activations acts(*backend);
+  Activations acts(backend());
   Output out = bert->forward(acts, batch.rows(0, batch.B));
   EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("hf_head.logits")), 1e-5);
   ASSERT_TRUE(out.loss.has_value());
@@ -70,7 +63,7 @@ TEST_P(BertVersusHF, SequenceClassificationHeadLogitsAndLoss) {
 
 TEST_P(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
   auto bert = load("tiny", Head::pooler);
-  Activations acts(*backend);
+  Activations acts(backend());
   Output out = bert->forward(acts, batch.rows(0, batch.B, false));
   EXPECT_FALSE(out.loss.has_value());
   EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("hf_head.logits")), 1e-5);
@@ -78,7 +71,7 @@ TEST_P(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
 
 TEST_P(BertVersusHF, EveryGradientOfTheNotebookHead) {
   auto bert = load("tiny", Head::cls_linear);
-  Activations acts(*backend);
+  Activations acts(backend());
   bert->zero_grad();
   bert->forward(acts, batch.rows(0, batch.B), /*dropout_seed=*/1);  // dropout is 0 in this config
   bert->backward(acts);
@@ -100,7 +93,7 @@ TEST_P(BertVersusHF, EveryGradientOfTheNotebookHead) {
 
 TEST_P(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
   auto bert = load("tiny", Head::cls_linear);
-  Activations acts(*backend);
+  Activations acts(backend());
   bert->zero_grad();
   bert->forward(acts, batch.rows(0, batch.B), 1);
   bert->backward(acts);
@@ -114,7 +107,7 @@ TEST_P(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
 
 TEST_P(BertVersusHF, ActivationsGrowForLargerBatches) {
   auto bert = load("tiny", Head::cls_linear);
-  Activations acts(*backend);
+  Activations acts(backend());
   Output small = bert->forward(acts, batch.rows(0, 2));
   Output full = bert->forward(acts, batch.rows(0, batch.B));
   std::vector<float> expected = golden_tensors().read_floats("seed_head.logits");
@@ -123,24 +116,24 @@ TEST_P(BertVersusHF, ActivationsGrowForLargerBatches) {
 }
 
 TEST_P(BertVersusHF, GradientsAreMadeOnlyWhenTrainingNeedsThem) {
-  const std::size_t before = backend->memory_use().current;
+  const std::size_t before = backend().memory_use().current;
   auto bert = load("tiny", Head::cls_linear);
   const std::size_t parameter_bytes = bert->table().total_floats() * sizeof(float);
-  EXPECT_EQ(backend->memory_use().current - before, parameter_bytes);  // the parameters, no gradients
+  EXPECT_EQ(backend().memory_use().current - before, parameter_bytes);  // the parameters, no gradients
   bert->zero_grad();
-  EXPECT_EQ(backend->memory_use().current - before, 2 * parameter_bytes);  // now the gradients too
+  EXPECT_EQ(backend().memory_use().current - before, 2 * parameter_bytes);  // now the gradients too
 }
 
 TEST_P(BertVersusHF, BackwardWithoutATrainingPassIsAProgrammingError) {
   auto bert = load("tiny", Head::cls_linear);
-  Activations acts(*backend);
+  Activations acts(backend());
   bert->forward(acts, batch.rows(0, 2));
   EXPECT_THROW(bert->backward(acts), std::logic_error);
 }
 
 TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
   auto bert = load("tiny", Head::cls_linear);
-  Activations acts(*backend);
+  Activations acts(backend());
   testing::GoldenBatch bad = batch;
   bad.input_ids[3] = bert->config().vocab_size;
   EXPECT_THROW(bert->forward(acts, bad.rows(0, 1)), Error);
@@ -149,15 +142,16 @@ TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
   EXPECT_THROW(bert->forward(acts, bad.rows(0, 1)), Error);
 }
 
-// bf16 matmul products (the GPU's default precision) move the tiny model's logits by bf16
-// rounding only: a few thousandths here, where a wrong kernel moves them by tenths.
-TEST(BertMixedPrecision, Bf16LogitsAndLossStayCloseToHF) {
-  const std::string why_not = testing::backend_unavailable_reason("cuda-bf16");
-  if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16: " << why_not;
-  auto backend = testing::make_test_backend("cuda-bf16");
-  auto bert = load_bert(*backend, hf_fixture("tiny"), LoadOptions{});
+// tf32 and bf16 matmul products (bf16 is the GPU's default precision) move the tiny model's
+// logits by rounding only: a few thousandths here, where a wrong kernel moves them by tenths.
+using BertMixedPrecision = testing::BackendTest;
+INSTANTIATE_TEST_SUITE_P(TensorCores, BertMixedPrecision, ::testing::Values("cuda-tf32", "cuda-bf16"),
+                         testing::backend_test_name);
+
+TEST_P(BertMixedPrecision, LogitsAndLossStayCloseToHF) {
+  auto bert = load_bert(backend(), hf_fixture("tiny"), LoadOptions{});
   testing::GoldenBatch batch;
-  Activations acts(*backend);
+  Activations acts(backend());
   Output out = bert->forward(acts, batch.rows(0, batch.B));
   EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("seed_head.logits")), 2e-2);
   ASSERT_TRUE(out.loss.has_value());

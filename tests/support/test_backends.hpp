@@ -1,7 +1,9 @@
 #pragma once
 // The backends the numerical tests run on: "cpu" always, and "cuda" (fp32) in builds with the CUDA
-// backend. A test parametrised over backend_names() skips a backend this machine cannot run
-// (a CUDA build on a machine without a GPU, as in CI) and says why.
+// backend ("cuda-tf32" and "cuda-bf16" for the tensor-core tests). A BackendTest skips a backend
+// this machine cannot run (a CUDA build on a machine without a GPU, as in CI) and says why.
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,5 +18,28 @@ std::vector<std::string> backend_names();
 std::string backend_unavailable_reason(const std::string& name);
 
 std::unique_ptr<backend::Backend> make_test_backend(const std::string& name);
+
+// A test parametrised by a backend's name: SetUp makes the backend, or skips the test saying why
+// it cannot run here.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    const std::string why_not = backend_unavailable_reason(GetParam());
+    if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
+    backend_ = make_test_backend(GetParam());
+  }
+  backend::Backend& backend() { return *backend_; }
+
+ private:
+  std::unique_ptr<backend::Backend> backend_;
+};
+
+// The backend's name as a test name ("cuda-bf16" becomes "cuda_bf16": gtest allows no '-').
+inline std::string backend_test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name;
+}
 
 }  // namespace textclass::testing

@@ -19,30 +19,27 @@ using textclass::testing::golden_json;
 using textclass::testing::golden_tensors;
 
 // On each backend of tests/support/test_backends.hpp (fp32).
-class AdamWTrajectory : public ::testing::TestWithParam<std::string> {};
+using AdamWTrajectory = textclass::testing::BackendTest;
 INSTANTIATE_TEST_SUITE_P(Backends, AdamWTrajectory, ::testing::ValuesIn(textclass::testing::backend_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         textclass::testing::backend_test_name);
 
 TEST_P(AdamWTrajectory, ThreeTrainerStepsMatchHF) {
-  const std::string why_not = textclass::testing::backend_unavailable_reason(GetParam());
-  if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
-  auto backend = textclass::testing::make_test_backend(GetParam());
-  auto bert = model::load_bert(*backend, textclass::testing::hf_fixture("tiny"));  // the notebook head
+  auto bert = model::load_bert(backend(), textclass::testing::hf_fixture("tiny"));  // the notebook head
   textclass::testing::GoldenBatch batch;
   const auto& steps = golden_json()["adamw_steps"];
   ASSERT_EQ(steps.size(), 3u);
 
   std::vector<ParameterSpan> spans = parameter_groups(bert->table(), 0.01);
-  AdamW optimizer(*backend, bert->table().total_floats(), spans);
+  AdamW optimizer(backend(), bert->table().total_floats(), spans);
   LinearSchedule schedule(1e-3, 0, 3);
-  model::Activations acts(*backend);
+  model::Activations acts(backend());
   for (int s = 0; s < 3; ++s) {
     SCOPED_TRACE("step " + std::to_string(s));
     const auto& golden = steps[s];
     bert->zero_grad();
     model::Output out = bert->forward(acts, batch.rows(golden["batch_rows"][0], golden["batch_rows"][1]), 1000 + s);
     bert->backward(acts);
-    double norm = global_grad_norm(*backend, bert->grads(), spans);
+    double norm = global_grad_norm(backend(), bert->grads(), spans);
     optimizer.step(bert->params(), bert->grads(), schedule.lr(s), clip_factor(norm, 1.0));
     EXPECT_NEAR(*out.loss, golden["loss"].get<double>(), 1e-6);
     EXPECT_NEAR(norm, golden["grad_norm_before_clip"].get<double>(), 1e-5);
@@ -80,19 +77,14 @@ std::vector<double> losses_over_steps(backend::Backend& backend, int steps) {
   return losses;
 }
 
-class TensorCoreTraining : public ::testing::TestWithParam<std::string> {};
+using TensorCoreTraining = textclass::testing::BackendTest;
 INSTANTIATE_TEST_SUITE_P(Precisions, TensorCoreTraining, ::testing::Values("cuda-tf32", "cuda-bf16"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param == "cuda-tf32" ? std::string("tf32") : std::string("bf16");
-                         });
+                         textclass::testing::backend_test_name);
 
 TEST_P(TensorCoreTraining, LossCurveTracksTheCpu) {
-  const std::string why_not = textclass::testing::backend_unavailable_reason(GetParam());
-  if (!why_not.empty()) GTEST_SKIP() << GetParam() << ": " << why_not;
-  auto gpu = textclass::testing::make_test_backend(GetParam());
   auto cpu = backend::make_cpu_backend();
   const int steps = 40;
-  const std::vector<double> ours = losses_over_steps(*gpu, steps), exact = losses_over_steps(*cpu, steps);
+  const std::vector<double> ours = losses_over_steps(backend(), steps), exact = losses_over_steps(*cpu, steps);
   EXPECT_LT(exact.back(), 0.5 * exact.front());  // the check means something: the loss falls
   // within 5% of the starting loss: rounding moves a converging curve, a wrong gradient stops it
   for (int s = 0; s < steps; ++s) EXPECT_NEAR(ours[s], exact[s], 0.05 * exact.front()) << "step " << s;
