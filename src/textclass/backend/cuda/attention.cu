@@ -2,7 +2,6 @@
 // merge of the heads, masked softmax and its backward, one warp per row) and cuBLASLt's batched
 // products over the B·NH heads.
 #include <cfloat>
-#include <cmath>
 
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"

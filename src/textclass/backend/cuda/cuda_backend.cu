@@ -26,12 +26,13 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 class CudaBackend final : public Backend {
  public:
   explicit CudaBackend(Precision precision) : precision_(precision) {
-    check(cudaGetDevice(&device_), "finding the current device");
+    int device = 0;
+    check(cudaGetDevice(&device), "finding the current device");
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
     // The memory arena: freed blocks stay in the device's pool instead of going back to the
     // driver, so after the first steps alloc() and the scratch never reach cudaMalloc again.
     cudaMemPool_t pool = nullptr;
-    check(cudaDeviceGetDefaultMemPool(&pool, device_), "finding the memory pool");
+    check(cudaDeviceGetDefaultMemPool(&pool, device), "finding the memory pool");
     uint64_t keep_everything = UINT64_MAX;
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
     profile_ = std::make_unique<OpProfile>(stream_);
@@ -214,7 +215,6 @@ class CudaBackend final : public Backend {
   void note_scratch() { memory_.note_extra(own_bytes()); }
 
   Precision precision_;
-  int device_ = 0;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<OpProfile> profile_;
   std::unique_ptr<Gemm> gemm_;
