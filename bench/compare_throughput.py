@@ -18,8 +18,18 @@ KINDS = ("train", "predict")
 
 
 def read_jsonl(path):
+    """The JSON objects of a file, one per line; other lines are passed over (hf_anchor.py's
+    stdout also carries the Trainer's own log, Python dicts printed with single quotes)."""
+    rows = []
     with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict):
+                rows.append(row)
+    return rows
 
 
 def split(lines):

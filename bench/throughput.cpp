@@ -116,7 +116,8 @@ json time_training(const Args& args, const model::BertConfig& config, const data
   train::AdamW optimizer(*backend, bert->table().total_floats(), spans);
   const train::LinearSchedule schedule(recipe.learning_rate, recipe.warmup_steps, args.warmup + args.steps);
   model::Activations acts(*backend);
-  data::Batcher batcher(rows, {batch_size, true, recipe.group_by_length, recipe.seed, pad_id});
+  data::Batcher batcher(rows, {batch_size, true, recipe.group_by_length, recipe.seed, pad_id,
+                               train::padding_multiple(*bert)});
   data::Rng dropout_seeds(recipe.seed);
   long step = 0;
 

@@ -15,6 +15,10 @@
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
+#   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES): the
+#                       backend's op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU
+#                       time per kernel of ~2 steps under ncu (bench/device/ncu_summary.py), and
+#                       cuBLAS's times for the same products through PyTorch (gemm_shapes.py)  (240)
 # Plus, before the stages, ~10 s, or ~1 min when the programs must be relinked (below). The
 # machine's start-up eats minutes of the 15 too, so for a single ~9-minute call (timeout_s 560):
 # STAGES="env tests loss throughput anchor" (correctness first; a cut-off costs the anchor). Split:
@@ -101,7 +105,7 @@ stage_throughput() {
   for precision in bf16 fp32; do
     echo "== ours: --device cuda --precision $precision"
     ours .devrun/bin/throughput --device cuda --precision "$precision" --batch-sizes 16,32,64 \
-      --steps "${TPUT_STEPS:-100}" --data data/ag_news/test.csv 2>"$out/throughput_ours_$precision.err" |
+      --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv 2>"$out/throughput_ours_$precision.err" |
       tee -a "$out/throughput_ours.jsonl"
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours_$precision.err"; status=1; }
   done
@@ -122,6 +126,26 @@ stage_loss() {
   mkdir -p "$out/loss"
   env OUT="$out/loss" STEPS="${LOSS_STEPS:-300}" DEVICE=cuda ${LOSS_PRECISION+"PRECISION=$LOSS_PRECISION"} \
     bash bench/device/loss_curve.sh
+}
+
+stage_profile() {
+  local ncu
+  echo "== op profile: bf16, batch 16, 100 warm-up steps and 400 more"
+  TEXTCLASS_CUDA_PROFILE=1 ours .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16 --warmup 100 \
+    --steps 400 --predict-batch-sizes 256 --data data/ag_news/test.csv 2>"$out/profile.txt"
+  grep -A30 'CUDA ops' "$out/profile.txt" | head -32
+  echo "== ncu: GPU time per kernel, launches 25,000 to 26,200 of bf16 batch 16 (after ~45 steps)"
+  ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
+  if [ -n "$ncu" ]; then
+    timeout 150 "$ncu" --clock-control none --metrics gpu__time_duration.sum --launch-skip 25000 --launch-count 1200 \
+      --csv --page raw env LD_LIBRARY_PATH=$lib .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16 \
+      --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 --data data/ag_news/test.csv >"$out/ncu.csv" 2>"$out/ncu.err"
+    python3 bench/device/ncu_summary.py "$out/ncu.csv" 30 || tail -5 "$out/ncu.err"
+  else
+    echo "no ncu on this machine"
+  fi
+  echo "== cuBLAS through PyTorch: one layer's products at 1536 tokens"
+  python3 bench/device/gemm_shapes.py 1536 | grep -e layer_products -e '"bf16"'
 }
 
 python_sites() { python3 -c 'import site; print("\n".join(site.getsitepackages()))' 2>/dev/null; }
@@ -181,7 +205,7 @@ if [ "${1-}" = --stage ]; then  # one stage, run by the loop below under its tim
   exit $?
 fi
 
-declare -A limit=([env]=60 [tests]=240 [throughput]=400 [anchor]=300 [loss]=420)
+declare -A limit=([env]=60 [tests]=240 [throughput]=400 [anchor]=300 [loss]=420 [profile]=240)
 stages=${STAGES:-env tests throughput anchor loss}
 for stage in $stages; do
   [ -n "${limit[$stage]-}" ] || { echo "unknown stage '$stage' (known: ${!limit[*]})"; exit 2; }

@@ -47,6 +47,22 @@ TEST(MakeBatch, PadsToTheLongestRowWithMaskAndLabels) {
   EXPECT_EQ(batch.rows, pick);
 }
 
+TEST(MakeBatch, PadsToAMultipleWhenAsked) {
+  const TokenRows rows = make_rows(5);
+  const std::vector<std::size_t> pick = {3, 1};  // 10 tokens and 9
+  const Batch batch = make_batch(rows, pick, -7, 8);
+  ASSERT_EQ(batch.T, 16);
+  ASSERT_EQ(batch.input_ids.size(), 32u);
+  for (int t = 0; t < 16; ++t) {
+    EXPECT_EQ(batch.input_ids[t], t < 10 ? 103 : -7);
+    EXPECT_EQ(batch.attention_mask[t], t < 10 ? 1 : 0);
+    EXPECT_EQ(batch.input_ids[16 + t], t < 9 ? 101 : -7);
+    EXPECT_EQ(batch.attention_mask[16 + t], t < 9 ? 1 : 0);
+  }
+  EXPECT_EQ(make_batch(rows, pick, -7, 5).T, 10);  // already a multiple
+  EXPECT_EQ(make_batch(rows, pick, -7, 1).T, 10);
+}
+
 TEST(MakeBatch, UnlabelledRowsGiveNoLabels) {
   TokenRows rows = make_rows(3);
   rows.labels.clear();

@@ -91,6 +91,39 @@ TEST_P(BertVersusHF, EveryGradientOfTheNotebookHead) {
   EXPECT_EQ(compared, 39);  // all of golden.safetensors' grad.* tensors
 }
 
+// Padding past the longest row (what data::make_batch's pad_to_multiple_of adds) is masked:
+// logits, loss and gradients stay HF's.
+TEST_P(BertVersusHF, LongerPaddingChangesNothing) {
+  const int extra = 7, T = batch.T + extra;
+  std::vector<int32_t> ids(static_cast<std::size_t>(batch.B) * T, 0), types(ids.size(), 0), mask(ids.size(), 0);
+  for (int b = 0; b < batch.B; ++b)
+    for (int t = 0; t < batch.T; ++t) {
+      const std::size_t from = static_cast<std::size_t>(b) * batch.T + t, to = static_cast<std::size_t>(b) * T + t;
+      ids[to] = batch.input_ids[from];
+      types[to] = batch.token_type_ids[from];
+      mask[to] = batch.attention_mask[from];
+    }
+  Inputs padded = batch.rows(0, batch.B);
+  padded.T = T;
+  padded.input_ids = ids;
+  padded.token_type_ids = types;
+  padded.attention_mask = mask;
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(backend());
+  bert->zero_grad();
+  const Output out = bert->forward(acts, padded, /*dropout_seed=*/1);  // dropout is 0 in this config
+  bert->backward(acts);
+  EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("seed_head.logits")), 1e-5);
+  EXPECT_NEAR(*out.loss, golden_json()["seed_head.loss"].get<double>(), 1e-5);
+  for (const std::string name : {"bert.embeddings.word_embeddings.weight", "bert.encoder.layer.0.attention.self.query.weight",
+                                 "classifier.weight"}) {
+    SCOPED_TRACE(name);
+    EXPECT_LE(testing::tolerance_ratio(testing::tensor_of(*bert, bert->grads(), name),
+                                       golden_tensors().read_floats("grad." + name), 1e-5, 1e-4),
+              1.0);
+  }
+}
+
 TEST_P(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(backend());

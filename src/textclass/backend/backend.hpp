@@ -67,6 +67,9 @@ class Backend {
     std::size_t current = 0, peak = 0;
   };
   virtual MemoryUse memory_use() const = 0;
+  // Batches whose length (T) is a multiple of this run fastest here; padding is masked, so a
+  // longer padding changes results only by rounding. 1 on the CPU, where padding is work for nothing.
+  virtual int token_multiple() const { return 1; }
 
   // ---- forward and backward ops ------------------------------------------------------------
   // out[B,T,C] = wte[ids[b,t]] + wpe[t] + wtt[token_types[b,t]]

@@ -12,24 +12,30 @@ class MemoryTracker {
  public:
   void allocated(void* ptr, std::size_t bytes) {
     sizes_[ptr] = bytes;
-    use_.current += bytes;
-    use_.peak = std::max(use_.peak, use_.current);
+    allocations_ += bytes;
+    remember_peak();
   }
   void freed(void* ptr) {
     auto it = sizes_.find(ptr);
     if (it == sizes_.end()) return;
-    use_.current -= it->second;
+    allocations_ -= it->second;
     sizes_.erase(it);
   }
-  // Counts memory held outside the allocations (a backend's own scratch) toward the peak.
-  void note_extra(std::size_t bytes) { use_.peak = std::max(use_.peak, use_.current + bytes); }
-  Backend::MemoryUse use(std::size_t extra = 0) const {
-    return {use_.current + extra, std::max(use_.peak, use_.current + extra)};
+  // What the backend holds for itself beside the allocations (scratch, a library's workspace),
+  // counted in the current use and the peak from now on.
+  void backend_holds(std::size_t bytes) {
+    own_ = bytes;
+    remember_peak();
   }
+  Backend::MemoryUse use() const { return {allocations_ + own_, peak_}; }
 
  private:
+  void remember_peak() { peak_ = std::max(peak_, allocations_ + own_); }
+
   std::unordered_map<void*, std::size_t> sizes_;
-  Backend::MemoryUse use_{};
+  std::size_t allocations_ = 0;
+  std::size_t own_ = 0;
+  std::size_t peak_ = 0;
 };
 
 }  // namespace textclass::backend

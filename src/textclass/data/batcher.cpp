@@ -8,10 +8,13 @@
 
 namespace textclass::data {
 
-Batch make_batch(const TokenRows& data, std::span<const std::size_t> rows, std::int32_t pad_id) {
+Batch make_batch(const TokenRows& data, std::span<const std::size_t> rows, std::int32_t pad_id,
+                 int pad_to_multiple_of) {
   Batch batch;
   batch.B = static_cast<int>(rows.size());
   for (std::size_t row : rows) batch.T = std::max(batch.T, static_cast<int>(data.ids[row].size()));
+  const int multiple = std::max(pad_to_multiple_of, 1);
+  batch.T = (batch.T + multiple - 1) / multiple * multiple;
   const std::size_t T = static_cast<std::size_t>(batch.T);
   batch.input_ids.assign(rows.size() * T, pad_id);
   batch.token_type_ids.assign(rows.size() * T, 0);
@@ -47,7 +50,8 @@ Batch Batcher::next_batch() {
   const std::size_t begin = position_ * options_.batch_size;
   const std::size_t end = std::min(begin + options_.batch_size, order_.size());
   ++position_;
-  return make_batch(data_, std::span(order_).subspan(begin, end - begin), options_.pad_id);
+  return make_batch(data_, std::span(order_).subspan(begin, end - begin), options_.pad_id,
+                    options_.pad_to_multiple_of);
 }
 
 void Batcher::start_epoch(long epoch) {

@@ -1,6 +1,7 @@
 #pragma once
 // Batches of token-id rows for training and inference, with dynamic padding: each batch is padded
-// to its own longest row, not to a fixed length (HF's DataCollatorWithPadding).
+// to its own longest row, not to a fixed length (HF's DataCollatorWithPadding), or to the next
+// multiple of pad_to_multiple_of above it (its option of that name; a GPU runs such lengths faster).
 // Training order: each epoch a seeded permutation of the rows, a pure function of (seed, epoch),
 // so a run resumed at (epoch, position) sees exactly the batches an uninterrupted run would.
 // With group_by_length, rows of similar length share batches (HF's LengthGroupedSampler): the
@@ -23,7 +24,7 @@ struct TokenRows {
 // One padded batch, row-major, ready for the model.
 struct Batch {
   int B = 0;  // rows
-  int T = 0;  // tokens per row: the longest row's length
+  int T = 0;  // tokens per row: the longest row's length, rounded up to the multiple asked for
   std::vector<std::int32_t> input_ids;       // [B, T], padded with the pad id
   std::vector<std::int32_t> token_type_ids;  // [B, T], all 0: one text per row
   std::vector<std::int32_t> attention_mask;  // [B, T]: 1 token, 0 padding
@@ -31,8 +32,10 @@ struct Batch {
   std::vector<std::size_t> rows;             // [B] which rows of the TokenRows these are
 };
 
-// The given rows of `data`, padded to the longest of them.
-Batch make_batch(const TokenRows& data, std::span<const std::size_t> rows, std::int32_t pad_id);
+// The given rows of `data`, padded to the longest of them, rounded up to a multiple of
+// pad_to_multiple_of (1: not rounded).
+Batch make_batch(const TokenRows& data, std::span<const std::size_t> rows, std::int32_t pad_id,
+                 int pad_to_multiple_of = 1);
 
 struct BatcherOptions {
   std::size_t batch_size = 16;
@@ -40,6 +43,7 @@ struct BatcherOptions {
   bool group_by_length = false;  // only with shuffle
   std::uint64_t seed = 1122;
   std::int32_t pad_id = 0;
+  int pad_to_multiple_of = 1;
 };
 
 class Batcher {

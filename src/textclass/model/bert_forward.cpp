@@ -63,11 +63,12 @@ Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t
   be.dropout_forward(a.head_in, features, p_head, seed(1 + 3 * L), static_cast<std::size_t>(B) * C);
   be.matmul_forward(a.logits, a.head_in, p_.classifier_weight, p_.classifier_bias, B, C, V);
 
+  // the loss is queued before the first download, so that the host waits for the GPU once
+  if (!in.labels.empty()) be.crossentropy_forward(a.losses, a.probs, a.logits, a.labels, B, V);
   Output out;
   out.logits.resize(static_cast<std::size_t>(B) * V);
   be.download(out.logits.data(), a.logits, out.logits.size() * sizeof(float));
   if (!in.labels.empty()) {
-    be.crossentropy_forward(a.losses, a.probs, a.logits, a.labels, B, V);
     std::vector<float> losses(B);
     be.download(losses.data(), a.losses, losses.size() * sizeof(float));
     out.loss = static_cast<float>(std::accumulate(losses.begin(), losses.end(), 0.0) / B);

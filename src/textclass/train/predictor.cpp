@@ -18,8 +18,17 @@ model::Inputs model_inputs(const data::Batch& batch) {
   return inputs;
 }
 
+int padding_multiple(const model::Bert& bert) {
+  const int multiple = bert.backend().token_multiple();
+  return multiple > 1 && bert.config().max_position_embeddings % multiple == 0 ? multiple : 1;
+}
+
 Predictor::Predictor(const model::Bert& bert, std::size_t batch_size, std::int32_t pad_id)
-    : bert_(bert), acts_(bert.backend()), batch_size_(std::max<std::size_t>(batch_size, 1)), pad_id_(pad_id) {}
+    : bert_(bert),
+      acts_(bert.backend()),
+      batch_size_(std::max<std::size_t>(batch_size, 1)),
+      pad_id_(pad_id),
+      pad_to_multiple_of_(padding_multiple(bert)) {}
 
 Predictions Predictor::predict(const data::TokenRows& rows) {
   const std::size_t n = rows.size();
@@ -34,7 +43,7 @@ Predictions Predictor::predict(const data::TokenRows& rows) {
   out.label_ids.resize(n);
   for (std::size_t begin = 0; begin < n; begin += batch_size_) {
     const std::size_t count = std::min(batch_size_, n - begin);
-    const data::Batch batch = data::make_batch(rows, std::span(order).subspan(begin, count), pad_id_);
+    const data::Batch batch = data::make_batch(rows, std::span(order).subspan(begin, count), pad_id_, pad_to_multiple_of_);
     model::Inputs inputs = model_inputs(batch);
     inputs.labels = {};  // no loss here: callers score against labels of their own
     const model::Output output = bert_.forward(acts_, inputs);

@@ -22,6 +22,11 @@ struct Predictions {
 // The model's view of a padded batch (spans into `batch`, which must outlive them).
 model::Inputs model_inputs(const data::Batch& batch);
 
+// What to pad this model's batches to a multiple of (data::make_batch): its backend's
+// token_multiple(), where the model's position limit is a multiple of that, so that padding never
+// passes the limit; else 1.
+int padding_multiple(const model::Bert& bert);
+
 class Predictor {
  public:
   // pad_id: the tokenizer's padding id.
@@ -35,6 +40,7 @@ class Predictor {
   model::Activations acts_;  // scratch of its own, so it can run beside a training pass
   std::size_t batch_size_;
   std::int32_t pad_id_;
+  int pad_to_multiple_of_;
 };
 
 // The mean cross-entropy of the predictions against labels (HF's eval_loss: every row counts

@@ -40,6 +40,7 @@ class CudaBackend final : public Backend {
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
+    note_scratch();
   }
 
   ~CudaBackend() override {
@@ -52,6 +53,10 @@ class CudaBackend final : public Backend {
     cudaStreamSynchronize(stream_);
     cudaStreamDestroy(stream_);
   }
+
+  // Lengths that are multiples of 8 keep every matmul operand 32-byte aligned (attention's [T, T]
+  // scores too), and leave cuBLASLt a few dozen shapes to plan instead of one per length.
+  int token_multiple() const override { return 8; }
 
   std::string name() const override {
     switch (precision_) {
@@ -83,11 +88,14 @@ class CudaBackend final : public Backend {
   }
   void fill(float* x, float value, std::size_t n) override { cuda::fill(stream_, x, value, n); }
   void synchronize() override {
-    check(cudaStreamSynchronize(stream_), "running the GPU's queued work");
+    {
+      const auto timing = profile_->time("wait");
+      check(cudaStreamSynchronize(stream_), "running the GPU's queued work");
+    }
     profile_->collect();
   }
   // The attention scratch and cuBLASLt's workspace count too: the callers' work needs them.
-  MemoryUse memory_use() const override { return memory_.use(own_bytes()); }
+  MemoryUse memory_use() const override { return memory_.use(); }
 
   // ---- forward and backward ops ------------------------------------------------------------
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
@@ -211,8 +219,7 @@ class CudaBackend final : public Backend {
     memory_.allocated(ptr, bytes);
     return ptr;
   }
-  std::size_t own_bytes() const { return scratch_->bytes() + gemm_->workspace_bytes(); }
-  void note_scratch() { memory_.note_extra(own_bytes()); }
+  void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes()); }
 
   Precision precision_;
   cudaStream_t stream_ = nullptr;

@@ -42,10 +42,13 @@ OpProfile::Scope::Scope(OpProfile* profile, const char* op) : profile_(profile),
   if (profile_ == nullptr) return;
   start_ = profile_->take_event();
   check(cudaEventRecord(start_, profile_->stream_), "recording a profiling event");
+  host_start_ = std::chrono::steady_clock::now();
 }
 
 OpProfile::Scope::~Scope() {
   if (profile_ == nullptr) return;
+  const std::chrono::duration<double, std::milli> host = std::chrono::steady_clock::now() - host_start_;
+  profile_->totals_[op_].host_milliseconds += host.count();
   cudaEvent_t stop = profile_->take_event();
   cudaEventRecord(stop, profile_->stream_);
   profile_->pending_.push_back({op_, start_, stop});
@@ -75,12 +78,18 @@ void OpProfile::print() const {
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.milliseconds > b.second.milliseconds; });
   double all = 0.0;
   for (const auto& row : rows) all += row.second.milliseconds;
-  std::fprintf(stderr, "\nCUDA ops (TEXTCLASS_CUDA_PROFILE): GPU time between events around each op\n");
-  std::fprintf(stderr, "%-24s %9s %12s %10s %7s\n", "op", "calls", "total ms", "us/call", "share");
-  for (const auto& [op, total] : rows)
-    std::fprintf(stderr, "%-24s %9ld %12.2f %10.1f %6.1f%%\n", op.c_str(), total.calls, total.milliseconds,
-                 1000.0 * total.milliseconds / static_cast<double>(total.calls), 100.0 * total.milliseconds / all);
-  std::fprintf(stderr, "%-24s %9s %12.2f\n", "all", "", all);
+  std::fprintf(stderr, "\nCUDA ops (TEXTCLASS_CUDA_PROFILE): GPU time between events around each op, host time in its call\n");
+  std::fprintf(stderr, "%-24s %9s %12s %12s %12s %7s\n", "op", "calls", "GPU ms", "GPU us/call", "host us/call",
+               "share");
+  double host_all = 0.0;
+  for (const auto& [op, total] : rows) {
+    const double calls = static_cast<double>(std::max(total.calls, 1L));
+    std::fprintf(stderr, "%-24s %9ld %12.2f %12.1f %12.1f %6.1f%%\n", op.c_str(), total.calls, total.milliseconds,
+                 1000.0 * total.milliseconds / calls, 1000.0 * total.host_milliseconds / calls,
+                 100.0 * total.milliseconds / all);
+    host_all += total.host_milliseconds;
+  }
+  std::fprintf(stderr, "%-24s %9s %12.2f %12s %12.2f (host ms)\n", "all", "", all, "", host_all);
 }
 
 }  // namespace textclass::backend::cuda

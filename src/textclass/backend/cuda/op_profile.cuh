@@ -1,10 +1,13 @@
 #pragma once
-// GPU time per op, for finding what to make faster: with TEXTCLASS_CUDA_PROFILE=1 in the
-// environment, every op of the CUDA backend is timed between two CUDA events, and the backend
-// prints a table (op, calls, total and mean time, share) to stderr when it is destroyed.
+// Time per op, for finding what to make faster: with TEXTCLASS_CUDA_PROFILE=1 in the environment,
+// every op of the CUDA backend is timed on the GPU between two CUDA events and on the host from its
+// call to its return, and the backend prints a table (op, calls, GPU total, GPU and host time per
+// call, share) to stderr when it is destroyed. Where an op's host time is near its GPU time, the GPU
+// waited for the host; the "wait" row is the host's time blocked in synchronisation.
 // Off by default, when it costs one branch per op.
 #include <cuda_runtime.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +33,7 @@ class OpProfile {
     OpProfile* profile_;  // null when profiling is off
     const char* op_;
     cudaEvent_t start_ = nullptr;
+    std::chrono::steady_clock::time_point host_start_;
   };
   Scope time(const char* op) { return Scope(enabled_ ? this : nullptr, op); }
 
@@ -43,7 +47,8 @@ class OpProfile {
   };
   struct Total {
     long calls = 0;
-    double milliseconds = 0.0;
+    double milliseconds = 0.0;       // on the GPU, of the calls collected
+    double host_milliseconds = 0.0;  // on the host, of every call
   };
   cudaEvent_t take_event();
   void print() const;

@@ -10,12 +10,23 @@
 namespace textclass::backend::cuda {
 namespace {
 
+// Both kernels below are bound by memory bandwidth, which needs many loads in flight: each thread
+// issues kUnroll independent loads (a grid stride apart) before it uses any of them.
+constexpr int kUnroll = 4;
+
 // Block sums of x² in double: kSumSquaresBlocks partials, each from a fixed set of elements, so the
 // total does not depend on timing (unlike atomics).
 __global__ void sum_squares_partial_kernel(double* partials, const float* x, std::size_t n) {
   __shared__ double warp_sums[kBlock / 32];
+  const std::size_t stride = grid_stride();
   double sum = 0.0;
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) sum += static_cast<double>(x[i]) * x[i];
+  for (std::size_t base = thread_index(); base < n; base += kUnroll * stride) {
+    float value[kUnroll];
+#pragma unroll
+    for (int u = 0; u < kUnroll; u++) value[u] = base + u * stride < n ? x[base + u * stride] : 0.0f;
+#pragma unroll
+    for (int u = 0; u < kUnroll; u++) sum += static_cast<double>(value[u]) * value[u];
+  }
   sum = warp_sum(sum);
   if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = sum;
   __syncthreads();
@@ -49,12 +60,31 @@ struct SpanTable {
 // floats [first, first + n) of the parameter layout.
 __global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, std::size_t first, std::size_t n,
                              SpanTable spans) {
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) {
-    const std::size_t e = first + i;
-    for (int s = 0; s < spans.count; s++) {
-      if (e >= spans.begin[s] && e < spans.end[s]) {
-        adamw_element(params[e], grads[e], m[e], v[e], spans.scalars[s]);
-        break;
+  const std::size_t stride = grid_stride();
+  for (std::size_t base = thread_index(); base < n; base += kUnroll * stride) {
+    float p[kUnroll], g[kUnroll], mu[kUnroll], nu[kUnroll];
+#pragma unroll
+    for (int u = 0; u < kUnroll; u++) {
+      const std::size_t e = first + base + u * stride;
+      if (base + u * stride < n) {
+        p[u] = params[e];
+        g[u] = grads[e];
+        mu[u] = m[e];
+        nu[u] = v[e];
+      }
+    }
+#pragma unroll
+    for (int u = 0; u < kUnroll; u++) {
+      const std::size_t e = first + base + u * stride;
+      if (base + u * stride >= n) continue;
+      for (int s = 0; s < spans.count; s++) {
+        if (e >= spans.begin[s] && e < spans.end[s]) {
+          adamw_element(p[u], g[u], mu[u], nu[u], spans.scalars[s]);
+          params[e] = p[u];
+          m[e] = mu[u];
+          v[e] = nu[u];
+          break;
+        }
       }
     }
   }
@@ -85,7 +115,8 @@ void adamw_update(cudaStream_t stream, float* params, const float* grads, float*
       table.count++;
     }
     if (table.count == 0) continue;
-    adamw_kernel<<<blocks_for(last - first), kBlock, 0, stream>>>(params, grads, m, v, first, last - first, table);
+    adamw_kernel<<<blocks_for((last - first + kUnroll - 1) / kUnroll), kBlock, 0, stream>>>(params, grads, m, v, first,
+                                                                                           last - first, table);
     check_launch("adamw_update");
   }
 }
