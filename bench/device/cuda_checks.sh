@@ -11,7 +11,8 @@
 #   env         ~15 s   GPU, driver, toolkit, python/torch/transformers, where cuBLAS is   (60)
 #   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
-#                       TPUT_STEPS=100 timed after 20 warm-up, then predict all 7,600 rows  (400)
+#                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
+#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32")                               (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
@@ -102,7 +103,7 @@ stage_tests() {
 stage_throughput() {
   local status=0 precision
   rm -f "$out/throughput_ours.jsonl"
-  for precision in bf16 fp32; do
+  for precision in ${TPUT_PRECISIONS:-bf16 fp32}; do
     echo "== ours: --device cuda --precision $precision"
     ours .devrun/bin/throughput --device cuda --precision "$precision" --batch-sizes 16,32,64 \
       --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv 2>"$out/throughput_ours_$precision.err" |
