@@ -19,15 +19,19 @@ def main():
     with open(sys.argv[1], newline="") as f:
         lines = [line for line in f if line.startswith('"')]  # ncu's own messages start otherwise
     rows = list(csv.DictReader(lines))
+    metric = "gpu__time_duration.sum"
+    # the first row gives the units; values are written with thousands separators ("22,368")
+    per_us = {"ns": 1e-3, "nsecond": 1e-3, "us": 1.0, "usecond": 1.0, "ms": 1e3, "msecond": 1e3}
+    scale = per_us.get(rows[0].get(metric, "ns"), 1e-3) if rows else 1e-3
     totals = defaultdict(lambda: [0, 0.0])
-    for row in rows:
+    for row in rows[1:]:
         try:
-            ns = float(row["gpu__time_duration.sum"])
+            value = float(row[metric].replace(",", ""))
         except (KeyError, ValueError):
-            continue  # the units row
+            continue
         entry = totals[short(row["Kernel Name"])]
         entry[0] += 1
-        entry[1] += ns / 1000.0
+        entry[1] += value * scale
     everything = sum(us for _, us in totals.values())
     print(f"{sum(n for n, _ in totals.values())} launches, {everything / 1000:.2f} ms of GPU time")
     print(f"{'kernel':70} {'launches':>8} {'total us':>10} {'us/launch':>10} {'share':>6}")

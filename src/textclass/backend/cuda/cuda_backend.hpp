@@ -9,12 +9,13 @@
 
 namespace textclass::backend {
 
-// The arithmetic of the matmuls (linear layers and attention products). Storage is fp32 either way.
+// The arithmetic of the matmuls (linear layers and attention products). Weights, activations and
+// gradients are stored in fp32 either way.
 //   fp32: fp32 products and sums, for exact comparisons with the CPU and HuggingFace.
 //   tf32: tensor-core products of inputs rounded to TF32 (10-bit mantissa), summed in fp32:
 //         cuBLAS's COMPUTE_32F_FAST_TF32, what torch.backends.cuda.matmul.allow_tf32 turns on.
-//   bf16: tensor-core products of inputs rounded to bf16 (or to TF32, where cuBLAS prefers it),
-//         summed in fp32: cuBLAS's COMPUTE_32F_FAST_16BF, the matmul arithmetic of
+//   bf16: tensor-core products of inputs rounded to bf16 (8-bit mantissa), summed in fp32: each
+//         matmul's two factors are rounded into bf16 copies first, the matmul arithmetic of
 //         torch.autocast(bfloat16) with fp32 weights and activations kept in memory.
 enum class Precision { fp32, tf32, bf16 };
 

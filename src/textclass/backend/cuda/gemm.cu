@@ -1,9 +1,12 @@
 #include "textclass/backend/cuda/gemm.cuh"
 
+#include <cuda_bf16.h>
+
 #include <algorithm>
 #include <string>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/launch.cuh"
 
 namespace textclass::backend::cuda {
 namespace {
@@ -25,9 +28,9 @@ void set(cublasLtMatmulDesc_t op, cublasLtMatmulDescAttributes_t attribute, cons
   check(cublasLtMatmulDescSetAttribute(op, attribute, &value, sizeof(value)), "setting a matmul attribute");
 }
 
-cublasLtMatrixLayout_t make_layout(int rows, int cols, int ld, int batch, int64_t stride) {
+cublasLtMatrixLayout_t make_layout(cudaDataType_t type, int rows, int cols, int ld, int batch, int64_t stride) {
   cublasLtMatrixLayout_t layout = nullptr;
-  check(cublasLtMatrixLayoutCreate(&layout, CUDA_R_32F, rows, cols, ld), "creating a matrix layout");
+  check(cublasLtMatrixLayoutCreate(&layout, type, rows, cols, ld), "creating a matrix layout");
   if (batch > 1) {
     check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch, sizeof(batch)),
           "setting a batch count");
@@ -37,17 +40,39 @@ cublasLtMatrixLayout_t make_layout(int rows, int cols, int ld, int batch, int64_
   return layout;
 }
 
+// bf16 factors are summed in plain fp32; fp32 factors in the precision's arithmetic.
 cublasComputeType_t compute_type(Precision precision) {
-  switch (precision) {
-    case Precision::tf32: return CUBLAS_COMPUTE_32F_FAST_TF32;
-    case Precision::bf16: return CUBLAS_COMPUTE_32F_FAST_16BF;
-    default: return CUBLAS_COMPUTE_32F;
-  }
+  return precision == Precision::tf32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+}
+
+// How many floats from a factor's first element to its last: the whole strided, batched matrix,
+// gaps between columns included, so that a copy of them keeps the leading dimension and stride.
+std::size_t extent(int stored_rows, int stored_cols, int ld, int batch, int64_t stride) {
+  if (stored_rows == 0 || stored_cols == 0 || batch == 0) return 0;
+  return static_cast<std::size_t>(batch - 1) * static_cast<std::size_t>(stride) +
+         static_cast<std::size_t>(stored_cols - 1) * ld + stored_rows;
+}
+
+// dst[i] = src[i] rounded to the nearest bf16 (ties to even)
+__global__ void round_to_bf16_kernel(__nv_bfloat16* dst, const float* src, std::size_t n) {
+  for (std::size_t i = thread_index(); i < n; i += grid_stride()) dst[i] = __float2bfloat16_rn(src[i]);
+}
+
+const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const float* src, std::size_t n) {
+  auto* dst = reinterpret_cast<__nv_bfloat16*>(scratch.floats((n + 1) / 2));
+  round_to_bf16_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dst, src, n);
+  check_launch("rounding a matmul factor to bf16");
+  return dst;
 }
 
 }  // namespace
 
-Gemm::Gemm(cudaStream_t stream, Precision precision) : stream_(stream), compute_(compute_type(precision)) {
+Gemm::Gemm(cudaStream_t stream, Precision precision)
+    : stream_(stream),
+      bf16_factors_(precision == Precision::bf16),
+      compute_(compute_type(precision)),
+      a16_(stream),
+      b16_(stream) {
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
 }
@@ -69,11 +94,12 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment) {
   set(plan.op, CUBLASLT_MATMUL_DESC_TRANSA, call.transa ? CUBLAS_OP_T : CUBLAS_OP_N);
   set(plan.op, CUBLASLT_MATMUL_DESC_TRANSB, call.transb ? CUBLAS_OP_T : CUBLAS_OP_N);
   set(plan.op, CUBLASLT_MATMUL_DESC_EPILOGUE, call.bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
-  plan.a = call.transa ? make_layout(call.k, call.m, call.lda, call.batch, call.stride_a)
-                       : make_layout(call.m, call.k, call.lda, call.batch, call.stride_a);
-  plan.b = call.transb ? make_layout(call.n, call.k, call.ldb, call.batch, call.stride_b)
-                       : make_layout(call.k, call.n, call.ldb, call.batch, call.stride_b);
-  plan.c = make_layout(call.m, call.n, call.ldc, call.batch, call.stride_c);
+  const cudaDataType_t factors = bf16_factors_ ? CUDA_R_16BF : CUDA_R_32F;
+  plan.a = call.transa ? make_layout(factors, call.k, call.m, call.lda, call.batch, call.stride_a)
+                       : make_layout(factors, call.m, call.k, call.lda, call.batch, call.stride_a);
+  plan.b = call.transb ? make_layout(factors, call.n, call.k, call.ldb, call.batch, call.stride_b)
+                       : make_layout(factors, call.k, call.n, call.ldb, call.batch, call.stride_b);
+  plan.c = make_layout(CUDA_R_32F, call.m, call.n, call.ldc, call.batch, call.stride_c);
 
   cublasLtMatmulPreference_t preference = nullptr;
   check(cublasLtMatmulPreferenceCreate(&preference), "creating a matmul preference");
@@ -97,7 +123,7 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment) {
   return plan;
 }
 
-std::size_t Gemm::workspace_bytes() const { return kWorkspaceBytes; }
+std::size_t Gemm::workspace_bytes() const { return kWorkspaceBytes + a16_.bytes() + b16_.bytes(); }
 
 Gemm::Plan& Gemm::plan_for(const GemmCall& call) {
   const int alignment = std::min({alignment_of(call.a), alignment_of(call.b), alignment_of(call.c),
@@ -112,10 +138,23 @@ Gemm::Plan& Gemm::plan_for(const GemmCall& call) {
 
 void Gemm::run(const GemmCall& call) {
   if (call.m == 0 || call.n == 0) return;
-  Plan& plan = plan_for(call);
+  const void* a = call.a;
+  const void* b = call.b;
+  GemmCall planned = call;
+  if (bf16_factors_ && call.k > 0) {
+    // the copies start 256-byte aligned, whatever the factors' own alignment
+    a = bf16_copy(a16_, stream_, call.a,
+                  call.transa ? extent(call.k, call.m, call.lda, call.batch, call.stride_a)
+                              : extent(call.m, call.k, call.lda, call.batch, call.stride_a));
+    b = bf16_copy(b16_, stream_, call.b,
+                  call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
+                              : extent(call.k, call.n, call.ldb, call.batch, call.stride_b));
+    planned.a = planned.b = nullptr;  // alignment_of(nullptr) is the copies' 256 bytes
+  }
+  Plan& plan = plan_for(planned);
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
-  check(cublasLtMatmul(handle_, plan.op, &call.alpha, call.a, plan.a, call.b, plan.b, &call.beta, call.c, plan.c,
-                       call.c, plan.c, &plan.algo, workspace_, kWorkspaceBytes, stream_),
+  check(cublasLtMatmul(handle_, plan.op, &call.alpha, a, plan.a, b, plan.b, &call.beta, call.c, plan.c, call.c,
+                       plan.c, &plan.algo, workspace_, kWorkspaceBytes, stream_),
         "cublasLtMatmul");
 }
 

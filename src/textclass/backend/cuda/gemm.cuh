@@ -1,6 +1,8 @@
 #pragma once
 // Runs GemmCalls (gemm_call.hpp) through cuBLASLt. Plans (descriptors and the heuristic's
-// algorithm) are made once per shape and kept.
+// algorithm) are made once per shape and kept. In bf16 precision the two factors are first rounded
+// to bf16 copies (as cuBLAS's FAST_16BF would round them, but its kernels for fp32 storage run at
+// TF32 speed, about a third of bf16's), and the product is summed and stored in fp32.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
@@ -10,6 +12,7 @@
 
 #include "textclass/backend/cuda/cuda_backend.hpp"
 #include "textclass/backend/cuda/gemm_call.hpp"
+#include "textclass/backend/cuda/scratch.cuh"
 
 namespace textclass::backend::cuda {
 
@@ -22,6 +25,7 @@ class Gemm {
   Gemm& operator=(const Gemm&) = delete;
 
   void run(const GemmCall& call);
+  // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
 
  private:
@@ -36,10 +40,12 @@ class Gemm {
   Plan make_plan(const GemmCall& call, int alignment);
 
   cudaStream_t stream_;
+  bool bf16_factors_;
   cublasComputeType_t compute_;
   cublasLtHandle_t handle_ = nullptr;
   void* workspace_ = nullptr;
   std::map<Key, Plan> plans_;
+  Scratch a16_, b16_;  // the bf16 copies of A and B (bf16 precision only)
 };
 
 }  // namespace textclass::backend::cuda
