@@ -12,14 +12,16 @@
 #   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
-#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32")                               (400)
+#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"; TPUT_BF16_COPIES=1 adds bf16
+#                       with TEXTCLASS_CUDA_BF16_COPIES=1, outside the comparison)             (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
-#   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES): the
-#                       backend's op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU
-#                       time per kernel of ~2 steps under ncu (bench/device/ncu_summary.py), and
-#                       cuBLAS's times for the same products through PyTorch (gemm_shapes.py)  (240)
+#   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES), both
+#                       ways of gemm.cuh's bf16 (TEXTCLASS_CUDA_BF16_COPIES=0 and 1): the backend's
+#                       op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU time per
+#                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
+#                       times for the same products through PyTorch (gemm_shapes.py)          (240)
 # Plus, before the stages, ~10 s, or ~1 min when the programs must be relinked (below). The
 # machine's start-up eats minutes of the 15 too, so for a single ~9-minute call (timeout_s 560):
 # STAGES="env tests loss throughput anchor" (correctness first; a cut-off costs the anchor). Split:
@@ -110,6 +112,12 @@ stage_throughput() {
       tee -a "$out/throughput_ours.jsonl"
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours_$precision.err"; status=1; }
   done
+  if [ "${TPUT_BF16_COPIES:-0}" = 1 ]; then  # gemm.cuh's other bf16 arithmetic, kept out of the comparison
+    echo "== ours: --device cuda --precision bf16, TEXTCLASS_CUDA_BF16_COPIES=1"
+    TEXTCLASS_CUDA_BF16_COPIES=1 ours .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \
+      --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv \
+      2>"$out/throughput_ours_bf16_copies.err" | tee "$out/throughput_ours_bf16_copies.jsonl"
+  fi
   return "$status"
 }
 
@@ -130,23 +138,27 @@ stage_loss() {
 }
 
 stage_profile() {
-  local ncu
-  echo "== op profile: bf16, batch 16, 100 warm-up steps and 400 more"
-  TEXTCLASS_CUDA_PROFILE=1 ours .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16 --warmup 100 \
-    --steps 400 --predict-batch-sizes 256 --data data/ag_news/test.csv 2>"$out/profile.txt"
-  grep -A30 'CUDA ops' "$out/profile.txt" | head -32
-  echo "== ncu: GPU time per kernel, launches 25,000 to 26,200 of bf16 batch 16 (after ~45 steps)"
+  local ncu copies
+  for copies in 0 1; do
+    echo "== op profile: bf16 (TEXTCLASS_CUDA_BF16_COPIES=$copies), batch 16, 100 warm-up steps and 400 more"
+    TEXTCLASS_CUDA_BF16_COPIES=$copies TEXTCLASS_CUDA_PROFILE=1 ours .devrun/bin/throughput --device cuda --precision bf16 \
+      --batch-sizes 16 --warmup 100 --steps 400 --predict-batch-sizes 256 --data data/ag_news/test.csv \
+      >"$out/profile_$copies.out" 2>"$out/profile_$copies.txt"
+    cat "$out/profile_$copies.out"
+    awk '/CUDA ops/ {n++} n == 1' "$out/profile_$copies.txt" | head -16  # the training table
+  done
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
-  if [ -n "$ncu" ]; then
-    timeout 150 "$ncu" --clock-control none --metrics gpu__time_duration.sum --launch-skip 25000 --launch-count 1200 \
-      --csv --page raw env LD_LIBRARY_PATH=$lib .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16 \
-      --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 --data data/ag_news/test.csv >"$out/ncu.csv" 2>"$out/ncu.err"
-    python3 bench/device/ncu_summary.py "$out/ncu.csv" 30 || tail -5 "$out/ncu.err"
-  else
-    echo "no ncu on this machine"
-  fi
+  [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
+  for copies in 0 1; do
+    echo "== ncu: GPU time per kernel, bf16 (TEXTCLASS_CUDA_BF16_COPIES=$copies) batch 16, launches 25,000 to 26,200"
+    TEXTCLASS_CUDA_BF16_COPIES=$copies timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
+      --launch-skip 25000 --launch-count 1200 --csv --page raw env LD_LIBRARY_PATH=$lib .devrun/bin/throughput \
+      --device cuda --precision bf16 --batch-sizes 16 --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 \
+      --data data/ag_news/test.csv >"$out/ncu_$copies.csv" 2>"$out/ncu_$copies.err"
+    python3 bench/device/ncu_summary.py "$out/ncu_$copies.csv" 16 || tail -5 "$out/ncu_$copies.err"
+  done
   echo "== cuBLAS through PyTorch: one layer's products at 1536 tokens"
-  python3 bench/device/gemm_shapes.py 1536 | grep -e layer_products -e '"bf16"'
+  python3 bench/device/gemm_shapes.py 1536 | grep layer_products
 }
 
 python_sites() { python3 -c 'import site; print("\n".join(site.getsitepackages()))' 2>/dev/null; }

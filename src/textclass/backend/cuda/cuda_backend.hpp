@@ -14,9 +14,10 @@ namespace textclass::backend {
 //   fp32: fp32 products and sums, for exact comparisons with the CPU and HuggingFace.
 //   tf32: tensor-core products of inputs rounded to TF32 (10-bit mantissa), summed in fp32:
 //         cuBLAS's COMPUTE_32F_FAST_TF32, what torch.backends.cuda.matmul.allow_tf32 turns on.
-//   bf16: tensor-core products of inputs rounded to bf16 (8-bit mantissa), summed in fp32: each
-//         matmul's two factors are rounded into bf16 copies first, the matmul arithmetic of
-//         torch.autocast(bfloat16) with fp32 weights and activations kept in memory.
+//   bf16: cuBLAS's COMPUTE_32F_FAST_16BF: tensor-core products of inputs rounded to bf16 (8-bit
+//         mantissa) or to TF32 where cuBLAS prefers (on an H200 it ran TF32 kernels), summed in
+//         fp32; the matmul arithmetic of torch.autocast(bfloat16) at most. gemm.cuh has a variant
+//         with bf16 copies of the factors, for benchmarking.
 enum class Precision { fp32, tf32, bf16 };
 
 // Empty when this machine can run the CUDA backend; otherwise why not ("no CUDA device", or the

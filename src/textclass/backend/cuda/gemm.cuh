@@ -1,8 +1,12 @@
 #pragma once
 // Runs GemmCalls (gemm_call.hpp) through cuBLASLt. Plans (descriptors and the heuristic's
-// algorithm) are made once per shape and kept. In bf16 precision the two factors are first rounded
-// to bf16 copies (as cuBLAS's FAST_16BF would round them, but its kernels for fp32 storage run at
-// TF32 speed, about a third of bf16's), and the product is summed and stored in fp32.
+// algorithm) are made once per shape and kept.
+// bf16 precision, two ways. By default cuBLAS's COMPUTE_32F_FAST_16BF on the fp32 factors: on an
+// H200 (ncu, bench/RESULTS.md) cuBLASLt runs TF32 kernels for them, so the products are TF32's.
+// With TEXTCLASS_CUDA_BF16_COPIES=1 in the environment, each factor is first rounded into a bf16
+// copy and multiplied by bf16 kernels, summed and stored in fp32: bf16's arithmetic for certain,
+// but the copies cost a pass each, and on the H200 this ran slower at batch 16 (84 steps/s against
+// 92). Kept switchable, for benchmarking, until the copies are fused into the ops that write them.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
