@@ -5,7 +5,10 @@
 namespace textclass::cli {
 
 void add_device_options(CLI::App& command, DeviceOptions& options) {
-  command.add_option("--device", options.device, "where BERT runs: " + train::available_devices())->capture_default_str();
+  command.add_option("--device", options.device,
+                     "where BERT runs: auto (cuda where there is a usable GPU, else cpu), or " +
+                         train::available_devices())
+      ->capture_default_str();
   command.add_option("--precision", options.precision,
                      "matmul arithmetic: auto (bf16 on cuda, fp32 on cpu), fp32, or on cuda tf32 or bf16 "
                      "(tensor-core products, fp32 weights and sums)")

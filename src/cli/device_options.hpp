@@ -10,7 +10,7 @@
 namespace textclass::cli {
 
 struct DeviceOptions {
-  std::string device = "cpu";
+  std::string device = "auto";  // the GPU where there is one
   std::string precision = "auto";
   int threads = 0;  // CPU threads, 0: all cores
 };

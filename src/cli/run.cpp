@@ -165,7 +165,7 @@ void train_and_test_bert(const RunOptions& options, bool model_given, const RunD
   trainer_options.learning_rate =
       options.learning_rate.value_or(model.from_scratch ? kScratchLearningRate : trainer_options.learning_rate);
   train::Trainer trainer(*model.bert, train_rows, validation_rows, trainer_options, tokenizer.pad_id());
-  fmt::print("\n== training: {} steps\n", trainer.total_steps());
+  fmt::print("\n== training: {} steps on {}\n", trainer.total_steps(), backend->name());
   std::fflush(stdout);
   trainer.train();
   for (const nlohmann::ordered_json& row : trainer.state().log_history) {

@@ -98,9 +98,9 @@ void run_train(TrainArgs& args) {
   std::signal(SIGTERM, request_stop);
   train::Trainer trainer(*bert, train_rows, validation_rows, args.trainer, tokenizer.pad_id());
   if (checkpoint) trainer.resume_from(*checkpoint);
-  fmt::print(stderr, "training on {} rows, validating on {}: {} steps from step {} ({} head, {} classes)\n",
+  fmt::print(stderr, "training on {} rows, validating on {}: {} steps from step {} ({} head, {} classes, on {})\n",
              train_rows.size(), validation_rows.size(), trainer.total_steps(), trainer.state().global_step,
-             model::head_name(bert->head()), bert->config().num_labels());
+             model::head_name(bert->head()), bert->config().num_labels(), backend->name());
   if (!trainer.train()) {
     throw Error(fmt::format("interrupted at step {}; checkpoint saved in {}: continue with --resume",
                             trainer.state().global_step, args.data.output));

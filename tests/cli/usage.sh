@@ -17,10 +17,15 @@ expect_one_line_error '^textclass: A subcommand is required \(see --help\)$'
 expect_one_line_error '^textclass: /nonexistent/rows\.csv: ' predict --model tests/fixtures/hf/tiny --data /nonexistent/rows.csv
 expect_one_line_error '^textclass: /nonexistent/rows\.csv: ' data --data /nonexistent/rows.csv
 tiny=tests/fixtures/hf/tiny
-expect_one_line_error '^textclass: --precision bf16 needs --device cuda' predict --model $tiny --precision bf16 "a text"
+expect_one_line_error '^textclass: --precision bf16 needs --device cuda' predict --model $tiny --device cpu --precision bf16 "a text"
 expect_one_line_error '^textclass: --device tpu: this build runs on: cpu' predict --model $tiny --device tpu "a text"
-if ! nvidia-smi -L >/dev/null 2>&1; then  # without a GPU, --device cuda says why it cannot run
+expect_line "$("$textclass" predict --help)" '--device TEXT=auto' "predict --help's default device"
+if ! nvidia-smi -L >/dev/null 2>&1; then  # without a GPU, --device cuda says why it cannot run, and auto is the CPU
   expect_one_line_error '^textclass: --device cuda: (no usable CUDA device|no CUDA device|this build has no CUDA)' \
     predict --model $tiny --device cuda "a text"
+  expect_one_line_error '^textclass: --precision bf16 needs --device cuda .*--device auto found no usable GPU' \
+    predict --model $tiny --precision bf16 "a text"
+  out=$("$textclass" predict --model $tiny --device auto "a text") || fail "predict --device auto exited $?"
+  expect_line "$out" . "predict --device auto without a GPU"
 fi
 finish
