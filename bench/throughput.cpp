@@ -4,8 +4,8 @@
 // model with random weights (the arithmetic does not depend on them), the notebook's head.
 //
 // Prints JSON lines: one describing the run; then per training batch size, after --warmup steps,
-// the rate of --steps steps of exactly what train::Trainer does per step (zero_grad, forward with
-// dropout, backward, global grad norm and clipping, AdamW on the linear schedule); then per
+// the rate of --steps steps of exactly what train::Trainer does per step (train::TrainingStep:
+// forward with dropout, backward, global grad norm and clipping, AdamW on the linear schedule); then per
 // prediction batch size, the rate of train::Predictor over every row (evaluate's and predict's
 // path). Each configuration gets a fresh backend and model, so its peak memory is its own.
 #include <algorithm>
@@ -30,14 +30,12 @@
 #include "textclass/error.hpp"
 #include "textclass/model/bert_config.hpp"
 #include "textclass/text/tokenizer.hpp"
-#include "textclass/train/adamw.hpp"
 #include "textclass/train/device.hpp"
 #include "textclass/train/encode_rows.hpp"
-#include "textclass/train/gradient_clipping.hpp"
 #include "textclass/train/linear_schedule.hpp"
-#include "textclass/train/parameter_groups.hpp"
 #include "textclass/train/predictor.hpp"
 #include "textclass/train/trainer_options.hpp"
+#include "textclass/train/training_step.hpp"
 
 namespace {
 
@@ -112,10 +110,8 @@ json time_training(const Args& args, const model::BertConfig& config, const data
   const train::TrainerOptions recipe;
   auto backend = make_backend(args);
   auto bert = cli::make_scratch_bert(*backend, config, recipe.seed);
-  const std::vector<train::ParameterSpan> spans = train::parameter_groups(bert->table(), recipe.weight_decay);
-  train::AdamW optimizer(*backend, bert->table().total_floats(), spans);
+  train::TrainingStep training_step(*bert, recipe.weight_decay, recipe.max_grad_norm);
   const train::LinearSchedule schedule(recipe.learning_rate, recipe.warmup_steps, args.warmup + args.steps);
-  model::Activations acts(*backend);
   data::Batcher batcher(rows, {batch_size, true, recipe.group_by_length, recipe.seed, pad_id,
                                train::padding_multiple(*bert)});
   data::Rng dropout_seeds(recipe.seed);
@@ -128,12 +124,9 @@ json time_training(const Args& args, const model::BertConfig& config, const data
   };
   const auto train_step = [&]() -> Work {
     const data::Batch batch = batcher.next_batch();
-    bert->zero_grad();
-    const model::Output output = bert->forward(acts, train::model_inputs(batch), dropout_seeds.next());
-    if (!std::isfinite(*output.loss)) throw Error(fmt::format("step {}: the loss is {}", step, *output.loss));
-    bert->backward(acts);
-    const double norm = train::global_grad_norm(*backend, bert->grads(), spans);
-    optimizer.step(bert->params(), bert->grads(), schedule.lr(step), train::clip_factor(norm, recipe.max_grad_norm));
+    training_step.start(step + 1);
+    training_step.add_batch(train::model_inputs(batch), dropout_seeds.next());
+    training_step.apply(schedule.lr(step));
     ++step;
     return {batch.rows.size(),
             static_cast<std::size_t>(std::count(batch.attention_mask.begin(), batch.attention_mask.end(), 1))};

@@ -10,7 +10,6 @@
 #include "textclass/data/rng.hpp"
 #include "textclass/error.hpp"
 #include "textclass/train/checkpoints.hpp"
-#include "textclass/train/gradient_clipping.hpp"
 #include "textclass/train/training_progress.hpp"
 
 namespace textclass::train {
@@ -56,9 +55,7 @@ Trainer::Trainer(model::Bert& bert, const data::TokenRows& train, const data::To
       options_(checked(std::move(options))),
       batcher_(train, {options_.batch_size, options_.shuffle, options_.group_by_length, options_.seed, pad_id,
                        padding_multiple(bert)}),
-      spans_(parameter_groups(bert.table(), options_.weight_decay)),
-      optimizer_(bert.backend(), bert.table().total_floats(), spans_),
-      acts_(bert.backend()),
+      step_(bert, options_.weight_decay, options_.max_grad_norm),
       predictor_(bert, options_.eval_batch_size, pad_id),
       total_steps_(count_total_steps(options_, batcher_.batches_per_epoch())),
       schedule_(options_.learning_rate, count_warmup_steps(options_, total_steps_), total_steps_) {
@@ -82,7 +79,7 @@ void Trainer::resume_from(const std::filesystem::path& checkpoint) {
   differs("batches per epoch (other training data?)", saved.batches_per_epoch, state_.batches_per_epoch);
   const auto order = [](bool shuffle) { return std::string_view(shuffle ? "shuffled rows" : "rows in data order"); };
   differs("batches of", order(saved.shuffle), order(state_.shuffle));
-  optimizer_.load((checkpoint / "optimizer.safetensors").string());
+  step_.optimizer().load((checkpoint / "optimizer.safetensors").string());
   state_ = std::move(saved);
   saved_step_ = state_.global_step;
   batcher_.seek(state_.epoch, state_.batch_in_epoch);
@@ -92,26 +89,14 @@ double Trainer::run_step() {
   const long step = state_.global_step + 1;  // the step being taken, counted from 1 as HF logs it
   const long k = std::min<long>(options_.gradient_accumulation,
                                 static_cast<long>(state_.batches_per_epoch - state_.batch_in_epoch));
-  bert_.zero_grad();
+  step_.start(step);
   double loss_sum = 0.0;
   for (long i = 0; i < k; ++i) {
     const data::Batch batch = batcher_.next_batch();
-    const std::uint64_t seed = dropout_seed(options_.seed, state_.epoch, state_.batch_in_epoch);
-    const model::Output output = bert_.forward(acts_, model_inputs(batch), seed);
-    if (!std::isfinite(*output.loss))
-      throw Error(fmt::format("step {}: the loss is {}; training stopped (a lower --learning-rate may help)", step,
-                              *output.loss));
-    bert_.backward(acts_);
-    loss_sum += *output.loss;
+    loss_sum += step_.add_batch(model_inputs(batch), dropout_seed(options_.seed, state_.epoch, state_.batch_in_epoch));
     ++state_.batch_in_epoch;
   }
-  const double norm = global_grad_norm(bert_.backend(), bert_.grads(), spans_) / static_cast<double>(k);
-  if (!std::isfinite(norm))
-    throw Error(fmt::format("step {}: the gradient norm is {}; training stopped (a lower --learning-rate may help)",
-                            step, norm));
-  const float scale = clip_factor(norm, options_.max_grad_norm) / static_cast<float>(k);
-  optimizer_.step(bert_.params(), bert_.grads(), schedule_.lr(state_.global_step), scale);
-  last_grad_norm_ = norm;
+  last_grad_norm_ = step_.apply(schedule_.lr(state_.global_step));
   state_.global_step = step;
   return loss_sum / static_cast<double>(k);
 }
@@ -130,7 +115,7 @@ void Trainer::evaluate() {
 }
 
 void Trainer::checkpoint() {
-  save_checkpoint(options_.output_dir, bert_, optimizer_, state_, options_.tokenizer_dir);
+  save_checkpoint(options_.output_dir, bert_, step_.optimizer(), state_, options_.tokenizer_dir);
   saved_step_ = state_.global_step;
 }
 

@@ -2,10 +2,8 @@
 // The HuggingFace Trainer's training loop for a model::Bert: batches from data::Batcher, AdamW
 // with the Trainer's weight-decay groups, a linear schedule, clipping by the global gradient norm,
 // gradient accumulation, evaluation on the validation rows, log rows, checkpoints and an exact
-// resume. One step:
-//   k batches (gradient_accumulation, fewer at an epoch's end): forward with dropout, backward
-//   (gradients add up); the step's gradient is their mean, so its norm is |Σ g| / k;
-//   clip factor c = min(1, max_norm / (norm + 1e-6)); AdamW with lr(step) on gradients x c/k.
+// resume. One step (train::TrainingStep) takes k batches (gradient_accumulation, fewer at an
+// epoch's end) and AdamW's lr(step).
 // Everything random is a function of the seed and the position in the data (the epoch's
 // permutation, each batch's dropout), so a run resumed from a checkpoint ends with the same
 // weights, bit for bit, as one never interrupted.
@@ -17,12 +15,12 @@
 
 #include "textclass/data/batcher.hpp"
 #include "textclass/model/bert.hpp"
-#include "textclass/train/adamw.hpp"
 #include "textclass/train/linear_schedule.hpp"
 #include "textclass/train/predictor.hpp"
 #include "textclass/train/trainer_options.hpp"
 #include "textclass/train/trainer_state.hpp"
 #include "textclass/train/training_log.hpp"
+#include "textclass/train/training_step.hpp"
 
 namespace textclass::train {
 
@@ -57,9 +55,7 @@ class Trainer {
   const data::TokenRows& validation_;
   TrainerOptions options_;
   data::Batcher batcher_;
-  std::vector<ParameterSpan> spans_;
-  AdamW optimizer_;
-  model::Activations acts_;
+  TrainingStep step_;
   Predictor predictor_;
   long total_steps_;
   LinearSchedule schedule_;
