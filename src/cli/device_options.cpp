@@ -21,4 +21,8 @@ std::unique_ptr<backend::Backend> make_backend(const DeviceOptions& options) {
   return train::make_backend(options.device, options.threads, options.precision);
 }
 
+std::size_t prediction_batch_size(std::size_t asked, const backend::Backend& backend) {
+  return asked > 0 ? asked : backend.prediction_batch_size();
+}
+
 }  // namespace textclass::cli

@@ -19,4 +19,7 @@ void add_device_options(CLI::App& command, DeviceOptions& options);
 
 std::unique_ptr<backend::Backend> make_backend(const DeviceOptions& options);
 
+// The --batch-size of evaluate and predict: as given, or for 0 the device's prediction_batch_size().
+std::size_t prediction_batch_size(std::size_t asked, const backend::Backend& backend);
+
 }  // namespace textclass::cli

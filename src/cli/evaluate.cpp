@@ -26,7 +26,7 @@ struct EvaluateArgs {
   DataOptions data;
   std::string model;
   int digits = 2;
-  std::size_t batch_size = 32;
+  std::size_t batch_size = 0;  // 0: the device's prediction_batch_size()
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
   std::string metrics_out;
   DeviceOptions device;
@@ -45,7 +45,7 @@ void run_evaluate(const EvaluateArgs& args) {
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
   const data::TokenRows rows = train::encode_rows(tokenizer, dataset.texts, labels, max_length, dataset.source);
-  train::Predictor predictor(*bert, args.batch_size, tokenizer.pad_id());
+  train::Predictor predictor(*bert, prediction_batch_size(args.batch_size, *backend), tokenizer.pad_id());
   const train::Predictions predictions = predictor.predict(rows);
 
   report::Metrics metrics = report::compute_metrics(labels, predictions.label_ids, classes);
@@ -68,7 +68,8 @@ void add_evaluate_command(CLI::App& app) {
   command->add_option("--model", args->model, "a trained run folder or checkpoint")->required();
   command->add_option("--digits", args->digits, "decimals in the classification report")
       ->check(CLI::Range(0, 10))->capture_default_str();
-  command->add_option("--batch-size", args->batch_size, "rows per batch")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--batch-size", args->batch_size, "rows per batch (default: 256 on a GPU, 32 on the CPU)")
+      ->check(CLI::PositiveNumber);
   command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
   command->add_option("--metrics-out", args->metrics_out, "also write metrics.json's object to this file");

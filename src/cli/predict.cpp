@@ -25,7 +25,7 @@ struct PredictArgs {
   std::string model;
   std::vector<std::string> texts;
   std::string format_out = "jsonl";
-  std::size_t batch_size = 32;
+  std::size_t batch_size = 0;  // 0: the device's prediction_batch_size()
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
   DeviceOptions device;
 };
@@ -48,7 +48,7 @@ void run_predict(const PredictArgs& args) {
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
   const data::TokenRows rows = train::encode_rows(tokenizer, texts, {}, max_length, source);
-  train::Predictor predictor(*bert, args.batch_size, tokenizer.pad_id());
+  train::Predictor predictor(*bert, prediction_batch_size(args.batch_size, *backend), tokenizer.pad_id());
   const train::Predictions predictions = predictor.predict(rows);
 
   std::vector<report::Prediction> out;
@@ -70,7 +70,8 @@ void add_predict_command(CLI::App& app) {
   command->add_option("text", args->texts, "texts to classify (default: --data, else lines of stdin)");
   command->add_option("--format-out", args->format_out, "jsonl: one JSON object per text; csv: a header and one row per text")
       ->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
-  command->add_option("--batch-size", args->batch_size, "rows per batch")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--batch-size", args->batch_size, "rows per batch (default: 256 on a GPU, 32 on the CPU)")
+      ->check(CLI::PositiveNumber);
   command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
   add_device_options(*command, args->device);

@@ -70,6 +70,9 @@ class Backend {
   // Batches whose length (T) is a multiple of this run fastest here; padding is masked, so a
   // longer padding changes results only by rounding. 1 on the CPU, where padding is work for nothing.
   virtual int token_multiple() const { return 1; }
+  // Rows per prediction batch that make good use of this device (a GPU needs large batches to be
+  // busy; the CPU gains nothing past a few dozen rows).
+  virtual std::size_t prediction_batch_size() const { return 32; }
 
   // ---- forward and backward ops ------------------------------------------------------------
   // out[B,T,C] = wte[ids[b,t]] + wpe[t] + wtt[token_types[b,t]]
