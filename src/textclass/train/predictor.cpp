@@ -43,7 +43,8 @@ Predictions Predictor::predict(const data::TokenRows& rows) {
   out.label_ids.resize(n);
   for (std::size_t begin = 0; begin < n; begin += batch_size_) {
     const std::size_t count = std::min(batch_size_, n - begin);
-    const data::Batch batch = data::make_batch(rows, std::span(order).subspan(begin, count), pad_id_, pad_to_multiple_of_);
+    const data::Batch batch =
+        data::make_batch(rows, std::span(order).subspan(begin, count), pad_id_, pad_to_multiple_of_);
     model::Inputs inputs = model_inputs(batch);
     inputs.labels = {};  // no loss here: callers score against labels of their own
     const model::Output output = bert_.forward(acts_, inputs);

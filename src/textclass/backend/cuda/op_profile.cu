@@ -78,7 +78,8 @@ void OpProfile::print() const {
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.milliseconds > b.second.milliseconds; });
   double all = 0.0;
   for (const auto& row : rows) all += row.second.milliseconds;
-  std::fprintf(stderr, "\nCUDA ops (TEXTCLASS_CUDA_PROFILE): GPU time between events around each op, host time in its call\n");
+  std::fprintf(stderr,
+               "\nCUDA ops (TEXTCLASS_CUDA_PROFILE): GPU time between events around each op, host time in its call\n");
   std::fprintf(stderr, "%-24s %9s %12s %12s %12s %7s\n", "op", "calls", "GPU ms", "GPU us/call", "host us/call",
                "share");
   double host_all = 0.0;
