@@ -12,8 +12,9 @@
 #   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
-#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"; TPUT_BF16_COPIES=1 adds bf16
-#                       with TEXTCLASS_CUDA_BF16_COPIES=1, outside the comparison)             (400)
+#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="copies direct"
+#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=1 and with TEXTCLASS_CUDA_GRAPHS=0,
+#                       outside the comparison                                                 (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
@@ -112,12 +113,20 @@ stage_throughput() {
       tee -a "$out/throughput_ours.jsonl"
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours_$precision.err"; status=1; }
   done
-  if [ "${TPUT_BF16_COPIES:-0}" = 1 ]; then  # gemm.cuh's other bf16 arithmetic, kept out of the comparison
-    echo "== ours: --device cuda --precision bf16, TEXTCLASS_CUDA_BF16_COPIES=1"
-    TEXTCLASS_CUDA_BF16_COPIES=1 ours .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \
+  # variants of bf16, outside the comparison: copies = gemm.cuh's bf16 copies of the factors,
+  # direct = every op launched by itself (no CUDA graphs)
+  local variant setting
+  for variant in ${TPUT_VARIANTS:-}; do
+    case $variant in
+      copies) setting=TEXTCLASS_CUDA_BF16_COPIES=1 ;;
+      direct) setting=TEXTCLASS_CUDA_GRAPHS=0 ;;
+      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (copies, direct)"; status=1; continue ;;
+    esac
+    echo "== ours: --device cuda --precision bf16, $setting"
+    ours env "$setting" .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \
       --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv \
-      2>"$out/throughput_ours_bf16_copies.err" | tee "$out/throughput_ours_bf16_copies.jsonl"
-  fi
+      2>"$out/throughput_ours_bf16_$variant.err" | tee "$out/throughput_ours_bf16_$variant.jsonl"
+  done
   return "$status"
 }
 

@@ -74,6 +74,20 @@ class Backend {
   // busy; the CPU gains nothing past a few dozen rows).
   virtual std::size_t prediction_batch_size() const { return 32; }
 
+  // ---- recordings --------------------------------------------------------------------------
+  // The ops issued between begin_recording(key) and end_recording() may be run as one unit: the
+  // CUDA backend captures them as a CUDA graph the second time a key comes and from then on
+  // replays the graph instead of launching each op (a training step's ~500 launches cost the
+  // host about what they cost the GPU). The caller promises that a key always stands for the same
+  // ops, in the same order, on the same memory, with the same sizes; only dropout seeds may differ
+  // (the CUDA backend checks this and throws std::logic_error when it does not hold). Between the
+  // two calls come only the ops below, copy and fill: no alloc, upload, download, synchronize or
+  // optimizer call. cancel_recording() ends a recording an exception interrupted. The CPU runs
+  // every op as it comes.
+  virtual void begin_recording(uint64_t /*key*/) {}
+  virtual void end_recording() {}
+  virtual void cancel_recording() {}
+
   // ---- forward and backward ops ------------------------------------------------------------
   // out[B,T,C] = wte[ids[b,t]] + wpe[t] + wtt[token_types[b,t]]
   virtual void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types,
@@ -155,6 +169,25 @@ class Backend {
   virtual void adamw_update(float* params, const float* grads, float* m, float* v,
                             const std::vector<ParameterSpan>& spans, double lr, double beta1, double beta2,
                             double eps, float grad_scale, int step) = 0;
+};
+
+// A recording as a scope: it ends with finish(), or is cancelled if an exception leaves first.
+class Recording {
+ public:
+  Recording(Backend& backend, uint64_t key) : backend_(backend) { backend_.begin_recording(key); }
+  ~Recording() {
+    if (!finished_) backend_.cancel_recording();
+  }
+  Recording(const Recording&) = delete;
+  Recording& operator=(const Recording&) = delete;
+  void finish() {
+    finished_ = true;
+    backend_.end_recording();
+  }
+
+ private:
+  Backend& backend_;
+  bool finished_ = false;
 };
 
 // The CPU backend (OpenBLAS + OpenMP); threads = 0 uses OpenMP's default.

@@ -66,6 +66,10 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
   a.emb_rstd = cf.take(N);
   a.emb_out = cf.take(N * C);
   a.layers.resize(config.num_hidden_layers);
+  // GELU's output is the input of the feed-forward's second dense layer, which its backward needs
+  // again; it is recomputed there from fch (one element-wise pass), so all layers share one buffer:
+  // a quarter of a training pass's activations.
+  float* gelu = cf.take(N * I);
   for (std::size_t layer = 0; layer < a.layers.size(); layer++) {
     LayerActivations& l = a.layers[layer];
     if (!for_training && layer > 0) {  // evaluation: every layer reuses the first one's buffers
@@ -80,7 +84,7 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
     l.ln1_mean = cf.take(N);
     l.ln1_rstd = cf.take(N);
     l.fch = cf.take(N * I);
-    l.fch_gelu = cf.take(N * I);
+    l.fch_gelu = gelu;
     l.res2 = cf.take(N * C);
     l.ln2 = cf.take(N * C);
     l.ln2_mean = cf.take(N);

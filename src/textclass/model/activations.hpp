@@ -28,7 +28,7 @@ struct LayerActivations {
   float* ln1_mean;  // [N]
   float* ln1_rstd;  // [N]
   float* fch;       // [N, I] intermediate dense
-  float* fch_gelu;  // [N, I] GELU of it
+  float* fch_gelu;  // [N, I] GELU of it: one buffer for all layers, recomputed by the backward pass
   float* res2;      // [N, C] ln1 + dropout(output dense)
   float* ln2;       // [N, C] LayerNorm(res2): the layer's output
   float* ln2_mean;  // [N]

@@ -43,6 +43,7 @@ void Bert::backward(Activations& acts) {
     be.layernorm_backward(a.d_b, gw.ffn_ln_weight, gw.ffn_ln_bias, a.d_a, la.res2, w.ffn_ln_weight, la.ln2_mean,
                           la.ln2_rstd, N, C);
     be.dropout_backward(a.d_c, a.d_b, p_hidden, seed(3 + 3 * l), NC);
+    be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(N) * I);  // shared by the layers: recomputed
     be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, gw.ffn_out_bias, a.d_c, la.fch_gelu, w.ffn_out_weight, N, I, C);
     be.gelu_backward(a.d_fch, la.fch, a.d_fch_gelu, static_cast<std::size_t>(N) * I);
     be.matmul_backward(a.d_d, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, N, C, I);

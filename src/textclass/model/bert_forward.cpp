@@ -1,5 +1,6 @@
 // Bert::forward: embeddings, post-LN encoder layers, the head and the loss, one backend op per
 // step. Shapes: B rows, T tokens, N = B*T, C hidden, I intermediate, NH heads, V classes.
+#include <cstdint>
 #include <numeric>
 
 #include "textclass/model/bert.hpp"
@@ -7,26 +8,36 @@
 namespace textclass::model {
 
 Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t> dropout_seed) const {
+  stage(acts, in, dropout_seed);
+  forward_ops(acts);
+  return fetch_output(acts);
+}
+
+void Bert::stage(Activations& acts, const Inputs& in, std::optional<uint64_t> dropout_seed) const {
   check_inputs(in);
+  acts.prepare(config_, in.B, in.T, dropout_seed.has_value());
+  acts.pass = {in.B, in.T, !in.labels.empty(), dropout_seed};
+  const ActivationBuffers& a = acts.buffers();
+  backend_.upload(a.input_ids, in.input_ids.data(), in.input_ids.size_bytes());
+  backend_.upload(a.token_type_ids, in.token_type_ids.data(), in.token_type_ids.size_bytes());
+  backend_.upload(a.attention_mask, in.attention_mask.data(), in.attention_mask.size_bytes());
+  if (!in.labels.empty()) backend_.upload(a.labels, in.labels.data(), in.labels.size_bytes());
+}
+
+void Bert::forward_ops(Activations& acts) const {
   backend::Backend& be = backend_;
-  const int B = in.B, T = in.T, N = B * T, C = config_.hidden_size, I = config_.intermediate_size,
+  const Activations::Pass& pass = acts.pass;
+  const int B = pass.B, T = pass.T, N = B * T, C = config_.hidden_size, I = config_.intermediate_size,
             NH = config_.num_attention_heads, V = config_.num_labels(), L = config_.num_hidden_layers;
   const std::size_t NC = static_cast<std::size_t>(N) * C;
-  const bool training = dropout_seed.has_value();
+  const bool training = pass.dropout_seed.has_value();
   // evaluation runs with dropout off: p = 0 makes every dropout op a copy
   const float p_hidden = training ? static_cast<float>(config_.hidden_dropout_prob) : 0.0f;
   const float p_attention = training ? static_cast<float>(config_.attention_probs_dropout_prob) : 0.0f;
   const float p_head = training ? static_cast<float>(config_.head_dropout_prob()) : 0.0f;
   const float eps = static_cast<float>(config_.layer_norm_eps);
-  auto seed = [&](int site) { return training ? site_seed(*dropout_seed, site) : 0; };
-
-  acts.prepare(config_, B, T, training);
-  acts.pass = {B, T, !in.labels.empty(), dropout_seed};
+  auto seed = [&](int site) { return training ? site_seed(*pass.dropout_seed, site) : 0; };
   const ActivationBuffers& a = acts.buffers();
-  be.upload(a.input_ids, in.input_ids.data(), in.input_ids.size_bytes());
-  be.upload(a.token_type_ids, in.token_type_ids.data(), in.token_type_ids.size_bytes());
-  be.upload(a.attention_mask, in.attention_mask.data(), in.attention_mask.size_bytes());
-  if (!in.labels.empty()) be.upload(a.labels, in.labels.data(), in.labels.size_bytes());
 
   be.embeddings_forward(a.emb_sum, a.input_ids, a.token_type_ids, p_.word_embeddings, p_.position_embeddings,
                         p_.token_type_embeddings, B, T, C);
@@ -63,17 +74,32 @@ Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t
   be.dropout_forward(a.head_in, features, p_head, seed(1 + 3 * L), static_cast<std::size_t>(B) * C);
   be.matmul_forward(a.logits, a.head_in, p_.classifier_weight, p_.classifier_bias, B, C, V);
 
-  // the loss is queued before the first download, so that the host waits for the GPU once
-  if (!in.labels.empty()) be.crossentropy_forward(a.losses, a.probs, a.logits, a.labels, B, V);
+  if (pass.has_labels) be.crossentropy_forward(a.losses, a.probs, a.logits, a.labels, B, V);
+}
+
+Output Bert::fetch_output(const Activations& acts) const {
+  const Activations::Pass& pass = acts.pass;
+  const ActivationBuffers& a = acts.buffers();
   Output out;
-  out.logits.resize(static_cast<std::size_t>(B) * V);
-  be.download(out.logits.data(), a.logits, out.logits.size() * sizeof(float));
-  if (!in.labels.empty()) {
-    std::vector<float> losses(B);
-    be.download(losses.data(), a.losses, losses.size() * sizeof(float));
-    out.loss = static_cast<float>(std::accumulate(losses.begin(), losses.end(), 0.0) / B);
+  out.logits.resize(static_cast<std::size_t>(pass.B) * config_.num_labels());
+  backend_.download(out.logits.data(), a.logits, out.logits.size() * sizeof(float));
+  if (pass.has_labels) {
+    std::vector<float> losses(pass.B);
+    backend_.download(losses.data(), a.losses, losses.size() * sizeof(float));
+    out.loss = static_cast<float>(std::accumulate(losses.begin(), losses.end(), 0.0) / pass.B);
   }
   return out;
+}
+
+uint64_t Bert::recording_key(const Activations& acts) const {
+  const Activations::Pass& pass = acts.pass;
+  auto address = [](const void* ptr) { return static_cast<uint64_t>(reinterpret_cast<std::uintptr_t>(ptr)); };
+  const uint64_t parts[] = {static_cast<uint64_t>(pass.B), static_cast<uint64_t>(pass.T), pass.has_labels,
+                            pass.dropout_seed.has_value(), address(params_), address(grads_),
+                            address(acts.buffers().emb_sum)};
+  uint64_t key = 0;
+  for (uint64_t part : parts) key = site_seed(key ^ part, 0);  // a hash of the parts, in order
+  return key;
 }
 
 }  // namespace textclass::model

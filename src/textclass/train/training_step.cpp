@@ -23,13 +23,22 @@ void TrainingStep::start(long step) {
 }
 
 double TrainingStep::add_batch(const model::Inputs& batch, std::uint64_t dropout_seed) {
-  const model::Output output = bert_.forward(acts_, batch, dropout_seed);
-  if (!std::isfinite(*output.loss))
+  bert_.grads();  // made (once) before the recording, which may not allocate
+  bert_.stage(acts_, batch, dropout_seed);
+  {
+    // forward and backward as one recording: a CUDA graph, after the second batch of this shape
+    backend::Recording recording(bert_.backend(), bert_.recording_key(acts_));
+    bert_.forward_ops(acts_);
+    bert_.backward(acts_);
+    recording.finish();
+  }
+  const double loss = *bert_.fetch_output(acts_).loss;
+  // a loss that is not finite leaves NaN gradients, which apply() never reaches
+  if (!std::isfinite(loss))
     throw Error(fmt::format("step {}: the loss is {}; training stopped (a lower --learning-rate may help)", step_,
-                            *output.loss));
-  bert_.backward(acts_);
+                            loss));
   ++batches_;
-  return *output.loss;
+  return loss;
 }
 
 double TrainingStep::apply(double lr) {

@@ -33,7 +33,7 @@ __global__ void merge_heads_kernel(float* dst, const float* src, int parts, int 
 // One warp per row of scores (B·NH·T rows of T): adds HF's padding bias (float's lowest, not -inf,
 // so a row of padding stays finite) where mask is 0 and turns the row into probabilities. With
 // dropout, also writes the dropped copy; an element's dropout index is its index in att.
-__global__ void softmax_forward_kernel(float* att, float* dropped, const int32_t* mask, float p, uint64_t seed, int NH,
+__global__ void softmax_forward_kernel(float* att, float* dropped, const int32_t* mask, float p, Seed seed, int NH,
                                        int T, std::size_t rows) {
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
@@ -53,9 +53,10 @@ __global__ void softmax_forward_kernel(float* att, float* dropped, const int32_t
   }
   const float inverse = 1.0f / warp_sum(sum);
   const float keep_scale = 1.0f / (1.0f - p);
+  const uint64_t s = dropped != nullptr ? seed.get() : 0;
   for (int j = lane; j < T; j += 32) {
     a[j] *= inverse;
-    if (dropped != nullptr) dropped[row * T + j] = dropout_uniform(seed, row * T + j) >= p ? a[j] * keep_scale : 0.0f;
+    if (dropped != nullptr) dropped[row * T + j] = dropout_uniform(s, row * T + j) >= p ? a[j] * keep_scale : 0.0f;
   }
 }
 
@@ -98,7 +99,7 @@ struct GpuSteps {
     check_launch("attention (merge heads)");
   }
   void gemm(const GemmCall& call) { products.run(call); }
-  void softmax_forward(float* att, float* dropped, const int32_t* mask, float p, uint64_t seed, std::size_t rows) {
+  void softmax_forward(float* att, float* dropped, const int32_t* mask, float p, Seed seed, std::size_t rows) {
     softmax_forward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(att, dropped, mask, p, seed, NH, T,
                                                                                  rows);
     check_launch("attention (softmax)");
@@ -107,7 +108,7 @@ struct GpuSteps {
     softmax_backward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(dscores, att, dropped, T, rows);
     check_launch("attention (softmax backward)");
   }
-  void dropout(float* out, const float* inp, float p, uint64_t seed, std::size_t n) {
+  void dropout(float* out, const float* inp, float p, Seed seed, std::size_t n) {
     cuda::dropout(stream, out, inp, p, seed, n);
   }
 };
@@ -115,7 +116,7 @@ struct GpuSteps {
 }  // namespace
 
 void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* att, const float* qkv,
-                       const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) {
+                       const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   float* buffer = scratch.floats(attention_forward_scratch(shape, dropout_p > 0.0f));
@@ -124,7 +125,7 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float*
 }
 
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* dqkv, const float* dout,
-                        const float* qkv, const float* att, float dropout_p, uint64_t seed, int B, int T, int C,
+                        const float* qkv, const float* att, float dropout_p, Seed seed, int B, int T, int C,
                         int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;

@@ -14,7 +14,8 @@
 //
 // Steps provides: split_heads(dst, src, parts), merge_heads(dst, src, parts) (B, T, C, NH as
 // given to the plan), gemm(GemmCall), softmax_forward(att, dropped or null, mask, p, seed, rows),
-// softmax_backward(dscores, att, dropped or null, rows), dropout(out, inp, p, seed, n).
+// softmax_backward(dscores, att, dropped or null, rows), dropout(out, inp, p, seed, n); the seed is
+// passed on as given (a uint64_t, or the GPU's Seed, seed.cuh).
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -42,9 +43,9 @@ inline std::size_t attention_backward_scratch(const AttentionShape& s, bool trai
   return 7 * s.NC() + s.scores() * (training ? 2 : 1);
 }
 
-template <typename Steps>
+template <typename Steps, typename SeedT>
 void attention_forward_plan(Steps& steps, float* scratch, float* out, float* att, const float* qkv,
-                            const int32_t* mask, float dropout_p, uint64_t seed, const AttentionShape& s) {
+                            const int32_t* mask, float dropout_p, SeedT seed, const AttentionShape& s) {
   const bool training = dropout_p > 0.0f;
   const std::size_t NC = s.NC();
   float* q = scratch;
@@ -60,9 +61,9 @@ void attention_forward_plan(Steps& steps, float* scratch, float* out, float* att
   steps.merge_heads(out, y, 1);
 }
 
-template <typename Steps>
+template <typename Steps, typename SeedT>
 void attention_backward_plan(Steps& steps, float* scratch, float* dqkv, const float* dout, const float* qkv,
-                             const float* att, float dropout_p, uint64_t seed, const AttentionShape& s) {
+                             const float* att, float dropout_p, SeedT seed, const AttentionShape& s) {
   const bool training = dropout_p > 0.0f;
   const std::size_t NC = s.NC();
   float* q = scratch;

@@ -1,13 +1,18 @@
 // The CUDA backend: device memory from a stream-ordered pool, and the launchers of this folder,
-// one call per op, all on one stream. Nothing synchronises with the host except download(),
-// sum_squares() (which returns a number) and synchronize().
+// one call per op, all on one stream; recordings as CUDA graphs (graph_recorder.cuh). Nothing
+// synchronises with the host except download(), sum_squares() (which returns a number) and
+// synchronize().
 #include "textclass/backend/cuda/cuda_backend.hpp"
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/env_switch.hpp"
 #include "textclass/backend/cuda/gemm.cuh"
+#include "textclass/backend/cuda/graph_recorder.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/op_profile.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
@@ -25,7 +30,7 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 
 class CudaBackend final : public Backend {
  public:
-  explicit CudaBackend(Precision precision) : precision_(precision) {
+  CudaBackend(Precision precision, bool graphs) : precision_(precision) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
@@ -39,12 +44,16 @@ class CudaBackend final : public Backend {
     gemm_ = std::make_unique<Gemm>(stream_, precision);
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
+    // graphs would capture the profile's events: timing each op means launching each op
+    recorder_ = std::make_unique<GraphRecorder>(
+        stream_, graphs && env_switch("TEXTCLASS_CUDA_GRAPHS", true) && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
     note_scratch();
   }
 
   ~CudaBackend() override {
     cudaStreamSynchronize(stream_);
+    recorder_.reset();
     profile_.reset();  // prints its table, when profiling
     staging_.reset();
     scratch_.reset();
@@ -74,22 +83,30 @@ class CudaBackend final : public Backend {
   void free(void* ptr) override {
     if (ptr == nullptr) return;
     memory_.freed(ptr);
+    ++frees_;  // a graph may have used it (and a capture that sees this fails at its end)
     // Unchecked: free runs in destructors, often while an error is on its way up, and a failure
     // here only repeats that error (a broken context reports it to every call).
     cudaFreeAsync(ptr, stream_);
   }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
+    not_recording("upload");
     staging_->upload(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
+    not_recording("download");
     check(cudaMemcpyAsync(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream_), "copying from the GPU");
     synchronize();
   }
   void copy(float* dst, const float* src, std::size_t n) override {
+    if (replayed("copy", dst, src, n)) return;
     check(cudaMemcpyAsync(dst, src, n * sizeof(float), cudaMemcpyDeviceToDevice, stream_), "copying on the GPU");
   }
-  void fill(float* x, float value, std::size_t n) override { cuda::fill(stream_, x, value, n); }
+  void fill(float* x, float value, std::size_t n) override {
+    if (replayed("fill", x, value, n)) return;
+    cuda::fill(stream_, x, value, n);
+  }
   void synchronize() override {
+    not_recording("synchronize");
     {
       const auto timing = profile_->time("wait");
       check(cudaStreamSynchronize(stream_), "running the GPU's queued work");
@@ -99,105 +116,136 @@ class CudaBackend final : public Backend {
   // The attention scratch and cuBLASLt's workspace count too: the callers' work needs them.
   MemoryUse memory_use() const override { return memory_.use(); }
 
+  // ---- recordings --------------------------------------------------------------------------
+  void begin_recording(uint64_t key) override { recorder_->begin(key, generation()); }
+  void end_recording() override { recorder_->end(generation()); }
+  void cancel_recording() override { recorder_->cancel(); }
+
   // ---- forward and backward ops ------------------------------------------------------------
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
                           const float* wpe, const float* wtt, int B, int T, int C) override {
+    if (replayed("embeddings_forward", out, ids, token_types, wte, wpe, wtt, B, T, C)) return;
     const auto timing = profile_->time("embeddings_forward");
     cuda::embeddings_forward(stream_, out, ids, token_types, wte, wpe, wtt, B, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
                            const int32_t* token_types, int B, int T, int C) override {
+    if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, B, T, C)) return;
     const auto timing = profile_->time("embeddings_backward");
     cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, B, T, C);
   }
   void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                          float eps, int N, int C) override {
+    if (replayed("layernorm_forward", out, mean, rstd, inp, weight, bias, eps, N, C)) return;
     const auto timing = profile_->time("layernorm_forward");
     cuda::layernorm_forward(stream_, out, mean, rstd, inp, weight, bias, eps, N, C);
   }
   void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                           const float* weight, const float* mean, const float* rstd, int N, int C) override {
+    if (replayed("layernorm_backward", dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)) return;
     const auto timing = profile_->time("layernorm_backward");
     cuda::layernorm_backward(stream_, dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
   }
   void residual_layernorm_forward(float* out, float* res, float* mean, float* rstd, const float* inp,
                                   const float* residual, const float* weight, const float* bias, float dropout_p,
                                   uint64_t seed, float eps, int N, int C) override {
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("residual_layernorm_fwd", out, res, mean, rstd, inp, residual, weight, bias, dropout_p, eps, N, C)) return;
     const auto timing = profile_->time("residual_layernorm_fwd");
-    cuda::residual_layernorm_forward(stream_, out, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed, eps,
-                                     N, C);
+    cuda::residual_layernorm_forward(stream_, out, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed_arg,
+                                     eps, N, C);
   }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
+    if (replayed("matmul_forward", out, inp, weight, bias, N, C, OC)) return;
     const auto timing = profile_->time("matmul_forward");
     cuda::matmul_forward(*gemm_, out, inp, weight, bias, N, C, OC);
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                        const float* weight, int N, int C, int OC) override {
+    if (replayed("matmul_backward", dinp, dweight, dbias, dout, inp, weight, N, C, OC)) return;
     const auto timing = profile_->time("matmul_backward");
     cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC);
   }
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
                          uint64_t seed, int B, int T, int C, int NH) override {
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("attention_forward", out, att, qkv, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_forward");
-    cuda::attention_forward(*gemm_, *scratch_, stream_, out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
+    cuda::attention_forward(*gemm_, *scratch_, stream_, out, att, qkv, mask, dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
                           const int32_t* /*mask: already in att as zeros*/, float dropout_p, uint64_t seed, int B,
                           int T, int C, int NH) override {
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("attention_backward", dqkv, dout, qkv, att, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, dqkv, dout, qkv, att, dropout_p, seed, B, T, C, NH);
+    cuda::attention_backward(*gemm_, *scratch_, stream_, dqkv, dout, qkv, att, dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {
+    if (replayed("gelu_forward", out, inp, n)) return;
     const auto timing = profile_->time("gelu_forward");
     cuda::gelu_forward(stream_, out, inp, n);
   }
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
+    if (replayed("gelu_backward", dinp, inp, dout, n)) return;
     const auto timing = profile_->time("gelu_backward");
     cuda::gelu_backward(stream_, dinp, inp, dout, n);
   }
   void tanh_forward(float* out, const float* inp, std::size_t n) override {
+    if (replayed("tanh_forward", out, inp, n)) return;
     const auto timing = profile_->time("tanh_forward");
     cuda::tanh_forward(stream_, out, inp, n);
   }
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    if (replayed("tanh_backward", dinp, out, dout, n)) return;
     const auto timing = profile_->time("tanh_backward");
     cuda::tanh_backward(stream_, dinp, out, dout, n);
   }
   void add(float* out, const float* a, const float* b, std::size_t n) override {
+    if (replayed("add", out, a, b, n)) return;
     const auto timing = profile_->time("add");
     cuda::add(stream_, out, a, b, n);
   }
   void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) override {
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("dropout_forward", out, inp, p, n)) return;
     const auto timing = profile_->time("dropout_forward");
-    cuda::dropout(stream_, out, inp, p, seed, n);
+    cuda::dropout(stream_, out, inp, p, seed_arg, n);
   }
   void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("dropout_backward", dinp, dout, p, n)) return;
     const auto timing = profile_->time("dropout_backward");
-    cuda::dropout(stream_, dinp, dout, p, seed, n);
+    cuda::dropout(stream_, dinp, dout, p, seed_arg, n);
   }
   void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
+    if (replayed("first_token_forward", out, inp, B, T, C)) return;
     const auto timing = profile_->time("first_token_forward");
     cuda::first_token_forward(stream_, out, inp, B, T, C);
   }
   void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
+    if (replayed("first_token_backward", dinp, dout, B, T, C)) return;
     const auto timing = profile_->time("first_token_backward");
     cuda::first_token_backward(stream_, dinp, dout, B, T, C);
   }
   void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
                             int V) override {
+    if (replayed("crossentropy_forward", losses, probs, logits, labels, B, V)) return;
     const auto timing = profile_->time("crossentropy_forward");
     cuda::crossentropy_forward(stream_, losses, probs, logits, labels, B, V);
   }
   void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
+    if (replayed("crossentropy_backward", dlogits, probs, labels, B, V)) return;
     const auto timing = profile_->time("crossentropy_backward");
     cuda::crossentropy_backward(stream_, dlogits, probs, labels, B, V);
   }
 
   // ---- optimizer ---------------------------------------------------------------------------
   double sum_squares(const float* x, std::size_t n) override {
+    not_recording("sum_squares");
     const auto timing = profile_->time("sum_squares");
     double* result = sum_squares_buffer_ + kSumSquaresBlocks;
     cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
@@ -207,12 +255,14 @@ class CudaBackend final : public Backend {
   }
   void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
                     double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
+    not_recording("adamw_update");
     const auto timing = profile_->time("adamw_update");
     cuda::adamw_update(stream_, params, grads, m, v, spans, lr, beta1, beta2, eps, grad_scale, step);
   }
 
  private:
   void* allocate(std::size_t bytes) {
+    not_recording("alloc");
     void* ptr = nullptr;
     // 256-byte granules: cuBLASLt's fastest kernels want aligned operands, and a zero-size
     // request still gets a distinct pointer, as on the CPU.
@@ -221,6 +271,19 @@ class CudaBackend final : public Backend {
     memory_.allocated(ptr, bytes);
     return ptr;
   }
+  // The start of every op that a recording may hold: true when a replayed graph runs it, and the
+  // op must then launch nothing.
+  template <typename... Args>
+  bool replayed(const char* op, Args... args) {
+    return recorder_->skip(fingerprint(op, args...));
+  }
+  // The start of the calls that a recording may not hold (backend.hpp).
+  void not_recording(const char* call) const {
+    if (recorder_->active())
+      throw std::logic_error(std::string("CUDA backend: ") + call + " inside a recording (only ops may be recorded)");
+  }
+  // Changes whenever memory that a graph may use could have moved.
+  uint64_t generation() const { return fingerprint_mix(frees_, scratch_->bytes() + gemm_->workspace_bytes()); }
   void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes()); }
 
   Precision precision_;
@@ -229,6 +292,8 @@ class CudaBackend final : public Backend {
   std::unique_ptr<Gemm> gemm_;
   std::unique_ptr<Scratch> scratch_;
   std::unique_ptr<UploadStaging> staging_;
+  std::unique_ptr<GraphRecorder> recorder_;
+  uint64_t frees_ = 0;
   double* sum_squares_buffer_ = nullptr;  // kSumSquaresBlocks partials, then the total
   MemoryTracker memory_;
 };
@@ -246,10 +311,10 @@ std::string cuda_unavailable_reason() {
   return "";
 }
 
-std::unique_ptr<Backend> make_cuda_backend(Precision precision) {
+std::unique_ptr<Backend> make_cuda_backend(Precision precision, bool graphs) {
   const std::string why_not = cuda_unavailable_reason();
   if (!why_not.empty()) throw Error("--device cuda: " + why_not);
-  return std::make_unique<CudaBackend>(precision);
+  return std::make_unique<CudaBackend>(precision, graphs);
 }
 
 }  // namespace textclass::backend

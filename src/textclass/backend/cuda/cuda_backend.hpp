@@ -25,7 +25,8 @@ enum class Precision { fp32, tf32, bf16 };
 std::string cuda_unavailable_reason();
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when
-// cuda_unavailable_reason() is not empty.
-std::unique_ptr<Backend> make_cuda_backend(Precision precision);
+// cuda_unavailable_reason() is not empty. Recordings become CUDA graphs (backend.hpp) unless graphs
+// is false or TEXTCLASS_CUDA_GRAPHS=0 is in the environment.
+std::unique_ptr<Backend> make_cuda_backend(Precision precision, bool graphs = true);
 
 }  // namespace textclass::backend

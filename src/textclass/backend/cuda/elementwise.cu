@@ -40,10 +40,11 @@ __global__ void add_kernel(float* out, const float* a, const float* b, std::size
   for (std::size_t i = thread_index(); i < n; i += grid_stride()) out[i] = a[i] + b[i];
 }
 
-__global__ void dropout_kernel(float* out, const float* inp, float p, uint64_t seed, std::size_t n) {
+__global__ void dropout_kernel(float* out, const float* inp, float p, Seed seed, std::size_t n) {
   const float keep_scale = 1.0f / (1.0f - p);
+  const uint64_t s = seed.get();
   for (std::size_t i = thread_index(); i < n; i += grid_stride())
-    out[i] = dropout_uniform(seed, i) >= p ? inp[i] * keep_scale : 0.0f;
+    out[i] = dropout_uniform(s, i) >= p ? inp[i] * keep_scale : 0.0f;
 }
 
 // out[b, c] = inp[b, 0, c]
@@ -102,7 +103,7 @@ void add(cudaStream_t stream, float* out, const float* a, const float* b, std::s
   check_launch("add");
 }
 
-void dropout(cudaStream_t stream, float* out, const float* inp, float p, uint64_t seed, std::size_t n) {
+void dropout(cudaStream_t stream, float* out, const float* inp, float p, Seed seed, std::size_t n) {
   if (n == 0) return;
   if (p == 0.0f) {  // evaluation: a copy, no mask to draw
     if (out != inp) check(cudaMemcpyAsync(out, inp, n * sizeof(float), cudaMemcpyDeviceToDevice, stream), "dropout copy");

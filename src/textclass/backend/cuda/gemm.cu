@@ -3,11 +3,10 @@
 #include <cuda_bf16.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/env_switch.hpp"
 #include "textclass/backend/cuda/launch.cuh"
 
 namespace textclass::backend::cuda {
@@ -40,11 +39,6 @@ cublasLtMatrixLayout_t make_layout(cudaDataType_t type, int rows, int cols, int 
           "setting a batch stride");
   }
   return layout;
-}
-
-bool bf16_copies_asked() {
-  const char* setting = std::getenv("TEXTCLASS_CUDA_BF16_COPIES");
-  return setting != nullptr && std::strcmp(setting, "") != 0 && std::strcmp(setting, "0") != 0;
 }
 
 // bf16 copies are summed in plain fp32; fp32 factors in the precision's arithmetic.
@@ -96,7 +90,7 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 Gemm::Gemm(cudaStream_t stream, Precision precision)
     : stream_(stream),
-      bf16_factors_(precision == Precision::bf16 && bf16_copies_asked()),
+      bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", false)),
       compute_(compute_type(precision, bf16_factors_)),
       a16_(stream),
       b16_(stream) {

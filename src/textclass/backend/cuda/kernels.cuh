@@ -9,6 +9,7 @@
 
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
+#include "textclass/backend/cuda/seed.cuh"
 
 namespace textclass::backend::cuda {
 
@@ -23,7 +24,7 @@ void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd
                        const float* weight, const float* bias, float eps, int N, int C);
 void residual_layernorm_forward(cudaStream_t stream, float* out, float* res, float* mean, float* rstd,
                                 const float* inp, const float* residual, const float* weight, const float* bias,
-                                float dropout_p, uint64_t seed, float eps, int N, int C);
+                                float dropout_p, Seed seed, float eps, int N, int C);
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                         const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C);
 
@@ -33,9 +34,9 @@ void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweigh
                      const float* inp, const float* weight, int N, int C, int OC);
 
 void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* att, const float* qkv,
-                       const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH);
+                       const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH);
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* dqkv, const float* dout,
-                        const float* qkv, const float* att, float dropout_p, uint64_t seed, int B, int T, int C,
+                        const float* qkv, const float* att, float dropout_p, Seed seed, int B, int T, int C,
                         int NH);
 
 void gelu_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
@@ -44,7 +45,7 @@ void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t
 void tanh_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n);
 void add(cudaStream_t stream, float* out, const float* a, const float* b, std::size_t n);
 // Both directions of dropout are one map: out = inp · keep / (1-p), keep drawn from (seed, index).
-void dropout(cudaStream_t stream, float* out, const float* inp, float p, uint64_t seed, std::size_t n);
+void dropout(cudaStream_t stream, float* out, const float* inp, float p, Seed seed, std::size_t n);
 
 void first_token_forward(cudaStream_t stream, float* out, const float* inp, int B, int T, int C);
 void first_token_backward(cudaStream_t stream, float* dinp, const float* dout, int B, int T, int C);

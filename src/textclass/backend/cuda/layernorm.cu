@@ -48,15 +48,16 @@ __global__ void layernorm_forward_kernel(float* out, float* mean, float* rstd, c
 // add kernels give.
 __global__ void residual_layernorm_forward_kernel(float* out, float* res, float* mean, float* rstd, const float* inp,
                                                   const float* residual, const float* weight, const float* bias,
-                                                  float p, uint64_t seed, float eps, int N, int C) {
+                                                  float p, Seed seed, float eps, int N, int C) {
   const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
   if (row >= N) return;
   const std::size_t offset = static_cast<std::size_t>(row) * C;
   const float keep_scale = 1.0f / (1.0f - p);
+  const uint64_t s = p == 0.0f ? 0 : seed.get();
   double sum = 0.0;
   for (int c = lane; c < C; c += 32) {
     const std::size_t i = offset + c;
-    const float dropped = p == 0.0f ? inp[i] : dropout_uniform(seed, i) >= p ? __fmul_rn(inp[i], keep_scale) : 0.0f;
+    const float dropped = p == 0.0f ? inp[i] : dropout_uniform(s, i) >= p ? __fmul_rn(inp[i], keep_scale) : 0.0f;
     res[i] = dropped + residual[i];
     sum += res[i];
   }
@@ -115,7 +116,7 @@ void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd
 
 void residual_layernorm_forward(cudaStream_t stream, float* out, float* res, float* mean, float* rstd,
                                 const float* inp, const float* residual, const float* weight, const float* bias,
-                                float dropout_p, uint64_t seed, float eps, int N, int C) {
+                                float dropout_p, Seed seed, float eps, int N, int C) {
   if (N == 0) return;
   const unsigned blocks = (N + kWarps - 1) / kWarps;
   residual_layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, res, mean, rstd, inp, residual, weight,

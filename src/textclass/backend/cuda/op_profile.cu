@@ -2,16 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/env_switch.hpp"
 
 namespace textclass::backend::cuda {
 
 OpProfile::OpProfile(cudaStream_t stream) : stream_(stream) {
-  const char* setting = std::getenv("TEXTCLASS_CUDA_PROFILE");
-  enabled_ = setting != nullptr && std::strcmp(setting, "") != 0 && std::strcmp(setting, "0") != 0;
+  enabled_ = env_switch("TEXTCLASS_CUDA_PROFILE", false);
 }
 
 OpProfile::~OpProfile() {
