@@ -14,10 +14,9 @@ namespace textclass::backend {
 //   fp32: fp32 products and sums, for exact comparisons with the CPU and HuggingFace.
 //   tf32: tensor-core products of inputs rounded to TF32 (10-bit mantissa), summed in fp32:
 //         cuBLAS's COMPUTE_32F_FAST_TF32, what torch.backends.cuda.matmul.allow_tf32 turns on.
-//   bf16: cuBLAS's COMPUTE_32F_FAST_16BF: tensor-core products of inputs rounded to bf16 (8-bit
-//         mantissa) or to TF32 where cuBLAS prefers (on an H200 it ran TF32 kernels), summed in
-//         fp32; the matmul arithmetic of torch.autocast(bfloat16) at most. gemm.cuh has a variant
-//         with bf16 copies of the factors, for benchmarking.
+//   bf16: tensor-core products of inputs rounded to bf16 (8-bit mantissa), summed in fp32: the
+//         matmul arithmetic of torch.autocast(bfloat16). gemm.cuh has the variant with cuBLAS's
+//         COMPUTE_32F_FAST_16BF on fp32 inputs (TEXTCLASS_CUDA_BF16_COPIES=0).
 enum class Precision { fp32, tf32, bf16 };
 
 // Empty when this machine can run the CUDA backend; otherwise why not ("no CUDA device", or the

@@ -90,7 +90,7 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 Gemm::Gemm(cudaStream_t stream, Precision precision)
     : stream_(stream),
-      bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", false)),
+      bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
       compute_(compute_type(precision, bf16_factors_)),
       a16_(stream),
       b16_(stream) {

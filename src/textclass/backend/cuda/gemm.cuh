@@ -1,14 +1,11 @@
 #pragma once
 // Runs GemmCalls (gemm_call.hpp) through cuBLASLt. Plans (descriptors and the heuristic's
 // algorithm) are made once per shape and kept.
-// bf16 precision, two ways. By default cuBLAS's COMPUTE_32F_FAST_16BF on the fp32 factors: on an
-// H200 (ncu, bench/RESULTS.md) cuBLASLt runs TF32 kernels for them, so the products are TF32's.
-// With TEXTCLASS_CUDA_BF16_COPIES=1 in the environment, each factor is first rounded into a bf16
-// copy and multiplied by bf16 kernels, summed and stored in fp32: bf16's arithmetic for certain,
-// but the copies cost a launch and a pass each. On the H200, at batch 16, the first (scalar)
-// rounding kernel ran 84 steps/s against the default's 92, the vectorised one below 93.4 against
-// 91.1 (bench/RESULTS.md); only the scalar one has been through the GPU tests. Kept switchable,
-// off by default, until it has, and until the copies are fused into the ops that write them.
+// bf16 precision, two ways. By default each factor is first rounded into a bf16 copy and multiplied
+// by bf16 tensor-core kernels, summed and stored in fp32: the copies cost a launch and a pass each,
+// but the products run at bf16's rate. With TEXTCLASS_CUDA_BF16_COPIES=0 in the environment,
+// cuBLAS's COMPUTE_32F_FAST_16BF on the fp32 factors instead: on an H200 (ncu, bench/RESULTS.md)
+// cuBLASLt ran TF32 kernels for those, which took over half of a training step's GPU time.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
