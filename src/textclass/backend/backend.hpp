@@ -73,6 +73,10 @@ class Backend {
   // Rows per prediction batch that make good use of this device (a GPU needs large batches to be
   // busy; the CPU gains nothing past a few dozen rows).
   virtual std::size_t prediction_batch_size() const { return 32; }
+  // The size of attention_forward's att.
+  virtual std::size_t attention_saved_floats(int B, int T, int NH) const {
+    return static_cast<std::size_t>(B) * NH * T * T;
+  }
 
   // ---- recordings --------------------------------------------------------------------------
   // The ops issued between begin_recording(key) and end_recording() may be run as one unit: the
@@ -122,8 +126,9 @@ class Backend {
 
   // qkv[B,T,3C]: query, key and value projections side by side. mask[B,T]: 1 token, 0 padding.
   // out[B,T,C] = per head h: dropout(softmax(q_h·k_hᵀ/sqrt(hs) + padding bias)) · v_h, heads
-  // concatenated; the padding bias is float's lowest value where mask is 0 (as HF). Saves the
-  // softmax probabilities (before dropout) in att[B,NH,T,T].
+  // concatenated; the padding bias is float's lowest value where mask is 0 (as HF). Saves in att
+  // what attention_backward needs: attention_saved_floats(B, T, NH) floats of the backend's own
+  // (the CPU keeps the softmax probabilities [B,NH,T,T] before dropout; CUDA each row's statistics).
   virtual void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask,
                                  float dropout_p, uint64_t seed, int B, int T, int C, int NH) = 0;
   virtual void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,

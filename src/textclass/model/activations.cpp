@@ -77,7 +77,7 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
       continue;
     }
     l.qkv = cf.take(N * 3 * C);
-    l.att = cf.take(b * NH * T * T);
+    l.att = cf.take(backend_.attention_saved_floats(B, T, static_cast<int>(NH)));
     l.atty = cf.take(N * C);
     l.res1 = cf.take(N * C);
     l.ln1 = cf.take(N * C);

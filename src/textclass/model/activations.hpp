@@ -21,7 +21,7 @@ namespace textclass::model {
 // Shapes: N = B*T tokens, C hidden, I intermediate, NH heads, V classes.
 struct LayerActivations {
   float* qkv;       // [N, 3C] the attention's input projection
-  float* att;       // [B, NH, T, T] softmax probabilities
+  float* att;       // what attention's backward needs (Backend::attention_saved_floats)
   float* atty;      // [N, C] attention output, before its dense layer
   float* res1;      // [N, C] input + dropout(attention dense)
   float* ln1;       // [N, C] LayerNorm(res1)

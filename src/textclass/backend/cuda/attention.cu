@@ -31,14 +31,15 @@ __global__ void merge_heads_kernel(float* dst, const float* src, int parts, int 
 }
 
 // One warp per row of scores (B·NH·T rows of T): adds HF's padding bias (float's lowest, not -inf,
-// so a row of padding stays finite) where mask is 0 and turns the row into probabilities. With
-// dropout, also writes the dropped copy; an element's dropout index is its index in att.
-__global__ void softmax_forward_kernel(float* att, float* dropped, const int32_t* mask, float p, Seed seed, int NH,
+// so a row of padding stays finite) where mask is 0, turns the row into probabilities and saves its
+// max and 1/sum in stats; with dropout, drops them out in place. An element's dropout index is its
+// index in the [B,NH,T,T] scores.
+__global__ void softmax_forward_kernel(float* scores, float* stats, const int32_t* mask, float p, Seed seed, int NH,
                                        int T, std::size_t rows) {
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   if (row >= rows) return;
-  float* a = att + row * T;
+  float* a = scores + row * T;
   const int32_t* row_mask = mask + (row / (static_cast<std::size_t>(NH) * T)) * T;
   float max = -FLT_MAX;
   for (int j = lane; j < T; j += 32) {
@@ -52,16 +53,37 @@ __global__ void softmax_forward_kernel(float* att, float* dropped, const int32_t
     sum += a[j];
   }
   const float inverse = 1.0f / warp_sum(sum);
+  if (lane == 0) {
+    stats[2 * row] = max;
+    stats[2 * row + 1] = inverse;
+  }
   const float keep_scale = 1.0f / (1.0f - p);
-  const uint64_t s = dropped != nullptr ? seed.get() : 0;
+  const uint64_t s = p > 0.0f ? seed.get() : 0;
   for (int j = lane; j < T; j += 32) {
     a[j] *= inverse;
-    if (dropped != nullptr) dropped[row * T + j] = dropout_uniform(s, row * T + j) >= p ? a[j] * keep_scale : 0.0f;
+    if (p > 0.0f) a[j] = dropout_uniform(s, row * T + j) >= p ? a[j] * keep_scale : 0.0f;
   }
 }
 
-// dS = att ∘ (dP' - Σ_j att·dP'), dP' = dP ∘ keep/(1-p) = dP · dropped/att, written over dP. As on
-// the CPU: ds_j = dP_j · P_j (P the dropped probabilities), then ds_j -= att_j · Σ ds.
+// The probabilities again, from the scores (the same product as the forward pass's) and the saved
+// statistics, with the forward kernel's arithmetic: the same numbers.
+__global__ void softmax_recompute_kernel(float* scores, const float* stats, const int32_t* mask, int NH, int T,
+                                         std::size_t rows) {
+  const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  if (row >= rows) return;
+  float* a = scores + row * T;
+  const int32_t* row_mask = mask + (row / (static_cast<std::size_t>(NH) * T)) * T;
+  const float max = stats[2 * row], inverse = stats[2 * row + 1];
+  for (int j = lane; j < T; j += 32) {
+    float x = a[j];
+    if (row_mask[j] == 0) x += -FLT_MAX;
+    a[j] = expf(x - max) * inverse;
+  }
+}
+
+// dS = P ∘ (dP - Σ_j P·dP), dP = dP' ∘ keep/(1-p) = dP' · dropped/P, written over dP'. As on the
+// CPU: ds_j = dP'_j · dropped_j (P itself without dropout), then ds_j -= P_j · Σ ds.
 __global__ void softmax_backward_kernel(float* dscores, const float* att, const float* dropped, int T,
                                         std::size_t rows) {
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
@@ -99,10 +121,14 @@ struct GpuSteps {
     check_launch("attention (merge heads)");
   }
   void gemm(const GemmCall& call) { products.run(call); }
-  void softmax_forward(float* att, float* dropped, const int32_t* mask, float p, Seed seed, std::size_t rows) {
-    softmax_forward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(att, dropped, mask, p, seed, NH, T,
+  void softmax_forward(float* scores, float* stats, const int32_t* mask, float p, Seed seed, std::size_t rows) {
+    softmax_forward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(scores, stats, mask, p, seed, NH, T,
                                                                                  rows);
     check_launch("attention (softmax)");
+  }
+  void softmax_recompute(float* scores, const float* stats, const int32_t* mask, std::size_t rows) {
+    softmax_recompute_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(scores, stats, mask, NH, T, rows);
+    check_launch("attention (softmax again)");
   }
   void softmax_backward(float* dscores, const float* att, const float* dropped, std::size_t rows) {
     softmax_backward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(dscores, att, dropped, T, rows);
@@ -115,23 +141,23 @@ struct GpuSteps {
 
 }  // namespace
 
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* att, const float* qkv,
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* stats, const float* qkv,
                        const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   float* buffer = scratch.floats(attention_forward_scratch(shape, dropout_p > 0.0f));
   GpuSteps steps{gemm, stream, B, T, C, NH};
-  attention_forward_plan(steps, buffer, out, att, qkv, mask, dropout_p, seed, shape);
+  attention_forward_plan(steps, buffer, out, stats, qkv, mask, dropout_p, seed, shape);
 }
 
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* dqkv, const float* dout,
-                        const float* qkv, const float* att, float dropout_p, Seed seed, int B, int T, int C,
-                        int NH) {
+                        const float* qkv, const float* stats, const int32_t* mask, float dropout_p, Seed seed, int B,
+                        int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   float* buffer = scratch.floats(attention_backward_scratch(shape, dropout_p > 0.0f));
   GpuSteps steps{gemm, stream, B, T, C, NH};
-  attention_backward_plan(steps, buffer, dqkv, dout, qkv, att, dropout_p, seed, shape);
+  attention_backward_plan(steps, buffer, dqkv, dout, qkv, stats, mask, dropout_p, seed, shape);
 }
 
 }  // namespace textclass::backend::cuda

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/env_switch.hpp"
 #include "textclass/backend/cuda/gemm.cuh"
@@ -68,6 +69,10 @@ class CudaBackend final : public Backend {
   int token_multiple() const override { return 8; }
   // On an H200 prediction ran 7,600 rows/s at batch 16 and 14,700 at 256 (bench/RESULTS.md).
   std::size_t prediction_batch_size() const override { return 256; }
+  // Each row's softmax max and 1/sum: the backward pass recomputes the probabilities from them.
+  std::size_t attention_saved_floats(int B, int T, int NH) const override {
+    return cuda::attention_saved_floats(B, T, NH);
+  }
 
   std::string name() const override {
     switch (precision_) {
@@ -176,12 +181,12 @@ class CudaBackend final : public Backend {
     note_scratch();
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
-                          const int32_t* /*mask: already in att as zeros*/, float dropout_p, uint64_t seed, int B,
-                          int T, int C, int NH) override {
+                          const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
     const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_backward", dqkv, dout, qkv, att, dropout_p, B, T, C, NH)) return;
+    if (replayed("attention_backward", dqkv, dout, qkv, att, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, dqkv, dout, qkv, att, dropout_p, seed_arg, B, T, C, NH);
+    cuda::attention_backward(*gemm_, *scratch_, stream_, dqkv, dout, qkv, att, mask, dropout_p, seed_arg, B, T, C,
+                             NH);
     note_scratch();
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {

@@ -33,11 +33,12 @@ void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weigh
 void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                      const float* inp, const float* weight, int N, int C, int OC);
 
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* att, const float* qkv,
+// att of the backend's attention ops holds each row's softmax statistics here (attention_plan.hpp).
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* stats, const float* qkv,
                        const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH);
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* dqkv, const float* dout,
-                        const float* qkv, const float* att, float dropout_p, Seed seed, int B, int T, int C,
-                        int NH);
+                        const float* qkv, const float* stats, const int32_t* mask, float dropout_p, Seed seed, int B,
+                        int T, int C, int NH);
 
 void gelu_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
 void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);
