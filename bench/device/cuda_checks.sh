@@ -18,8 +18,10 @@
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
+#   run         ~1 min  textclass run --offline (bundled rows, small BERT) on the GPU     (180)
 #   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES), both
-#                       ways of gemm.cuh's bf16 (TEXTCLASS_CUDA_BF16_COPIES=0 and 1): the backend's
+#                       ways of gemm.cuh's bf16 (TEXTCLASS_CUDA_BF16_COPIES=0 and 1, or those in
+#                       PROFILE_COPIES), each op launched by itself (no CUDA graphs): the backend's
 #                       op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU time per
 #                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
 #                       times for the same products through PyTorch (gemm_shapes.py)          (240)
@@ -146,9 +148,20 @@ stage_loss() {
     bash bench/device/loss_curve.sh
 }
 
+stage_run() {
+  echo "== textclass run --offline: the notebook's pipeline on the bundled rows with the small BERT"
+  rm -rf /tmp/run_gpu
+  local start=$SECONDS
+  ours .devrun/bin/textclass run --offline --output /tmp/run_gpu >"$out/run_gpu.log" 2>&1
+  local code=$?
+  grep -v -e '^step [0-9]' "$out/run_gpu.log" | tail -30
+  echo "exit $code after $((SECONDS - start)) s"
+  return "$code"
+}
+
 stage_profile() {
   local ncu copies
-  for copies in 0 1; do
+  for copies in ${PROFILE_COPIES:-0 1}; do
     echo "== op profile: bf16 (TEXTCLASS_CUDA_BF16_COPIES=$copies), batch 16, 100 warm-up steps and 400 more"
     TEXTCLASS_CUDA_BF16_COPIES=$copies TEXTCLASS_CUDA_PROFILE=1 ours .devrun/bin/throughput --device cuda --precision bf16 \
       --batch-sizes 16 --warmup 100 --steps 400 --predict-batch-sizes 256 --data data/ag_news/test.csv \
@@ -158,13 +171,13 @@ stage_profile() {
   done
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
   [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
-  for copies in 0 1; do
+  for copies in ${PROFILE_COPIES:-0 1}; do
     echo "== ncu: GPU time per kernel, bf16 (TEXTCLASS_CUDA_BF16_COPIES=$copies) batch 16, launches 25,000 to 26,200"
-    TEXTCLASS_CUDA_BF16_COPIES=$copies timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
+    TEXTCLASS_CUDA_GRAPHS=0 TEXTCLASS_CUDA_BF16_COPIES=$copies timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
       --launch-skip 25000 --launch-count 1200 --csv --page raw env LD_LIBRARY_PATH=$lib .devrun/bin/throughput \
       --device cuda --precision bf16 --batch-sizes 16 --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 \
       --data data/ag_news/test.csv >"$out/ncu_$copies.csv" 2>"$out/ncu_$copies.err"
-    python3 bench/device/ncu_summary.py "$out/ncu_$copies.csv" 16 || tail -5 "$out/ncu_$copies.err"
+    python3 bench/device/ncu_summary.py "$out/ncu_$copies.csv" 40 || tail -5 "$out/ncu_$copies.err"
   done
   echo "== cuBLAS through PyTorch: one layer's products at 1536 tokens"
   python3 bench/device/gemm_shapes.py 1536 | grep layer_products
@@ -227,7 +240,7 @@ if [ "${1-}" = --stage ]; then  # one stage, run by the loop below under its tim
   exit $?
 fi
 
-declare -A limit=([env]=60 [tests]=240 [throughput]=400 [anchor]=300 [loss]=420 [profile]=240)
+declare -A limit=([env]=60 [tests]=240 [throughput]=400 [anchor]=300 [loss]=420 [run]=180 [profile]=240)
 stages=${STAGES:-env tests throughput anchor loss}
 for stage in $stages; do
   [ -n "${limit[$stage]-}" ] || { echo "unknown stage '$stage' (known: ${!limit[*]})"; exit 2; }

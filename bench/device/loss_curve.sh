@@ -46,3 +46,11 @@ cp "$work/ours/log.jsonl" "$out/ours_log.jsonl"
 
 echo "== the curves"
 python3 bench/loss_curve/compare_loss_curves.py "$out/hf_losses.json" "$out/ours_log.jsonl" 2>&1 | tee "$out/compare.txt"
+status=${PIPESTATUS[0]}
+
+# Both sides trained on the same batches, so their peaks compare at the same lengths (the throughput
+# benchmarks draw their batches at random, each its own).
+echo "== peak device memory over these $steps steps"
+grep -o '"peak_mem_gib": [0-9.]*' "$out/hf.txt" | sed 's/^/HF fp32: /'
+grep -o 'peak memory on [^)]*' "$out/ours.txt" | sed 's/^/textclass: /'
+exit "$status"

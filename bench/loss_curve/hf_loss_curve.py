@@ -70,6 +70,7 @@ def main():
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: max(0.0, (steps - step) / steps))
 
     losses = []
+    torch.cuda.reset_peak_memory_stats()
     start = time.time()
     for step in range(steps):
         chunk = rows[step * BATCH:(step + 1) * BATCH]
@@ -88,6 +89,7 @@ def main():
         json.dump(losses, f)
     print(json.dumps({"steps": steps, "rows": len(rows), "seconds": round(seconds, 1), "first_loss": losses[0],
                       "last_loss": losses[-1], "mean_last_10": sum(losses[-10:]) / len(losses[-10:]),
+                      "peak_mem_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2),
                       "device": torch.cuda.get_device_name(0)}))
 
 

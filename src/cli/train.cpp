@@ -105,7 +105,8 @@ void run_train(TrainArgs& args) {
     throw Error(fmt::format("interrupted at step {}; checkpoint saved in {}: continue with --resume",
                             trainer.state().global_step, args.data.output));
   }
-  fmt::print(stderr, "model saved in {}\n", args.data.output);
+  fmt::print(stderr, "model saved in {} (peak memory on {}: {:.2f} GiB)\n", args.data.output, backend->name(),
+             static_cast<double>(backend->memory_use().peak) / (1 << 30));
 }
 
 }  // namespace

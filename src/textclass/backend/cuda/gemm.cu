@@ -92,6 +92,7 @@ Gemm::Gemm(cudaStream_t stream, Precision precision)
     : stream_(stream),
       bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
       compute_(compute_type(precision, bf16_factors_)),
+      fp32_factors_compute_(compute_type(precision, false)),
       a16_(stream),
       b16_(stream) {
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
@@ -109,13 +110,14 @@ Gemm::~Gemm() {
   cublasLtDestroy(handle_);
 }
 
-Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment) {
+Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment, bool bf16_copies) {
   Plan plan;
-  check(cublasLtMatmulDescCreate(&plan.op, compute_, CUDA_R_32F), "creating a matmul descriptor");
+  check(cublasLtMatmulDescCreate(&plan.op, bf16_copies ? compute_ : fp32_factors_compute_, CUDA_R_32F),
+        "creating a matmul descriptor");
   set(plan.op, CUBLASLT_MATMUL_DESC_TRANSA, call.transa ? CUBLAS_OP_T : CUBLAS_OP_N);
   set(plan.op, CUBLASLT_MATMUL_DESC_TRANSB, call.transb ? CUBLAS_OP_T : CUBLAS_OP_N);
   set(plan.op, CUBLASLT_MATMUL_DESC_EPILOGUE, call.bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
-  const cudaDataType_t factors = bf16_factors_ ? CUDA_R_16BF : CUDA_R_32F;
+  const cudaDataType_t factors = bf16_copies ? CUDA_R_16BF : CUDA_R_32F;
   plan.a = call.transa ? make_layout(factors, call.k, call.m, call.lda, call.batch, call.stride_a)
                        : make_layout(factors, call.m, call.k, call.lda, call.batch, call.stride_a);
   plan.b = call.transb ? make_layout(factors, call.n, call.k, call.ldb, call.batch, call.stride_b)
@@ -146,33 +148,40 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment) {
 
 std::size_t Gemm::workspace_bytes() const { return kWorkspaceBytes + a16_.bytes() + b16_.bytes(); }
 
-Gemm::Plan& Gemm::plan_for(const GemmCall& call) {
+Gemm::Plan& Gemm::plan_for(const GemmCall& call, bool bf16_copies) {
   const int alignment = std::min({alignment_of(call.a), alignment_of(call.b), alignment_of(call.c),
                                   alignment_of(call.bias)});
   const Key key{call.transa,   call.transb,   call.m,        call.n,          call.k,     call.lda, call.ldb,
                 call.ldc,      call.batch,    call.stride_a, call.stride_b,   call.stride_c,
-                call.bias != nullptr, alignment};
+                call.bias != nullptr, alignment, bf16_copies};
   auto it = plans_.find(key);
-  if (it == plans_.end()) it = plans_.emplace(key, make_plan(call, alignment)).first;
+  if (it == plans_.end()) it = plans_.emplace(key, make_plan(call, alignment, bf16_copies)).first;
   return it->second;
 }
 
-void Gemm::run(const GemmCall& call) {
+void Gemm::run(const GemmCall& call, bool same_b) {
   if (call.m == 0 || call.n == 0) return;
   const void* a = call.a;
   const void* b = call.b;
   GemmCall planned = call;
-  if (bf16_factors_ && call.k > 0) {
+  const bool copies = bf16_factors_ && !call.fp32_factors && call.k > 0;
+  if (copies) {
     // the copies start 256-byte aligned, whatever the factors' own alignment
     a = bf16_copy(a16_, stream_, call.a,
                   call.transa ? extent(call.k, call.m, call.lda, call.batch, call.stride_a)
                               : extent(call.m, call.k, call.lda, call.batch, call.stride_a));
-    b = bf16_copy(b16_, stream_, call.b,
-                  call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
-                              : extent(call.k, call.n, call.ldb, call.batch, call.stride_b));
+    const std::size_t b_extent = call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
+                                             : extent(call.k, call.n, call.ldb, call.batch, call.stride_b);
+    if (same_b && call.b == b16_source_ && b_extent == b16_extent_) {
+      b = b16_.floats(0);  // the copy the previous call made
+    } else {
+      b = bf16_copy(b16_, stream_, call.b, b_extent);
+      b16_source_ = call.b;
+      b16_extent_ = b_extent;
+    }
     planned.a = planned.b = nullptr;  // alignment_of(nullptr) is the copies' 256 bytes
   }
-  Plan& plan = plan_for(planned);
+  Plan& plan = plan_for(planned, copies);
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
   check(cublasLtMatmul(handle_, plan.op, &call.alpha, a, plan.a, b, plan.b, &call.beta, call.c, plan.c, call.c,
                        plan.c, &plan.algo, workspace_, kWorkspaceBytes, stream_),

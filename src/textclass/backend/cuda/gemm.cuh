@@ -5,7 +5,9 @@
 // by bf16 tensor-core kernels, summed and stored in fp32: the copies cost a launch and a pass each,
 // but the products run at bf16's rate. With TEXTCLASS_CUDA_BF16_COPIES=0 in the environment,
 // cuBLAS's COMPUTE_32F_FAST_16BF on the fp32 factors instead: on an H200 (ncu, bench/RESULTS.md)
-// cuBLASLt ran TF32 kernels for those, which took over half of a training step's GPU time.
+// cuBLASLt ran TF32 kernels for those, which took over half of a training step's GPU time. The
+// attention's per-head products (GemmCall::fp32_factors) always take that second way: their
+// factors are small and many, and rounding each would cost a launch per factor.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
@@ -27,7 +29,9 @@ class Gemm {
   Gemm(const Gemm&) = delete;
   Gemm& operator=(const Gemm&) = delete;
 
-  void run(const GemmCall& call);
+  // same_b: call.b holds what the previous call's b held (matmul_backward's two products share
+  // dout), so its bf16 copy, when it has one of the same extent, is used again.
+  void run(const GemmCall& call, bool same_b = false);
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
 
@@ -38,17 +42,19 @@ class Gemm {
     cublasLtMatmulAlgo_t algo{};
   };
   // Everything a plan depends on: shapes, strides, epilogue and the pointers' alignments.
-  using Key = std::tuple<bool, bool, int, int, int, int, int, int, int, int64_t, int64_t, int64_t, bool, int>;
-  Plan& plan_for(const GemmCall& call);
-  Plan make_plan(const GemmCall& call, int alignment);
+  using Key = std::tuple<bool, bool, int, int, int, int, int, int, int, int64_t, int64_t, int64_t, bool, int, bool>;
+  Plan& plan_for(const GemmCall& call, bool bf16_copies);
+  Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
 
   cudaStream_t stream_;
   bool bf16_factors_;
-  cublasComputeType_t compute_;
+  cublasComputeType_t compute_, fp32_factors_compute_;
   cublasLtHandle_t handle_ = nullptr;
   void* workspace_ = nullptr;
   std::map<Key, Plan> plans_;
   Scratch a16_, b16_;  // the bf16 copies of A and B (bf16 precision only)
+  const float* b16_source_ = nullptr;  // what b16_ is a copy of, and how many floats
+  std::size_t b16_extent_ = 0;
 };
 
 }  // namespace textclass::backend::cuda

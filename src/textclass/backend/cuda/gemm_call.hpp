@@ -26,6 +26,9 @@ struct GemmCall {
   const float* bias = nullptr;  // [m] or null
   int batch = 1;                // with strides between the batch's matrices, in floats
   int64_t stride_a = 0, stride_b = 0, stride_c = 0;
+  // In bf16 precision, multiply the fp32 factors as they are (tensor cores' TF32) instead of bf16
+  // copies of them: attention's per-head products, too small for the copies to pay.
+  bool fp32_factors = false;
 };
 
 // A linear layer, W row-major [OC, C] as torch's Linear:
@@ -88,6 +91,7 @@ inline GemmCall head_products(const HeadProduct& p, int heads) {
   call.stride_a = static_cast<int64_t>(p.inner) * p.out_cols;
   call.stride_b = static_cast<int64_t>(p.out_rows) * p.inner;
   call.stride_c = static_cast<int64_t>(p.out_rows) * p.out_cols;
+  call.fp32_factors = true;
   return call;
 }
 

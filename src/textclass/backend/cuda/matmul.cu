@@ -37,7 +37,7 @@ void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weigh
 void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                      const float* inp, const float* weight, int N, int C, int OC) {
   if (dinp != nullptr) gemm.run(linear_input_gradient(dinp, dout, weight, N, C, OC));
-  gemm.run(linear_weight_gradient(dweight, dout, inp, N, C, OC));
+  gemm.run(linear_weight_gradient(dweight, dout, inp, N, C, OC), /*same_b=*/dinp != nullptr);  // dout again
   if (dbias != nullptr && N > 0) {
     const dim3 threads(kColumns, kRowGroups);
     const dim3 blocks((OC + kColumns - 1) / kColumns, std::min(32, (N + 63) / 64));
