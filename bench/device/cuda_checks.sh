@@ -12,8 +12,8 @@
 #   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
-#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf direct"
-#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0 and with TEXTCLASS_CUDA_GRAPHS=0,
+#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs"
+#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0 and with TEXTCLASS_CUDA_GRAPHS=1,
 #                       outside the comparison                                                 (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
@@ -21,7 +21,7 @@
 #   run         ~1 min  textclass run --offline (bundled rows, small BERT) on the GPU     (180)
 #   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES), both
 #                       ways of gemm.cuh's bf16 (TEXTCLASS_CUDA_BF16_COPIES=0 and 1, or those in
-#                       PROFILE_COPIES), each op launched by itself (no CUDA graphs): the backend's
+#                       PROFILE_COPIES): the backend's
 #                       op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU time per
 #                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
 #                       times for the same products through PyTorch (gemm_shapes.py)          (240)
@@ -116,13 +116,13 @@ stage_throughput() {
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours_$precision.err"; status=1; }
   done
   # variants of bf16, outside the comparison: fast16bf = cuBLAS's COMPUTE_32F_FAST_16BF on fp32
-  # factors instead of gemm.cuh's bf16 copies, direct = every op launched by itself (no CUDA graphs)
+  # factors instead of gemm.cuh's bf16 copies, graphs = training steps replayed as CUDA graphs
   local variant setting
   for variant in ${TPUT_VARIANTS:-}; do
     case $variant in
       fast16bf) setting=TEXTCLASS_CUDA_BF16_COPIES=0 ;;
-      direct) setting=TEXTCLASS_CUDA_GRAPHS=0 ;;
-      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, direct)"; status=1; continue ;;
+      graphs) setting=TEXTCLASS_CUDA_GRAPHS=1 ;;
+      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs)"; status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"
     ours env "$setting" .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \
@@ -173,7 +173,7 @@ stage_profile() {
   [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
   for copies in ${PROFILE_COPIES:-0 1}; do
     echo "== ncu: GPU time per kernel, bf16 (TEXTCLASS_CUDA_BF16_COPIES=$copies) batch 16, launches 25,000 to 26,200"
-    TEXTCLASS_CUDA_GRAPHS=0 TEXTCLASS_CUDA_BF16_COPIES=$copies timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
+    TEXTCLASS_CUDA_BF16_COPIES=$copies timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
       --launch-skip 25000 --launch-count 1200 --csv --page raw env LD_LIBRARY_PATH=$lib .devrun/bin/throughput \
       --device cuda --precision bf16 --batch-sizes 16 --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 \
       --data data/ag_news/test.csv >"$out/ncu_$copies.csv" 2>"$out/ncu_$copies.err"

@@ -28,7 +28,8 @@ std::string backend_unavailable_reason(const std::string& name) {
 std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cpu") return backend::make_cpu_backend();
 #ifdef TEXTCLASS_HAS_CUDA
-  if (name == "cuda") return backend::make_cuda_backend(backend::Precision::fp32);
+  // "cuda" records CUDA graphs (off by default elsewhere), so the recording tests see them
+  if (name == "cuda") return backend::make_cuda_backend(backend::Precision::fp32, /*graphs=*/true);
   if (name == "cuda-direct") return backend::make_cuda_backend(backend::Precision::fp32, /*graphs=*/false);
   if (name == "cuda-tf32") return backend::make_cuda_backend(backend::Precision::tf32);
   if (name == "cuda-bf16") return backend::make_cuda_backend(backend::Precision::bf16);

@@ -47,7 +47,7 @@ class CudaBackend final : public Backend {
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     // graphs would capture the profile's events: timing each op means launching each op
     recorder_ = std::make_unique<GraphRecorder>(
-        stream_, graphs && env_switch("TEXTCLASS_CUDA_GRAPHS", true) && !profile_->enabled());
+        stream_, graphs && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
     note_scratch();
   }
@@ -316,10 +316,10 @@ std::string cuda_unavailable_reason() {
   return "";
 }
 
-std::unique_ptr<Backend> make_cuda_backend(Precision precision, bool graphs) {
+std::unique_ptr<Backend> make_cuda_backend(Precision precision, std::optional<bool> graphs) {
   const std::string why_not = cuda_unavailable_reason();
   if (!why_not.empty()) throw Error("--device cuda: " + why_not);
-  return std::make_unique<CudaBackend>(precision, graphs);
+  return std::make_unique<CudaBackend>(precision, graphs.value_or(env_switch("TEXTCLASS_CUDA_GRAPHS", false)));
 }
 
 }  // namespace textclass::backend

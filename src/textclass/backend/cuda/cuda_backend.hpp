@@ -3,6 +3,7 @@
 // and kernels of this folder for the rest. Built when CMake finds the CUDA toolkit (the layers
 // above see TEXTCLASS_HAS_CUDA); a plain C++ header, so they need no CUDA headers to use it.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "textclass/backend/backend.hpp"
@@ -24,8 +25,10 @@ enum class Precision { fp32, tf32, bf16 };
 std::string cuda_unavailable_reason();
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when
-// cuda_unavailable_reason() is not empty. Recordings become CUDA graphs (backend.hpp) unless graphs
-// is false or TEXTCLASS_CUDA_GRAPHS=0 is in the environment.
-std::unique_ptr<Backend> make_cuda_backend(Precision precision, bool graphs = true);
+// cuda_unavailable_reason() is not empty. graphs: whether recordings become CUDA graphs
+// (backend.hpp); unset, TEXTCLASS_CUDA_GRAPHS=1 in the environment turns them on. Off by default:
+// on an H200 at batch 16 the GPU's own time is the step's, and replays ran 0.6% and 6.6% slower
+// than direct launches in two runs (bench/RESULTS.md).
+std::unique_ptr<Backend> make_cuda_backend(Precision precision, std::optional<bool> graphs = std::nullopt);
 
 }  // namespace textclass::backend

@@ -1,15 +1,17 @@
 #pragma once
 // CUDA graphs for the backend's recordings (Backend::begin_recording): a training step's forward
-// and backward passes are about 500 launches, and at batch 16 their host-side cost (the driver's
-// and cuBLASLt's, 10-40 us an op) is about the GPU's time for them. The first time a key comes
-// its ops run one by one (so their kernels are loaded, cuBLASLt's plans made and the scratch
+// and backward passes are about 600 launches, whose host-side cost (the driver's and cuBLASLt's,
+// 5-60 us an op) is about half the GPU's time for them at batch 16 on an H200; once the GPU's time
+// falls below the host's, launching them one by one is what limits the step. The first time a key
+// comes its ops run one by one (so their kernels are loaded, cuBLASLt's plans made and the scratch
 // grown); the second time they are captured as a CUDA graph, and from then on the graph is
 // replayed. A replay still hears every op (the model's code runs as ever), but only to fingerprint
 // it, which checks the caller's promise that a key stands for the same ops on the same memory,
 // and to write its dropout seed into pinned memory; the replay copies those seeds to the device
 // addresses the graph's kernels read them from (seed.cuh), then launches the graph.
 // A graph is dropped when memory it uses may have moved: its owner's `generation` changes on
-// every free and every growth of its scratch. TEXTCLASS_CUDA_GRAPHS=0 runs every op directly.
+// every free and every growth of its scratch. Off unless TEXTCLASS_CUDA_GRAPHS=1 (cuda_backend.hpp
+// says why); off, a recording runs every op directly.
 #include <cuda_runtime.h>
 
 #include <cstdint>
