@@ -93,8 +93,12 @@ TEST_P(ElementwiseTest, BackwardsMatchFiniteDifferences) {
   Buffer<float> x_d(backend(), x), dout_d(backend(), dout), out_d(backend(), n), dinp_d(backend(), n);
 
   backend().gelu_backward(dinp_d.get(), x_d.get(), dout_d.get(), n);
+  const std::vector<float> gelu_dinp = dinp_d.read();
   expect_gradient(
-      dinp_d.read(), x, [&](const Doubles& xx) { return dot(map(xx, reference_gelu), R); }, "gelu dinp");
+      gelu_dinp, x, [&](const Doubles& xx) { return dot(map(xx, reference_gelu), R); }, "gelu dinp");
+  Buffer<float> in_place_d(backend(), dout);  // dinp may be dout (the model's backward does so)
+  backend().gelu_backward(in_place_d.get(), x_d.get(), in_place_d.get(), n);
+  EXPECT_EQ(in_place_d.read(), gelu_dinp);
 
   backend().fill(dinp_d.get(), std::numeric_limits<float>::quiet_NaN(), n);
   backend().tanh_forward(out_d.get(), x_d.get(), n);

@@ -137,6 +137,7 @@ class Backend {
 
   // out = 0.5 x (1 + erf(x / sqrt 2)), the exact GELU
   virtual void gelu_forward(float* out, const float* inp, std::size_t n) = 0;
+  // (dinp may be dout)
   virtual void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) = 0;
   // out = tanh(inp); the backward uses the saved output: dinp = dout (1 - out²)
   virtual void tanh_forward(float* out, const float* inp, std::size_t n) = 0;

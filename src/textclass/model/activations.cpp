@@ -105,8 +105,8 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
   a.d_b = cg.take(N * C);
   a.d_c = cg.take(N * C);
   a.d_d = cg.take(N * C);
-  a.d_fch = cg.take(N * I);
   a.d_fch_gelu = cg.take(N * I);
+  a.d_fch = a.d_fch_gelu;  // GELU's backward runs in place
   a.d_qkv = cg.take(N * 3 * C);
   a.d_logits = cg.take(b * V);
   a.d_head_a = cg.take(b * C);

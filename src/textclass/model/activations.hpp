@@ -61,7 +61,7 @@ struct ActivationBuffers {
   float* d_b;
   float* d_c;
   float* d_d;
-  float* d_fch;     // [N, I]
+  float* d_fch;     // [N, I], the same buffer as d_fch_gelu
   float* d_fch_gelu;  // [N, I]
   float* d_qkv;     // [N, 3C]
   float* d_logits;  // [B, V]

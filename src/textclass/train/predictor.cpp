@@ -23,9 +23,11 @@ int padding_multiple(const model::Bert& bert) {
   return multiple > 1 && bert.config().max_position_embeddings % multiple == 0 ? multiple : 1;
 }
 
-Predictor::Predictor(const model::Bert& bert, std::size_t batch_size, std::int32_t pad_id)
+Predictor::Predictor(const model::Bert& bert, std::size_t batch_size, std::int32_t pad_id,
+                     model::Activations* scratch)
     : bert_(bert),
-      acts_(bert.backend()),
+      own_acts_(scratch != nullptr ? nullptr : std::make_unique<model::Activations>(bert.backend())),
+      acts_(scratch != nullptr ? *scratch : *own_acts_),
       batch_size_(std::max<std::size_t>(batch_size, 1)),
       pad_id_(pad_id),
       pad_to_multiple_of_(padding_multiple(bert)) {}

@@ -3,6 +3,7 @@
 // commands: rows are sorted by length and batched, so each batch pads little, and the results
 // come back in input order. Dropout is off.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "textclass/data/batcher.hpp"
@@ -29,15 +30,19 @@ int padding_multiple(const model::Bert& bert);
 
 class Predictor {
  public:
-  // pad_id: the tokenizer's padding id.
-  Predictor(const model::Bert& bert, std::size_t batch_size, std::int32_t pad_id);
+  // pad_id: the tokenizer's padding id. scratch: activations to run in instead of its own (the
+  // Trainer lends its training step's, larger than an evaluation batch of its size needs, so that
+  // evaluating adds no device memory to training's).
+  Predictor(const model::Bert& bert, std::size_t batch_size, std::int32_t pad_id,
+            model::Activations* scratch = nullptr);
 
   // Labels in `rows` are ignored.
   Predictions predict(const data::TokenRows& rows);
 
  private:
   const model::Bert& bert_;
-  model::Activations acts_;  // scratch of its own, so it can run beside a training pass
+  std::unique_ptr<model::Activations> own_acts_;  // without a lender
+  model::Activations& acts_;
   std::size_t batch_size_;
   std::int32_t pad_id_;
   int pad_to_multiple_of_;

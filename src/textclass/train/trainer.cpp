@@ -56,7 +56,7 @@ Trainer::Trainer(model::Bert& bert, const data::TokenRows& train, const data::To
       batcher_(train, {options_.batch_size, options_.shuffle, options_.group_by_length, options_.seed, pad_id,
                        padding_multiple(bert)}),
       step_(bert, options_.weight_decay, options_.max_grad_norm),
-      predictor_(bert, options_.eval_batch_size, pad_id),
+      predictor_(bert, options_.eval_batch_size, pad_id, &step_.activations()),
       total_steps_(count_total_steps(options_, batcher_.batches_per_epoch())),
       schedule_(options_.learning_rate, count_warmup_steps(options_, total_steps_), total_steps_) {
   state_.batches_per_epoch = batcher_.batches_per_epoch();

@@ -28,6 +28,8 @@ class TrainingStep {
   double apply(double lr);
 
   AdamW& optimizer() { return optimizer_; }
+  // Its activations, which an evaluation between steps may run in (train::Predictor).
+  model::Activations& activations() { return acts_; }
 
  private:
   model::Bert& bert_;
