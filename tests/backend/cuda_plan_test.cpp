@@ -97,28 +97,29 @@ struct HostSteps {
       }
     }
   }
-  void softmax_recompute(float* scores, const float* stats, const int32_t* mask, std::size_t rows) {
-    for (std::size_t row = 0; row < rows; row++) {
-      const int32_t* row_mask = mask + (row / (static_cast<std::size_t>(NH) * T)) * T;
-      for (int j = 0; j < T; j++) {
-        float& a = scores[row * T + j];
-        if (row_mask[j] == 0) a += std::numeric_limits<float>::lowest();
-        a = std::exp(a - stats[2 * row]) * stats[2 * row + 1];
-      }
-    }
+  float probability(const float* scores, const float* stats, const int32_t* mask, std::size_t row, int j) const {
+    float x = scores[row * T + j];
+    if (mask[(row / (static_cast<std::size_t>(NH) * T)) * T + j] == 0) x += std::numeric_limits<float>::lowest();
+    return std::exp(x - stats[2 * row]) * stats[2 * row + 1];
   }
-  void softmax_backward(float* dscores, const float* probs, const float* dropped, std::size_t rows) {
+  float dropped(float a, float p, uint64_t seed, std::size_t index) const {
+    return p == 0.0f ? a : dropout_uniform(seed, index) >= p ? a / (1.0f - p) : 0.0f;
+  }
+  void probabilities(float* out, const float* scores, const float* stats, const int32_t* mask, float p, uint64_t seed,
+                     std::size_t rows) {
+    for (std::size_t row = 0; row < rows; row++)
+      for (int j = 0; j < T; j++)
+        out[row * T + j] = dropped(probability(scores, stats, mask, row, j), p, seed, row * T + j);
+  }
+  void softmax_backward(float* dscores, const float* scores, const float* stats, const int32_t* mask, float p,
+                        uint64_t seed, std::size_t rows) {
     for (std::size_t row = 0; row < rows; row++) {
       float* ds = dscores + row * T;
-      const float* a = probs + row * T;
-      const float* used = dropped ? dropped + row * T : a;
       float dot = 0.0f;
-      for (int j = 0; j < T; j++) dot += ds[j] *= used[j];
-      for (int j = 0; j < T; j++) ds[j] -= a[j] * dot;
+      for (int j = 0; j < T; j++)
+        dot += ds[j] *= dropped(probability(scores, stats, mask, row, j), p, seed, row * T + j);
+      for (int j = 0; j < T; j++) ds[j] -= probability(scores, stats, mask, row, j) * dot;
     }
-  }
-  void dropout(float* out, const float* inp, float p, uint64_t seed, std::size_t n) {
-    for (std::size_t i = 0; i < n; i++) out[i] = dropout_uniform(seed, i) >= p ? inp[i] / (1.0f - p) : 0.0f;
   }
 };
 

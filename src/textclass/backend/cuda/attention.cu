@@ -65,40 +65,51 @@ __global__ void softmax_forward_kernel(float* scores, float* stats, const int32_
   }
 }
 
-// The probabilities again, from the scores (the same product as the forward pass's) and the saved
-// statistics, with the forward kernel's arithmetic: the same numbers.
-__global__ void softmax_recompute_kernel(float* scores, const float* stats, const int32_t* mask, int NH, int T,
-                                         std::size_t rows) {
+// Row `row` of the probabilities again, element j: from the raw scores (the same product as the
+// forward pass's) and the saved statistics, with the forward kernel's arithmetic, so the same numbers.
+__device__ inline float probability(const float* row_scores, const int32_t* row_mask, float max, float inverse, int j) {
+  float x = row_scores[j];
+  if (row_mask[j] == 0) x += -FLT_MAX;
+  return expf(x - max) * inverse;
+}
+
+// out = P' = dropout(P) for each row of scores, a warp per row.
+__global__ void probabilities_kernel(float* out, const float* scores, const float* stats, const int32_t* mask,
+                                     float p, Seed seed, int NH, int T, std::size_t rows) {
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   if (row >= rows) return;
-  float* a = scores + row * T;
+  const float* s_row = scores + row * T;
   const int32_t* row_mask = mask + (row / (static_cast<std::size_t>(NH) * T)) * T;
-  const float max = stats[2 * row], inverse = stats[2 * row + 1];
+  const float max = stats[2 * row], inverse = stats[2 * row + 1], keep_scale = 1.0f / (1.0f - p);
+  const uint64_t s = p > 0.0f ? seed.get() : 0;
   for (int j = lane; j < T; j += 32) {
-    float x = a[j];
-    if (row_mask[j] == 0) x += -FLT_MAX;
-    a[j] = expf(x - max) * inverse;
+    const float a = probability(s_row, row_mask, max, inverse, j);
+    out[row * T + j] = p == 0.0f ? a : dropout_uniform(s, row * T + j) >= p ? a * keep_scale : 0.0f;
   }
 }
 
-// dS = P ∘ (dP - Σ_j P·dP), dP = dP' ∘ keep/(1-p) = dP' · dropped/P, written over dP'. As on the
-// CPU: ds_j = dP'_j · dropped_j (P itself without dropout), then ds_j -= P_j · Σ ds.
-__global__ void softmax_backward_kernel(float* dscores, const float* att, const float* dropped, int T,
-                                        std::size_t rows) {
+// dS = P ∘ (dP - Σ_j P·dP), dP = dP' ∘ keep/(1-p), written over dP', with P and the mask recomputed.
+// As on the CPU: ds_j = dP'_j · P'_j (P'_j the dropped-out probability), then ds_j -= P_j · Σ ds.
+__global__ void softmax_backward_kernel(float* dscores, const float* scores, const float* stats, const int32_t* mask,
+                                        float p, Seed seed, int NH, int T, std::size_t rows) {
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   if (row >= rows) return;
   float* ds = dscores + row * T;
-  const float* a = att + row * T;
-  const float* probs = dropped != nullptr ? dropped + row * T : a;
+  const float* s_row = scores + row * T;
+  const int32_t* row_mask = mask + (row / (static_cast<std::size_t>(NH) * T)) * T;
+  const float max = stats[2 * row], inverse = stats[2 * row + 1], keep_scale = 1.0f / (1.0f - p);
+  const uint64_t s = p > 0.0f ? seed.get() : 0;
   float dot = 0.0f;
   for (int j = lane; j < T; j += 32) {
-    ds[j] *= probs[j];
+    const float a = probability(s_row, row_mask, max, inverse, j);
+    const float dropped = p == 0.0f ? a : dropout_uniform(s, row * T + j) >= p ? a * keep_scale : 0.0f;
+    ds[j] *= dropped;
     dot += ds[j];
   }
   dot = warp_sum(dot);
-  for (int j = lane; j < T; j += 32) ds[j] -= a[j] * dot;
+  for (int j = lane; j < T; j += 32) ds[j] -= probability(s_row, row_mask, max, inverse, j) * dot;
 }
 
 constexpr int kWarpsPerBlock = 8;
@@ -126,16 +137,17 @@ struct GpuSteps {
                                                                                  rows);
     check_launch("attention (softmax)");
   }
-  void softmax_recompute(float* scores, const float* stats, const int32_t* mask, std::size_t rows) {
-    softmax_recompute_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(scores, stats, mask, NH, T, rows);
-    check_launch("attention (softmax again)");
+  void probabilities(float* out, const float* scores, const float* stats, const int32_t* mask, float p, Seed seed,
+                     std::size_t rows) {
+    probabilities_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(out, scores, stats, mask, p, seed, NH,
+                                                                               T, rows);
+    check_launch("attention (probabilities again)");
   }
-  void softmax_backward(float* dscores, const float* att, const float* dropped, std::size_t rows) {
-    softmax_backward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(dscores, att, dropped, T, rows);
+  void softmax_backward(float* dscores, const float* scores, const float* stats, const int32_t* mask, float p,
+                        Seed seed, std::size_t rows) {
+    softmax_backward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(dscores, scores, stats, mask, p,
+                                                                                  seed, NH, T, rows);
     check_launch("attention (softmax backward)");
-  }
-  void dropout(float* out, const float* inp, float p, Seed seed, std::size_t n) {
-    cuda::dropout(stream, out, inp, p, seed, n);
   }
 };
 

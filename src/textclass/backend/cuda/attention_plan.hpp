@@ -10,16 +10,17 @@
 //   product       y[bh] = S[bh] · v[bh]
 //   merge_heads   y[B,NH,T,hs] -> out[B,T,NH·hs]
 // Only the statistics outlive the forward pass (2 floats a row where the probabilities are T): the
-// backward pass recomputes the split, the scores (the same product, so the same numbers), the
-// probabilities P from the statistics and their dropped copy, and runs
-//   dv = P'ᵀ·dy,  dP' = dy·vᵀ,  dS = P ∘ (dP - Σ_j P·dP) with dP = dP'∘keep/(1-p),
-//   dq = s·dS·k,  dk = s·dSᵀ·q                                    (P' = dropout(P))
+// backward pass recomputes the split and the scores S (the same product, so the same numbers), from
+// which and the statistics its kernels recompute the probabilities P and the dropout mask as they
+// go, and runs, in one more [T,T] buffer W per head:
+//   W = P' = dropout(P);  dv = P'ᵀ·dy;  W = dP' = dy·vᵀ;
+//   W = dS = P ∘ (dP - Σ_j P·dP) with dP = dP'∘keep/(1-p);  dq = s·dS·k,  dk = s·dSᵀ·q
 //
 // Steps provides: split_heads(dst, src, parts), merge_heads(dst, src, parts) (B, T, C, NH as
 // given to the plan), gemm(GemmCall), softmax_forward(S, stats, mask, p, seed, rows) (dropout in
-// place when p > 0), softmax_recompute(P, stats, mask, rows) (P holds the scores),
-// softmax_backward(dscores, P, dropped or null, rows), dropout(out, inp, p, seed, n); the seed is
-// passed on as given (a uint64_t, or the GPU's Seed, seed.cuh).
+// place when p > 0), probabilities(out, S, stats, mask, p, seed, rows) (P' from S, out of place),
+// softmax_backward(dscores, S, stats, mask, p, seed, rows) (dS over dP'); the seed is passed on as
+// given (a uint64_t, or the GPU's Seed, seed.cuh).
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -46,8 +47,8 @@ inline std::size_t attention_saved_floats(int B, int T, int NH) { return 2 * sta
 inline std::size_t attention_forward_scratch(const AttentionShape& s, bool /*training*/) {
   return 4 * s.NC() + s.scores();
 }
-inline std::size_t attention_backward_scratch(const AttentionShape& s, bool training) {
-  return 7 * s.NC() + s.scores() * (training ? 3 : 2);
+inline std::size_t attention_backward_scratch(const AttentionShape& s, bool /*training*/) {
+  return 7 * s.NC() + 2 * s.scores();
 }
 
 // q·kᵀ for every head, scaled: the forward and the backward pass make the same call.
@@ -76,7 +77,6 @@ template <typename Steps, typename SeedT>
 void attention_backward_plan(Steps& steps, float* scratch, float* dqkv, const float* dout, const float* qkv,
                              const float* stats, const int32_t* mask, float dropout_p, SeedT seed,
                              const AttentionShape& s) {
-  const bool training = dropout_p > 0.0f;
   const std::size_t NC = s.NC();
   float* q = scratch;
   float* k = q + NC;
@@ -85,21 +85,18 @@ void attention_backward_plan(Steps& steps, float* scratch, float* dqkv, const fl
   float* dq = dy + NC;  // dq, dk, dv side by side: the layout merge_heads turns into dqkv
   float* dk = dq + NC;
   float* dv = dk + NC;
-  float* probs = dv + NC;
-  float* dscores = probs + s.scores();
-  float* dropped = training ? dscores + s.scores() : nullptr;
+  float* scores = dv + NC;
+  float* work = scores + s.scores();  // P', then dP', then dS
   const int T = s.T, hs = s.hs();
   steps.split_heads(q, qkv, 3);
   steps.split_heads(dy, dout, 1);
-  steps.gemm(attention_scores(q, k, probs, s));
-  steps.softmax_recompute(probs, stats, mask, s.rows());
-  if (training) steps.dropout(dropped, probs, dropout_p, seed, s.scores());
-  const float* used = training ? dropped : probs;
-  steps.gemm(head_products({used, true, dy, false, dv, T, hs, T, 1.0f}, s.heads()));    // dv = P'ᵀ·dy
-  steps.gemm(head_products({dy, false, v, true, dscores, T, T, hs, 1.0f}, s.heads()));  // dP' = dy·vᵀ
-  steps.softmax_backward(dscores, probs, dropped, s.rows());
-  steps.gemm(head_products({dscores, false, k, false, dq, T, hs, T, s.scale()}, s.heads()));  // dq = s·dS·k
-  steps.gemm(head_products({dscores, true, q, false, dk, T, hs, T, s.scale()}, s.heads()));   // dk = s·dSᵀ·q
+  steps.gemm(attention_scores(q, k, scores, s));
+  steps.probabilities(work, scores, stats, mask, dropout_p, seed, s.rows());
+  steps.gemm(head_products({work, true, dy, false, dv, T, hs, T, 1.0f}, s.heads()));    // dv = P'ᵀ·dy
+  steps.gemm(head_products({dy, false, v, true, work, T, T, hs, 1.0f}, s.heads()));     // dP' = dy·vᵀ
+  steps.softmax_backward(work, scores, stats, mask, dropout_p, seed, s.rows());
+  steps.gemm(head_products({work, false, k, false, dq, T, hs, T, s.scale()}, s.heads()));  // dq = s·dS·k
+  steps.gemm(head_products({work, true, q, false, dk, T, hs, T, s.scale()}, s.heads()));   // dk = s·dSᵀ·q
   steps.merge_heads(dqkv, dq, 3);
 }
 
