@@ -1,5 +1,7 @@
 #include "textclass/model/activations.hpp"
 
+#include <algorithm>
+
 namespace textclass::model {
 
 namespace {
@@ -61,7 +63,6 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
   a.labels = ci.take(b);
 
   a.emb_sum = cf.take(N * C);
-  a.emb_ln = cf.take(N * C);
   a.emb_mean = cf.take(N);
   a.emb_rstd = cf.take(N);
   a.emb_out = cf.take(N * C);
@@ -91,6 +92,7 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
     l.ln2_rstd = cf.take(N);
   }
   a.dense_out = cf.take(N * C);
+  a.emb_ln = a.dense_out;  // only dropped out into emb_out: the backward pass needs emb_sum
   a.cls = cf.take(b * C);
   a.pooled_pre = cf.take(b * C);
   a.pooled = cf.take(b * C);
@@ -105,9 +107,9 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
   a.d_b = cg.take(N * C);
   a.d_c = cg.take(N * C);
   a.d_d = cg.take(N * C);
-  a.d_fch_gelu = cg.take(N * I);
+  a.d_fch_gelu = cg.take(std::max(N * I, N * 3 * C));
   a.d_fch = a.d_fch_gelu;  // GELU's backward runs in place
-  a.d_qkv = cg.take(N * 3 * C);
+  a.d_qkv = a.d_fch_gelu;  // a layer's attention backward starts after its feed-forward's is done
   a.d_logits = cg.take(b * V);
   a.d_head_a = cg.take(b * C);
   a.d_head_b = cg.take(b * C);

@@ -42,7 +42,7 @@ struct ActivationBuffers {
   int32_t* labels;          // [B]
 
   float* emb_sum;   // [N, C] word + position + token type
-  float* emb_ln;    // [N, C] LayerNorm(emb_sum)
+  float* emb_ln;    // [N, C] LayerNorm(emb_sum), in dense_out (not kept)
   float* emb_mean;  // [N]
   float* emb_rstd;  // [N]
   float* emb_out;   // [N, C] dropout(emb_ln): the encoder's input
@@ -63,7 +63,7 @@ struct ActivationBuffers {
   float* d_d;
   float* d_fch;     // [N, I], the same buffer as d_fch_gelu
   float* d_fch_gelu;  // [N, I]
-  float* d_qkv;     // [N, 3C]
+  float* d_qkv;     // [N, 3C], in d_fch_gelu's buffer
   float* d_logits;  // [B, V]
   float* d_head_a;  // [B, C]
   float* d_head_b;  // [B, C]
