@@ -80,14 +80,13 @@ class Backend {
 
   // ---- recordings --------------------------------------------------------------------------
   // The ops issued between begin_recording(key) and end_recording() may be run as one unit: the
-  // CUDA backend captures them as a CUDA graph the second time a key comes and from then on
-  // replays the graph instead of launching each op (a training step's ~500 launches cost the
-  // host about what they cost the GPU). The caller promises that a key always stands for the same
-  // ops, in the same order, on the same memory, with the same sizes; only dropout seeds may differ
-  // (the CUDA backend checks this and throws std::logic_error when it does not hold). Between the
-  // two calls come only the ops below, copy and fill: no alloc, upload, download, synchronize or
-  // optimizer call. cancel_recording() ends a recording an exception interrupted. The CPU runs
-  // every op as it comes.
+  // CUDA backend, when asked to (cuda_backend.hpp), captures them as a CUDA graph the second time a
+  // key comes and from then on replays the graph instead of launching each op (a training step's
+  // ~600 launches). The caller promises that a key always stands for the same ops, in the same
+  // order, on the same memory, with the same sizes; only dropout seeds may differ (the CUDA backend
+  // checks this and throws std::logic_error when it does not hold). Between the two calls come
+  // only the ops below, copy and fill: no alloc, upload, download, synchronize or optimizer call.
+  // cancel_recording() ends a recording an exception interrupted. The CPU runs every op as it comes.
   virtual void begin_recording(uint64_t /*key*/) {}
   virtual void end_recording() {}
   virtual void cancel_recording() {}

@@ -26,7 +26,8 @@ double TrainingStep::add_batch(const model::Inputs& batch, std::uint64_t dropout
   bert_.grads();  // made (once) before the recording, which may not allocate
   bert_.stage(acts_, batch, dropout_seed);
   {
-    // forward and backward as one recording: a CUDA graph, after the second batch of this shape
+    // forward and backward as one recording (with TEXTCLASS_CUDA_GRAPHS=1, a CUDA graph replayed
+    // from the third batch of this shape on)
     backend::Recording recording(bert_.backend(), bert_.recording_key(acts_));
     bert_.forward_ops(acts_);
     bert_.backward(acts_);
