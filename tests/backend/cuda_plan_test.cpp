@@ -134,7 +134,7 @@ TEST(CudaPlan, AttentionPlanMatchesTheCpuAttention) {
     const Ints mask = random.padding_mask(s.B, s.T);
 
     HostSteps steps{s.B, s.T, s.C, s.NH};
-    std::vector<float> scratch(std::max(cuda::attention_forward_scratch(s, p > 0), cuda::attention_backward_scratch(s, p > 0)));
+    std::vector<float> scratch(std::max(cuda::attention_forward_scratch(s), cuda::attention_backward_scratch(s)));
     std::vector<float> out(s.NC()), stats(cuda::attention_saved_floats(s.B, s.T, s.NH)),
         dqkv(3 * s.NC(), std::numeric_limits<float>::quiet_NaN());
     cuda::attention_forward_plan(steps, scratch.data(), out.data(), stats.data(), qkv.data(), mask.data(), p, seed, s);

@@ -60,10 +60,12 @@ class Bert {
 
   // forward() in its three parts, for a caller that runs the ops as one backend recording
   // (train::TrainingStep records forward_ops and backward together): stage lays acts out for the
-  // batch and uploads it, forward_ops issues the ops, fetch_output downloads logits and loss.
+  // batch and uploads it, forward_ops issues the ops, fetch_output downloads logits and loss;
+  // fetch_loss only the loss (the pass must have had labels), one download fewer.
   void stage(Activations& acts, const Inputs& inputs, std::optional<uint64_t> dropout_seed) const;
   void forward_ops(Activations& acts) const;
   Output fetch_output(const Activations& acts) const;
+  float fetch_loss(const Activations& acts) const;
   // A key for Backend::begin_recording that stands for the ops forward_ops and backward issue for
   // acts' staged pass: its shape and kind, and the memory of the weights, gradients and acts.
   uint64_t recording_key(const Activations& acts) const;

@@ -2,6 +2,7 @@
 // step. Shapes: B rows, T tokens, N = B*T, C hidden, I intermediate, NH heads, V classes.
 #include <cstdint>
 #include <numeric>
+#include <stdexcept>
 
 #include "textclass/model/bert.hpp"
 
@@ -83,12 +84,16 @@ Output Bert::fetch_output(const Activations& acts) const {
   Output out;
   out.logits.resize(static_cast<std::size_t>(pass.B) * config_.num_labels());
   backend_.download(out.logits.data(), a.logits, out.logits.size() * sizeof(float));
-  if (pass.has_labels) {
-    std::vector<float> losses(pass.B);
-    backend_.download(losses.data(), a.losses, losses.size() * sizeof(float));
-    out.loss = static_cast<float>(std::accumulate(losses.begin(), losses.end(), 0.0) / pass.B);
-  }
+  if (pass.has_labels) out.loss = fetch_loss(acts);
   return out;
+}
+
+float Bert::fetch_loss(const Activations& acts) const {
+  const Activations::Pass& pass = acts.pass;
+  if (!pass.has_labels) throw std::logic_error("Bert::fetch_loss needs a pass with labels");
+  std::vector<float> losses(pass.B);
+  backend_.download(losses.data(), acts.buffers().losses, losses.size() * sizeof(float));
+  return static_cast<float>(std::accumulate(losses.begin(), losses.end(), 0.0) / pass.B);
 }
 
 uint64_t Bert::recording_key(const Activations& acts) const {

@@ -33,7 +33,7 @@ double TrainingStep::add_batch(const model::Inputs& batch, std::uint64_t dropout
     bert_.backward(acts_);
     recording.finish();
   }
-  const double loss = *bert_.fetch_output(acts_).loss;
+  const double loss = bert_.fetch_loss(acts_);
   // a loss that is not finite leaves NaN gradients, which apply() never reaches
   if (!std::isfinite(loss))
     throw Error(fmt::format("step {}: the loss is {}; training stopped (a lower --learning-rate may help)", step_,

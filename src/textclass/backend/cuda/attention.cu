@@ -157,7 +157,7 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float*
                        const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
-  float* buffer = scratch.floats(attention_forward_scratch(shape, dropout_p > 0.0f));
+  float* buffer = scratch.floats(attention_forward_scratch(shape));
   GpuSteps steps{gemm, stream, B, T, C, NH};
   attention_forward_plan(steps, buffer, out, stats, qkv, mask, dropout_p, seed, shape);
 }
@@ -167,7 +167,7 @@ void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float
                         int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
-  float* buffer = scratch.floats(attention_backward_scratch(shape, dropout_p > 0.0f));
+  float* buffer = scratch.floats(attention_backward_scratch(shape));
   GpuSteps steps{gemm, stream, B, T, C, NH};
   attention_backward_plan(steps, buffer, dqkv, dout, qkv, stats, mask, dropout_p, seed, shape);
 }

@@ -44,10 +44,10 @@ struct AttentionShape {
 inline std::size_t attention_saved_floats(int B, int T, int NH) { return 2 * static_cast<std::size_t>(B) * NH * T; }
 
 // Scratch floats the passes need.
-inline std::size_t attention_forward_scratch(const AttentionShape& s, bool /*training*/) {
+inline std::size_t attention_forward_scratch(const AttentionShape& s) {
   return 4 * s.NC() + s.scores();
 }
-inline std::size_t attention_backward_scratch(const AttentionShape& s, bool /*training*/) {
+inline std::size_t attention_backward_scratch(const AttentionShape& s) {
   return 7 * s.NC() + 2 * s.scores();
 }
 

@@ -46,8 +46,7 @@ class CudaBackend final : public Backend {
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     // graphs would capture the profile's events: timing each op means launching each op
-    recorder_ = std::make_unique<GraphRecorder>(
-        stream_, graphs && !profile_->enabled());
+    recorder_ = std::make_unique<GraphRecorder>(stream_, graphs && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
     note_scratch();
   }
@@ -155,7 +154,8 @@ class CudaBackend final : public Backend {
                                   const float* residual, const float* weight, const float* bias, float dropout_p,
                                   uint64_t seed, float eps, int N, int C) override {
     const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("residual_layernorm_fwd", out, res, mean, rstd, inp, residual, weight, bias, dropout_p, eps, N, C)) return;
+    if (replayed("residual_layernorm_fwd", out, res, mean, rstd, inp, residual, weight, bias, dropout_p, eps, N, C))
+      return;
     const auto timing = profile_->time("residual_layernorm_fwd");
     cuda::residual_layernorm_forward(stream_, out, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed_arg,
                                      eps, N, C);

@@ -69,7 +69,8 @@ bool GraphRecorder::skip(uint64_t op_fingerprint) {
 
 Seed GraphRecorder::seed(uint64_t value) {
   if (mode_ != Mode::capture && mode_ != Mode::replay) return Seed(value);
-  if (seeds_ == kMaxSeeds) throw std::logic_error("CUDA backend: more dropout seeds in a recording than it has room for");
+  if (seeds_ == kMaxSeeds)
+    throw std::logic_error("CUDA backend: more dropout seeds in a recording than it has room for");
   host_seeds_[seeds_] = value;
   return Seed(value, device_seeds_ + seeds_++);
 }
