@@ -12,9 +12,9 @@
 #   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
-#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs"
-#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0 and with TEXTCLASS_CUDA_GRAPHS=1,
-#                       outside the comparison                                                 (400)
+#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs fused"
+#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1 and
+#                       TEXTCLASS_CUDA_FUSED_ATTENTION=1, outside the comparison               (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
@@ -116,13 +116,15 @@ stage_throughput() {
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours_$precision.err"; status=1; }
   done
   # variants of bf16, outside the comparison: fast16bf = cuBLAS's COMPUTE_32F_FAST_16BF on fp32
-  # factors instead of gemm.cuh's bf16 copies, graphs = training steps replayed as CUDA graphs
+  # factors instead of gemm.cuh's bf16 copies, graphs = training steps replayed as CUDA graphs,
+  # fused = attention in fused_attention.cuh's kernels
   local variant setting
   for variant in ${TPUT_VARIANTS:-}; do
     case $variant in
       fast16bf) setting=TEXTCLASS_CUDA_BF16_COPIES=0 ;;
       graphs) setting=TEXTCLASS_CUDA_GRAPHS=1 ;;
-      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs)"; status=1; continue ;;
+      fused) setting=TEXTCLASS_CUDA_FUSED_ATTENTION=1 ;;
+      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused)"; status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"
     ours env "$setting" .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \

@@ -1,7 +1,8 @@
 #pragma once
 // The backends the numerical tests run on: "cpu" always, and "cuda" (fp32) in builds with the CUDA
 // backend ("cuda-tf32" and "cuda-bf16" for the tensor-core tests; "cuda" makes CUDA graphs of
-// recordings, "cuda-direct" is fp32 without them). A BackendTest skips a backend
+// recordings, "cuda-direct" is fp32 without them, "cuda-fused" fp32 with recordings and
+// fused_attention.cuh's kernels). A BackendTest skips a backend
 // this machine cannot run (a CUDA build on a machine without a GPU, as in CI) and says why.
 #include <gtest/gtest.h>
 

@@ -45,5 +45,18 @@ TEST(TrainingStepOnCuda, ReplayedGraphsTrainAsDirectLaunchesDo) {
                                                                     << i / 2 + 1;
 }
 
+// The fused attention kernels (fused_attention.cuh), replayed in graphs, against the plan launched
+// directly: different arithmetic for the same math, so equal to rounding, not to the bit.
+TEST(TrainingStepOnCuda, FusedAttentionTrainsAsThePlanDoes) {
+  const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-fused");
+  if (!why_not.empty()) GTEST_SKIP() << "cuda-fused: " << why_not;
+  const std::vector<double> fused = trace_of_steps("cuda-fused");
+  const std::vector<double> plan = trace_of_steps("cuda-direct");
+  ASSERT_EQ(fused.size(), plan.size());
+  for (std::size_t i = 0; i < fused.size(); ++i)
+    EXPECT_NEAR(fused[i], plan[i], 1e-4 * std::abs(plan[i])) << (i % 2 == 0 ? "loss" : "norm") << " of step "
+                                                             << i / 2 + 1;
+}
+
 }  // namespace
 }  // namespace textclass::train

@@ -5,6 +5,7 @@
 
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/fused_attention.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
@@ -153,20 +154,28 @@ struct GpuSteps {
 
 }  // namespace
 
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* stats, const float* qkv,
-                       const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH) {
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* out, float* stats,
+                       const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
+  if (fused && fused_attention_fits(shape, {out, qkv})) {
+    fused_attention_forward(stream, out, stats, qkv, mask, dropout_p, seed, shape);
+    return;
+  }
   float* buffer = scratch.floats(attention_forward_scratch(shape));
   GpuSteps steps{gemm, stream, B, T, C, NH};
   attention_forward_plan(steps, buffer, out, stats, qkv, mask, dropout_p, seed, shape);
 }
 
-void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* dqkv, const float* dout,
+void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* dqkv, const float* dout,
                         const float* qkv, const float* stats, const int32_t* mask, float dropout_p, Seed seed, int B,
                         int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
+  if (fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {
+    fused_attention_backward(stream, dqkv, scratch.floats(shape.rows()), dout, qkv, stats, mask, dropout_p, seed, shape);
+    return;
+  }
   float* buffer = scratch.floats(attention_backward_scratch(shape));
   GpuSteps steps{gemm, stream, B, T, C, NH};
   attention_backward_plan(steps, buffer, dqkv, dout, qkv, stats, mask, dropout_p, seed, shape);

@@ -12,6 +12,7 @@
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/env_switch.hpp"
+#include "textclass/backend/cuda/fused_attention.cuh"
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/graph_recorder.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
@@ -31,7 +32,8 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 
 class CudaBackend final : public Backend {
  public:
-  CudaBackend(Precision precision, bool graphs) : precision_(precision) {
+  CudaBackend(Precision precision, bool graphs, bool fused_attention)
+      : precision_(precision), fused_attention_(fused_attention) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
@@ -48,6 +50,7 @@ class CudaBackend final : public Backend {
     // graphs would capture the profile's events: timing each op means launching each op
     recorder_ = std::make_unique<GraphRecorder>(stream_, graphs && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
+    if (fused_attention_) prepare_fused_attention();
     note_scratch();
   }
 
@@ -177,7 +180,7 @@ class CudaBackend final : public Backend {
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_forward", out, att, qkv, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_forward");
-    cuda::attention_forward(*gemm_, *scratch_, stream_, out, att, qkv, mask, dropout_p, seed_arg, B, T, C, NH);
+    cuda::attention_forward(*gemm_, *scratch_, stream_, fused_attention_, out, att, qkv, mask, dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
@@ -185,8 +188,8 @@ class CudaBackend final : public Backend {
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_backward", dqkv, dout, qkv, att, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, dqkv, dout, qkv, att, mask, dropout_p, seed_arg, B, T, C,
-                             NH);
+    cuda::attention_backward(*gemm_, *scratch_, stream_, fused_attention_, dqkv, dout, qkv, att, mask, dropout_p,
+                             seed_arg, B, T, C, NH);
     note_scratch();
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {
@@ -292,6 +295,7 @@ class CudaBackend final : public Backend {
   void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes()); }
 
   Precision precision_;
+  bool fused_attention_;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<OpProfile> profile_;
   std::unique_ptr<Gemm> gemm_;
@@ -316,10 +320,12 @@ std::string cuda_unavailable_reason() {
   return "";
 }
 
-std::unique_ptr<Backend> make_cuda_backend(Precision precision, std::optional<bool> graphs) {
+std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches switches) {
   const std::string why_not = cuda_unavailable_reason();
   if (!why_not.empty()) throw Error("--device cuda: " + why_not);
-  return std::make_unique<CudaBackend>(precision, graphs.value_or(env_switch("TEXTCLASS_CUDA_GRAPHS", false)));
+  return std::make_unique<CudaBackend>(
+      precision, switches.graphs.value_or(env_switch("TEXTCLASS_CUDA_GRAPHS", false)),
+      switches.fused_attention.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ATTENTION", false)));
 }
 
 }  // namespace textclass::backend

@@ -24,11 +24,20 @@ enum class Precision { fp32, tf32, bf16 };
 // driver's error), for a message or a skipped test.
 std::string cuda_unavailable_reason();
 
+// Switches of the CUDA backend; unset, each comes from the environment (env_switch.hpp).
+struct CudaSwitches {
+  // Recordings become CUDA graphs (backend.hpp); TEXTCLASS_CUDA_GRAPHS=1. Off by default: on an
+  // H200 at batch 16 the GPU's own time is the step's, and replays ran 0.6% and 6.6% slower than
+  // direct launches in two runs (bench/RESULTS.md).
+  std::optional<bool> graphs;
+  // Attention in the three kernels of fused_attention.cuh instead of split heads, cuBLASLt products
+  // and softmax kernels over [T, T] scores; TEXTCLASS_CUDA_FUSED_ATTENTION=1. Off by default until a
+  // GPU has run its tests and timed it: written in a session without one.
+  std::optional<bool> fused_attention;
+};
+
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when
-// cuda_unavailable_reason() is not empty. graphs: whether recordings become CUDA graphs
-// (backend.hpp); unset, TEXTCLASS_CUDA_GRAPHS=1 in the environment turns them on. Off by default:
-// on an H200 at batch 16 the GPU's own time is the step's, and replays ran 0.6% and 6.6% slower
-// than direct launches in two runs (bench/RESULTS.md).
-std::unique_ptr<Backend> make_cuda_backend(Precision precision, std::optional<bool> graphs = std::nullopt);
+// cuda_unavailable_reason() is not empty.
+std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches switches = {});
 
 }  // namespace textclass::backend

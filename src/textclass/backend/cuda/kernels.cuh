@@ -34,9 +34,10 @@ void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweigh
                      const float* inp, const float* weight, int N, int C, int OC);
 
 // att of the backend's attention ops holds each row's softmax statistics here (attention_plan.hpp).
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* out, float* stats, const float* qkv,
-                       const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH);
-void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, float* dqkv, const float* dout,
+// fused: the kernels of fused_attention.cuh where the shape allows, else the plan of attention_plan.hpp.
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* out, float* stats,
+                       const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH);
+void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* dqkv, const float* dout,
                         const float* qkv, const float* stats, const int32_t* mask, float dropout_p, Seed seed, int B,
                         int T, int C, int NH);
 
