@@ -17,11 +17,12 @@
 #                       TEXTCLASS_CUDA_FUSED_ATTENTION=1, outside the comparison               (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
-#   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
+#   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
+#                       LOSS_ENV="TEXTCLASS_CUDA_FUSED_ATTENTION=1" sets switches for our side) (420)
 #   run         ~1 min  textclass run --offline (bundled rows, small BERT) on the GPU     (180)
-#   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES), both
-#                       ways of gemm.cuh's bf16 (TEXTCLASS_CUDA_BF16_COPIES=0 and 1, or those in
-#                       PROFILE_COPIES): the backend's
+#   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES), once per
+#                       word of PROFILE_SETTINGS (NAME=value; default both ways of gemm.cuh's bf16,
+#                       TEXTCLASS_CUDA_BF16_COPIES=0 and 1): the backend's
 #                       op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU time per
 #                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
 #                       times for the same products through PyTorch (gemm_shapes.py)          (240)
@@ -146,8 +147,9 @@ stage_anchor() {
 
 stage_loss() {
   mkdir -p "$out/loss"
+  # shellcheck disable=SC2086  # LOSS_ENV: NAME=value words
   env OUT="$out/loss" STEPS="${LOSS_STEPS:-300}" DEVICE=cuda ${LOSS_PRECISION+"PRECISION=$LOSS_PRECISION"} \
-    bash bench/device/loss_curve.sh
+    ${LOSS_ENV:-} bash bench/device/loss_curve.sh
 }
 
 stage_run() {
@@ -162,24 +164,26 @@ stage_run() {
 }
 
 stage_profile() {
-  local ncu copies
-  for copies in ${PROFILE_COPIES:-0 1}; do
-    echo "== op profile: bf16 (TEXTCLASS_CUDA_BF16_COPIES=$copies), batch 16, 100 warm-up steps and 400 more"
-    TEXTCLASS_CUDA_BF16_COPIES=$copies TEXTCLASS_CUDA_PROFILE=1 ours .devrun/bin/throughput --device cuda --precision bf16 \
+  local ncu setting tag
+  for setting in ${PROFILE_SETTINGS:-TEXTCLASS_CUDA_BF16_COPIES=0 TEXTCLASS_CUDA_BF16_COPIES=1}; do
+    tag=${setting#TEXTCLASS_CUDA_}
+    echo "== op profile: bf16 ($setting), batch 16, 100 warm-up steps and 400 more"
+    ours env "$setting" TEXTCLASS_CUDA_PROFILE=1 .devrun/bin/throughput --device cuda --precision bf16 \
       --batch-sizes 16 --warmup 100 --steps 400 --predict-batch-sizes 256 --data data/ag_news/test.csv \
-      >"$out/profile_$copies.out" 2>"$out/profile_$copies.txt"
-    cat "$out/profile_$copies.out"
-    awk '/CUDA ops/ {n++} n == 1' "$out/profile_$copies.txt" | head -16  # the training table
+      >"$out/profile_$tag.out" 2>"$out/profile_$tag.txt"
+    cat "$out/profile_$tag.out"
+    awk '/CUDA ops/ {n++} n == 1' "$out/profile_$tag.txt" | head -16  # the training table
   done
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
   [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
-  for copies in ${PROFILE_COPIES:-0 1}; do
-    echo "== ncu: GPU time per kernel, bf16 (TEXTCLASS_CUDA_BF16_COPIES=$copies) batch 16, launches 25,000 to 26,200"
-    TEXTCLASS_CUDA_BF16_COPIES=$copies timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
-      --launch-skip 25000 --launch-count 1200 --csv --page raw env LD_LIBRARY_PATH=$lib .devrun/bin/throughput \
+  for setting in ${PROFILE_SETTINGS:-TEXTCLASS_CUDA_BF16_COPIES=0 TEXTCLASS_CUDA_BF16_COPIES=1}; do
+    tag=${setting#TEXTCLASS_CUDA_}
+    echo "== ncu: GPU time per kernel, bf16 ($setting) batch 16, launches 25,000 to 26,200"
+    timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
+      --launch-skip 25000 --launch-count 1200 --csv --page raw env "$setting" LD_LIBRARY_PATH=$lib .devrun/bin/throughput \
       --device cuda --precision bf16 --batch-sizes 16 --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 \
-      --data data/ag_news/test.csv >"$out/ncu_$copies.csv" 2>"$out/ncu_$copies.err"
-    python3 bench/device/ncu_summary.py "$out/ncu_$copies.csv" 40 || tail -5 "$out/ncu_$copies.err"
+      --data data/ag_news/test.csv >"$out/ncu_$tag.csv" 2>"$out/ncu_$tag.err"
+    python3 bench/device/ncu_summary.py "$out/ncu_$tag.csv" 40 || tail -5 "$out/ncu_$tag.err"
   done
   echo "== cuBLAS through PyTorch: one layer's products at 1536 tokens"
   python3 bench/device/gemm_shapes.py 1536 | grep layer_products
