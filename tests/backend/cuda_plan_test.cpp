@@ -5,6 +5,7 @@
 // against the CPU by the op tests where there is a GPU.
 #include <limits>
 
+#include "cpu_attention.hpp"
 #include "op_test.hpp"
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/gemm_call.hpp"
@@ -124,7 +125,6 @@ struct HostSteps {
 };
 
 TEST(CudaPlan, AttentionPlanMatchesTheCpuAttention) {
-  auto cpu = make_cpu_backend(1);
   const cuda::AttentionShape s{3, 9, 16, 4};
   for (const float p : {0.0f, 0.2f}) {
     SCOPED_TRACE("dropout " + std::to_string(p));
@@ -141,14 +141,7 @@ TEST(CudaPlan, AttentionPlanMatchesTheCpuAttention) {
     cuda::attention_backward_plan(steps, scratch.data(), dqkv.data(), dout.data(), qkv.data(), stats.data(),
                                   mask.data(), p, seed, s);
 
-    Buffer<float> qkv_d(*cpu, qkv), dout_d(*cpu, dout), out_d(*cpu, s.NC()), att_d(*cpu, s.scores()),
-        dqkv_d(*cpu, 3 * s.NC());
-    Buffer<int32_t> mask_d(*cpu, mask);
-    cpu->attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C, s.NH);
-    cpu->attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C,
-                            s.NH);
-    expect_close(out, to_doubles(out_d.read()), {1e-5, 1e-6}, "out");
-    expect_close(dqkv, to_doubles(dqkv_d.read()), {1e-4, 1e-6}, "dqkv");
+    expect_cpu_attention(out, dqkv, qkv, dout, mask, p, seed, s);
   }
 }
 

@@ -5,6 +5,7 @@
 // against the CPU where there is one (backend "cuda-fused").
 #include <limits>
 
+#include "cpu_attention.hpp"
 #include "op_test.hpp"
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/fused_attention_rows.hpp"
@@ -77,11 +78,10 @@ struct HostFusedAttention {
   }
 };
 
-// Runs the fused forward and backward and the CPU's on the same inputs and compares.
+// Runs the fused forward and backward on the host and compares with the CPU's attention.
 template <int HS, int OUT>
 void expect_fused_matches_cpu(const AttentionShape& s, const Ints& mask, float p) {
   ASSERT_EQ(s.hs(), HS);
-  auto cpu = make_cpu_backend(1);
   const uint64_t seed = 77;
   Random random(s.B * 1000 + s.T * 10 + HS);
   const std::vector<float> qkv = random.floats(3 * s.NC(), 2.0f), dout = random.floats(s.NC());
@@ -93,14 +93,7 @@ void expect_fused_matches_cpu(const AttentionShape& s, const Ints& mask, float p
   fused.forward(out.data(), stats.data(), qkv.data());
   fused.backward(dqkv.data(), dout.data(), qkv.data(), stats.data());
 
-  Buffer<float> qkv_d(*cpu, qkv), dout_d(*cpu, dout), out_d(*cpu, s.NC()), att_d(*cpu, s.scores()),
-      dqkv_d(*cpu, 3 * s.NC());
-  Buffer<int32_t> mask_d(*cpu, mask);
-  cpu->attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C, s.NH);
-  cpu->attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C,
-                          s.NH);
-  expect_close(out, to_doubles(out_d.read()), {1e-5, 1e-6}, "out");
-  expect_close(dqkv, to_doubles(dqkv_d.read()), {1e-4, 1e-6}, "dqkv");
+  expect_cpu_attention(out, dqkv, qkv, dout, mask, p, seed, s);
 }
 
 std::string describe(const AttentionShape& s, float p) {

@@ -43,6 +43,21 @@ __device__ void stage_rows(float* dst, const float* src, std::size_t stride, int
     store4(dst + e, load4(src + static_cast<std::size_t>(e / HS) * stride + e % HS));
 }
 
+// Two of a head's tensors copied to the block's shared memory, T rows of HS floats each, from a
+// and b (rows a_stride and b_stride apart).
+struct StagedPair {
+  Rows first, second;
+};
+template <int HS>
+__device__ StagedPair stage_pair(const float* a, std::size_t a_stride, const float* b, std::size_t b_stride, int T) {
+  extern __shared__ Float4 shared[];
+  float* first = reinterpret_cast<float*>(shared);
+  float* second = first + T * HS;
+  stage_rows<HS>(first, a, a_stride, T);
+  stage_rows<HS>(second, b, b_stride, T);
+  return {Rows{first, HS}, Rows{second, HS}};
+}
+
 // The head's context; also the barrier after the staging (__syncthreads_or).
 __device__ HeadContext head_context(const HeadAt& at, const int32_t* mask, float p, Seed seed, float scale, int T) {
   const int32_t* row_mask = mask + static_cast<std::size_t>(at.b) * T;
@@ -56,19 +71,15 @@ template <int HS>
 __global__ void __launch_bounds__(kThreads)
     fused_attention_forward_kernel(float* out, float* stats, const float* qkv, const int32_t* mask, float p, Seed seed,
                                    float scale, int T, int C, int NH) {
-  extern __shared__ Float4 shared[];
-  float* k = reinterpret_cast<float*>(shared);
-  float* v = k + T * HS;
   const HeadAt at(NH);
   const float* head_qkv = qkv + at.qkv(T, C, HS);
   const std::size_t width = 3 * static_cast<std::size_t>(C);
-  stage_rows<HS>(k, head_qkv + C, width, T);
-  stage_rows<HS>(v, head_qkv + 2 * C, width, T);
+  const auto [k, v] = stage_pair<HS>(head_qkv + C, width, head_qkv + 2 * C, width, T);
   const HeadContext head = head_context(at, mask, p, seed, scale, T);
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= T) return;
   attention_query_forward<HS>(out + at.out(T, C, HS) + static_cast<std::size_t>(i) * C,
-                              stats + 2 * (at.bh * T + i), head_qkv + i * width, Rows{k, HS}, Rows{v, HS}, head, i);
+                              stats + 2 * (at.bh * T + i), head_qkv + i * width, k, v, head, i);
 }
 
 // dq and D for each query row: thread x of a block takes row x mod rows, channels part·kOut onwards.
@@ -77,14 +88,10 @@ __global__ void __launch_bounds__(kThreads)
     fused_attention_query_backward_kernel(float* dqkv, float* D, const float* dout, const float* qkv,
                                           const float* stats, const int32_t* mask, float p, Seed seed, float scale,
                                           int T, int C, int NH) {
-  extern __shared__ Float4 shared[];
-  float* k = reinterpret_cast<float*>(shared);
-  float* v = k + T * HS;
   const HeadAt at(NH);
   const std::size_t width = 3 * static_cast<std::size_t>(C);
   const float* head_qkv = qkv + at.qkv(T, C, HS);
-  stage_rows<HS>(k, head_qkv + C, width, T);
-  stage_rows<HS>(v, head_qkv + 2 * C, width, T);
+  const auto [k, v] = stage_pair<HS>(head_qkv + C, width, head_qkv + 2 * C, width, T);
   const HeadContext head = head_context(at, mask, p, seed, scale, T);
   constexpr int rows = kThreads / kParts<HS>;
   const int i = blockIdx.x * rows + threadIdx.x % rows, part = threadIdx.x / rows;
@@ -92,7 +99,7 @@ __global__ void __launch_bounds__(kThreads)
   const std::size_t row = at.bh * T + i;
   const float D_i = attention_query_backward<HS, kOut<HS>>(
       dqkv + at.qkv(T, C, HS) + i * width, part * kOut<HS>, head_qkv + i * width,
-      dout + at.out(T, C, HS) + static_cast<std::size_t>(i) * C, stats + 2 * row, Rows{k, HS}, Rows{v, HS}, head, i);
+      dout + at.out(T, C, HS) + static_cast<std::size_t>(i) * C, stats + 2 * row, k, v, head, i);
   if (part == 0) D[row] = D_i;
 }
 
@@ -103,21 +110,17 @@ __global__ void __launch_bounds__(kThreads)
                                         const float* stats, const int32_t* mask, float p, Seed seed, float scale,
                                         int T, int C, int NH) {
   constexpr int keys = kThreads / kParts<HS>;
-  extern __shared__ Float4 shared[];
-  float* q = reinterpret_cast<float*>(shared);
-  float* dy = q + T * HS;
   const HeadAt at(NH);
   const std::size_t width = 3 * static_cast<std::size_t>(C);
   const float* head_qkv = qkv + at.qkv(T, C, HS);
-  stage_rows<HS>(q, head_qkv, width, T);
-  stage_rows<HS>(dy, dout + at.out(T, C, HS), C, T);
+  const auto [q, dy] = stage_pair<HS>(head_qkv, width, dout + at.out(T, C, HS), C, T);
   const HeadContext head = head_context(at, mask, p, seed, scale, T);
   const int j = blockIdx.x * keys + threadIdx.x % keys, part = threadIdx.x / keys;
   if (j >= T) return;
-  float* dq_row = dqkv + at.qkv(T, C, HS) + j * width;
-  attention_key_backward<HS, kOut<HS>>(dq_row + C, dq_row + 2 * C, part * kOut<HS>, head_qkv + j * width + C,
-                                          head_qkv + j * width + 2 * C, Rows{q, HS}, Rows{dy, HS},
-                                          stats + 2 * at.bh * T, D + at.bh * T, head, j);
+  float* d_row = dqkv + at.qkv(T, C, HS) + j * width;  // dq_j, then dk_j at +C and dv_j at +2C
+  attention_key_backward<HS, kOut<HS>>(d_row + C, d_row + 2 * C, part * kOut<HS>, head_qkv + j * width + C,
+                                       head_qkv + j * width + 2 * C, q, dy, stats + 2 * at.bh * T, D + at.bh * T, head,
+                                       j);
 }
 
 // Calls f(std::integral_constant<int, HS>) for the head sizes the kernels are built for; false otherwise.
