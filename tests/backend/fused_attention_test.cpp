@@ -1,97 +1,110 @@
-// The fused attention's row functions (backend/cuda/fused_attention_rows.hpp) run with host loops
-// in the order of fused_attention.cu's kernels (every query row, then every key row, its channels
-// in the backward pass in parts of channels, as two GPU threads split them), against the CPU backend's attention: the math of the
-// fused kernels, checked on machines without a GPU. The op tests check the kernels themselves
-// against the CPU where there is one (backend "cuda-fused").
+// The fused attention's blocks (backend/cuda/fused_attention_blocks.hpp) run on the host, each GPU
+// thread a host thread and __syncthreads_or a barrier, over the grids fused_attention.cu launches,
+// against the CPU backend's attention. This checks on machines without a GPU what the kernels do:
+// the math of each row, the staging of a head in shared memory, the grid's mapping to heads and
+// rows, and the split of a row's channels between two threads at HS = 64. The op tests check the
+// kernels themselves against the CPU where there is a GPU (backend "cuda-fused").
+#include <algorithm>
+#include <barrier>
 #include <limits>
+#include <thread>
 
 #include "cpu_attention.hpp"
 #include "op_test.hpp"
 #include "textclass/backend/cuda/attention_plan.hpp"
-#include "textclass/backend/cuda/fused_attention_rows.hpp"
+#include "textclass/backend/cuda/fused_attention_blocks.hpp"
 
 namespace textclass::backend::op_test {
 namespace {
 
 using cuda::AttentionShape;
-using cuda::HeadContext;
-using cuda::Rows;
+using cuda::FusedAttentionArgs;
 
-// The kernels' loops on the host for head size HS; the backward pass's rows in parts of OUT channels.
-template <int HS, int OUT>
-struct HostFusedAttention {
-  AttentionShape s;
-  const int32_t* mask;
-  float p;
-  uint64_t seed;
+// What a block's threads share: the block's index, its shared memory and its barrier.
+struct HostBlockState {
+  struct Vote {  // when the last thread arrives: whether any voted nonzero
+    HostBlockState* state;
+    void operator()() noexcept {
+      state->any = std::any_of(state->votes.begin(), state->votes.end(), [](int v) { return v != 0; });
+    }
+  };
+  HostBlockState(int block_x, int block_y, int thread_count, std::size_t shared_floats)
+      : x(block_x), y(block_y), threads(thread_count), shared((shared_floats + 3) / 4),
+        votes(static_cast<std::size_t>(thread_count)), barrier(thread_count, Vote{this}) {}
 
-  std::size_t width() const { return 3 * static_cast<std::size_t>(s.C); }
-  std::size_t head_qkv(int b, int h) const { return static_cast<std::size_t>(b) * s.T * width() + h * HS; }
-  std::size_t head_out(int b, int h) const { return static_cast<std::size_t>(b) * s.T * s.C + h * HS; }
-  HeadContext head(int b, int h) const {
-    const int32_t* row_mask = mask + static_cast<std::size_t>(b) * s.T;
-    const std::size_t bh = static_cast<std::size_t>(b) * s.NH + h;
-    return HeadContext{s.T, s.scale(), row_mask, cuda::has_token(row_mask, s.T), p, seed, bh * s.T * s.T};
-  }
+  int x, y, threads;
+  std::vector<cuda::Float4> shared;  // 16-byte aligned, as CUDA's
+  std::vector<int> votes;
+  bool any = false;
+  std::barrier<Vote> barrier;
+};
 
-  void forward(float* out, float* stats, const float* qkv) const {
-    for (int b = 0; b < s.B; b++)
-      for (int h = 0; h < s.NH; h++) {
-        const float* q = qkv + head_qkv(b, h);
-        const std::size_t bh = static_cast<std::size_t>(b) * s.NH + h;
-        for (int i = 0; i < s.T; i++)
-          cuda::attention_query_forward<HS>(out + head_out(b, h) + static_cast<std::size_t>(i) * s.C,
-                                            stats + 2 * (bh * s.T + i), q + i * width(), Rows{q + s.C, width()},
-                                            Rows{q + 2 * s.C, width()}, head(b, h), i);
-      }
-  }
-
-  void backward(float* dqkv, const float* dout, const float* qkv, const float* stats) const {
-    std::vector<float> D(s.rows(), std::numeric_limits<float>::quiet_NaN());
-    for (int b = 0; b < s.B; b++)
-      for (int h = 0; h < s.NH; h++) {
-        const float* q = qkv + head_qkv(b, h);
-        const std::size_t bh = static_cast<std::size_t>(b) * s.NH + h;
-        for (int i = 0; i < s.T; i++)
-          for (int part = 0; part < HS / OUT; part++) {
-            const std::size_t row = bh * s.T + i;
-            const float D_i = cuda::attention_query_backward<HS, OUT>(
-                dqkv + head_qkv(b, h) + i * width(), part * OUT, q + i * width(),
-                dout + head_out(b, h) + static_cast<std::size_t>(i) * s.C, stats + 2 * row, Rows{q + s.C, width()},
-                Rows{q + 2 * s.C, width()}, head(b, h), i);
-            if (part == 0) D[row] = D_i;
-          }
-      }
-    for (int b = 0; b < s.B; b++)
-      for (int h = 0; h < s.NH; h++) {
-        const float* q = qkv + head_qkv(b, h);
-        const std::size_t bh = static_cast<std::size_t>(b) * s.NH + h;
-        for (int j = 0; j < s.T; j++)
-          for (int part = 0; part < HS / OUT; part++) {
-            float* d_row = dqkv + head_qkv(b, h) + j * width();
-            cuda::attention_key_backward<HS, OUT>(d_row + s.C, d_row + 2 * s.C, part * OUT, q + j * width() + s.C,
-                                                  q + j * width() + 2 * s.C, Rows{q, width()},
-                                                  Rows{dout + head_out(b, h), static_cast<std::size_t>(s.C)},
-                                                  stats + 2 * bh * s.T, D.data() + bh * s.T, head(b, h), j);
-          }
-      }
+// fused_attention_blocks.hpp's Block for one host thread.
+struct HostBlock {
+  HostBlockState& state;
+  int index;
+  int x() const { return state.x; }
+  int y() const { return state.y; }
+  int thread() const { return index; }
+  int threads() const { return state.threads; }
+  float* shared() const { return reinterpret_cast<float*>(state.shared.data()); }
+  bool sync_or(int value) {
+    state.votes[static_cast<std::size_t>(index)] = value;
+    state.barrier.arrive_and_wait();
+    return state.any;
   }
 };
 
-// Runs the fused forward and backward on the host and compares with the CPU's attention.
-template <int HS, int OUT>
+// Runs block_function(block) for every block of the grid, in turn, each with its threads at once.
+template <typename F>
+void run_grid(int grid_x, int grid_y, std::size_t shared_floats, F block_function) {
+  for (int y = 0; y < grid_y; y++)
+    for (int x = 0; x < grid_x; x++) {
+      HostBlockState state(x, y, cuda::kFusedAttentionThreads, shared_floats);
+      std::vector<std::thread> threads;
+      for (int t = 0; t < cuda::kFusedAttentionThreads; t++)
+        threads.emplace_back([&state, t, &block_function] {
+          HostBlock block{state, t};
+          block_function(block);
+        });
+      for (std::thread& thread : threads) thread.join();
+    }
+}
+
+int tiles(int T, int rows) { return (T + rows - 1) / rows; }
+
+// The three kernels of fused_attention.cu, run as it launches them, against the CPU's attention.
+template <int HS>
 void expect_fused_matches_cpu(const AttentionShape& s, const Ints& mask, float p) {
   ASSERT_EQ(s.hs(), HS);
   const uint64_t seed = 77;
   Random random(s.B * 1000 + s.T * 10 + HS);
   const std::vector<float> qkv = random.floats(3 * s.NC(), 2.0f), dout = random.floats(s.NC());
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> out(s.NC(), nan), stats(cuda::attention_saved_floats(s.B, s.T, s.NH), nan),
+      dqkv(3 * s.NC(), nan), D(s.rows(), nan);
 
-  const HostFusedAttention<HS, OUT> fused{s, mask.data(), p, seed};
-  std::vector<float> out(s.NC(), std::numeric_limits<float>::quiet_NaN());
-  std::vector<float> stats(cuda::attention_saved_floats(s.B, s.T, s.NH), std::numeric_limits<float>::quiet_NaN());
-  std::vector<float> dqkv(3 * s.NC(), std::numeric_limits<float>::quiet_NaN());
-  fused.forward(out.data(), stats.data(), qkv.data());
-  fused.backward(dqkv.data(), dout.data(), qkv.data(), stats.data());
+  FusedAttentionArgs args{};
+  args.qkv = qkv.data();
+  args.mask = mask.data();
+  args.out = out.data();
+  args.stats_out = stats.data();
+  args.stats = stats.data();
+  args.dout = dout.data();
+  args.dqkv = dqkv.data();
+  args.D = D.data();
+  args.p = p;
+  args.seed = seed;
+  args.scale = s.scale();
+  args.T = s.T, args.C = s.C, args.NH = s.NH;
+  const std::size_t shared = cuda::fused_attention_shared_floats(s.T, HS);
+  run_grid(tiles(s.T, cuda::kForwardRows), s.heads(), shared,
+           [&](HostBlock& block) { cuda::fused_attention_forward_block<HS>(block, args); });
+  const int backward_tiles = tiles(s.T, cuda::kBackwardRows<HS>);
+  run_grid(backward_tiles, s.heads(), shared,
+           [&](HostBlock& block) { cuda::fused_attention_query_backward_block<HS>(block, args); });
+  run_grid(backward_tiles, s.heads(), shared,
+           [&](HostBlock& block) { cuda::fused_attention_key_backward_block<HS>(block, args); });
 
   expect_cpu_attention(out, dqkv, qkv, dout, mask, p, seed, s);
 }
@@ -101,31 +114,32 @@ std::string describe(const AttentionShape& s, float p) {
          " NH=" + std::to_string(s.NH) + " p=" + std::to_string(p);
 }
 
-// Each head size the kernels are built for, with padding and dropout; keys in two parts of channels
-// (as at HS = 64 on the GPU) and in one.
-TEST(FusedAttentionRows, MatchTheCpuAttention) {
+// Each head size the kernels are built for, with padding and dropout; T past one tile of rows for
+// the forward pass (64) and for the backward pass at HS = 64 (32 rows of two threads).
+TEST(FusedAttentionBlocks, MatchTheCpuAttention) {
   for (const float p : {0.0f, 0.2f}) {
-    const AttentionShape hs4{2, 5, 12, 3}, hs8{3, 9, 16, 2}, hs16{2, 17, 32, 2}, hs32{1, 3, 32, 1}, hs64{2, 11, 128, 2};
+    const AttentionShape hs4{2, 5, 12, 3}, hs8{3, 9, 16, 2}, hs16{2, 17, 32, 2}, hs32{1, 70, 32, 1},
+        hs64{2, 37, 128, 2};
     Random random(9);
     {
       SCOPED_TRACE(describe(hs4, p));
-      expect_fused_matches_cpu<4, 4>(hs4, random.padding_mask(hs4.B, hs4.T), p);
+      expect_fused_matches_cpu<4>(hs4, random.padding_mask(hs4.B, hs4.T), p);
     }
     {
       SCOPED_TRACE(describe(hs8, p));
-      expect_fused_matches_cpu<8, 4>(hs8, random.padding_mask(hs8.B, hs8.T), p);
+      expect_fused_matches_cpu<8>(hs8, random.padding_mask(hs8.B, hs8.T), p);
     }
     {
       SCOPED_TRACE(describe(hs16, p));
-      expect_fused_matches_cpu<16, 16>(hs16, random.padding_mask(hs16.B, hs16.T), p);
+      expect_fused_matches_cpu<16>(hs16, random.padding_mask(hs16.B, hs16.T), p);
     }
     {
       SCOPED_TRACE(describe(hs32, p));
-      expect_fused_matches_cpu<32, 32>(hs32, random.padding_mask(hs32.B, hs32.T), p);
+      expect_fused_matches_cpu<32>(hs32, random.padding_mask(hs32.B, hs32.T), p);
     }
     {
       SCOPED_TRACE(describe(hs64, p));
-      expect_fused_matches_cpu<64, 32>(hs64, random.padding_mask(hs64.B, hs64.T), p);
+      expect_fused_matches_cpu<64>(hs64, random.padding_mask(hs64.B, hs64.T), p);
     }
   }
 }
@@ -133,13 +147,13 @@ TEST(FusedAttentionRows, MatchTheCpuAttention) {
 // A batch row with every token padded attends uniformly to all its keys, as HF's finite padding
 // bias makes it (the CPU's masked_softmax): the kernels may skip padded keys only when a row has a
 // token. A single-token sequence too.
-TEST(FusedAttentionRows, RowsWithoutTokensAndSingleTokens) {
+TEST(FusedAttentionBlocks, RowsWithoutTokensAndSingleTokens) {
   const AttentionShape s{2, 4, 16, 2};
   const Ints mask = {1, 1, 0, 0, 0, 0, 0, 0};
   for (const float p : {0.0f, 0.5f}) {
     SCOPED_TRACE(describe(s, p));
-    expect_fused_matches_cpu<8, 8>(s, mask, p);
-    expect_fused_matches_cpu<8, 8>(AttentionShape{1, 1, 16, 2}, Ints{1}, p);
+    expect_fused_matches_cpu<8>(s, mask, p);
+    expect_fused_matches_cpu<8>(AttentionShape{1, 1, 16, 2}, Ints{1}, p);
   }
 }
 

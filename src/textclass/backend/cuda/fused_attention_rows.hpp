@@ -1,9 +1,8 @@
 #pragma once
 // Self-attention for short sequences with nothing but each row's softmax statistics in global
 // memory: the arithmetic of one row, in plain C++ that nvcc and the host compiler both read. The
-// kernels of fused_attention.cu stage a head's rows in shared memory and run a thread per row; a
-// test runs the same functions with host loops against the CPU backend
-// (tests/backend/fused_attention_test.cpp), so the math is checked on machines without a GPU.
+// blocks of fused_attention_blocks.hpp stage a head's rows in shared memory and run these, a thread
+// per row, on the GPU or, in a test, on the host.
 //
 // One head (b, h) of T tokens and HS channels, s = HS^-0.5, rows of q, k, v and dy at Rows::at(t).
 // For query i and key j:
