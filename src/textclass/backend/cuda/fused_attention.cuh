@@ -1,6 +1,6 @@
 #pragma once
 // Self-attention in three kernels and no scratch but one float per query row (fused_attention_rows.hpp
-// has the math): a head's keys and values, or queries and output gradients, in shared memory; a
+// has the math, fused_attention_blocks.hpp what each block does): a head's keys and values, or queries and output gradients, in shared memory; a
 // thread per query row for the output, the statistics and dq; then a thread (or two) per key row for
 // dk and dv. Nothing of size [T, T] and no split or merge of the heads: the kernels read qkv and dout
 // and write out and dqkv in their own layouts. For head sizes 4 to 64 and sequences whose head fits
