@@ -57,12 +57,12 @@ struct HostBlock {
 
 // Runs block_function(block) for every block of the grid, in turn, each with its threads at once.
 template <typename F>
-void run_grid(int grid_x, int grid_y, std::size_t shared_floats, F block_function) {
+void run_grid(int grid_x, int grid_y, int thread_count, std::size_t shared_floats, F block_function) {
   for (int y = 0; y < grid_y; y++)
     for (int x = 0; x < grid_x; x++) {
-      HostBlockState state(x, y, cuda::kFusedAttentionThreads, shared_floats);
+      HostBlockState state(x, y, thread_count, shared_floats);
       std::vector<std::thread> threads;
-      for (int t = 0; t < cuda::kFusedAttentionThreads; t++)
+      for (int t = 0; t < thread_count; t++)
         threads.emplace_back([&state, t, &block_function] {
           HostBlock block{state, t};
           block_function(block);
@@ -70,8 +70,6 @@ void run_grid(int grid_x, int grid_y, std::size_t shared_floats, F block_functio
       for (std::thread& thread : threads) thread.join();
     }
 }
-
-int tiles(int T, int rows) { return (T + rows - 1) / rows; }
 
 // The three kernels of fused_attention.cu, run as it launches them, against the CPU's attention.
 template <int HS>
@@ -98,12 +96,12 @@ void expect_fused_matches_cpu(const AttentionShape& s, const Ints& mask, float p
   args.scale = s.scale();
   args.T = s.T, args.C = s.C, args.NH = s.NH;
   const std::size_t shared = cuda::fused_attention_shared_floats(s.T, HS);
-  run_grid(tiles(s.T, cuda::kForwardRows), s.heads(), shared,
+  const cuda::FusedAttentionLaunch launch = cuda::fused_attention_launch<HS>(s.T);
+  run_grid(launch.forward_tiles, s.heads(), launch.threads, shared,
            [&](HostBlock& block) { cuda::fused_attention_forward_block<HS>(block, args); });
-  const int backward_tiles = tiles(s.T, cuda::kBackwardRows<HS>);
-  run_grid(backward_tiles, s.heads(), shared,
+  run_grid(launch.backward_tiles, s.heads(), launch.threads, shared,
            [&](HostBlock& block) { cuda::fused_attention_query_backward_block<HS>(block, args); });
-  run_grid(backward_tiles, s.heads(), shared,
+  run_grid(launch.backward_tiles, s.heads(), launch.threads, shared,
            [&](HostBlock& block) { cuda::fused_attention_key_backward_block<HS>(block, args); });
 
   expect_cpu_attention(out, dqkv, qkv, dout, mask, p, seed, s);
@@ -142,6 +140,18 @@ TEST(FusedAttentionBlocks, MatchTheCpuAttention) {
       expect_fused_matches_cpu<64>(hs64, random.padding_mask(hs64.B, hs64.T), p);
     }
   }
+}
+
+// Sequences long enough for blocks of 128 and of 256 threads (fused_attention_launch).
+TEST(FusedAttentionBlocks, LongSequencesWithLargerBlocks) {
+  for (const AttentionShape s : {AttentionShape{2, 150, 16, 2}, AttentionShape{1, 270, 16, 2}}) {
+    SCOPED_TRACE(describe(s, 0.1f));
+    Random random(s.T);
+    expect_fused_matches_cpu<8>(s, random.padding_mask(s.B, s.T), 0.1f);
+  }
+  const AttentionShape s{1, 200, 128, 2};  // two threads a row in the backward pass, 64 rows a block
+  SCOPED_TRACE(describe(s, 0.1f));
+  expect_fused_matches_cpu<64>(s, Random(3).padding_mask(s.B, s.T), 0.1f);
 }
 
 // A batch row with every token padded attends uniformly to all its keys, as HF's finite padding

@@ -30,20 +30,20 @@ __device__ FusedAttentionArgs with_seed(FusedAttentionArgs args, Seed seed) {
 }
 
 template <int HS>
-__global__ void __launch_bounds__(kFusedAttentionThreads) fused_attention_forward_kernel(FusedAttentionArgs args, Seed seed) {
+__global__ void __launch_bounds__(kMaxFusedAttentionThreads) fused_attention_forward_kernel(FusedAttentionArgs args, Seed seed) {
   DeviceBlock block;
   fused_attention_forward_block<HS>(block, with_seed(args, seed));
 }
 
 template <int HS>
-__global__ void __launch_bounds__(kFusedAttentionThreads)
+__global__ void __launch_bounds__(kMaxFusedAttentionThreads)
     fused_attention_query_backward_kernel(FusedAttentionArgs args, Seed seed) {
   DeviceBlock block;
   fused_attention_query_backward_block<HS>(block, with_seed(args, seed));
 }
 
 template <int HS>
-__global__ void __launch_bounds__(kFusedAttentionThreads)
+__global__ void __launch_bounds__(kMaxFusedAttentionThreads)
     fused_attention_key_backward_kernel(FusedAttentionArgs args, Seed seed) {
   DeviceBlock block;
   fused_attention_key_backward_block<HS>(block, with_seed(args, seed));
@@ -87,8 +87,6 @@ int shared_limit() {
   return limit;
 }
 
-unsigned row_tiles(int T, int rows_per_block) { return static_cast<unsigned>((T + rows_per_block - 1) / rows_per_block); }
-
 // What every kernel is given; each launcher adds its own tensors.
 FusedAttentionArgs args_for(const AttentionShape& s, const float* qkv, const int32_t* mask, float dropout_p) {
   FusedAttentionArgs args{};
@@ -118,8 +116,9 @@ void fused_attention_forward(cudaStream_t stream, float* out, float* stats, cons
   args.stats_out = stats;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    const dim3 grid(row_tiles(s.T, kForwardRows), s.heads());
-    fused_attention_forward_kernel<HS><<<grid, kFusedAttentionThreads, shared_bytes(s), stream>>>(args, seed);
+    const FusedAttentionLaunch launch = fused_attention_launch<HS>(s.T);
+    const dim3 grid(launch.forward_tiles, s.heads());
+    fused_attention_forward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
   });
   check_launch("attention (fused forward)");
 }
@@ -134,10 +133,11 @@ void fused_attention_backward(cudaStream_t stream, float* dqkv, float* D, const 
   args.D = D;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    const dim3 grid(row_tiles(s.T, kBackwardRows<HS>), s.heads());
-    fused_attention_query_backward_kernel<HS><<<grid, kFusedAttentionThreads, shared_bytes(s), stream>>>(args, seed);
+    const FusedAttentionLaunch launch = fused_attention_launch<HS>(s.T);
+    const dim3 grid(launch.backward_tiles, s.heads());
+    fused_attention_query_backward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
     check_launch("attention (fused backward, queries)");
-    fused_attention_key_backward_kernel<HS><<<grid, kFusedAttentionThreads, shared_bytes(s), stream>>>(args, seed);
+    fused_attention_key_backward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
     check_launch("attention (fused backward, keys)");
   });
 }

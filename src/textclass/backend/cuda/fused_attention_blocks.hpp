@@ -24,8 +24,6 @@
 
 namespace textclass::backend::cuda {
 
-constexpr int kFusedAttentionThreads = 64;  // threads per block
-
 // The backward kernels give each thread kFusedOut<HS> channels of its row's gradients, so that its
 // vectors and sums fit in registers: two threads share a row at HS = 64 (one had 255 registers and
 // spilled).
@@ -33,10 +31,20 @@ template <int HS>
 constexpr int kFusedParts = HS >= 64 ? 2 : 1;
 template <int HS>
 constexpr int kFusedOut = HS / kFusedParts<HS>;
-// Rows per block of each kernel: the grid's x covers T in tiles of these.
-constexpr int kForwardRows = kFusedAttentionThreads;
+
+// How the kernels are launched for T tokens: threads per block, and the tiles of rows that make
+// the grid's x. Every block stages its whole head, so longer sequences (whose heads fill more of
+// the shared memory, leaving room for fewer blocks) get more rows per block.
+constexpr int kMaxFusedAttentionThreads = 256;
+struct FusedAttentionLaunch {
+  int threads, forward_tiles, backward_tiles;
+};
 template <int HS>
-constexpr int kBackwardRows = kFusedAttentionThreads / kFusedParts<HS>;
+inline FusedAttentionLaunch fused_attention_launch(int T) {
+  const int threads = T <= 128 ? 64 : T <= 256 ? 128 : kMaxFusedAttentionThreads;
+  const int backward_rows = threads / kFusedParts<HS>;
+  return {threads, (T + threads - 1) / threads, (T + backward_rows - 1) / backward_rows};
+}
 
 // Floats of shared memory a block needs.
 inline std::size_t fused_attention_shared_floats(int T, int HS) { return 2 * static_cast<std::size_t>(T) * HS; }
@@ -99,29 +107,29 @@ TEXTCLASS_DEVICE HeadContext head_context(Block& block, const HeadAt<HS>& at, co
   return HeadContext{a.T, a.scale, row_mask, any_token, a.p, a.seed, at.bh * a.T * a.T};
 }
 
-// Forward: out and stats of query row x·kForwardRows + thread.
+// Forward: out and stats of query row x·threads + thread.
 template <int HS, typename Block>
 TEXTCLASS_DEVICE void fused_attention_forward_block(Block& block, const FusedAttentionArgs& a) {
   const HeadAt<HS> at(block.y(), a);
   const float* q = a.qkv + at.qkv;
   const auto [k, v] = stage_pair<HS>(block, q + a.C, at.width, q + 2 * a.C, at.width, a.T);
   const HeadContext head = head_context(block, at, a);
-  const int i = block.x() * kForwardRows + block.thread();
+  const int i = block.x() * block.threads() + block.thread();
   if (i >= a.T) return;
   attention_query_forward<HS>(a.out + at.out + static_cast<std::size_t>(i) * a.C, a.stats_out + 2 * (at.bh * a.T + i),
                               q + i * at.width, k, v, head, i);
 }
 
-// Backward, queries: dq and D of query row x·kBackwardRows + thread mod kBackwardRows, channels
-// from (thread / kBackwardRows)·kFusedOut on.
+// Backward, queries: with rows = threads / kFusedParts, dq and D of query row x·rows + thread mod
+// rows, channels from (thread / rows)·kFusedOut on (a warp's threads share their part).
 template <int HS, typename Block>
 TEXTCLASS_DEVICE void fused_attention_query_backward_block(Block& block, const FusedAttentionArgs& a) {
   const HeadAt<HS> at(block.y(), a);
   const float* q = a.qkv + at.qkv;
   const auto [k, v] = stage_pair<HS>(block, q + a.C, at.width, q + 2 * a.C, at.width, a.T);
   const HeadContext head = head_context(block, at, a);
-  const int i = block.x() * kBackwardRows<HS> + block.thread() % kBackwardRows<HS>;
-  const int part = block.thread() / kBackwardRows<HS>;
+  const int rows = block.threads() / kFusedParts<HS>;
+  const int i = block.x() * rows + block.thread() % rows, part = block.thread() / rows;
   if (i >= a.T) return;
   const std::size_t row = at.bh * a.T + i;
   const float D_i = attention_query_backward<HS, kFusedOut<HS>>(
@@ -130,15 +138,15 @@ TEXTCLASS_DEVICE void fused_attention_query_backward_block(Block& block, const F
   if (part == 0) a.D[row] = D_i;
 }
 
-// Backward, keys: dk and dv of key row x·kBackwardRows + thread mod kBackwardRows, channels as above.
+// Backward, keys: dk and dv of key row x·rows + thread mod rows, channels as above.
 template <int HS, typename Block>
 TEXTCLASS_DEVICE void fused_attention_key_backward_block(Block& block, const FusedAttentionArgs& a) {
   const HeadAt<HS> at(block.y(), a);
   const float* qkv = a.qkv + at.qkv;
   const auto [q, dy] = stage_pair<HS>(block, qkv, at.width, a.dout + at.out, a.C, a.T);
   const HeadContext head = head_context(block, at, a);
-  const int j = block.x() * kBackwardRows<HS> + block.thread() % kBackwardRows<HS>;
-  const int part = block.thread() / kBackwardRows<HS>;
+  const int rows = block.threads() / kFusedParts<HS>;
+  const int j = block.x() * rows + block.thread() % rows, part = block.thread() / rows;
   if (j >= a.T) return;
   float* d_row = a.dqkv + at.qkv + j * at.width;  // dq_j, then dk_j at +C and dv_j at +2C
   attention_key_backward<HS, kFusedOut<HS>>(d_row + a.C, d_row + 2 * a.C, part * kFusedOut<HS>,
