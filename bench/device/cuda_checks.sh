@@ -13,8 +13,9 @@
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
 #                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs fused"
-#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1 and
-#                       TEXTCLASS_CUDA_FUSED_ATTENTION=1, outside the comparison               (400)
+#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1,
+#                       TEXTCLASS_CUDA_FUSED_ATTENTION=1 and fused_graphs both of the last two,
+#                       outside the comparison                                               (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -25,7 +26,8 @@
 #                       TEXTCLASS_CUDA_BF16_COPIES=0 and 1): the backend's
 #                       op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU time per
 #                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
-#                       times for the same products through PyTorch (gemm_shapes.py)          (240)
+#                       times for the same products through PyTorch (gemm_shapes.py); with
+#                       PROFILE_NCU=0 the op tables only (~20 s a setting)                    (240)
 # Plus, before the stages, ~10 s, or ~1 min when the programs must be relinked (below). The
 # machine's start-up eats minutes of the 15 too, so for a single ~9-minute call (timeout_s 560):
 # STAGES="env tests loss throughput anchor" (correctness first; a cut-off costs the anchor). Split:
@@ -118,17 +120,19 @@ stage_throughput() {
   done
   # variants of bf16, outside the comparison: fast16bf = cuBLAS's COMPUTE_32F_FAST_16BF on fp32
   # factors instead of gemm.cuh's bf16 copies, graphs = training steps replayed as CUDA graphs,
-  # fused = attention in fused_attention.cuh's kernels
+  # fused = attention in fused_attention.cuh's kernels, fused_graphs = both
   local variant setting
   for variant in ${TPUT_VARIANTS:-}; do
     case $variant in
       fast16bf) setting=TEXTCLASS_CUDA_BF16_COPIES=0 ;;
       graphs) setting=TEXTCLASS_CUDA_GRAPHS=1 ;;
       fused) setting=TEXTCLASS_CUDA_FUSED_ATTENTION=1 ;;
-      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused)"; status=1; continue ;;
+      fused_graphs) setting="TEXTCLASS_CUDA_FUSED_ATTENTION=1 TEXTCLASS_CUDA_GRAPHS=1" ;;
+      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs)"; status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"
-    ours env "$setting" .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \
+    # shellcheck disable=SC2086  # setting: NAME=value words
+    ours env $setting .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \
       --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv \
       2>"$out/throughput_ours_bf16_$variant.err" | tee "$out/throughput_ours_bf16_$variant.jsonl"
   done
@@ -174,6 +178,7 @@ stage_profile() {
     cat "$out/profile_$tag.out"
     awk '/CUDA ops/ {n++} n == 1' "$out/profile_$tag.txt" | head -16  # the training table
   done
+  [ "${PROFILE_NCU:-1}" = 1 ] || return 0
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
   [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
   for setting in ${PROFILE_SETTINGS:-TEXTCLASS_CUDA_BF16_COPIES=0 TEXTCLASS_CUDA_BF16_COPIES=1}; do
