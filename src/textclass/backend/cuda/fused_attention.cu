@@ -1,5 +1,6 @@
 // The fused attention kernels (fused_attention.cuh): the blocks of fused_attention_blocks.hpp on the
-// GPU. Every thread of a warp walks the shared rows in the same order, so their reads are broadcasts.
+// GPU. Every thread of a warp walks the shared rows in the same order, so their reads are broadcasts,
+// and the threads sharing a row sum their partial products by warp shuffles.
 #include <cstdint>
 #include <type_traits>
 
@@ -21,6 +22,10 @@ struct DeviceBlock {
     return reinterpret_cast<float*>(shared_memory);
   }
   __device__ bool sync_or(int value) const { return __syncthreads_or(value) != 0; }
+  __device__ float sum_parts(float x, int parts) const {
+    for (int offset = parts / 2; offset > 0; offset /= 2) x += __shfl_xor_sync(0xffffffffu, x, offset);
+    return x;
+  }
 };
 
 // The seed from device memory where a CUDA graph keeps it (seed.cuh), only when there is dropout.
@@ -117,7 +122,7 @@ void fused_attention_forward(cudaStream_t stream, float* out, float* stats, cons
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     const FusedAttentionLaunch launch = fused_attention_launch<HS>(s.T);
-    const dim3 grid(launch.forward_tiles, s.heads());
+    const dim3 grid(launch.tiles, s.heads());
     fused_attention_forward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
   });
   check_launch("attention (fused forward)");
@@ -134,7 +139,7 @@ void fused_attention_backward(cudaStream_t stream, float* dqkv, float* D, const 
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     const FusedAttentionLaunch launch = fused_attention_launch<HS>(s.T);
-    const dim3 grid(launch.backward_tiles, s.heads());
+    const dim3 grid(launch.tiles, s.heads());
     fused_attention_query_backward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
     check_launch("attention (fused backward, queries)");
     fused_attention_key_backward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);

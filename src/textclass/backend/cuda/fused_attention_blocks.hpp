@@ -8,9 +8,12 @@
 //   thread()        this thread's index in the block, of threads()
 //   shared()        the block's shared memory, 16-byte aligned (floats)
 //   sync_or(v)      a barrier for the block's threads; true if v was nonzero in any of them
+//   sum_parts(x, n) x added over the n neighbouring threads (thread / n the same) that share a
+//                   row, by the butterfly of a warp shuffle, so each gets the same bits; every
+//                   thread of the block calls it, and as often
 // A block stages two of its head's tensors in shared memory (2·T·HS floats), then runs the row
-// functions of fused_attention_rows.hpp, a thread per row (two per row in the backward pass at
-// HS = 64, each with half of the row's channels).
+// functions of fused_attention_rows.hpp, kFusedParts threads per row, each with a slice of the
+// row's channels.
 #include <cstddef>
 #include <cstdint>
 
@@ -24,26 +27,49 @@
 
 namespace textclass::backend::cuda {
 
-// The backward kernels give each thread kFusedOut<HS> channels of its row's gradients, so that its
-// vectors and sums fit in registers: two threads share a row at HS = 64 (one had 255 registers and
-// spilled).
+// kFusedParts<HS> threads share each row, each with kFusedOut<HS> of its channels (a Slice): 16
+// channels a thread, so that there are enough threads to fill the GPU (a thread a row gave about 6
+// warps an SM at batch 16 and 250 registers a thread at HS = 64).
 template <int HS>
-constexpr int kFusedParts = HS >= 64 ? 2 : 1;
+constexpr int kFusedParts = HS >= 32 ? HS / 16 : 1;
 template <int HS>
 constexpr int kFusedOut = HS / kFusedParts<HS>;
 
-// How the kernels are launched for T tokens: threads per block, and the tiles of rows that make
-// the grid's x. Every block stages its whole head, so longer sequences (whose heads fill more of
-// the shared memory, leaving room for fewer blocks) get more rows per block.
+// How the kernels are launched for T tokens: threads per block (64, 128 or 256, a whole number of
+// warps, enough for the head's rows where they fit), and the tiles of rows that make the grid's x.
 constexpr int kMaxFusedAttentionThreads = 256;
 struct FusedAttentionLaunch {
-  int threads, forward_tiles, backward_tiles;
+  int threads, tiles;
 };
 template <int HS>
 inline FusedAttentionLaunch fused_attention_launch(int T) {
-  const int threads = T <= 128 ? 64 : T <= 256 ? 128 : kMaxFusedAttentionThreads;
-  const int backward_rows = threads / kFusedParts<HS>;
-  return {threads, (T + threads - 1) / threads, (T + backward_rows - 1) / backward_rows};
+  const int wanted = kFusedParts<HS> * T;
+  const int threads = wanted <= 64 ? 64 : wanted <= 128 ? 128 : kMaxFusedAttentionThreads;
+  const int rows = threads / kFusedParts<HS>;
+  return {threads, (T + rows - 1) / rows};
+}
+
+// A thread's row in its block's tile and its slice of that row's channels: the threads sharing a
+// row are neighbours (so a warp shuffle can sum over them). A tile past the last row gives its
+// threads the last row to compute, so that they all meet at the same sums, and nothing to store.
+template <int HS>
+struct RowOfThread {
+  int index;     // the row this thread stores, if active
+  int computed;  // the row it computes: index, or T - 1
+  bool active;
+  Slice slice;
+  template <typename Block>
+  TEXTCLASS_DEVICE RowOfThread(Block& block, int T)
+      : index(block.x() * (block.threads() / kFusedParts<HS>) + block.thread() / kFusedParts<HS>),
+        computed(index < T ? index : T - 1),
+        active(index < T),
+        slice{block.thread() % kFusedParts<HS>, kFusedParts<HS>} {}
+};
+
+// sum(x) of fused_attention_rows.hpp: x added over the threads sharing this thread's row.
+template <int HS, typename Block>
+TEXTCLASS_DEVICE auto sum_over_row(Block& block) {
+  return [&block](float x) { return block.sum_parts(x, kFusedParts<HS>); };
 }
 
 // Floats of shared memory a block needs.
@@ -107,51 +133,58 @@ TEXTCLASS_DEVICE HeadContext head_context(Block& block, const HeadAt<HS>& at, co
   return HeadContext{a.T, a.scale, row_mask, any_token, a.p, a.seed, at.bh * a.T * a.T};
 }
 
-// Forward: out and stats of query row x·threads + thread.
+// Forward: out and stats of query row x·rows + thread / kFusedParts.
 template <int HS, typename Block>
 TEXTCLASS_DEVICE void fused_attention_forward_block(Block& block, const FusedAttentionArgs& a) {
   const HeadAt<HS> at(block.y(), a);
   const float* q = a.qkv + at.qkv;
   const auto [k, v] = stage_pair<HS>(block, q + a.C, at.width, q + 2 * a.C, at.width, a.T);
   const HeadContext head = head_context(block, at, a);
-  const int i = block.x() * block.threads() + block.thread();
-  if (i >= a.T) return;
-  attention_query_forward<HS>(a.out + at.out + static_cast<std::size_t>(i) * a.C, a.stats_out + 2 * (at.bh * a.T + i),
-                              q + i * at.width, k, v, head, i);
+  const RowOfThread<HS> row(block, a.T);
+  const QueryForward<kFusedOut<HS>> result = attention_query_forward<kFusedOut<HS>>(
+      q + row.computed * at.width, k, v, head, row.computed, row.slice, sum_over_row<HS>(block));
+  if (!row.active) return;
+  result.y.store(a.out + at.out + static_cast<std::size_t>(row.index) * a.C, row.slice);
+  if (row.slice.part == 0) {
+    float* stats = a.stats_out + 2 * (at.bh * a.T + row.index);
+    stats[0] = result.max;
+    stats[1] = result.inverse;
+  }
 }
 
-// Backward, queries: with rows = threads / kFusedParts, dq and D of query row x·rows + thread mod
-// rows, channels from (thread / rows)·kFusedOut on (a warp's threads share their part).
+// Backward, queries: dq and D of query row x·rows + thread / kFusedParts.
 template <int HS, typename Block>
 TEXTCLASS_DEVICE void fused_attention_query_backward_block(Block& block, const FusedAttentionArgs& a) {
   const HeadAt<HS> at(block.y(), a);
   const float* q = a.qkv + at.qkv;
   const auto [k, v] = stage_pair<HS>(block, q + a.C, at.width, q + 2 * a.C, at.width, a.T);
   const HeadContext head = head_context(block, at, a);
-  const int rows = block.threads() / kFusedParts<HS>;
-  const int i = block.x() * rows + block.thread() % rows, part = block.thread() / rows;
-  if (i >= a.T) return;
-  const std::size_t row = at.bh * a.T + i;
-  const float D_i = attention_query_backward<HS, kFusedOut<HS>>(
-      a.dqkv + at.qkv + i * at.width, part * kFusedOut<HS>, q + i * at.width,
-      a.dout + at.out + static_cast<std::size_t>(i) * a.C, a.stats + 2 * row, k, v, head, i);
-  if (part == 0) a.D[row] = D_i;
+  const RowOfThread<HS> row(block, a.T);
+  const std::size_t stats_row = at.bh * a.T + row.computed;
+  const QueryBackward<kFusedOut<HS>> result = attention_query_backward<kFusedOut<HS>>(
+      q + row.computed * at.width, a.dout + at.out + static_cast<std::size_t>(row.computed) * a.C,
+      a.stats + 2 * stats_row, k, v, head, row.computed, row.slice, sum_over_row<HS>(block));
+  if (!row.active) return;
+  result.dq.store(a.dqkv + at.qkv + row.index * at.width, row.slice);
+  if (row.slice.part == 0) a.D[stats_row] = result.D;
 }
 
-// Backward, keys: dk and dv of key row x·rows + thread mod rows, channels as above.
+// Backward, keys: dk and dv of key row x·rows + thread / kFusedParts.
 template <int HS, typename Block>
 TEXTCLASS_DEVICE void fused_attention_key_backward_block(Block& block, const FusedAttentionArgs& a) {
   const HeadAt<HS> at(block.y(), a);
   const float* qkv = a.qkv + at.qkv;
   const auto [q, dy] = stage_pair<HS>(block, qkv, at.width, a.dout + at.out, a.C, a.T);
   const HeadContext head = head_context(block, at, a);
-  const int rows = block.threads() / kFusedParts<HS>;
-  const int j = block.x() * rows + block.thread() % rows, part = block.thread() / rows;
-  if (j >= a.T) return;
-  float* d_row = a.dqkv + at.qkv + j * at.width;  // dq_j, then dk_j at +C and dv_j at +2C
-  attention_key_backward<HS, kFusedOut<HS>>(d_row + a.C, d_row + 2 * a.C, part * kFusedOut<HS>,
-                                            qkv + j * at.width + a.C, qkv + j * at.width + 2 * a.C, q, dy,
-                                            a.stats + 2 * at.bh * a.T, a.D + at.bh * a.T, head, j);
+  const RowOfThread<HS> row(block, a.T);
+  const float* own = qkv + row.computed * at.width;  // q_j, then k_j at +C and v_j at +2C
+  const KeyBackward<kFusedOut<HS>> result =
+      attention_key_backward<kFusedOut<HS>>(own + a.C, own + 2 * a.C, q, dy, a.stats + 2 * at.bh * a.T,
+                                            a.D + at.bh * a.T, head, row.computed, row.slice, sum_over_row<HS>(block));
+  if (!row.active) return;
+  float* d_row = a.dqkv + at.qkv + row.index * at.width;  // dq_j, then dk_j at +C and dv_j at +2C
+  result.dk.store(d_row + a.C, row.slice);
+  result.dv.store(d_row + 2 * a.C, row.slice);
 }
 
 }  // namespace textclass::backend::cuda

@@ -15,9 +15,9 @@
 // dS is the softmax backward of attention_plan.hpp written out: P∘(dP - Σ_j P·dP), dP = dP'·keep/(1-p).
 // The query pass (dq and D_i) runs before the key pass (dk, dv), which reads every D_i.
 //
-// Vectors a thread owns (its q, or its k and v) and its sums live in registers as HS/4 Float4s; the
-// rows every thread of a block reads at the same time (the keys in the forward pass) are read from
-// memory four floats at a time, which the GPU serves as one broadcast.
+// The slices of vectors a thread owns (its q, or its k and v) and its sums live in registers as
+// Float4s; the rows every row of a block reads at the same time (the keys in the forward pass) are
+// read from shared memory four floats at a time, which the GPU serves as broadcasts.
 #include <cfloat>
 #include <cmath>
 #include <cstddef>
@@ -57,7 +57,16 @@ TEXTCLASS_HOST_DEVICE inline void store4(float* p, Float4 f) {
 #endif
 }
 
-// A vector of N floats in registers.
+// Which of a row's channels a thread holds when `parts` threads share the row: the float4 chunks
+// part, part + parts, part + 2·parts, ... (interleaved, so that the threads sharing a row read
+// neighbouring 16 bytes of shared memory at once). {0, 1}: the whole row.
+struct Slice {
+  int part, parts;
+  TEXTCLASS_HOST_DEVICE const float* chunk(const float* row, int c) const { return row + 4 * (c * parts + part); }
+  TEXTCLASS_HOST_DEVICE float* chunk(float* row, int c) const { return row + 4 * (c * parts + part); }
+};
+
+// N of a row's floats in registers: the chunks of a Slice.
 template <int N>
 struct RegisterVector {
   static_assert(N % 4 == 0, "vectors are read four floats at a time");
@@ -69,22 +78,22 @@ struct RegisterVector {
     for (int c = 0; c < N / 4; c++) r.part[c] = Float4{0.0f, 0.0f, 0.0f, 0.0f};
     return r;
   }
-  TEXTCLASS_HOST_DEVICE static RegisterVector load(const float* p) {
+  TEXTCLASS_HOST_DEVICE static RegisterVector load(const float* row, Slice slice) {
     RegisterVector r;
     TEXTCLASS_UNROLL
-    for (int c = 0; c < N / 4; c++) r.part[c] = load4(p + 4 * c);
+    for (int c = 0; c < N / 4; c++) r.part[c] = load4(slice.chunk(row, c));
     return r;
   }
-  TEXTCLASS_HOST_DEVICE void store(float* p) const {
+  TEXTCLASS_HOST_DEVICE void store(float* row, Slice slice) const {
     TEXTCLASS_UNROLL
-    for (int c = 0; c < N / 4; c++) store4(p + 4 * c, part[c]);
+    for (int c = 0; c < N / 4; c++) store4(slice.chunk(row, c), part[c]);
   }
-  // this · b[0, N), in four interleaved sums (the same order whichever side is in registers)
-  TEXTCLASS_HOST_DEVICE float dot(const float* b) const {
+  // this · the slice of row, in four interleaved sums
+  TEXTCLASS_HOST_DEVICE float dot(const float* row, Slice slice) const {
     Float4 s{0.0f, 0.0f, 0.0f, 0.0f};
     TEXTCLASS_UNROLL
     for (int c = 0; c < N / 4; c++) {
-      const Float4 v = load4(b + 4 * c);
+      const Float4 v = load4(slice.chunk(row, c));
       s.x += part[c].x * v.x;
       s.y += part[c].y * v.y;
       s.z += part[c].z * v.z;
@@ -92,11 +101,11 @@ struct RegisterVector {
     }
     return (s.x + s.y) + (s.z + s.w);
   }
-  // this += a · b[0, N)
-  TEXTCLASS_HOST_DEVICE void add_scaled(float a, const float* b) {
+  // this += a · the slice of row
+  TEXTCLASS_HOST_DEVICE void add_scaled(float a, const float* row, Slice slice) {
     TEXTCLASS_UNROLL
     for (int c = 0; c < N / 4; c++) {
-      const Float4 v = load4(b + 4 * c);
+      const Float4 v = load4(slice.chunk(row, c));
       part[c].x += a * v.x;
       part[c].y += a * v.y;
       part[c].z += a * v.z;
@@ -148,79 +157,94 @@ TEXTCLASS_HOST_DEVICE inline bool has_token(const int32_t* mask, int T) {
   return false;
 }
 
-// Query row i's output y_i (HS floats) and its statistics (m_i, 1/l_i).
-template <int HS>
-TEXTCLASS_HOST_DEVICE void attention_query_forward(float* y, float* stats, const float* q_row, Rows k, Rows v,
-                                                   const HeadContext& head, int i) {
-  const RegisterVector<HS> q = RegisterVector<HS>::load(q_row);
+// The row functions below run in each of the threads that share a row, each with its Slice of
+// OUT channels; sum(x) adds x over those threads (every one of them gets the same bits), so that
+// each q_i·k_j is the sum of their partial products. They loop over the same keys or queries in
+// every thread of a block, so that sum can be a warp shuffle or a barrier.
+
+// Query row i: its output y_i (the slice's channels) and statistics (m_i, 1/l_i).
+template <int OUT>
+struct QueryForward {
+  RegisterVector<OUT> y;
+  float max, inverse;
+};
+template <int OUT, typename Sum>
+TEXTCLASS_HOST_DEVICE QueryForward<OUT> attention_query_forward(const float* q_row, Rows k, Rows v,
+                                                                const HeadContext& head, int i, Slice slice,
+                                                                const Sum& sum) {
+  const RegisterVector<OUT> q = RegisterVector<OUT>::load(q_row, slice);
   float max = -FLT_MAX;
   for (int j = 0; j < head.T; j++)
-    if (!head.skipped(j)) max = fmaxf(max, head.score(q.dot(k.at(j)), j));
+    if (!head.skipped(j)) max = fmaxf(max, head.score(sum(q.dot(k.at(j), slice)), j));
   // y_i = (1/l_i) Σ_j exp(x_ij - m_i)·keep_ij/(1-p)·v_j: the sum and the weighted values in one pass
-  float sum = 0.0f;
-  RegisterVector<HS> acc = RegisterVector<HS>::zero();
+  float total = 0.0f;
+  RegisterVector<OUT> acc = RegisterVector<OUT>::zero();
   for (int j = 0; j < head.T; j++) {
     if (head.skipped(j)) continue;
-    const float e = expf(head.score(q.dot(k.at(j)), j) - max);
-    sum += e;
-    acc.add_scaled(e * head.keep_factor(i, j), v.at(j));
+    const float e = expf(head.score(sum(q.dot(k.at(j), slice)), j) - max);
+    total += e;
+    acc.add_scaled(e * head.keep_factor(i, j), v.at(j), slice);
   }
-  const float inverse = 1.0f / sum;
+  const float inverse = 1.0f / total;
   acc.scale(inverse);
-  acc.store(y);
-  stats[0] = max;
-  stats[1] = inverse;
+  return {acc, max, inverse};
 }
 
-// Query row i's gradient dq_i, channels [first_channel, first_channel + OUT) (OUT divides HS: a
-// GPU thread keeps q_i, dy_i and its sum in registers, so two threads share a row when HS is 64);
-// returns D_i for the key pass.
-template <int HS, int OUT>
-TEXTCLASS_HOST_DEVICE float attention_query_backward(float* dq, int first_channel, const float* q_row,
-                                                     const float* dy_row, const float* stats, Rows k, Rows v,
-                                                     const HeadContext& head, int i) {
-  const RegisterVector<HS> q = RegisterVector<HS>::load(q_row);
-  const RegisterVector<HS> dy = RegisterVector<HS>::load(dy_row);
+// Query row i: its gradient dq_i (the slice's channels) and D_i for the key pass.
+template <int OUT>
+struct QueryBackward {
+  RegisterVector<OUT> dq;
+  float D;
+};
+template <int OUT, typename Sum>
+TEXTCLASS_HOST_DEVICE QueryBackward<OUT> attention_query_backward(const float* q_row, const float* dy_row,
+                                                                  const float* stats, Rows k, Rows v,
+                                                                  const HeadContext& head, int i, Slice slice,
+                                                                  const Sum& sum) {
+  const RegisterVector<OUT> q = RegisterVector<OUT>::load(q_row, slice);
+  const RegisterVector<OUT> dy = RegisterVector<OUT>::load(dy_row, slice);
   const float max = stats[0], inverse = stats[1];
   float D = 0.0f;
   for (int j = 0; j < head.T; j++) {
     if (head.skipped(j)) continue;
-    const float kept = expf(head.score(q.dot(k.at(j)), j) - max) * inverse * head.keep_factor(i, j);  // P'_ij
-    D += kept * dy.dot(v.at(j));
+    const float kept = expf(head.score(sum(q.dot(k.at(j), slice)), j) - max) * inverse * head.keep_factor(i, j);
+    D += kept * sum(dy.dot(v.at(j), slice));
   }
   RegisterVector<OUT> acc = RegisterVector<OUT>::zero();
   for (int j = 0; j < head.T; j++) {
     if (head.skipped(j)) continue;
-    const float P = expf(head.score(q.dot(k.at(j)), j) - max) * inverse;
-    const float dS = P * head.keep_factor(i, j) * dy.dot(v.at(j)) - P * D;
-    acc.add_scaled(dS, k.at(j) + first_channel);
+    const float P = expf(head.score(sum(q.dot(k.at(j), slice)), j) - max) * inverse;
+    const float dS = P * head.keep_factor(i, j) * sum(dy.dot(v.at(j), slice)) - P * D;
+    acc.add_scaled(dS, k.at(j), slice);
   }
   acc.scale(head.scale);
-  acc.store(dq + first_channel);
-  return D;
+  return {acc, D};
 }
 
-// Key row j's gradients dk_j and dv_j, channels [first_channel, first_channel + OUT) of each (a
-// GPU thread keeps k_j, v_j and its two sums in registers). stats[2·i, 2·i+1] and D[i] are query i's.
-template <int HS, int OUT>
-TEXTCLASS_HOST_DEVICE void attention_key_backward(float* dk, float* dv, int first_channel, const float* k_row,
-                                                  const float* v_row, Rows q, Rows dy, const float* stats,
-                                                  const float* D, const HeadContext& head, int j) {
-  RegisterVector<OUT> dk_acc = RegisterVector<OUT>::zero(), dv_acc = RegisterVector<OUT>::zero();
-  if (!head.skipped(j)) {
-    const RegisterVector<HS> k = RegisterVector<HS>::load(k_row);
-    const RegisterVector<HS> v = RegisterVector<HS>::load(v_row);
-    for (int i = 0; i < head.T; i++) {
-      const float P = expf(head.score(k.dot(q.at(i)), j) - stats[2 * i]) * stats[2 * i + 1];
-      const float kept = P * head.keep_factor(i, j);
-      const float dS = kept * v.dot(dy.at(i)) - P * D[i];
-      dv_acc.add_scaled(kept, dy.at(i) + first_channel);
-      dk_acc.add_scaled(dS, q.at(i) + first_channel);
-    }
+// Key row j: its gradients dk_j and dv_j (the slice's channels). stats[2·i, 2·i+1] and D[i] are
+// query i's. A skipped key's gradients are 0; it is walked all the same, as the other threads' keys.
+template <int OUT>
+struct KeyBackward {
+  RegisterVector<OUT> dk, dv;
+};
+template <int OUT, typename Sum>
+TEXTCLASS_HOST_DEVICE KeyBackward<OUT> attention_key_backward(const float* k_row, const float* v_row, Rows q, Rows dy,
+                                                              const float* stats, const float* D,
+                                                              const HeadContext& head, int j, Slice slice,
+                                                              const Sum& sum) {
+  const RegisterVector<OUT> k = RegisterVector<OUT>::load(k_row, slice);
+  const RegisterVector<OUT> v = RegisterVector<OUT>::load(v_row, slice);
+  RegisterVector<OUT> dk = RegisterVector<OUT>::zero(), dv = RegisterVector<OUT>::zero();
+  for (int i = 0; i < head.T; i++) {
+    const float P = expf(head.score(sum(k.dot(q.at(i), slice)), j) - stats[2 * i]) * stats[2 * i + 1];
+    const float kept = P * head.keep_factor(i, j);
+    const float dS = kept * sum(v.dot(dy.at(i), slice)) - P * D[i];
+    dv.add_scaled(kept, dy.at(i), slice);
+    dk.add_scaled(dS, q.at(i), slice);
   }
-  dk_acc.scale(head.scale);
-  dk_acc.store(dk + first_channel);
-  dv_acc.store(dv + first_channel);
+  if (head.skipped(j)) return {RegisterVector<OUT>::zero(), RegisterVector<OUT>::zero()};
+  dk.scale(head.scale);
+  return {dk, dv};
 }
 
 }  // namespace textclass::backend::cuda
