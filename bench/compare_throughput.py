@@ -7,10 +7,10 @@ Usage: bench/compare_throughput.py OURS.jsonl HF.jsonl
 
 Each of our configurations ("train": "fp32_b16", "predict": "bf16_b256", ...) is paired with
 HF's of the same name, and also with HF's fp32 of the same kind and batch size (the notebook's
-precision, which issue 5's targets name; for predict, of any batch size); failing both, with HF's of the same kind and batch size
-in another precision (the table names both, so the difference shows).  Ratios are ours / HF's: above 1 we
-are faster, and for memory, below 1 we use less.  HF's configurations nobody paired are listed
-after ours.
+precision, which issue 5's targets name; for predict, of any batch size); failing both, with HF's
+of the same kind and batch size in another precision (the table names both, so the difference
+shows).  Ratios are ours / HF's: above 1 we are faster, and for memory, below 1 we use less.
+HF's configurations nobody paired are listed after ours.
 """
 import json
 import sys
@@ -55,8 +55,8 @@ def partners(kind, name, hf):
     # a prediction's rate is rows/s whatever the batch: HF's fp32 predict is set beside each of ours
     fp32 = sorted(key for key in hf if key[0] == kind and key[1].startswith("fp32_") and
                   (key in same_batch or kind == "predict"))
-    chosen = [key for key in [(kind, name)] + fp32 if key in hf]
-    chosen = list(dict.fromkeys(chosen))  # fp32 ours: the same name once
+    same_name = [(kind, name)] if (kind, name) in hf else []
+    chosen = same_name + [key for key in fp32 if key not in same_name]
     return chosen or same_batch[:1]
 
 

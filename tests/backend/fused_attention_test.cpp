@@ -31,7 +31,8 @@ struct HostBlockState {
   };
   HostBlockState(int block_x, int block_y, int thread_count, std::size_t shared_floats)
       : x(block_x), y(block_y), threads(thread_count), shared((shared_floats + 3) / 4),
-        votes(static_cast<std::size_t>(thread_count)), parts(static_cast<std::size_t>(thread_count)), barrier(thread_count, Vote{this}) {}
+        votes(static_cast<std::size_t>(thread_count)), parts(static_cast<std::size_t>(thread_count)),
+        barrier(thread_count, Vote{this}) {}
 
   int x, y, threads;
   std::vector<cuda::Float4> shared;  // 16-byte aligned, as CUDA's
@@ -61,11 +62,10 @@ struct HostBlock {
     const int first = index - index % count;
     state.parts[static_cast<std::size_t>(index)] = x;
     state.barrier.arrive_and_wait();
-    std::vector<float> values(state.parts.begin() + first, state.parts.begin() + first + count);
+    std::vector<float> values(state.parts.begin() + first, state.parts.begin() + first + count), next(values);
     for (int offset = count / 2; offset > 0; offset /= 2) {
-      std::vector<float> next(values.size());
-      for (int t = 0; t < count; t++) next[static_cast<std::size_t>(t)] = values[static_cast<std::size_t>(t)] + values[static_cast<std::size_t>(t ^ offset)];
-      values = next;
+      for (std::size_t t = 0; t < values.size(); t++) next[t] = values[t] + values[t ^ static_cast<std::size_t>(offset)];
+      values.swap(next);
     }
     state.barrier.arrive_and_wait();  // every thread has read the others' before any writes again
     return values[static_cast<std::size_t>(index - first)];

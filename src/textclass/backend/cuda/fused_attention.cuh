@@ -2,8 +2,9 @@
 // Self-attention in three kernels and no scratch but one float per query row (fused_attention_rows.hpp
 // has the math, fused_attention_blocks.hpp what each block does): a head's keys and values, or
 // queries and output gradients, in shared memory; a few threads per query row (16 channels each)
-// for the output, the statistics and dq; then as many per key row for dk and dv. Nothing of size [T, T] and no split or merge of the heads: the kernels read qkv and dout
-// and write out and dqkv in their own layouts. For head sizes 4 to 64 and sequences whose head fits
+// for the output, the statistics and dq; then as many per key row for dk and dv. Nothing of size
+// [T, T] and no split or merge of the heads: the kernels read qkv and dout and write out and dqkv
+// in their own layouts. For head sizes 4 to 64 and sequences whose head fits
 // in shared memory (T up to 450 for HS = 64 on an H100); attention.cu falls back to its plan beyond.
 // The statistics saved are the plan's (max and 1/sum per row), so either backward pass can follow
 // either forward pass.

@@ -56,14 +56,13 @@ template <int HS>
 struct RowOfThread {
   int index;     // the row this thread stores, if active
   int computed;  // the row it computes: index, or T - 1
-  bool active;
   Slice slice;
   template <typename Block>
   TEXTCLASS_DEVICE RowOfThread(Block& block, int T)
       : index(block.x() * (block.threads() / kFusedParts<HS>) + block.thread() / kFusedParts<HS>),
         computed(index < T ? index : T - 1),
-        active(index < T),
         slice{block.thread() % kFusedParts<HS>, kFusedParts<HS>} {}
+  TEXTCLASS_DEVICE bool active() const { return index == computed; }
 };
 
 // sum(x) of fused_attention_rows.hpp: x added over the threads sharing this thread's row.
@@ -143,7 +142,7 @@ TEXTCLASS_DEVICE void fused_attention_forward_block(Block& block, const FusedAtt
   const RowOfThread<HS> row(block, a.T);
   const QueryForward<kFusedOut<HS>> result = attention_query_forward<kFusedOut<HS>>(
       q + row.computed * at.width, k, v, head, row.computed, row.slice, sum_over_row<HS>(block));
-  if (!row.active) return;
+  if (!row.active()) return;
   result.y.store(a.out + at.out + static_cast<std::size_t>(row.index) * a.C, row.slice);
   if (row.slice.part == 0) {
     float* stats = a.stats_out + 2 * (at.bh * a.T + row.index);
@@ -164,7 +163,7 @@ TEXTCLASS_DEVICE void fused_attention_query_backward_block(Block& block, const F
   const QueryBackward<kFusedOut<HS>> result = attention_query_backward<kFusedOut<HS>>(
       q + row.computed * at.width, a.dout + at.out + static_cast<std::size_t>(row.computed) * a.C,
       a.stats + 2 * stats_row, k, v, head, row.computed, row.slice, sum_over_row<HS>(block));
-  if (!row.active) return;
+  if (!row.active()) return;
   result.dq.store(a.dqkv + at.qkv + row.index * at.width, row.slice);
   if (row.slice.part == 0) a.D[stats_row] = result.D;
 }
@@ -178,10 +177,10 @@ TEXTCLASS_DEVICE void fused_attention_key_backward_block(Block& block, const Fus
   const HeadContext head = head_context(block, at, a);
   const RowOfThread<HS> row(block, a.T);
   const float* own = qkv + row.computed * at.width;  // q_j, then k_j at +C and v_j at +2C
-  const KeyBackward<kFusedOut<HS>> result =
-      attention_key_backward<kFusedOut<HS>>(own + a.C, own + 2 * a.C, q, dy, a.stats + 2 * at.bh * a.T,
-                                            a.D + at.bh * a.T, head, row.computed, row.slice, sum_over_row<HS>(block));
-  if (!row.active) return;
+  const KeyBackward<kFusedOut<HS>> result = attention_key_backward<kFusedOut<HS>>(
+      own + a.C, own + 2 * a.C, q, dy, a.stats + 2 * at.bh * a.T, a.D + at.bh * a.T, head, row.computed, row.slice,
+      sum_over_row<HS>(block));
+  if (!row.active()) return;
   float* d_row = a.dqkv + at.qkv + row.index * at.width;  // dq_j, then dk_j at +C and dv_j at +2C
   result.dk.store(d_row + a.C, row.slice);
   result.dv.store(d_row + 2 * a.C, row.slice);

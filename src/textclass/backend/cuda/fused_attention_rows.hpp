@@ -150,13 +150,6 @@ struct HeadContext {
   }
 };
 
-// Whether any of the T keys is a token.
-TEXTCLASS_HOST_DEVICE inline bool has_token(const int32_t* mask, int T) {
-  for (int j = 0; j < T; j++)
-    if (mask[j] != 0) return true;
-  return false;
-}
-
 // The row functions below run in each of the threads that share a row, each with its Slice of
 // OUT channels; sum(x) adds x over those threads (every one of them gets the same bits), so that
 // each q_i·k_j is the sum of their partial products. They loop over the same keys or queries in
@@ -207,7 +200,8 @@ TEXTCLASS_HOST_DEVICE QueryBackward<OUT> attention_query_backward(const float* q
   float D = 0.0f;
   for (int j = 0; j < head.T; j++) {
     if (head.skipped(j)) continue;
-    const float kept = expf(head.score(sum(q.dot(k.at(j), slice)), j) - max) * inverse * head.keep_factor(i, j);
+    const float kept =  // P'_ij
+        expf(head.score(sum(q.dot(k.at(j), slice)), j) - max) * inverse * head.keep_factor(i, j);
     D += kept * sum(dy.dot(v.at(j), slice));
   }
   RegisterVector<OUT> acc = RegisterVector<OUT>::zero();
