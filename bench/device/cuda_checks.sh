@@ -12,10 +12,10 @@
 #   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
-#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs fused"
-#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1,
-#                       TEXTCLASS_CUDA_FUSED_ATTENTION=1 and fused_graphs both of the last two,
-#                       outside the comparison                                               (400)
+#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs fused
+#                       plan_attention" adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1,
+#                       TEXTCLASS_CUDA_FUSED_ATTENTION=1 (fused_graphs: both of the last two),
+#                       TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0, outside the comparison                                               (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -120,7 +120,8 @@ stage_throughput() {
   done
   # variants of bf16, outside the comparison: fast16bf = cuBLAS's COMPUTE_32F_FAST_16BF on fp32
   # factors instead of gemm.cuh's bf16 copies, graphs = training steps replayed as CUDA graphs,
-  # fused = attention in fused_attention.cuh's kernels, fused_graphs = both
+  # fused = attention in fused_attention.cuh's kernels, fused_graphs = both, plan_attention =
+  # attention_plan.hpp's steps instead of tensor_core_attention.cuh's kernels
   local variant setting
   for variant in ${TPUT_VARIANTS:-}; do
     case $variant in
@@ -128,7 +129,9 @@ stage_throughput() {
       graphs) setting=TEXTCLASS_CUDA_GRAPHS=1 ;;
       fused) setting=TEXTCLASS_CUDA_FUSED_ATTENTION=1 ;;
       fused_graphs) setting="TEXTCLASS_CUDA_FUSED_ATTENTION=1 TEXTCLASS_CUDA_GRAPHS=1" ;;
-      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs)"; status=1; continue ;;
+      plan_attention) setting=TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0 ;;
+      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention)"
+        status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"
     # shellcheck disable=SC2086  # setting: NAME=value words

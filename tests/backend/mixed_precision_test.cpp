@@ -47,27 +47,41 @@ TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
 }
 
 // Attention multiplies twice (scores, then probabilities by values) and its backward pass four
-// times more; with inputs of magnitude up to 1 and 16-channel heads the outputs and the gradients
-// stay within a few hundredths of the CPU's fp32.
+// times more; with inputs of magnitude up to 1 (half that at 64 channels a head, where the scores
+// are larger) the outputs and the gradients stay within a few hundredths of the CPU's fp32. In bf16
+// the shapes up to T = 128 run tensor_core_attention.cuh's kernels (heads of 16, 32 and 64 channels,
+// lengths that are and are not multiples of 16, one full 16-row strip to eight), longer ones the plan.
+struct AttentionCase {
+  int B, T, C, NH;
+  float scale, dropout_p;
+};
+
 TEST_P(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
-  const int B = 3, T = 37, C = 64, NH = 4;
-  Random random(11);
-  const std::vector<float> qkv = random.floats(static_cast<std::size_t>(B) * T * 3 * C);
-  const std::vector<float> dout = random.floats(static_cast<std::size_t>(B) * T * C);
-  const Ints mask = random.padding_mask(B, T);
-  auto run = [&](Backend& backend) {
-    Buffer<float> qkv_d(backend, qkv), dout_d(backend, dout), dqkv_d(backend, qkv.size());
-    Buffer<int32_t> mask_d(backend, mask);
-    Buffer<float> out_d(backend, dout.size()), att_d(backend, backend.attention_saved_floats(B, T, NH));
-    backend.attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), 0.0f, 0, B, T, C, NH);
-    backend.attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), 0.0f, 0, B, T, C,
-                               NH);
-    return std::make_pair(out_d.read(), dqkv_d.read());
-  };
-  const auto [out, dqkv] = run(backend());
-  const auto [exact_out, exact_dqkv] = run(cpu());
-  expect_close(out, to_doubles(exact_out), {0.0, 2e-2}, "out");
-  expect_close(dqkv, to_doubles(exact_dqkv), {0.0, 2e-2}, "dqkv");
+  for (const AttentionCase& s : {AttentionCase{3, 37, 64, 4, 1.0f, 0.0f}, AttentionCase{2, 16, 64, 2, 1.0f, 0.1f},
+                                 AttentionCase{2, 77, 128, 2, 0.5f, 0.1f}, AttentionCase{2, 128, 128, 2, 0.5f, 0.0f},
+                                 AttentionCase{2, 150, 64, 2, 1.0f, 0.1f}}) {
+    SCOPED_TRACE("B " + std::to_string(s.B) + ", T " + std::to_string(s.T) + ", C " + std::to_string(s.C) + ", NH " +
+                 std::to_string(s.NH) + ", dropout " + std::to_string(s.dropout_p));
+    const auto [B, T, C, NH, scale, p] = s;
+    const uint64_t seed = 99;
+    Random random(11);
+    const std::vector<float> qkv = random.floats(static_cast<std::size_t>(B) * T * 3 * C, scale);
+    const std::vector<float> dout = random.floats(static_cast<std::size_t>(B) * T * C);
+    const Ints mask = random.padding_mask(B, T);
+    auto run = [&](Backend& backend) {
+      Buffer<float> qkv_d(backend, qkv), dout_d(backend, dout), dqkv_d(backend, qkv.size());
+      Buffer<int32_t> mask_d(backend, mask);
+      Buffer<float> out_d(backend, dout.size()), att_d(backend, backend.attention_saved_floats(B, T, NH));
+      backend.attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, B, T, C, NH);
+      backend.attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), p, seed, B, T,
+                                 C, NH);
+      return std::make_pair(out_d.read(), dqkv_d.read());
+    };
+    const auto [out, dqkv] = run(backend());
+    const auto [exact_out, exact_dqkv] = run(cpu());
+    expect_close(out, to_doubles(exact_out), {0.0, 2e-2}, "out");
+    expect_close(dqkv, to_doubles(exact_dqkv), {0.0, 2e-2}, "dqkv");
+  }
 }
 
 }  // namespace

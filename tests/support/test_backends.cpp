@@ -29,10 +29,10 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cpu") return backend::make_cpu_backend();
 #ifdef TEXTCLASS_HAS_CUDA
   // "cuda" records CUDA graphs (off by default elsewhere), so the recording tests see them
-  if (name == "cuda") return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = true, .fused_attention = false});
-  if (name == "cuda-direct") return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = false, .fused_attention = false});
+  if (name == "cuda") return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = true, .fused_attention = false, .tensor_core_attention = false});
+  if (name == "cuda-direct") return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = false, .fused_attention = false, .tensor_core_attention = false});
   if (name == "cuda-fused")
-    return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = true, .fused_attention = true});
+    return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = true, .fused_attention = true, .tensor_core_attention = false});
   if (name == "cuda-tf32") return backend::make_cuda_backend(backend::Precision::tf32);
   if (name == "cuda-bf16") return backend::make_cuda_backend(backend::Precision::bf16);
 #endif

@@ -1,6 +1,7 @@
 #pragma once
 // The backends the numerical tests run on: "cpu" always, and "cuda" (fp32) in builds with the CUDA
-// backend ("cuda-tf32" and "cuda-bf16" for the tensor-core tests; "cuda" makes CUDA graphs of
+// backend ("cuda-tf32" and "cuda-bf16" for the tensor-core tests, bf16 with the backend's defaults,
+// attention in tensor_core_attention.cuh's kernels among them; "cuda" makes CUDA graphs of
 // recordings, "cuda-direct" is fp32 without them, "cuda-fused" fp32 with recordings and
 // fused_attention.cuh's kernels). A BackendTest skips a backend
 // this machine cannot run (a CUDA build on a machine without a GPU, as in CI) and says why.

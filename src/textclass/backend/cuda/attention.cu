@@ -1,6 +1,7 @@
 // Self-attention on the GPU: the plan of attention_plan.hpp, run with the kernels below (split and
 // merge of the heads, masked softmax and its backward, one warp per row) and cuBLASLt's batched
-// products over the B·NH heads.
+// products over the B·NH heads; or, when asked (kernels.cuh's AttentionKernels) and the shape
+// allows, the kernels of tensor_core_attention.cuh or fused_attention.cuh.
 #include <cfloat>
 
 #include "textclass/backend/cuda/attention_plan.hpp"
@@ -8,6 +9,7 @@
 #include "textclass/backend/cuda/fused_attention.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
+#include "textclass/backend/cuda/tensor_core_attention.cuh"
 
 namespace textclass::backend::cuda {
 namespace {
@@ -154,11 +156,16 @@ struct GpuSteps {
 
 }  // namespace
 
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* out, float* stats,
-                       const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH) {
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
+                       float* stats, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
+                       int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
-  if (fused && fused_attention_fits(shape, {out, qkv})) {
+  if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {out, qkv})) {
+    tensor_core_attention_forward(stream, out, stats, qkv, mask, dropout_p, seed, shape);
+    return;
+  }
+  if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {out, qkv})) {
     fused_attention_forward(stream, out, stats, qkv, mask, dropout_p, seed, shape);
     return;
   }
@@ -167,12 +174,16 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool f
   attention_forward_plan(steps, buffer, out, stats, qkv, mask, dropout_p, seed, shape);
 }
 
-void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* dqkv, const float* dout,
-                        const float* qkv, const float* stats, const int32_t* mask, float dropout_p, Seed seed, int B,
-                        int T, int C, int NH) {
+void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
+                        const float* dout, const float* qkv, const float* stats, const int32_t* mask, float dropout_p,
+                        Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
-  if (fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {
+  if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {dqkv, dout, qkv})) {
+    tensor_core_attention_backward(stream, dqkv, dout, qkv, stats, mask, dropout_p, seed, shape);
+    return;
+  }
+  if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {
     fused_attention_backward(stream, dqkv, scratch.floats(shape.rows()), dout, qkv, stats, mask, dropout_p, seed, shape);
     return;
   }

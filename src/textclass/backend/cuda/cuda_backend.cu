@@ -18,6 +18,7 @@
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/op_profile.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
+#include "textclass/backend/cuda/tensor_core_attention.cuh"
 #include "textclass/backend/cuda/upload_staging.cuh"
 #include "textclass/backend/memory_tracker.hpp"
 
@@ -32,8 +33,8 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 
 class CudaBackend final : public Backend {
  public:
-  CudaBackend(Precision precision, bool graphs, bool fused_attention)
-      : precision_(precision), fused_attention_(fused_attention) {
+  CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels)
+      : precision_(precision), attention_kernels_(attention_kernels) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
@@ -50,7 +51,8 @@ class CudaBackend final : public Backend {
     // graphs would capture the profile's events: timing each op means launching each op
     recorder_ = std::make_unique<GraphRecorder>(stream_, graphs && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
-    if (fused_attention_) prepare_fused_attention();
+    if (attention_kernels_ == AttentionKernels::fused) prepare_fused_attention();
+    if (attention_kernels_ == AttentionKernels::tensor_cores) prepare_tensor_core_attention();
     note_scratch();
   }
 
@@ -180,7 +182,7 @@ class CudaBackend final : public Backend {
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_forward", out, att, qkv, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_forward");
-    cuda::attention_forward(*gemm_, *scratch_, stream_, fused_attention_, out, att, qkv, mask, dropout_p, seed_arg, B, T, C, NH);
+    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
@@ -188,7 +190,7 @@ class CudaBackend final : public Backend {
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_backward", dqkv, dout, qkv, att, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, fused_attention_, dqkv, dout, qkv, att, mask, dropout_p,
+    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, att, mask, dropout_p,
                              seed_arg, B, T, C, NH);
     note_scratch();
   }
@@ -295,7 +297,7 @@ class CudaBackend final : public Backend {
   void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes()); }
 
   Precision precision_;
-  bool fused_attention_;
+  AttentionKernels attention_kernels_;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<OpProfile> profile_;
   std::unique_ptr<Gemm> gemm_;
@@ -323,9 +325,14 @@ std::string cuda_unavailable_reason() {
 std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches switches) {
   const std::string why_not = cuda_unavailable_reason();
   if (!why_not.empty()) throw Error("--device cuda: " + why_not);
-  return std::make_unique<CudaBackend>(
-      precision, switches.graphs.value_or(env_switch("TEXTCLASS_CUDA_GRAPHS", false)),
-      switches.fused_attention.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ATTENTION", false)));
+  const bool graphs = switches.graphs.value_or(env_switch("TEXTCLASS_CUDA_GRAPHS", false));
+  AttentionKernels attention = AttentionKernels::plan;
+  if (switches.fused_attention.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ATTENTION", false)))
+    attention = AttentionKernels::fused;
+  else if (precision == Precision::bf16 &&
+           switches.tensor_core_attention.value_or(env_switch("TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION", true)))
+    attention = AttentionKernels::tensor_cores;
+  return std::make_unique<CudaBackend>(precision, graphs, attention);
 }
 
 }  // namespace textclass::backend

@@ -34,6 +34,10 @@ struct CudaSwitches {
   // and softmax kernels over [T, T] scores; TEXTCLASS_CUDA_FUSED_ATTENTION=1. Off by default: on an
   // H200 it took 6-8% less memory in training but ran 13-21% slower (bench/RESULTS.md).
   std::optional<bool> fused_attention;
+  // In bf16 precision, attention in the two kernels of tensor_core_attention.cuh (products on tensor
+  // cores, no [T, T] buffers) where T <= 128, instead of the plan; TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0
+  // turns it off. fused_attention, when on, comes first.
+  std::optional<bool> tensor_core_attention;
 };
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when

@@ -34,12 +34,16 @@ void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweigh
                      const float* inp, const float* weight, int N, int C, int OC);
 
 // att of the backend's attention ops holds each row's softmax statistics here (attention_plan.hpp).
-// fused: the kernels of fused_attention.cuh where the shape allows, else the plan of attention_plan.hpp.
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* out, float* stats,
-                       const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T, int C, int NH);
-void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, bool fused, float* dqkv, const float* dout,
-                        const float* qkv, const float* stats, const int32_t* mask, float dropout_p, Seed seed, int B,
-                        int T, int C, int NH);
+// Which kernels run attention: the plan of attention_plan.hpp (split heads, cuBLASLt products,
+// softmax kernels), or fused_attention.cuh's or tensor_core_attention.cuh's kernels where the shape
+// allows them, else the plan.
+enum class AttentionKernels { plan, fused, tensor_cores };
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
+                       float* stats, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
+                       int C, int NH);
+void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
+                        const float* dout, const float* qkv, const float* stats, const int32_t* mask, float dropout_p,
+                        Seed seed, int B, int T, int C, int NH);
 
 void gelu_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
 void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);

@@ -1,0 +1,35 @@
+#pragma once
+// Self-attention for short sequences in bf16 precision, its products on tensor cores (WMMA): one
+// block per (row of the batch, head) holds the head's queries, keys and values (and, backward, the
+// output gradients) in shared memory as bf16, each warp a strip of 16 query rows. No [T, T] buffer in
+// global memory and no split or merge of the heads: the kernels read qkv and dout and write out and
+// dqkv in their own layouts. A product's factors are rounded to bf16 and summed in fp32, as
+// cuBLAS's bf16 products; softmax, its statistics and dropout are fp32 with the plan's arithmetic
+// (attention_plan.hpp), and the statistics saved are the plan's (max and 1/sum per row), so either
+// backward pass can follow either forward pass.
+//
+// For head sizes 16, 32 and 64 and T up to 128 where the device's shared memory allows (on an
+// H100 or H200 all of them; T up to 96 on an A100); attention.cu runs the plan beyond.
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <initializer_list>
+
+#include "textclass/backend/cuda/attention_plan.hpp"
+#include "textclass/backend/cuda/seed.cuh"
+
+namespace textclass::backend::cuda {
+
+// Lets the kernels use the shared memory they need; once per process, before any recording.
+void prepare_tensor_core_attention();
+// Whether the kernels are built for this head size and length, a block's shared memory holds a
+// head, and the tensors are 16-byte aligned (they are read and written four floats at a time).
+bool tensor_core_attention_fits(const AttentionShape& shape, std::initializer_list<const void*> tensors);
+
+void tensor_core_attention_forward(cudaStream_t stream, float* out, float* stats, const float* qkv,
+                                   const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& shape);
+void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, const float* dout, const float* qkv,
+                                    const float* stats, const int32_t* mask, float dropout_p, Seed seed,
+                                    const AttentionShape& shape);
+
+}  // namespace textclass::backend::cuda
