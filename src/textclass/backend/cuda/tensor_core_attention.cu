@@ -1,13 +1,15 @@
-// The kernels of tensor_core_attention.cuh. A block's shared memory (bf16 unless said):
-//   q, k, v (backward: and dy)   [Tp, HS + 8]   the head's rows, zero from T on (Tp: T rounded up to 16)
-//   backward: P' and dS          [Tp, Tp + 8]   every query row's dropped-out probabilities and score
-//                                               gradients, zero beyond T
-//   key mask (int32)             [Tp]
-//   per warp: strip (fp32)       [16, max(Tp, HS) + 4]  its 16 rows of scores, or of an output
-//             forward: P'        [16, Tp + 8]   its rows of dropped-out probabilities
-//             backward: tile     [16, 20] fp32  one 16x16 tile of scores
-// Rows are padded so that every 16x16 tile starts 32-byte aligned (WMMA's rule) and consecutive rows
-// fall on different banks.
+// The kernels of tensor_core_attention.cuh, after flash attention 2: a block takes 64 rows of one
+// head (4 warps of 16), with the head's other side whole in shared memory as bf16, and goes over it
+// 16 rows at a time, each 16x16 tile of scores a WMMA product kept in shared memory just long enough
+// for its lanes to read it (lane l has row l/2 of a tile, 8 columns from 8·(l%2)). Nothing of size
+// [T, T] is stored anywhere.
+//   forward         64 queries: the row max over all keys, then the sum, then P'·v, recomputing each
+//                   tile of scores each time (three products of q·kᵀ; tensor cores make them cheap)
+//   query backward  64 queries: D = Σ_j P'·dP' per row (saved for the key kernel), then
+//                   dS = P'∘dP' - P·D and dq = s·dS·k
+//   key backward    64 keys: over the queries, dv = P'ᵀ·dy and dk = s·dSᵀ·q, from each query's saved
+//                   statistics and D
+// Shared rows are padded (16-byte multiples, 32-byte aligned tiles: WMMA's rules) and zero beyond T.
 #include "textclass/backend/cuda/tensor_core_attention.cuh"
 
 #include <cuda_bf16.h>
@@ -27,126 +29,149 @@ namespace {
 namespace wmma = nvcuda::wmma;
 using bf16 = __nv_bfloat16;
 
-constexpr int kTile = 16;          // WMMA's 16x16x16 bf16 products
-constexpr int kMaxPaddedT = 128;   // 8 warps; longer heads would not fit in shared memory
-constexpr int kTileStride = kTile + 4;
+constexpr int kTile = 16;                 // WMMA's 16x16x16 bf16 products
+constexpr int kWarps = 4, kChunk = kWarps * kTile, kThreads = kWarps * 32;
+constexpr int kMaxT = 512;                // BERT's positions
+constexpr int kTileStride = kTile + 4;    // floats per row of a warp's fp32 tile
+constexpr int kFactorStride = kTile + 8;  // bf16 per row of a warp's bf16 tile
+template <int HS>
+constexpr int kHeadStride = HS + 8;       // bf16 per row of q, k, v, dy
+template <int HS>
+constexpr int kStripStride = HS + 4;      // floats per row of a warp's output strip
 
-// Where each array of a block's shared memory starts (bytes), and the strides of its rows (elements).
-struct SharedLayout {
-  int Tp, warps;
-  int head_stride, row_stride, strip_stride;
-  int mask, all_rows, warp_areas, warp_bytes, second_in_warp, total;
+__host__ __device__ constexpr int padded(int T) { return (T + kTile - 1) / kTile * kTile; }
 
-  static constexpr __host__ __device__ int aligned(int bytes) { return (bytes + 127) / 128 * 128; }
-
-  __host__ __device__ SharedLayout(int T, int hs, bool backward) {
-    Tp = (T + kTile - 1) / kTile * kTile;
-    warps = Tp / kTile;
-    head_stride = hs + 8;
-    row_stride = Tp + 8;
-    strip_stride = (Tp > hs ? Tp : hs) + 4;
-    const int heads = backward ? 4 : 3;
-    mask = aligned(heads * Tp * head_stride * 2);
-    all_rows = mask + aligned(Tp * 4);
-    warp_areas = all_rows + (backward ? 2 * aligned(Tp * row_stride * 2) : 0);
-    second_in_warp = aligned(kTile * strip_stride * 4);
-    warp_bytes = second_in_warp + (backward ? aligned(kTile * kTileStride * 4) : aligned(kTile * row_stride * 2));
-    total = warp_areas + warps * warp_bytes;
+// Hands out a block's shared memory front to back, every array 128-byte aligned; on the host (base
+// null) it only counts the bytes, so that host and device agree on the layout.
+struct SharedArena {
+  unsigned char* base;
+  int used = 0;
+  template <typename T>
+  __host__ __device__ T* take(int count) {
+    T* array = base == nullptr ? nullptr : reinterpret_cast<T*>(base + used);
+    used += (count * static_cast<int>(sizeof(T)) + 127) / 128 * 128;
+    return array;
   }
 };
 
-// The arrays of a block's shared memory, as SharedLayout places them; strip and the warp's second
-// array (P' forward, tile backward) are the calling warp's.
+// A warp's own arrays: fp32 tiles of scores, bf16 tiles as product factors, an fp32 strip of 16
+// output rows.
+template <int HS>
+struct WarpArrays {
+  float *tile, *second_tile, *strip;
+  bf16 *factor, *second_factor;
+  __host__ __device__ WarpArrays(SharedArena& arena, int warp) {
+    tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
+    second_tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
+    strip = arena.take<float>(kWarps * kTile * kStripStride<HS>) + warp * kTile * kStripStride<HS>;
+    factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
+    second_factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
+  }
+};
+
+// A block's shared memory: `chunk` holds its own 64 rows of one or two tensors (queries, or keys),
+// `whole` all Tp rows of the other side; the key backward also keeps each query's statistics and D.
+template <int HS>
 struct Shared {
-  bf16 *q, *k, *v, *dy;
-  bf16 *probs, *dscores;  // backward: all rows
+  bf16 *chunk, *chunk2, *whole, *whole2;
   int* key_mask;
-  float* strip;
-  void* second;
-
-  __device__ Shared(unsigned char* base, const SharedLayout& layout, int warp) {
-    const int head = layout.Tp * layout.head_stride;
-    q = reinterpret_cast<bf16*>(base);
-    k = q + head;
-    v = k + head;
-    dy = v + head;
-    key_mask = reinterpret_cast<int*>(base + layout.mask);
-    probs = reinterpret_cast<bf16*>(base + layout.all_rows);
-    dscores = probs + layout.Tp * layout.row_stride;
-    unsigned char* area = base + layout.warp_areas + warp * layout.warp_bytes;
-    strip = reinterpret_cast<float*>(area);
-    second = area + layout.second_in_warp;
-  }
+  float *max, *inverse, *D;
+  WarpArrays<HS> warp;
+  __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, bool query_statistics)
+      : chunk(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        chunk2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        whole(arena.take<bf16>(padded(T) * kHeadStride<HS>)),
+        whole2(arena.take<bf16>(padded(T) * kHeadStride<HS>)),
+        key_mask(arena.take<int>(padded(T))),
+        max(query_statistics ? arena.take<float>(padded(T)) : nullptr),
+        inverse(query_statistics ? arena.take<float>(padded(T)) : nullptr),
+        D(query_statistics ? arena.take<float>(padded(T)) : nullptr),
+        warp(arena, warp_index) {}
 };
+
+template <int HS>
+int shared_bytes(int T, bool query_statistics) {
+  SharedArena arena{nullptr};
+  const Shared<HS> layout(arena, T, 0, query_statistics);
+  return arena.used;
+}
 
 using Accumulator = wmma::fragment<wmma::accumulator, kTile, kTile, kTile, float>;
+using RowFactor = wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::row_major>;
+using ColumnFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::row_major>;
 
-// A 16x16 tile of a product: Σ_s a_s·b_s over `steps` pairs of 16x16 bf16 tiles, a_s at a + s·a_step
-// (rows lda apart, stored as LayoutA says), b_s at b + s·b_step (ldb, LayoutB).
-template <typename LayoutA, typename LayoutB>
-__device__ Accumulator tile_product(const bf16* a, int lda, int a_step, const bf16* b, int ldb, int b_step,
-                                    int steps) {
-  wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, LayoutA> a_tile;
-  wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, LayoutB> b_tile;
+// Rows r0.. r0+15 of lhs times rows n0.. n0+15 of rhs, transposed, over the head's channels (q·kᵀ,
+// dy·vᵀ, k·qᵀ, v·dyᵀ): a 16x16 tile into dst (fp32, kTileStride).
+template <int HS>
+__device__ void rows_times_rows(float* dst, const bf16* lhs, int r0, const bf16* rhs, int n0) {
+  wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::row_major> a;
+  wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::col_major> b;
   Accumulator sum;
   wmma::fill_fragment(sum, 0.0f);
-  for (int s = 0; s < steps; s++) {
-    wmma::load_matrix_sync(a_tile, a + s * a_step, lda);
-    wmma::load_matrix_sync(b_tile, b + s * b_step, ldb);
-    wmma::mma_sync(sum, a_tile, b_tile, sum);
+  for (int c = 0; c < HS; c += kTile) {
+    wmma::load_matrix_sync(a, lhs + r0 * kHeadStride<HS> + c, kHeadStride<HS>);
+    wmma::load_matrix_sync(b, rhs + n0 * kHeadStride<HS> + c, kHeadStride<HS>);
+    wmma::mma_sync(sum, a, b, sum);
   }
-  return sum;
+  wmma::store_matrix_sync(dst, sum, kTileStride, wmma::mem_row_major);
 }
 
-// Rows r0.. r0+15 of lhs times rows 16n.. 16n+15 of rhs, transposed: lhs·rhsᵀ over the head's
-// channels (the scores q·kᵀ, or dP' = dy·vᵀ).
+// sums[d] += factor (a warp's 16x16 bf16 tile) · rows n0.. n0+15 of head, channels 16d.. 16d+15.
 template <int HS>
-__device__ Accumulator rows_times_rows(const bf16* lhs, const bf16* rhs, int head_stride, int r0, int n) {
-  return tile_product<wmma::row_major, wmma::col_major>(lhs + r0 * head_stride, head_stride, kTile,
-                                                        rhs + n * kTile * head_stride, head_stride, kTile, HS / kTile);
-}
-
-// Channels 16d.. 16d+15 of rows·head, rows [16, Tp] from row r0 of a [Tp, Tp] array (P'·v, dS·k).
-__device__ Accumulator rows_times_head(const bf16* rows, int row_stride, int r0, const bf16* head, int head_stride,
-                                       int d, int Tp) {
-  return tile_product<wmma::row_major, wmma::row_major>(rows + r0 * row_stride, row_stride, kTile, head + d * kTile,
-                                                        head_stride, kTile * head_stride, Tp / kTile);
-}
-
-// Channels 16d.. of columnsᵀ·head for columns c0.. c0+15 of a [Tp, Tp] array (P'ᵀ·dy, dSᵀ·q).
-__device__ Accumulator columns_times_head(const bf16* rows, int row_stride, int c0, const bf16* head,
-                                          int head_stride, int d, int Tp) {
-  return tile_product<wmma::col_major, wmma::row_major>(rows + c0, row_stride, kTile * row_stride, head + d * kTile,
-                                                        head_stride, kTile * head_stride, Tp / kTile);
-}
-
-__device__ void store(float* dst, int stride, const Accumulator& tile) {
-  wmma::store_matrix_sync(dst, tile, stride, wmma::mem_row_major);
-}
-
-// dst[t, c] = src[t·stride + c] rounded to bf16 for t < T, zero for T <= t < Tp; by the whole block.
-template <int HS>
-__device__ void load_head(bf16* dst, int dst_stride, const float* src, int stride, int T, int Tp) {
-  constexpr int quads = HS / 4;
-  for (int index = threadIdx.x; index < Tp * quads; index += blockDim.x) {
-    const int t = index / quads, c = index % quads * 4;
-    float4 x = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-    if (t < T) x = *reinterpret_cast<const float4*>(src + static_cast<std::size_t>(t) * stride + c);
-    auto* pair = reinterpret_cast<__nv_bfloat162*>(dst + t * dst_stride + c);
-    pair[0] = __floats2bfloat162_rn(x.x, x.y);
-    pair[1] = __floats2bfloat162_rn(x.z, x.w);
+__device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, const bf16* head, int n0) {
+  RowFactor a;
+  wmma::load_matrix_sync(a, factor, kFactorStride);
+  for (int d = 0; d < HS / kTile; d++) {
+    ColumnFactor b;
+    wmma::load_matrix_sync(b, head + n0 * kHeadStride<HS> + d * kTile, kHeadStride<HS>);
+    wmma::mma_sync(sums[d], a, b, sums[d]);
   }
 }
 
-// Rows r0.. r0+15 of a warp's strip (HS floats each), those before T, to dst (rows `stride` apart).
+// Rows r0.. r0+15 of dst (rows `stride` floats apart), those before T, from sums through the strip.
 template <int HS>
-__device__ void write_rows(float* dst, int stride, const float* strip, int strip_stride, int r0, int T) {
+__device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS / kTile], float* strip, int r0,
+                           int T) {
+  for (int d = 0; d < HS / kTile; d++)
+    wmma::store_matrix_sync(strip + d * kTile, sums[d], kStripStride<HS>, wmma::mem_row_major);
+  __syncwarp();
   constexpr int quads = HS / 4;
   for (int index = threadIdx.x % 32; index < kTile * quads; index += 32) {
     const int i = index / quads, c = index % quads * 4;
     if (r0 + i < T)
       *reinterpret_cast<float4*>(dst + static_cast<std::size_t>(r0 + i) * stride + c) =
-          *reinterpret_cast<const float4*>(strip + i * strip_stride + c);
+          *reinterpret_cast<const float4*>(strip + i * kStripStride<HS> + c);
+  }
+  __syncwarp();
+}
+
+template <int HS>
+__device__ void clear(Accumulator (&sums)[HS / kTile]) {
+  for (auto& sum : sums) wmma::fill_fragment(sum, 0.0f);
+}
+
+// dst[t, c] = src[t·stride + c] rounded to bf16 for t < valid, zero for valid <= t < rows; by the
+// whole block, four loads in flight per thread.
+template <int HS>
+__device__ void load_rows(bf16* dst, const float* src, int stride, int valid, int rows) {
+  constexpr int quads = HS / 4, kInFlight = 4;
+  const int count = rows * quads;
+  for (int first = threadIdx.x; first < count; first += kInFlight * blockDim.x) {
+    float4 x[kInFlight];
+#pragma unroll
+    for (int u = 0; u < kInFlight; u++) {
+      const int index = first + u * blockDim.x, t = index / quads, c = index % quads * 4;
+      x[u] = index < count && t < valid ? *reinterpret_cast<const float4*>(src + static_cast<std::size_t>(t) * stride + c)
+                                        : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    }
+#pragma unroll
+    for (int u = 0; u < kInFlight; u++) {
+      const int index = first + u * blockDim.x, t = index / quads, c = index % quads * 4;
+      if (index >= count) break;
+      auto* pair = reinterpret_cast<__nv_bfloat162*>(dst + t * kHeadStride<HS> + c);
+      pair[0] = __floats2bfloat162_rn(x[u].x, x[u].y);
+      pair[1] = __floats2bfloat162_rn(x[u].z, x[u].w);
+    }
   }
 }
 
@@ -156,155 +181,214 @@ __device__ inline float masked_score(float product, float scale, int key_mask) {
   return key_mask == 0 ? x + -FLT_MAX : x;
 }
 
-// What every kernel needs to know of its head.
+// The block's head and what every kernel needs to know of it.
 struct Head {
   int T, C, NH, b, h;
   float p, scale, keep_scale;
   uint64_t seed;  // drawn once, when there is dropout
   __device__ Head(int T_, int C_, int NH_, float p_, float scale_, Seed s)
-      : T(T_), C(C_), NH(NH_), b(blockIdx.y), h(blockIdx.x), p(p_), scale(scale_), keep_scale(1.0f / (1.0f - p_)),
-        seed(p_ > 0.0f ? s.get() : 0) {}
-  // The row of [B, NH, T] that query t is: its statistics, and the first dropout index of its row.
+      : T(T_), C(C_), NH(NH_), b(blockIdx.y / NH_), h(blockIdx.y % NH_), p(p_), scale(scale_),
+        keep_scale(1.0f / (1.0f - p_)), seed(p_ > 0.0f ? s.get() : 0) {}
+  // The row of [B, NH, T] that query t is: its statistics, and where its dropout indices start.
   __device__ std::size_t row(int t) const { return (static_cast<std::size_t>(b) * NH + h) * T + t; }
-  __device__ float dropped(float probability, std::size_t row, int j) const {
+  __device__ float dropped(float probability, int query, int key) const {
     if (p == 0.0f) return probability;
-    return dropout_uniform(seed, row * T + j) >= p ? probability * keep_scale : 0.0f;
+    return dropout_uniform(seed, row(query) * T + key) >= p ? probability * keep_scale : 0.0f;
   }
-  // Where this head's channels start in the first row of a [B, T, width] tensor.
+  // This head's channels in the first row of this batch row of a [B, T, width] tensor.
   __device__ std::size_t offset(int width) const { return static_cast<std::size_t>(b) * T * width + h * (C / NH); }
 };
 
-template <int HS>
-__device__ void load_keys_and_mask(Shared& s, const SharedLayout& layout, const Head& head, const float* qkv,
-                                   const int32_t* mask) {
-  const float* rows = qkv + head.offset(3 * head.C);
-  load_head<HS>(s.q, layout.head_stride, rows, 3 * head.C, head.T, layout.Tp);
-  load_head<HS>(s.k, layout.head_stride, rows + head.C, 3 * head.C, head.T, layout.Tp);
-  load_head<HS>(s.v, layout.head_stride, rows + 2 * head.C, 3 * head.C, head.T, layout.Tp);
-  for (int t = threadIdx.x; t < head.T; t += blockDim.x) s.key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
+__device__ void load_mask(int* key_mask, const int32_t* mask, const Head& head) {
+  for (int t = threadIdx.x; t < head.T; t += blockDim.x) key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
 }
 
-// out = dropout(softmax(s·q·kᵀ + padding bias))·v for one head, each warp 16 query rows; saves each
-// row's max and 1/sum in stats.
+// Where a lane is in a 16x16 tile: row i, columns c0.. c0+7.
+struct TileLane {
+  int i = threadIdx.x % 32 / 2, c0 = threadIdx.x % 2 * 8;
+};
+
+extern __shared__ __align__(128) unsigned char tensor_core_shared[];
+
+// out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head; each row's max and 1/sum
+// into stats.
 template <int HS>
-__global__ void forward_kernel(float* out, float* stats, const float* qkv, const int32_t* mask, float p, Seed seed,
-                               float scale, int T, int C, int NH) {
-  extern __shared__ __align__(128) unsigned char tensor_core_shared[];
-  const SharedLayout layout(T, HS, /*backward=*/false);
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, r0 = warp * kTile;
-  Shared s(tensor_core_shared, layout, warp);
+__global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* stats, const float* qkv,
+                                                           const int32_t* mask, float p, Seed seed, float scale,
+                                                           int T, int C, int NH) {
+  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk, Tp = padded(T);
+  SharedArena arena{tensor_core_shared};
+  const Shared<HS> s(arena, T, warp, false);
   const Head head(T, C, NH, p, scale, seed);
-  load_keys_and_mask<HS>(s, layout, head, qkv, mask);
+  const float* rows = qkv + head.offset(3 * C);
+  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);  // q
+  load_rows<HS>(s.whole, rows + C, 3 * C, T, Tp);                                              // k
+  load_rows<HS>(s.whole2, rows + 2 * C, 3 * C, T, Tp);                                         // v
+  load_mask(s.key_mask, mask, head);
   __syncthreads();
+  const int r0 = warp * kTile;  // in the chunk
+  if (q0 + r0 >= T) return;
+  const TileLane lane;
+  const int query = q0 + r0 + lane.i;
+  const float* tile = s.warp.tile + lane.i * kTileStride;
+  auto score = [&](int j) { return masked_score(tile[j % kTile], scale, s.key_mask[j]); };
 
-  const int ss = layout.strip_stride, key_tiles = layout.Tp / kTile;
-  for (int n = 0; n < key_tiles; n++) store(s.strip + n * kTile, ss, rows_times_rows<HS>(s.q, s.k, layout.head_stride, r0, n));
-  __syncwarp();
-  auto* probs = static_cast<bf16*>(s.second);
-  for (int i = 0; i < kTile; i++) {  // the plan's softmax_forward_kernel, a row at a time
-    float* row = s.strip + i * ss;
-    bf16* row_probs = probs + i * layout.row_stride;
-    const int query = r0 + i;
-    if (query >= T) {
-      for (int j = lane; j < layout.Tp; j += 32) row_probs[j] = __float2bfloat16_rn(0.0f);
-      continue;
-    }
-    float max = -FLT_MAX;
-    for (int j = lane; j < T; j += 32) {
-      row[j] = masked_score(row[j], scale, s.key_mask[j]);
-      max = fmaxf(max, row[j]);
-    }
-    max = warp_max(max);
-    float sum = 0.0f;
-    for (int j = lane; j < T; j += 32) {
-      row[j] = expf(row[j] - max);
-      sum += row[j];
-    }
-    const float inverse = 1.0f / warp_sum(sum);
-    const std::size_t stats_row = head.row(query);
-    if (lane == 0) {
-      stats[2 * stats_row] = max;
-      stats[2 * stats_row + 1] = inverse;
-    }
-    for (int j = lane; j < layout.Tp; j += 32)
-      row_probs[j] = __float2bfloat16_rn(j < T ? head.dropped(row[j] * inverse, stats_row, j) : 0.0f);
-  }
-  __syncwarp();
-  for (int d = 0; d < HS / kTile; d++)
-    store(s.strip + d * kTile, ss, rows_times_head(probs, layout.row_stride, 0, s.v, layout.head_stride, d, layout.Tp));
-  __syncwarp();
-  write_rows<HS>(out + head.offset(C), C, s.strip, ss, r0, T);
-}
-
-// dqkv for one head. Each warp takes 16 query rows: P' (for dv) and dS = P∘(dP - Σ P·dP) of its rows
-// into shared memory, and dq = s·dS·k; then, all rows there, the same warp takes 16 key rows:
-// dv = P'ᵀ·dy and dk = s·dSᵀ·q. P is recomputed from the scores and the saved statistics, twice.
-template <int HS>
-__global__ void backward_kernel(float* dqkv, const float* dout, const float* qkv, const float* stats,
-                                const int32_t* mask, float p, Seed seed, float scale, int T, int C, int NH) {
-  extern __shared__ __align__(128) unsigned char tensor_core_shared[];
-  const SharedLayout layout(T, HS, /*backward=*/true);
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, r0 = warp * kTile;
-  Shared s(tensor_core_shared, layout, warp);
-  const Head head(T, C, NH, p, scale, seed);
-  load_keys_and_mask<HS>(s, layout, head, qkv, mask);
-  load_head<HS>(s.dy, layout.head_stride, dout + head.offset(C), C, T, layout.Tp);
-  __syncthreads();
-
-  const int hstride = layout.head_stride, rstride = layout.row_stride, ss = layout.strip_stride;
-  const int key_tiles = layout.Tp / kTile;
-  auto* tile = static_cast<float*>(s.second);
-  // In a 16x16 tile, this lane has row i's 8 columns from c0.
-  const int i = lane / 2, c0 = lane % 2 * 8, query = r0 + i;
-  const std::size_t stats_row = head.row(query < T ? query : 0);
-  const float max = query < T ? stats[2 * stats_row] : 0.0f;
-  const float inverse = query < T ? stats[2 * stats_row + 1] : 0.0f;
-  auto probability = [&](int j) { return expf(masked_score(tile[i * kTileStride + j % kTile], scale, s.key_mask[j]) - max) * inverse; };
-
-  // P' and dP'∘P' (dS's first term, in the strip over dP'), and the row sums of the latter.
-  float row_sum = 0.0f;
-  for (int n = 0; n < key_tiles; n++) {
-    store(tile, kTileStride, rows_times_rows<HS>(s.q, s.k, hstride, r0, n));
-    store(s.strip + n * kTile, ss, rows_times_rows<HS>(s.dy, s.v, hstride, r0, n));
+  float max = -FLT_MAX;
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
     __syncwarp();
-    for (int j = n * kTile + c0; j < n * kTile + c0 + 8; j++) {
-      float dropped = 0.0f, first = 0.0f;
+    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) max = fmaxf(max, score(j));
+    __syncwarp();
+  }
+  max = fmaxf(max, __shfl_xor_sync(kFullMask, max, 1));  // the other lane of the row
+  float sum = 0.0f;
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
+    __syncwarp();
+    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) sum += expf(score(j) - max);
+    __syncwarp();
+  }
+  const float inverse = 1.0f / (sum + __shfl_xor_sync(kFullMask, sum, 1));
+  if (query < T && lane.c0 == 0) {
+    stats[2 * head.row(query)] = max;
+    stats[2 * head.row(query) + 1] = inverse;
+  }
+  Accumulator sums[HS / kTile];
+  clear<HS>(sums);
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
+    __syncwarp();
+    for (int c = lane.c0; c < lane.c0 + 8; c++) {
+      const int j = n0 + c;
+      const float a = query < T && j < T ? head.dropped(expf(score(j) - max) * inverse, query, j) : 0.0f;
+      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(a);
+    }
+    __syncwarp();
+    accumulate<HS>(sums, s.warp.factor, s.whole2, n0);  // P'·v
+    __syncwarp();
+  }
+  write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T);
+}
+
+// dq for 64 queries of a head, and each query's D = Σ_j P'·dP' for key_backward_kernel.
+template <int HS>
+__global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, float* D, const float* dout,
+                                                                  const float* qkv, const float* stats,
+                                                                  const int32_t* mask, float p, Seed seed,
+                                                                  float scale, int T, int C, int NH) {
+  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk, Tp = padded(T);
+  SharedArena arena{tensor_core_shared};
+  const Shared<HS> s(arena, T, warp, false);
+  const Head head(T, C, NH, p, scale, seed);
+  const float* rows = qkv + head.offset(3 * C);
+  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);     // q
+  load_rows<HS>(s.chunk2, dout + head.offset(C) + static_cast<std::size_t>(q0) * C, C, T - q0, kChunk);  // dy
+  load_rows<HS>(s.whole, rows + C, 3 * C, T, Tp);       // k
+  load_rows<HS>(s.whole2, rows + 2 * C, 3 * C, T, Tp);  // v
+  load_mask(s.key_mask, mask, head);
+  __syncthreads();
+  const int r0 = warp * kTile;
+  if (q0 + r0 >= T) return;
+  const TileLane lane;
+  const int query = q0 + r0 + lane.i;
+  const float max = query < T ? stats[2 * head.row(query)] : 0.0f;
+  const float inverse = query < T ? stats[2 * head.row(query) + 1] : 0.0f;
+  const float* tile = s.warp.tile + lane.i * kTileStride;          // scores
+  const float* dtile = s.warp.second_tile + lane.i * kTileStride;  // dP'
+  auto probability = [&](int j) { return expf(masked_score(tile[j % kTile], scale, s.key_mask[j]) - max) * inverse; };
+  auto both_tiles = [&](int n0) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);          // q·kᵀ
+    rows_times_rows<HS>(s.warp.second_tile, s.chunk2, r0, s.whole2, n0);  // dy·vᵀ
+    __syncwarp();
+  };
+
+  float dot = 0.0f;
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    both_tiles(n0);
+    if (query < T)
+      for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++)
+        dot += dtile[j % kTile] * head.dropped(probability(j), query, j);
+    __syncwarp();
+  }
+  dot += __shfl_xor_sync(kFullMask, dot, 1);
+  if (query < T && lane.c0 == 0) D[head.row(query)] = dot;
+  Accumulator sums[HS / kTile];
+  clear<HS>(sums);
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    both_tiles(n0);
+    for (int c = lane.c0; c < lane.c0 + 8; c++) {
+      const int j = n0 + c;
+      float ds = 0.0f;
       if (query < T && j < T) {
-        dropped = head.dropped(probability(j), stats_row, j);
-        first = s.strip[i * ss + j] * dropped;
+        const float a = probability(j);
+        ds = (dtile[c] * head.dropped(a, query, j) - a * dot) * scale;  // the plan's softmax_backward_kernel
       }
-      s.probs[query * rstride + j] = __float2bfloat16_rn(dropped);
-      s.strip[i * ss + j] = first;
-      row_sum += first;
+      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
     }
     __syncwarp();
-  }
-  row_sum += __shfl_xor_sync(kFullMask, row_sum, 1);  // the other lane of row i
-  // dS = dP'∘P' - P·Σ, times s (dq's and dk's scale).
-  for (int n = 0; n < key_tiles; n++) {
-    store(tile, kTileStride, rows_times_rows<HS>(s.q, s.k, hstride, r0, n));
+    accumulate<HS>(sums, s.warp.factor, s.whole, n0);  // dS·k
     __syncwarp();
-    for (int j = n * kTile + c0; j < n * kTile + c0 + 8; j++) {
-      const float ds = query < T && j < T ? (s.strip[i * ss + j] - probability(j) * row_sum) * scale : 0.0f;
-      s.dscores[query * rstride + j] = __float2bfloat16_rn(ds);
+  }
+  write_rows<HS>(dqkv + head.offset(3 * C), 3 * C, sums, s.warp.strip, q0 + r0, T);
+}
+
+// dk and dv for 64 keys of a head: over every query, P' and dS again (transposed: a lane has a key
+// row), dv += P'ᵀ·dy and dk += s·dSᵀ·q.
+template <int HS>
+__global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
+                                                                const float* qkv, const float* stats,
+                                                                const int32_t* mask, float p, Seed seed,
+                                                                float scale, int T, int C, int NH) {
+  const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk, Tp = padded(T);
+  SharedArena arena{tensor_core_shared};
+  const Shared<HS> s(arena, T, warp, true);
+  const Head head(T, C, NH, p, scale, seed);
+  const float* rows = qkv + head.offset(3 * C);
+  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);      // k
+  load_rows<HS>(s.chunk2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
+  load_rows<HS>(s.whole, rows, 3 * C, T, Tp);                      // q
+  load_rows<HS>(s.whole2, dout + head.offset(C), C, T, Tp);         // dy
+  load_mask(s.key_mask, mask, head);
+  for (int t = threadIdx.x; t < T; t += blockDim.x) {
+    s.max[t] = stats[2 * head.row(t)];
+    s.inverse[t] = stats[2 * head.row(t) + 1];
+    s.D[t] = D[head.row(t)];
+  }
+  __syncthreads();
+  const int r0 = warp * kTile;
+  if (k0 + r0 >= T) return;
+  const TileLane lane;
+  const int key = k0 + r0 + lane.i;
+  const int key_mask = key < T ? s.key_mask[key] : 0;
+  const float* tile = s.warp.tile + lane.i * kTileStride;          // scores, transposed
+  const float* dtile = s.warp.second_tile + lane.i * kTileStride;  // dP', transposed
+
+  Accumulator dv[HS / kTile], dk[HS / kTile];
+  clear<HS>(dv);
+  clear<HS>(dk);
+  for (int m0 = 0; m0 < Tp; m0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, m0);           // k·qᵀ
+    rows_times_rows<HS>(s.warp.second_tile, s.chunk2, r0, s.whole2, m0);  // v·dyᵀ
+    __syncwarp();
+    for (int c = lane.c0; c < lane.c0 + 8; c++) {
+      const int query = m0 + c;
+      float dropped = 0.0f, ds = 0.0f;
+      if (key < T && query < T) {
+        const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[query]) * s.inverse[query];
+        dropped = head.dropped(a, query, key);
+        ds = (dtile[c] * dropped - a * s.D[query]) * scale;
+      }
+      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
+      s.warp.second_factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
     }
     __syncwarp();
+    accumulate<HS>(dv, s.warp.factor, s.whole2, m0);        // P'ᵀ·dy
+    accumulate<HS>(dk, s.warp.second_factor, s.whole, m0);  // dSᵀ·q
+    __syncwarp();
   }
-  float* rows = dqkv + head.offset(3 * C);
-  for (int d = 0; d < HS / kTile; d++)
-    store(s.strip + d * kTile, ss, rows_times_head(s.dscores, rstride, r0, s.k, hstride, d, layout.Tp));
-  __syncwarp();
-  write_rows<HS>(rows, 3 * C, s.strip, ss, r0, T);  // dq
-  __syncthreads();  // every warp's rows of P' and dS
-  for (int d = 0; d < HS / kTile; d++)
-    store(s.strip + d * kTile, ss, columns_times_head(s.probs, rstride, r0, s.dy, hstride, d, layout.Tp));
-  __syncwarp();
-  write_rows<HS>(rows + 2 * C, 3 * C, s.strip, ss, r0, T);  // dv
-  __syncwarp();
-  for (int d = 0; d < HS / kTile; d++)
-    store(s.strip + d * kTile, ss, columns_times_head(s.dscores, rstride, r0, s.q, hstride, d, layout.Tp));
-  __syncwarp();
-  write_rows<HS>(rows + C, 3 * C, s.strip, ss, r0, T);  // dk
+  float* key_rows = dqkv + head.offset(3 * C);
+  write_rows<HS>(key_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
+  write_rows<HS>(key_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
 }
 
 // Calls f(std::integral_constant<int, HS>) for the head sizes the kernels are built for; false otherwise.
@@ -329,7 +413,8 @@ int shared_limit() {
       with_head_size(hs, [&](auto head_size) {
         constexpr int HS = decltype(head_size)::value;
         for (const void* kernel : {reinterpret_cast<const void*>(&forward_kernel<HS>),
-                                   reinterpret_cast<const void*>(&backward_kernel<HS>)})
+                                   reinterpret_cast<const void*>(&query_backward_kernel<HS>),
+                                   reinterpret_cast<const void*>(&key_backward_kernel<HS>)})
           check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes),
                 "granting the attention kernels shared memory");
       });
@@ -338,8 +423,7 @@ int shared_limit() {
   return limit;
 }
 
-dim3 grid_of(const AttentionShape& s) { return dim3(s.NH, s.B); }
-int threads_of(const AttentionShape& s) { return SharedLayout(s.T, s.hs(), false).warps * 32; }
+dim3 grid_of(const AttentionShape& s) { return dim3((s.T + kChunk - 1) / kChunk, s.heads()); }
 
 }  // namespace
 
@@ -348,29 +432,35 @@ void prepare_tensor_core_attention() { shared_limit(); }
 bool tensor_core_attention_fits(const AttentionShape& s, std::initializer_list<const void*> tensors) {
   for (const void* tensor : tensors)
     if (reinterpret_cast<std::uintptr_t>(tensor) % 16 != 0) return false;
-  return with_head_size(s.hs(), [](auto) {}) && s.T <= kMaxPaddedT && s.B <= 65535 &&
-         SharedLayout(s.T, s.hs(), /*backward=*/true).total <= shared_limit();
+  int bytes = 0;  // the key kernel's, the largest
+  const bool built_for = with_head_size(s.hs(), [&](auto head_size) {
+    bytes = shared_bytes<decltype(head_size)::value>(s.T, true);
+  });
+  return built_for && s.T <= kMaxT && s.heads() <= 65535 && bytes <= shared_limit();
 }
 
 void tensor_core_attention_forward(cudaStream_t stream, float* out, float* stats, const float* qkv,
                                    const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& s) {
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    forward_kernel<HS><<<grid_of(s), threads_of(s), SharedLayout(s.T, HS, false).total, stream>>>(
+    forward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, false), stream>>>(
         out, stats, qkv, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, forward)");
 }
 
-void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, const float* dout, const float* qkv,
+void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* D, const float* dout, const float* qkv,
                                     const float* stats, const int32_t* mask, float dropout_p, Seed seed,
                                     const AttentionShape& s) {
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    backward_kernel<HS><<<grid_of(s), threads_of(s), SharedLayout(s.T, HS, true).total, stream>>>(
-        dqkv, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+    query_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, false), stream>>>(
+        dqkv, D, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+    check_launch("attention (tensor cores, backward for the queries)");
+    key_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, true), stream>>>(
+        dqkv, D, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
-  check_launch("attention (tensor cores, backward)");
+  check_launch("attention (tensor cores, backward for the keys)");
 }
 
 }  // namespace textclass::backend::cuda

@@ -1,15 +1,15 @@
 #pragma once
-// Self-attention for short sequences in bf16 precision, its products on tensor cores (WMMA): one
-// block per (row of the batch, head) holds the head's queries, keys and values (and, backward, the
-// output gradients) in shared memory as bf16, each warp a strip of 16 query rows. No [T, T] buffer in
-// global memory and no split or merge of the heads: the kernels read qkv and dout and write out and
-// dqkv in their own layouts. A product's factors are rounded to bf16 and summed in fp32, as
-// cuBLAS's bf16 products; softmax, its statistics and dropout are fp32 with the plan's arithmetic
-// (attention_plan.hpp), and the statistics saved are the plan's (max and 1/sum per row), so either
-// backward pass can follow either forward pass.
+// Self-attention in bf16 precision with its products on tensor cores (WMMA), after flash attention
+// 2: three kernels, each block 64 query or key rows of one head with the other side of the head in
+// shared memory as bf16, scores made 16x16 tile by tile and never stored. No [T, T] buffer and no
+// split or merge of the heads: the kernels read qkv and dout and write out and dqkv in their own
+// layouts. A product's factors are rounded to bf16 and summed in fp32, as cuBLAS's bf16 products;
+// softmax and dropout are fp32 with the plan's arithmetic (attention_plan.hpp), and the statistics
+// saved are the plan's (max and 1/sum per row), so either backward pass can follow either forward.
 //
-// For head sizes 16, 32 and 64 and T up to 128 where the device's shared memory allows (on an
-// H100 or H200 all of them; T up to 96 on an A100); attention.cu runs the plan beyond.
+// For head sizes 16, 32 and 64 and T up to 512 where the device's shared memory holds a head (on
+// an H100 or H200 all of them at 64 channels; on an A100 up to about 370); attention.cu runs the
+// plan beyond.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -28,7 +28,8 @@ bool tensor_core_attention_fits(const AttentionShape& shape, std::initializer_li
 
 void tensor_core_attention_forward(cudaStream_t stream, float* out, float* stats, const float* qkv,
                                    const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& shape);
-void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, const float* dout, const float* qkv,
+// D: shape.rows() floats of scratch.
+void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* D, const float* dout, const float* qkv,
                                     const float* stats, const int32_t* mask, float dropout_p, Seed seed,
                                     const AttentionShape& shape);
 
