@@ -79,7 +79,7 @@ cuda_needed=$(ldd "${binaries[@]}" | awk '$1 ~ /^libcu(da|blas)/ {print $1}' | s
   echo "          plus $(git status --porcelain --untracked-files=no | wc -l) changed tracked files; build steps out of date at the end: $stale"
   echo "options:  Release, -march=x86-64-v3, CUDA $(grep -o 'TEXTCLASS_CUDA_ARCHITECTURES:STRING=.*' "$build/CMakeCache.txt" | cut -d= -f2), tests and benchmarks on"
   echo "nvcc:     $(/usr/local/cuda/bin/nvcc --version | grep -o 'release [0-9.]*')"
-  echo "compiler: $(c++ --version | head -1)"
+  echo "compiler: $(c++ --version | sed -n 1p)"  # sed reads it all: head could end c++ by SIGPIPE
   echo "needs:    glibc >= ${glibc_needed#GLIBC_}; a driver for CUDA 13; from that machine: $cuda_needed(libcudart is carried)"
   echo "binaries:"
   (cd "$devrun/bin" && sha256sum "${targets[@]}" | sed 's/^/  /')

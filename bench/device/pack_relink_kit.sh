@@ -31,7 +31,7 @@ done
 # Every header, not only those the last build read: a source edited since may include a new one.
 find src \( -name '*.hpp' -o -name '*.cuh' -o -name '*.cu' \) -exec cp --parents {} "$kit/" \;
 first_object=$(head -1 "$kit/cuda_sources" | cut -d' ' -f1)
-ninja -C "$build" -t commands "$backend_archive" | grep -F "$first_object" | grep -m1 nvcc | tr ' ' '\n' |
+ninja -C "$build" -t commands "$backend_archive" | grep -F "$first_object" | awk '/nvcc/ && !seen++' | tr ' ' '\n' |
   grep -E '^(-D|-O|-std=|--expt-)' | tr '\n' ' ' >"$kit/nvcc_flags"
 
 # One link line per program, its paths rewritten for the kit (see the header).

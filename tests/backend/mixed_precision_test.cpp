@@ -46,6 +46,52 @@ TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
   }
 }
 
+// In bf16 AdamW keeps a bf16 copy of the parameters from which the products read their weights:
+// a product after an update must see the updated weights, and one after an upload over them the
+// uploaded ones, never a stale copy. A stale weight would be off by about lr = 0.5 here, far
+// outside the bf16 bound of the test above.
+TEST_P(MixedPrecisionTest, ProductsFollowTheWeightsThroughUpdatesAndUploads) {
+  const int N = 32, C = 64, OC = 48;
+  const std::size_t weights = static_cast<std::size_t>(OC) * C, count = weights + OC;  // weight, then bias
+  Random random(5);
+  const std::vector<float> params = random.floats(count), grads = random.floats(count);
+  const std::vector<float> replacement = random.floats(count), zeros(count, 0.0f);
+  const std::vector<float> inp = random.floats(static_cast<std::size_t>(N) * C);
+  // The products after two updates and after an upload, each with the weights it used.
+  auto run = [&](Backend& backend) {
+    Buffer<float> params_d(backend, params), grads_d(backend, grads), m_d(backend, zeros), v_d(backend, zeros);
+    Buffer<float> inp_d(backend, inp), out_d(backend, static_cast<std::size_t>(N) * OC);
+    std::vector<std::pair<std::vector<float>, std::vector<float>>> products;
+    auto product = [&] {
+      backend.matmul_forward(out_d.get(), inp_d.get(), params_d.get(), params_d.get() + weights, N, C, OC);
+      products.emplace_back(out_d.read(), params_d.read());
+    };
+    for (int step = 1; step <= 2; step++) {
+      backend.adamw_update(params_d.get(), grads_d.get(), m_d.get(), v_d.get(), {{0, count, 0.01}}, 0.5, 0.9, 0.999,
+                           1e-8, 1.0f, step);
+      product();
+    }
+    backend.upload(params_d.get(), replacement.data(), count * sizeof(float));
+    product();
+    return products;
+  };
+  const auto ours = run(backend()), exact = run(cpu());
+  ASSERT_EQ(ours.size(), exact.size());
+  for (std::size_t k = 0; k < ours.size(); k++) {
+    const std::vector<float>& w = exact[k].second;
+    for (int n = 0; n < N; n++) {
+      for (int o = 0; o < OC; o++) {
+        double magnitude = 0.0;
+        for (int c = 0; c < C; c++)
+          magnitude += std::abs(double(inp[static_cast<std::size_t>(n) * C + c]) * w[static_cast<std::size_t>(o) * C + c]);
+        const std::size_t i = static_cast<std::size_t>(n) * OC + o;
+        ASSERT_LE(std::abs(double(ours[k].first[i]) - exact[k].first[i]), magnitude / 256.0 + 1e-4)
+            << "product " << k << ", out[" << n << "," << o << "]";
+      }
+    }
+  }
+}
+
 // Attention multiplies twice (scores, then probabilities by values) and its backward pass four
 // times more; with inputs of magnitude up to 1 (half that at 64 channels a head, where the scores
 // are larger) the outputs and the gradients stay within a few hundredths of the CPU's fp32. In bf16

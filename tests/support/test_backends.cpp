@@ -28,11 +28,17 @@ std::string backend_unavailable_reason(const std::string& name) {
 std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cpu") return backend::make_cpu_backend();
 #ifdef TEXTCLASS_HAS_CUDA
+  // fp32 with CUDA graphs and the fused attention as given (the other switches are bf16's)
+  auto fp32 = [](bool graphs, bool fused_attention) {
+    backend::CudaSwitches switches;
+    switches.graphs = graphs;
+    switches.fused_attention = fused_attention;
+    return backend::make_cuda_backend(backend::Precision::fp32, switches);
+  };
   // "cuda" records CUDA graphs (off by default elsewhere), so the recording tests see them
-  if (name == "cuda") return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = true, .fused_attention = false, .tensor_core_attention = false});
-  if (name == "cuda-direct") return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = false, .fused_attention = false, .tensor_core_attention = false});
-  if (name == "cuda-fused")
-    return backend::make_cuda_backend(backend::Precision::fp32, {.graphs = true, .fused_attention = true, .tensor_core_attention = false});
+  if (name == "cuda") return fp32(true, false);
+  if (name == "cuda-direct") return fp32(false, false);
+  if (name == "cuda-fused") return fp32(true, true);
   if (name == "cuda-tf32") return backend::make_cuda_backend(backend::Precision::tf32);
   if (name == "cuda-bf16") return backend::make_cuda_backend(backend::Precision::bf16);
 #endif

@@ -15,6 +15,11 @@ class MemoryTracker {
     allocations_ += bytes;
     remember_peak();
   }
+  // The bytes of the allocation at ptr; 0 for a pointer alloc() did not return.
+  std::size_t bytes_at(void* ptr) const {
+    auto it = sizes_.find(ptr);
+    return it == sizes_.end() ? 0 : it->second;
+  }
   void freed(void* ptr) {
     auto it = sizes_.find(ptr);
     if (it == sizes_.end()) return;

@@ -33,8 +33,8 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 
 class CudaBackend final : public Backend {
  public:
-  CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels)
-      : precision_(precision), attention_kernels_(attention_kernels) {
+  CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights)
+      : precision_(precision), attention_kernels_(attention_kernels), bf16_weights_(bf16_weights) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
@@ -63,6 +63,7 @@ class CudaBackend final : public Backend {
     staging_.reset();
     scratch_.reset();
     gemm_.reset();
+    cudaFree(params_bf16_);
     cudaFree(sum_squares_buffer_);
     cudaStreamSynchronize(stream_);
     cudaStreamDestroy(stream_);
@@ -91,6 +92,7 @@ class CudaBackend final : public Backend {
   int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(allocate(n * sizeof(int32_t))); }
   void free(void* ptr) override {
     if (ptr == nullptr) return;
+    parameters_written(ptr, memory_.bytes_at(ptr));
     memory_.freed(ptr);
     ++frees_;  // a graph may have used it (and a capture that sees this fails at its end)
     // Unchecked: free runs in destructors, often while an error is on its way up, and a failure
@@ -99,6 +101,7 @@ class CudaBackend final : public Backend {
   }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
     not_recording("upload");
+    parameters_written(device_dst, bytes);
     staging_->upload(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
@@ -107,10 +110,12 @@ class CudaBackend final : public Backend {
     synchronize();
   }
   void copy(float* dst, const float* src, std::size_t n) override {
+    parameters_written(dst, n * sizeof(float));
     if (replayed("copy", dst, src, n)) return;
     check(cudaMemcpyAsync(dst, src, n * sizeof(float), cudaMemcpyDeviceToDevice, stream_), "copying on the GPU");
   }
   void fill(float* x, float value, std::size_t n) override {
+    parameters_written(x, n * sizeof(float));
     if (replayed("fill", x, value, n)) return;
     cuda::fill(stream_, x, value, n);
   }
@@ -267,10 +272,51 @@ class CudaBackend final : public Backend {
                     double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
     not_recording("adamw_update");
     const auto timing = profile_->time("adamw_update");
-    cuda::adamw_update(stream_, params, grads, m, v, spans, lr, beta1, beta2, eps, grad_scale, step);
+    __nv_bfloat16* params_bf16 = parameters_in_bf16(params, spans);
+    cuda::adamw_update(stream_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps, grad_scale, step);
+    if (params_bf16 != nullptr && !params_bf16_current_) {
+      params_bf16_current_ = true;
+      gemm_->use_parameter_copy(copied_params_, copied_count_, params_bf16);
+      ++params_bf16_changes_;
+    }
   }
 
  private:
+  // ---- the parameters in bf16 (bf16 precision) ---------------------------------------------
+  // AdamW writes each parameter's bf16 rounding as it updates it, and the products read their
+  // weights from that copy (gemm.cuh) instead of rounding them twice a step, until anything else
+  // writes to, copies over or frees the parameters' memory. Made whole, by one rounding pass, at
+  // the first update and the first after such a write.
+  __nv_bfloat16* parameters_in_bf16(float* params, const std::vector<ParameterSpan>& spans) {
+    if (!bf16_weights_) return nullptr;
+    std::size_t count = 0;
+    for (const ParameterSpan& span : spans) count = std::max(count, span.offset + span.count);
+    if (params != copied_params_ || count != copied_count_) {
+      forget_parameter_copy();
+      if (params_bf16_ != nullptr) cudaFreeAsync(params_bf16_, stream_);
+      params_bf16_ = nullptr;
+      check(cudaMallocAsync(&params_bf16_, std::max<std::size_t>(256, count * sizeof(__nv_bfloat16)), stream_),
+            "allocating the parameters' bf16 copy");
+      copied_params_ = params;
+      copied_count_ = count;
+      params_bf16_bytes_ = count * sizeof(__nv_bfloat16);
+      note_scratch();
+    }
+    if (!params_bf16_current_) round_to_bf16(stream_, params_bf16_, params, count);
+    return params_bf16_;
+  }
+  void parameters_written(const void* dst, std::size_t bytes) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(dst), params = reinterpret_cast<std::uintptr_t>(copied_params_);
+    if (begin < params + copied_count_ * sizeof(float) && begin + std::max<std::size_t>(bytes, 1) > params)
+      forget_parameter_copy();
+  }
+  void forget_parameter_copy() {
+    if (!params_bf16_current_) return;
+    params_bf16_current_ = false;
+    gemm_->use_parameter_copy(nullptr, 0, nullptr);
+    ++params_bf16_changes_;
+  }
+
   void* allocate(std::size_t bytes) {
     not_recording("alloc");
     void* ptr = nullptr;
@@ -293,11 +339,20 @@ class CudaBackend final : public Backend {
       throw std::logic_error(std::string("CUDA backend: ") + call + " inside a recording (only ops may be recorded)");
   }
   // Changes whenever memory that a graph may use could have moved.
-  uint64_t generation() const { return fingerprint_mix(frees_, scratch_->bytes() + gemm_->workspace_bytes()); }
-  void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes()); }
+  // (Also whenever the products start or stop reading the parameters' bf16 copy.)
+  uint64_t generation() const {
+    return fingerprint_mix(fingerprint_mix(frees_, params_bf16_changes_), scratch_->bytes() + gemm_->workspace_bytes());
+  }
+  void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes() + params_bf16_bytes_); }
 
   Precision precision_;
   AttentionKernels attention_kernels_;
+  bool bf16_weights_;
+  const float* copied_params_ = nullptr;  // what params_bf16_ is a copy of
+  std::size_t copied_count_ = 0, params_bf16_bytes_ = 0;
+  __nv_bfloat16* params_bf16_ = nullptr;
+  bool params_bf16_current_ = false;
+  uint64_t params_bf16_changes_ = 0;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<OpProfile> profile_;
   std::unique_ptr<Gemm> gemm_;
@@ -332,7 +387,9 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
   else if (precision == Precision::bf16 &&
            switches.tensor_core_attention.value_or(env_switch("TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION", true)))
     attention = AttentionKernels::tensor_cores;
-  return std::make_unique<CudaBackend>(precision, graphs, attention);
+  const bool bf16_weights = precision == Precision::bf16 &&
+                            switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", true));
+  return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights);
 }
 
 }  // namespace textclass::backend

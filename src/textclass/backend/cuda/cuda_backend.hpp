@@ -38,6 +38,10 @@ struct CudaSwitches {
   // cores, no [T, T] buffers) where T <= 128, instead of the plan; TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0
   // turns it off. fused_attention, when on, comes first.
   std::optional<bool> tensor_core_attention;
+  // In bf16 precision, AdamW keeps a bf16 copy of the parameters (2 bytes a parameter) from which
+  // the products read their weights, instead of rounding each weight in each product;
+  // TEXTCLASS_CUDA_BF16_WEIGHTS=0 turns it off.
+  std::optional<bool> bf16_weights;
 };
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when

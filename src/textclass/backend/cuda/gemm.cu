@@ -59,6 +59,12 @@ std::size_t extent(int stored_rows, int stored_cols, int ld, int batch, int64_t 
          static_cast<std::size_t>(stored_cols - 1) * ld + stored_rows;
 }
 
+// Whether floats [x, x + n) lie in [start, start + count).
+bool within(const float* x, std::size_t n, const float* start, std::size_t count) {
+  const auto first = reinterpret_cast<std::uintptr_t>(x), begin = reinterpret_cast<std::uintptr_t>(start);
+  return first >= begin && first + n * sizeof(float) <= begin + count * sizeof(float);
+}
+
 // dst[i] = src[i] rounded to the nearest bf16 (ties to even), four at a time (src 16-byte aligned,
 // dst 8-byte aligned), then the n % 4 left over.
 __global__ void round_to_bf16_kernel(__nv_bfloat16* dst, const float* src, std::size_t n) {
@@ -76,13 +82,21 @@ __global__ void round_to_bf16_unaligned_kernel(__nv_bfloat16* dst, const float* 
   for (std::size_t i = thread_index(); i < n; i += grid_stride()) dst[i] = __float2bfloat16_rn(src[i]);
 }
 
-const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const float* src, std::size_t n) {
-  auto* dst = reinterpret_cast<__nv_bfloat16*>(scratch.floats((n + 1) / 2));  // 256-byte aligned
-  if (reinterpret_cast<std::uintptr_t>(src) % 16 == 0)
+}  // namespace
+
+void round_to_bf16(cudaStream_t stream, __nv_bfloat16* dst, const float* src, std::size_t n) {
+  if (reinterpret_cast<std::uintptr_t>(src) % 16 == 0 && reinterpret_cast<std::uintptr_t>(dst) % 8 == 0)
     round_to_bf16_kernel<<<blocks_for(n / 4 + 1), kBlock, 0, stream>>>(dst, src, n);
   else
     round_to_bf16_unaligned_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dst, src, n);
-  check_launch("rounding a matmul factor to bf16");
+  check_launch("rounding to bf16");
+}
+
+namespace {
+
+const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const float* src, std::size_t n) {
+  auto* dst = reinterpret_cast<__nv_bfloat16*>(scratch.floats((n + 1) / 2));  // 256-byte aligned
+  round_to_bf16(stream, dst, src, n);
   return dst;
 }
 
@@ -148,6 +162,12 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment, bool bf16_copies
 
 std::size_t Gemm::workspace_bytes() const { return kWorkspaceBytes + a16_.bytes() + b16_.bytes(); }
 
+void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {
+  params_ = copy == nullptr ? nullptr : params;
+  params_count_ = copy == nullptr ? 0 : n;
+  params_copy_ = copy;
+}
+
 Gemm::Plan& Gemm::plan_for(const GemmCall& call, bool bf16_copies) {
   const int alignment = std::min({alignment_of(call.a), alignment_of(call.b), alignment_of(call.c),
                                   alignment_of(call.bias)});
@@ -167,9 +187,12 @@ void Gemm::run(const GemmCall& call, bool same_b) {
   const bool copies = bf16_factors_ && !call.fp32_factors && call.k > 0;
   if (copies) {
     // the copies start 256-byte aligned, whatever the factors' own alignment
-    a = bf16_copy(a16_, stream_, call.a,
-                  call.transa ? extent(call.k, call.m, call.lda, call.batch, call.stride_a)
-                              : extent(call.m, call.k, call.lda, call.batch, call.stride_a));
+    const std::size_t a_extent = call.transa ? extent(call.k, call.m, call.lda, call.batch, call.stride_a)
+                                             : extent(call.m, call.k, call.lda, call.batch, call.stride_a);
+    // (a weight copy that starts 16-byte aligned: cuBLASLt's bf16 kernels want that)
+    const bool a_is_parameter = params_copy_ != nullptr && within(call.a, a_extent, params_, params_count_) &&
+                                (call.a - params_) % 8 == 0;
+    a = a_is_parameter ? params_copy_ + (call.a - params_) : bf16_copy(a16_, stream_, call.a, a_extent);
     const std::size_t b_extent = call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
                                              : extent(call.k, call.n, call.ldb, call.batch, call.stride_b);
     if (same_b && call.b == b16_source_ && b_extent == b16_extent_) {
@@ -179,7 +202,8 @@ void Gemm::run(const GemmCall& call, bool same_b) {
       b16_source_ = call.b;
       b16_extent_ = b_extent;
     }
-    planned.a = planned.b = nullptr;  // alignment_of(nullptr) is the copies' 256 bytes
+    planned.a = reinterpret_cast<const float*>(a_is_parameter ? a : nullptr);  // null: a copy's 256 bytes
+    planned.b = nullptr;
   }
   Plan& plan = plan_for(planned, copies);
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);

@@ -7,8 +7,10 @@
 // cuBLAS's COMPUTE_32F_FAST_16BF on the fp32 factors instead: on an H200 (ncu, bench/RESULTS.md)
 // cuBLASLt ran TF32 kernels for those, which took over half of a training step's GPU time. The
 // attention's per-head products (GemmCall::fp32_factors) always take that second way: their
-// factors are small and many, and rounding each would cost a launch per factor.
+// factors are small and many, and rounding each would cost a launch per factor. The weights need
+// no rounding launch once AdamW keeps a bf16 copy of the parameters (use_parameter_copy).
 #include <cublasLt.h>
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -34,6 +36,10 @@ class Gemm {
   void run(const GemmCall& call, bool same_b = false);
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
+  // copy[i] is parameter params[i] rounded to bf16, for i < n, until the next call: an A factor
+  // (a linear layer's weight) inside [params, params + n) is read from there, not rounded again.
+  // null: no copy.
+  void use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy);
 
  private:
   struct Plan {
@@ -55,6 +61,12 @@ class Gemm {
   Scratch a16_, b16_;  // the bf16 copies of A and B (bf16 precision only)
   const float* b16_source_ = nullptr;  // what b16_ is a copy of, and how many floats
   std::size_t b16_extent_ = 0;
+  const float* params_ = nullptr;  // use_parameter_copy's
+  std::size_t params_count_ = 0;
+  const __nv_bfloat16* params_copy_ = nullptr;
 };
+
+// dst[i] = src[i] rounded to the nearest bf16 (ties to even), i < n.
+void round_to_bf16(cudaStream_t stream, __nv_bfloat16* dst, const float* src, std::size_t n);
 
 }  // namespace textclass::backend::cuda

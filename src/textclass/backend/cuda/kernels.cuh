@@ -1,6 +1,7 @@
 #pragma once
 // The CUDA launchers, one per op, with the CPU backend's names and argument order (plus the stream
 // they run on); the shapes and math are those of backend.hpp. Every launcher is asynchronous.
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <cstddef>
@@ -64,9 +65,10 @@ void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* pro
 // Σ x² into *result (device), in double; partials holds kSumSquaresBlocks doubles of scratch.
 constexpr int kSumSquaresBlocks = 1024;
 void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n);
-// One launch per 8 spans (the trainer has 2).
+// One launch per 8 spans (the trainer has 2). params_bf16: null, or where each updated parameter's
+// bf16 rounding goes (the same layout as params).
 void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
-                  const std::vector<ParameterSpan>& spans, double lr, double beta1, double beta2, double eps,
-                  float grad_scale, int step);
+                  __nv_bfloat16* params_bf16, const std::vector<ParameterSpan>& spans, double lr, double beta1,
+                  double beta2, double eps, float grad_scale, int step);
 
 }  // namespace textclass::backend::cuda

@@ -1,4 +1,6 @@
 // The optimizer's ops: the sum of squares behind the global gradient norm, and AdamW.
+#include <cuda_bf16.h>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -57,9 +59,10 @@ struct SpanTable {
 };
 
 // torch.optim.AdamW's single-tensor arithmetic, the same function as the CPU backend's, over
-// floats [first, first + n) of the parameter layout.
-__global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, std::size_t first, std::size_t n,
-                             SpanTable spans) {
+// floats [first, first + n) of the parameter layout; each updated parameter's bf16 rounding also
+// into params_bf16, when given.
+__global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, __nv_bfloat16* params_bf16,
+                             std::size_t first, std::size_t n, SpanTable spans) {
   const std::size_t stride = grid_stride();
   for (std::size_t base = thread_index(); base < n; base += kUnroll * stride) {
     float p[kUnroll], g[kUnroll], mu[kUnroll], nu[kUnroll];
@@ -81,6 +84,7 @@ __global__ void adamw_kernel(float* params, const float* grads, float* m, float*
         if (e >= spans.begin[s] && e < spans.end[s]) {
           adamw_element(p[u], g[u], mu[u], nu[u], spans.scalars[s]);
           params[e] = p[u];
+          if (params_bf16 != nullptr) params_bf16[e] = __float2bfloat16_rn(p[u]);
           m[e] = mu[u];
           v[e] = nu[u];
           break;
@@ -100,8 +104,8 @@ void sum_squares(cudaStream_t stream, double* result, double* partials, const fl
 }
 
 void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
-                  const std::vector<ParameterSpan>& spans, double lr, double beta1, double beta2, double eps,
-                  float grad_scale, int step) {
+                  __nv_bfloat16* params_bf16, const std::vector<ParameterSpan>& spans, double lr, double beta1,
+                  double beta2, double eps, float grad_scale, int step) {
   for (std::size_t group = 0; group < spans.size(); group += kSpansPerLaunch) {
     SpanTable table;
     std::size_t first = SIZE_MAX, last = 0;
@@ -115,8 +119,8 @@ void adamw_update(cudaStream_t stream, float* params, const float* grads, float*
       table.count++;
     }
     if (table.count == 0) continue;
-    adamw_kernel<<<blocks_for((last - first + kUnroll - 1) / kUnroll), kBlock, 0, stream>>>(params, grads, m, v, first,
-                                                                                           last - first, table);
+    adamw_kernel<<<blocks_for((last - first + kUnroll - 1) / kUnroll), kBlock, 0, stream>>>(
+        params, grads, m, v, params_bf16, first, last - first, table);
     check_launch("adamw_update");
   }
 }
