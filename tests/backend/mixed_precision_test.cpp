@@ -17,8 +17,8 @@ class MixedPrecisionTest : public textclass::testing::BackendTest {
 };
 
 // TF32 keeps 11 significant bits, bf16 8, so bf16's bound holds for both.
-INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest, ::testing::Values("cuda-tf32", "cuda-bf16"),
-                         backend_test_name);
+INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-weights"), backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
 // within about 2^-8, so a sum of products moves by at most 2^-8 · Σ|a·b| (and fp32 adds little).
@@ -46,7 +46,7 @@ TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
   }
 }
 
-// In bf16 AdamW keeps a bf16 copy of the parameters from which the products read their weights:
+// With bf16 weights AdamW keeps a bf16 copy of the parameters from which the products read them:
 // a product after an update must see the updated weights, and one after an upload over them the
 // uploaded ones, never a stale copy. A stale weight would be off by about lr = 0.5 here, far
 // outside the bf16 bound of the test above.

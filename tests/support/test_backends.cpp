@@ -41,6 +41,11 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cuda-fused") return fp32(true, true);
   if (name == "cuda-tf32") return backend::make_cuda_backend(backend::Precision::tf32);
   if (name == "cuda-bf16") return backend::make_cuda_backend(backend::Precision::bf16);
+  if (name == "cuda-bf16-weights") {
+    backend::CudaSwitches switches;
+    switches.bf16_weights = true;
+    return backend::make_cuda_backend(backend::Precision::bf16, switches);
+  }
 #endif
   throw std::invalid_argument("no backend named " + name);
 }

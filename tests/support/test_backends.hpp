@@ -1,7 +1,8 @@
 #pragma once
 // The backends the numerical tests run on: "cpu" always, and "cuda" (fp32) in builds with the CUDA
 // backend ("cuda-tf32" and "cuda-bf16" for the tensor-core tests, bf16 with the backend's defaults,
-// attention in tensor_core_attention.cuh's kernels among them; "cuda" makes CUDA graphs of
+// attention in tensor_core_attention.cuh's kernels among them, "cuda-bf16-weights" bf16 with
+// AdamW's bf16 copy of the parameters; "cuda" makes CUDA graphs of
 // recordings, "cuda-direct" is fp32 without them, "cuda-fused" fp32 with recordings and
 // fused_attention.cuh's kernels). A BackendTest skips a backend
 // this machine cannot run (a CUDA build on a machine without a GPU, as in CI) and says why.

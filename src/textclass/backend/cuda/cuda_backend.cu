@@ -388,7 +388,7 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
            switches.tensor_core_attention.value_or(env_switch("TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION", true)))
     attention = AttentionKernels::tensor_cores;
   const bool bf16_weights = precision == Precision::bf16 &&
-                            switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", true));
+                            switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", false));
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights);
 }
 
