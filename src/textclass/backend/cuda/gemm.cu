@@ -195,13 +195,12 @@ void Gemm::run(const GemmCall& call, bool same_b) {
     a = a_is_parameter ? params_copy_ + (call.a - params_) : bf16_copy(a16_, stream_, call.a, a_extent);
     const std::size_t b_extent = call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
                                              : extent(call.k, call.n, call.ldb, call.batch, call.stride_b);
-    if (same_b && call.b == b16_source_ && b_extent == b16_extent_) {
-      b = b16_.floats(0);  // the copy the previous call made
-    } else {
-      b = bf16_copy(b16_, stream_, call.b, b_extent);
+    if (!same_b || call.b != b16_source_ || b_extent != b16_extent_) {
+      b16_copy_ = bf16_copy(b16_, stream_, call.b, b_extent);
       b16_source_ = call.b;
       b16_extent_ = b_extent;
     }
+    b = b16_copy_;  // this call's copy, or the previous call's of the same factor
     planned.a = reinterpret_cast<const float*>(a_is_parameter ? a : nullptr);  // null: a copy's 256 bytes
     planned.b = nullptr;
   }

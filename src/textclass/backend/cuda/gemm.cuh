@@ -59,8 +59,9 @@ class Gemm {
   void* workspace_ = nullptr;
   std::map<Key, Plan> plans_;
   Scratch a16_, b16_;  // the bf16 copies of A and B (bf16 precision only)
-  const float* b16_source_ = nullptr;  // what b16_ is a copy of, and how many floats
-  std::size_t b16_extent_ = 0;
+  const float* b16_source_ = nullptr;  // what the last B factor's copy (in b16_) is a copy of, and
+  std::size_t b16_extent_ = 0;         // how many floats
+  const __nv_bfloat16* b16_copy_ = nullptr;
   const float* params_ = nullptr;  // use_parameter_copy's
   std::size_t params_count_ = 0;
   const __nv_bfloat16* params_copy_ = nullptr;

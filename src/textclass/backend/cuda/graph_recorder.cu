@@ -43,8 +43,9 @@ void GraphRecorder::begin(uint64_t key, uint64_t generation) {
   seeds_ = 0;
   mode_ = Mode::direct;
   if (!enabled_) return;
-  // the seeds of this recording go where the last replay's copy read them from
-  if (launched_once_) check(cudaEventSynchronize(launched_), "waiting for the last graph's start");
+  // the seeds of this recording go where the last replay's copy read them from (an event never
+  // recorded, before the first replay, is waited for at once)
+  check(cudaEventSynchronize(launched_), "waiting for the last graph's start");
   auto found = graphs_.find(key);
   if (found != graphs_.end() && found->second.generation != generation) {
     cudaGraphExecDestroy(found->second.exec);
@@ -80,7 +81,6 @@ void GraphRecorder::launch(const Graph& graph) {
     check(cudaMemcpyAsync(device_seeds_, host_seeds_, graph.seeds * sizeof(uint64_t), cudaMemcpyHostToDevice, stream_),
           "copying a graph's dropout seeds");
   check(cudaEventRecord(launched_, stream_), "recording an event");
-  launched_once_ = true;
   check(cudaGraphLaunch(graph.exec, stream_), "launching a CUDA graph");
 }
 

@@ -84,7 +84,6 @@ class GraphRecorder {
   uint64_t* host_seeds_ = nullptr;    // pinned
   uint64_t* device_seeds_ = nullptr;
   cudaEvent_t launched_ = nullptr;    // the last replay's seed copy: host_seeds_ are free after it
-  bool launched_once_ = false;
   std::unordered_map<uint64_t, Graph> graphs_;
   std::unordered_set<uint64_t> seen_;  // keys run directly once
 };

@@ -22,23 +22,11 @@ OpProfile::~OpProfile() {
     cudaEventDestroy(p.start);
     cudaEventDestroy(p.stop);
   }
-  for (cudaEvent_t event : spare_) cudaEventDestroy(event);
-}
-
-cudaEvent_t OpProfile::take_event() {
-  if (!spare_.empty()) {
-    cudaEvent_t event = spare_.back();
-    spare_.pop_back();
-    return event;
-  }
-  cudaEvent_t event = nullptr;
-  check(cudaEventCreate(&event), "creating a profiling event");
-  return event;
 }
 
 OpProfile::Scope::Scope(OpProfile* profile, const char* op) : profile_(profile), op_(op) {
   if (profile_ == nullptr) return;
-  start_ = profile_->take_event();
+  start_ = profile_->events_.take();
   check(cudaEventRecord(start_, profile_->stream_), "recording a profiling event");
   host_start_ = std::chrono::steady_clock::now();
 }
@@ -47,7 +35,7 @@ OpProfile::Scope::~Scope() {
   if (profile_ == nullptr) return;
   const std::chrono::duration<double, std::milli> host = std::chrono::steady_clock::now() - host_start_;
   profile_->totals_[op_].host_milliseconds += host.count();
-  cudaEvent_t stop = profile_->take_event();
+  cudaEvent_t stop = profile_->events_.take();
   cudaEventRecord(stop, profile_->stream_);
   profile_->pending_.push_back({op_, start_, stop});
 }
@@ -65,8 +53,8 @@ void OpProfile::collect() {
     Total& total = totals_[p.op];
     total.calls++;
     total.milliseconds += milliseconds;
-    spare_.push_back(p.start);
-    spare_.push_back(p.stop);
+    events_.give_back(p.start);
+    events_.give_back(p.stop);
   }
   pending_ = std::move(unfinished);
 }

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "textclass/backend/cuda/event_pool.cuh"
+
 namespace textclass::backend::cuda {
 
 class OpProfile {
@@ -51,13 +53,12 @@ class OpProfile {
     double milliseconds = 0.0;       // on the GPU, of the calls collected
     double host_milliseconds = 0.0;  // on the host, of every call
   };
-  cudaEvent_t take_event();
   void print() const;
 
   cudaStream_t stream_;
   bool enabled_;
   std::vector<Pending> pending_;
-  std::vector<cudaEvent_t> spare_;
+  EventPool events_{cudaEventDefault};
   std::map<std::string, Total> totals_;
 };
 

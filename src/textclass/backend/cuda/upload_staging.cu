@@ -14,19 +14,7 @@ UploadStaging::UploadStaging(cudaStream_t stream, std::size_t capacity_bytes)
 UploadStaging::~UploadStaging() {
   cudaStreamSynchronize(stream_);
   for (const InFlight& copy : in_flight_) cudaEventDestroy(copy.done);
-  for (cudaEvent_t event : spare_events_) cudaEventDestroy(event);
   cudaFreeHost(ring_);
-}
-
-cudaEvent_t UploadStaging::take_event() {
-  if (!spare_events_.empty()) {
-    cudaEvent_t event = spare_events_.back();
-    spare_events_.pop_back();
-    return event;
-  }
-  cudaEvent_t event = nullptr;
-  check(cudaEventCreateWithFlags(&event, cudaEventDisableTiming), "creating an event");
-  return event;
 }
 
 void UploadStaging::release(std::size_t begin, std::size_t end) {
@@ -41,7 +29,7 @@ void UploadStaging::release(std::size_t begin, std::size_t end) {
       // along the ring, so none of those can overlap either.
       return;
     }
-    spare_events_.push_back(oldest.done);
+    events_.give_back(oldest.done);
     in_flight_.pop_front();
   }
 }
@@ -57,7 +45,7 @@ void UploadStaging::upload(void* device_dst, const void* host_src, std::size_t b
   release(begin, end);
   std::memcpy(ring_ + begin, host_src, bytes);
   check(cudaMemcpyAsync(device_dst, ring_ + begin, bytes, cudaMemcpyHostToDevice, stream_), "copying to the GPU");
-  cudaEvent_t done = take_event();
+  cudaEvent_t done = events_.take();
   check(cudaEventRecord(done, stream_), "recording an upload");
   in_flight_.push_back({begin, end, done});
   head_ = end;

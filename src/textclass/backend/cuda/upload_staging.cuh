@@ -7,7 +7,8 @@
 
 #include <cstddef>
 #include <deque>
-#include <vector>
+
+#include "textclass/backend/cuda/event_pool.cuh"
 
 namespace textclass::backend::cuda {
 
@@ -29,14 +30,13 @@ class UploadStaging {
   // Waits for (and forgets) the queued copies that read ring bytes in [begin, end), and any that
   // have finished anyway.
   void release(std::size_t begin, std::size_t end);
-  cudaEvent_t take_event();
 
   cudaStream_t stream_;
   char* ring_ = nullptr;
   std::size_t capacity_;
   std::size_t head_ = 0;
   std::deque<InFlight> in_flight_;  // oldest first: in ring order, wrapping once
-  std::vector<cudaEvent_t> spare_events_;
+  EventPool events_{cudaEventDisableTiming};
 };
 
 }  // namespace textclass::backend::cuda
