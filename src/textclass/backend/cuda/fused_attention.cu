@@ -7,6 +7,7 @@
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/fused_attention.cuh"
 #include "textclass/backend/cuda/fused_attention_blocks.hpp"
+#include "textclass/backend/cuda/head_sizes.cuh"
 
 namespace textclass::backend::cuda {
 namespace {
@@ -56,36 +57,22 @@ __global__ void __launch_bounds__(kMaxFusedAttentionThreads)
 
 std::size_t shared_bytes(const AttentionShape& s) { return sizeof(float) * fused_attention_shared_floats(s.T, s.hs()); }
 
-// Calls f(std::integral_constant<int, HS>) for the head sizes the kernels are built for; false otherwise.
+// The head sizes the kernels are built for.
 template <typename F>
 bool with_head_size(int hs, F&& f) {
-  switch (hs) {
-    case 4: f(std::integral_constant<int, 4>{}); return true;
-    case 8: f(std::integral_constant<int, 8>{}); return true;
-    case 16: f(std::integral_constant<int, 16>{}); return true;
-    case 32: f(std::integral_constant<int, 32>{}); return true;
-    case 64: f(std::integral_constant<int, 64>{}); return true;
-    default: return false;
-  }
+  return dispatch_head_size<4, 8, 16, 32, 64>(hs, f);
 }
 
 // The dynamic shared memory a block may have on this device, granted to every kernel above.
 int shared_limit() {
   static const int limit = [] {
-    int device = 0, bytes = 0;
-    check(cudaGetDevice(&device), "finding the current device");
-    check(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device),
-          "reading the shared memory size");
+    int bytes = 0;
     for (int hs : {4, 8, 16, 32, 64})
       with_head_size(hs, [&](auto head_size) {
         constexpr int HS = decltype(head_size)::value;
-        const auto grant = [&](const void* kernel) {
-          check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes),
-                "granting the attention kernels shared memory");
-        };
-        grant(reinterpret_cast<const void*>(&fused_attention_forward_kernel<HS>));
-        grant(reinterpret_cast<const void*>(&fused_attention_query_backward_kernel<HS>));
-        grant(reinterpret_cast<const void*>(&fused_attention_key_backward_kernel<HS>));
+        bytes = grant_shared_memory({reinterpret_cast<const void*>(&fused_attention_forward_kernel<HS>),
+                                     reinterpret_cast<const void*>(&fused_attention_query_backward_kernel<HS>),
+                                     reinterpret_cast<const void*>(&fused_attention_key_backward_kernel<HS>)});
       });
     return bytes;
   }();

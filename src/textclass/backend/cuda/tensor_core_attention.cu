@@ -17,10 +17,10 @@
 
 #include <cfloat>
 #include <cstddef>
-#include <type_traits>
 
 #include "textclass/backend/backend.hpp"  // dropout_uniform
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/head_sizes.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
 namespace textclass::backend::cuda {
@@ -391,32 +391,22 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   write_rows<HS>(key_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
 }
 
-// Calls f(std::integral_constant<int, HS>) for the head sizes the kernels are built for; false otherwise.
+// The head sizes the kernels are built for.
 template <typename F>
 bool with_head_size(int hs, F&& f) {
-  switch (hs) {
-    case 16: f(std::integral_constant<int, 16>{}); return true;
-    case 32: f(std::integral_constant<int, 32>{}); return true;
-    case 64: f(std::integral_constant<int, 64>{}); return true;
-    default: return false;
-  }
+  return dispatch_head_size<16, 32, 64>(hs, f);
 }
 
 // The dynamic shared memory a block may have on this device, granted to every kernel above.
 int shared_limit() {
   static const int limit = [] {
-    int device = 0, bytes = 0;
-    check(cudaGetDevice(&device), "finding the current device");
-    check(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device),
-          "reading the shared memory size");
+    int bytes = 0;
     for (int hs : {16, 32, 64})
       with_head_size(hs, [&](auto head_size) {
         constexpr int HS = decltype(head_size)::value;
-        for (const void* kernel : {reinterpret_cast<const void*>(&forward_kernel<HS>),
-                                   reinterpret_cast<const void*>(&query_backward_kernel<HS>),
-                                   reinterpret_cast<const void*>(&key_backward_kernel<HS>)})
-          check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes),
-                "granting the attention kernels shared memory");
+        bytes = grant_shared_memory({reinterpret_cast<const void*>(&forward_kernel<HS>),
+                                     reinterpret_cast<const void*>(&query_backward_kernel<HS>),
+                                     reinterpret_cast<const void*>(&key_backward_kernel<HS>)});
       });
     return bytes;
   }();
