@@ -29,6 +29,9 @@
 #                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
 #                       times for the same products through PyTorch (gemm_shapes.py); with
 #                       PROFILE_NCU=0 the op tables only (~20 s a setting)                    (240)
+#   attention   ~20 s   the attention ops alone, forward and backward at batch 16, T from 32 to 512,
+#                       the tensor-core kernels against the plan (bench/bench_cuda_attention.cpp;
+#                       not in the default STAGES)                                          (120)
 # Plus, before the stages, ~10 s, or ~1 min when the programs must be relinked (below). The
 # machine's start-up eats minutes of the 15 too, so for a single ~9-minute call (timeout_s 560):
 # STAGES="env tests loss throughput anchor" (correctness first; a cut-off costs the anchor). Split:
@@ -174,6 +177,12 @@ stage_run() {
   return "$code"
 }
 
+stage_attention() {
+  echo "== attention alone: bf16, batch 16, hidden 768, 12 heads, dropout 0.1, forward and backward;"
+  echo "   tensor_cores:1 = tensor_core_attention.cuh's kernels, tensor_cores:0 = the plan"
+  ours .devrun/bin/bench_cuda_attention --benchmark_min_time=0.2
+}
+
 stage_profile() {
   local ncu setting tag
   for setting in ${PROFILE_SETTINGS:-TEXTCLASS_CUDA_BF16_COPIES=0 TEXTCLASS_CUDA_BF16_COPIES=1}; do
@@ -258,7 +267,8 @@ if [ "${1-}" = --stage ]; then  # one stage, run by the loop below under its tim
   exit $?
 fi
 
-declare -A limit=([env]=60 [tests]=240 [throughput]=400 [anchor]=300 [loss]=420 [run]=180 [profile]=240)
+declare -A limit=([env]=60 [tests]=240 [throughput]=400 [anchor]=300 [loss]=420 [run]=180 [profile]=240
+                  [attention]=120)
 stages=${STAGES:-env tests throughput anchor loss}
 for stage in $stages; do
   [ -n "${limit[$stage]-}" ] || { echo "unknown stage '$stage' (known: ${!limit[*]})"; exit 2; }

@@ -2,7 +2,7 @@
 # Runs HERE (this machine has our Debian packages and a CUDA 13 toolkit but no GPU): builds the
 # programs bench/device/cuda_checks.sh runs on the lent GPU machine and packs them into .devrun/
 # (git-ignored, so the run tool must be given carry: [".devrun"]):
-#   .devrun/bin/        textclass, test_backend, test_model, test_train, throughput
+#   .devrun/bin/        textclass, test_backend, test_model, test_train, throughput, bench_cuda_attention
 #   .devrun/textclass   the same textclass, where bench/device/loss_curve.sh looks for it
 #   .devrun/lib.tar.xz  lib/<soname> of every shared library they load that the GPU machine may lack
 #   .devrun/relink.tar.xz  their objects, to link them again there against its CUDA when it cannot
@@ -20,9 +20,10 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 build=$root/${BUILD:-build-dev}
 devrun=$root/.devrun
-targets=(textclass test_backend test_model test_train throughput)
+targets=(textclass test_backend test_model test_train throughput bench_cuda_attention)
 declare -A built=([textclass]=textclass [test_backend]=tests/test_backend [test_model]=tests/test_model
-                  [test_train]=tests/test_train [throughput]=bench/throughput)
+                  [test_train]=tests/test_train [throughput]=bench/throughput
+                  [bench_cuda_attention]=bench/bench_cuda_attention)
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTEXTCLASS_MARCH=x86-64-v3 \
   -DTEXTCLASS_CUDA=ON -DTEXTCLASS_BENCH=ON -DTEXTCLASS_TESTS=ON >/dev/null
