@@ -96,16 +96,19 @@ int shared_bytes(int T, bool query_statistics) {
   return arena.used;
 }
 
+// A 16x16 fp32 sum of products, its left factor, its right factor as stored, its right factor stored
+// transposed (WMMA's fragments).
 using Accumulator = wmma::fragment<wmma::accumulator, kTile, kTile, kTile, float>;
-using RowFactor = wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::row_major>;
-using ColumnFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::row_major>;
+using LeftFactor = wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::row_major>;
+using RightFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::row_major>;
+using TransposedRightFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::col_major>;
 
 // Rows r0.. r0+15 of lhs times rows n0.. n0+15 of rhs, transposed, over the head's channels (q·kᵀ,
 // dy·vᵀ, k·qᵀ, v·dyᵀ): a 16x16 tile into dst (fp32, kTileStride).
 template <int HS>
 __device__ void rows_times_rows(float* dst, const bf16* lhs, int r0, const bf16* rhs, int n0) {
-  wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::row_major> a;
-  wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::col_major> b;
+  LeftFactor a;
+  TransposedRightFactor b;
   Accumulator sum;
   wmma::fill_fragment(sum, 0.0f);
   for (int c = 0; c < HS; c += kTile) {
@@ -119,10 +122,10 @@ __device__ void rows_times_rows(float* dst, const bf16* lhs, int r0, const bf16*
 // sums[d] += factor (a warp's 16x16 bf16 tile) · rows n0.. n0+15 of head, channels 16d.. 16d+15.
 template <int HS>
 __device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, const bf16* head, int n0) {
-  RowFactor a;
+  LeftFactor a;
   wmma::load_matrix_sync(a, factor, kFactorStride);
   for (int d = 0; d < HS / kTile; d++) {
-    ColumnFactor b;
+    RightFactor b;
     wmma::load_matrix_sync(b, head + n0 * kHeadStride<HS> + d * kTile, kHeadStride<HS>);
     wmma::mma_sync(sums[d], a, b, sums[d]);
   }
