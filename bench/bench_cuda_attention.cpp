@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "random_buffer.hpp"
 #include "textclass/backend/backend.hpp"
 #ifdef TEXTCLASS_HAS_CUDA
 #include "textclass/backend/cuda/cuda_backend.hpp"
@@ -20,19 +21,11 @@
 namespace {
 
 using textclass::backend::Backend;
+using textclass::bench::random_buffer;
 
 constexpr int B = 16, C = 768, NH = 12;
 constexpr float kDropout = 0.1f;
 
-float* random_buffer(Backend& backend, std::size_t n) {
-  std::mt19937 engine(42);
-  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
-  std::vector<float> host(n);
-  for (float& v : host) v = value(engine);
-  float* device = backend.alloc(n);
-  backend.upload(device, host.data(), n * sizeof(float));
-  return device;
-}
 
 // state.range(0): T; state.range(1): 1 for the tensor-core kernels, 0 for the plan.
 void BM_cuda_attention_forward_backward(benchmark::State& state) {

@@ -5,24 +5,15 @@
 #include <random>
 #include <vector>
 
+#include "random_buffer.hpp"
 #include "textclass/backend/backend.hpp"
 
 namespace {
 
 using textclass::backend::Backend;
+using textclass::bench::random_buffer;
 
 constexpr int B = 16, T = 128, C = 768, NH = 12;
-
-// A device buffer of n random floats in [-1, 1].
-float* random_buffer(Backend& backend, std::size_t n) {
-  std::mt19937 engine(42);
-  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
-  std::vector<float> host(n);
-  for (float& v : host) v = value(engine);
-  float* device = backend.alloc(n);
-  backend.upload(device, host.data(), n * sizeof(float));
-  return device;
-}
 
 int32_t* full_mask(Backend& backend) {
   std::vector<int32_t> host(static_cast<std::size_t>(B) * T, 1);
