@@ -22,6 +22,22 @@ INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
 // within about 2^-8, so a sum of products moves by at most 2^-8 · Σ|a·b| (and fp32 adds little).
+// Checks that bound for ours against the CPU's exact out[N, OC] = inp[N, C] · weight[OC, C]ᵀ (+ bias).
+void expect_within_bf16_rounding(const std::vector<float>& ours, const std::vector<float>& exact,
+                                 const std::vector<float>& inp, const std::vector<float>& weight, int N, int C,
+                                 int OC, double slack, const std::string& what) {
+  for (int n = 0; n < N; n++) {
+    for (int o = 0; o < OC; o++) {
+      double magnitude = 0.0;
+      for (int c = 0; c < C; c++)
+        magnitude += std::abs(double(inp[static_cast<std::size_t>(n) * C + c]) * weight[static_cast<std::size_t>(o) * C + c]);
+      const std::size_t i = static_cast<std::size_t>(n) * OC + o;
+      ASSERT_LE(std::abs(double(ours[i]) - exact[i]), magnitude / 256.0 + slack)
+          << what << ": out[" << n << "," << o << "]";
+    }
+  }
+}
+
 TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
   const int N = 64, C = 768, OC = 96;
   Random random(7);
@@ -34,16 +50,7 @@ TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
     backend.matmul_forward(out_d.get(), inp_d.get(), weight_d.get(), bias_d.get(), N, C, OC);
     return out_d.read();
   };
-  const std::vector<float> ours = run(backend()), exact = run(cpu());
-  for (int n = 0; n < N; n++) {
-    for (int o = 0; o < OC; o++) {
-      double magnitude = 0.0;
-      for (int c = 0; c < C; c++)
-        magnitude += std::abs(double(inp[static_cast<std::size_t>(n) * C + c]) * weight[static_cast<std::size_t>(o) * C + c]);
-      const std::size_t i = static_cast<std::size_t>(n) * OC + o;
-      ASSERT_LE(std::abs(double(ours[i]) - exact[i]), magnitude / 256.0 + 1e-5) << "out[" << n << "," << o << "]";
-    }
-  }
+  expect_within_bf16_rounding(run(backend()), run(cpu()), inp, weight, N, C, OC, 1e-5, "the product");
 }
 
 // With bf16 weights AdamW keeps a bf16 copy of the parameters from which the products read them:
@@ -77,19 +84,9 @@ TEST_P(MixedPrecisionTest, ProductsFollowTheWeightsThroughUpdatesAndUploads) {
   };
   const auto ours = run(backend()), exact = run(cpu());
   ASSERT_EQ(ours.size(), exact.size());
-  for (std::size_t k = 0; k < ours.size(); k++) {
-    const std::vector<float>& w = exact[k].second;
-    for (int n = 0; n < N; n++) {
-      for (int o = 0; o < OC; o++) {
-        double magnitude = 0.0;
-        for (int c = 0; c < C; c++)
-          magnitude += std::abs(double(inp[static_cast<std::size_t>(n) * C + c]) * w[static_cast<std::size_t>(o) * C + c]);
-        const std::size_t i = static_cast<std::size_t>(n) * OC + o;
-        ASSERT_LE(std::abs(double(ours[k].first[i]) - exact[k].first[i]), magnitude / 256.0 + 1e-4)
-            << "product " << k << ", out[" << n << "," << o << "]";
-      }
-    }
-  }
+  for (std::size_t k = 0; k < ours.size(); k++)
+    expect_within_bf16_rounding(ours[k].first, exact[k].first, inp, exact[k].second, N, C, OC, 1e-4,
+                                "product " + std::to_string(k));
 }
 
 // Attention multiplies twice (scores, then probabilities by values) and its backward pass four
