@@ -1,0 +1,417 @@
+#pragma once
+// The kernels of tensor_core_attention.cuh (launched by tensor_core_attention.cu), after flash
+// attention 2: a block takes 64 rows of one head (4 warps of 16), with the head's other side whole
+// in shared memory as bf16, and goes over it
+// 16 rows at a time, each 16x16 tile of scores a WMMA product kept in shared memory just long enough
+// for its lanes to read it (lane l has row l/2 of a tile, 8 columns from 8·(l%2)). Nothing of size
+// [T, T] is stored anywhere.
+//   forward         64 queries: the row max over all keys, then the sum, then P'·v, recomputing each
+//                   tile of scores each time (three products of q·kᵀ; tensor cores make them cheap)
+//   query backward  64 queries: D = Σ_j P'·dP' per row (saved for the key kernel), then
+//                   dS = P'∘dP' - P·D and dq = s·dS·k
+//   key backward    64 keys: over the queries, dv = P'ᵀ·dy and dk = s·dSᵀ·q, from each query's saved
+//                   statistics and D
+// Shared rows are padded (16-byte multiples, 32-byte aligned tiles: WMMA's rules) and zero beyond T.
+//
+// A header so that a test can also run them on host threads (tests/backend/
+// tensor_core_attention_test.cpp defines TEXTCLASS_KERNELS_ON_HOST and stands in for CUDA's
+// threads, barriers, shuffles and WMMA).
+#include <cuda_bf16.h>
+#ifndef TEXTCLASS_KERNELS_ON_HOST
+#include <mma.h>
+#endif
+
+#include <cfloat>
+#include <cstddef>
+#include <cstdint>
+
+#include "textclass/backend/backend.hpp"  // dropout_uniform
+#include "textclass/backend/cuda/launch.cuh"
+#include "textclass/backend/cuda/seed.cuh"
+
+// #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn).
+#if defined(__CUDACC__)
+#define TEXTCLASS_UNROLL _Pragma("unroll")
+#else
+#define TEXTCLASS_UNROLL
+#endif
+
+namespace textclass::backend::cuda::tensor_cores {
+
+namespace wmma = nvcuda::wmma;
+using bf16 = __nv_bfloat16;
+
+constexpr int kTile = 16;                 // WMMA's 16x16x16 bf16 products
+constexpr int kWarps = 4, kChunk = kWarps * kTile, kThreads = kWarps * 32;
+constexpr int kMaxT = 512;                // BERT's positions
+constexpr int kTileStride = kTile + 4;    // floats per row of a warp's fp32 tile
+constexpr int kFactorStride = kTile + 8;  // bf16 per row of a warp's bf16 tile
+template <int HS>
+constexpr int kHeadStride = HS + 8;       // bf16 per row of q, k, v, dy
+template <int HS>
+constexpr int kStripStride = HS + 4;      // floats per row of a warp's output strip
+
+__host__ __device__ constexpr int padded(int T) { return (T + kTile - 1) / kTile * kTile; }
+
+// Hands out a block's shared memory front to back, every array 128-byte aligned; on the host (base
+// null) it only counts the bytes, so that host and device agree on the layout.
+struct SharedArena {
+  unsigned char* base;
+  int used = 0;
+  template <typename T>
+  __host__ __device__ T* take(int count) {
+    T* array = base == nullptr ? nullptr : reinterpret_cast<T*>(base + used);
+    used += (count * static_cast<int>(sizeof(T)) + 127) / 128 * 128;
+    return array;
+  }
+};
+
+// A warp's own arrays: fp32 tiles of scores, bf16 tiles as product factors, an fp32 strip of 16
+// output rows.
+template <int HS>
+struct WarpArrays {
+  float *tile, *second_tile, *strip;
+  bf16 *factor, *second_factor;
+  __host__ __device__ WarpArrays(SharedArena& arena, int warp) {
+    tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
+    second_tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
+    strip = arena.take<float>(kWarps * kTile * kStripStride<HS>) + warp * kTile * kStripStride<HS>;
+    factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
+    second_factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
+  }
+};
+
+// A block's shared memory: `chunk` holds its own 64 rows of one or two tensors (queries, or keys),
+// `whole` all Tp rows of the other side; the key backward also keeps each query's statistics and D.
+template <int HS>
+struct Shared {
+  bf16 *chunk, *chunk2, *whole, *whole2;
+  int* key_mask;
+  float *max, *inverse, *D;
+  WarpArrays<HS> warp;
+  __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, bool query_statistics)
+      : chunk(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        chunk2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        whole(arena.take<bf16>(padded(T) * kHeadStride<HS>)),
+        whole2(arena.take<bf16>(padded(T) * kHeadStride<HS>)),
+        key_mask(arena.take<int>(padded(T))),
+        max(query_statistics ? arena.take<float>(padded(T)) : nullptr),
+        inverse(query_statistics ? arena.take<float>(padded(T)) : nullptr),
+        D(query_statistics ? arena.take<float>(padded(T)) : nullptr),
+        warp(arena, warp_index) {}
+};
+
+template <int HS>
+int shared_bytes(int T, bool query_statistics) {
+  SharedArena arena{nullptr};
+  const Shared<HS> layout(arena, T, 0, query_statistics);
+  return arena.used;
+}
+
+// A 16x16 fp32 sum of products, its left factor, its right factor as stored, its right factor stored
+// transposed (WMMA's fragments).
+using Accumulator = wmma::fragment<wmma::accumulator, kTile, kTile, kTile, float>;
+using LeftFactor = wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::row_major>;
+using RightFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::row_major>;
+using TransposedRightFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::col_major>;
+
+// Rows r0.. r0+15 of lhs times rows n0.. n0+15 of rhs, transposed, over the head's channels (q·kᵀ,
+// dy·vᵀ, k·qᵀ, v·dyᵀ): a 16x16 tile into dst (fp32, kTileStride).
+template <int HS>
+__device__ void rows_times_rows(float* dst, const bf16* lhs, int r0, const bf16* rhs, int n0) {
+  LeftFactor a;
+  TransposedRightFactor b;
+  Accumulator sum;
+  wmma::fill_fragment(sum, 0.0f);
+  for (int c = 0; c < HS; c += kTile) {
+    wmma::load_matrix_sync(a, lhs + r0 * kHeadStride<HS> + c, kHeadStride<HS>);
+    wmma::load_matrix_sync(b, rhs + n0 * kHeadStride<HS> + c, kHeadStride<HS>);
+    wmma::mma_sync(sum, a, b, sum);
+  }
+  wmma::store_matrix_sync(dst, sum, kTileStride, wmma::mem_row_major);
+}
+
+// sums[d] += factor (a warp's 16x16 bf16 tile) · rows n0.. n0+15 of head, channels 16d.. 16d+15.
+template <int HS>
+__device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, const bf16* head, int n0) {
+  LeftFactor a;
+  wmma::load_matrix_sync(a, factor, kFactorStride);
+  for (int d = 0; d < HS / kTile; d++) {
+    RightFactor b;
+    wmma::load_matrix_sync(b, head + n0 * kHeadStride<HS> + d * kTile, kHeadStride<HS>);
+    wmma::mma_sync(sums[d], a, b, sums[d]);
+  }
+}
+
+// Rows r0.. r0+15 of dst (rows `stride` floats apart), those before T, from sums through the strip.
+template <int HS>
+__device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS / kTile], float* strip, int r0,
+                           int T) {
+  for (int d = 0; d < HS / kTile; d++)
+    wmma::store_matrix_sync(strip + d * kTile, sums[d], kStripStride<HS>, wmma::mem_row_major);
+  __syncwarp();
+  constexpr int quads = HS / 4;
+  for (int index = threadIdx.x % 32; index < kTile * quads; index += 32) {
+    const int i = index / quads, c = index % quads * 4;
+    if (r0 + i < T)
+      *reinterpret_cast<float4*>(dst + static_cast<std::size_t>(r0 + i) * stride + c) =
+          *reinterpret_cast<const float4*>(strip + i * kStripStride<HS> + c);
+  }
+  __syncwarp();
+}
+
+template <int HS>
+__device__ void clear(Accumulator (&sums)[HS / kTile]) {
+  for (auto& sum : sums) wmma::fill_fragment(sum, 0.0f);
+}
+
+// dst[t, c] = src[t·stride + c] rounded to bf16 for t < valid, zero for valid <= t < rows; by the
+// whole block, four loads in flight per thread.
+template <int HS>
+__device__ void load_rows(bf16* dst, const float* src, int stride, int valid, int rows) {
+  constexpr int quads = HS / 4, kInFlight = 4;
+  const int count = rows * quads;
+  for (int first = threadIdx.x; first < count; first += kInFlight * blockDim.x) {
+    float4 x[kInFlight];
+TEXTCLASS_UNROLL
+    for (int u = 0; u < kInFlight; u++) {
+      const int index = first + u * blockDim.x, t = index / quads, c = index % quads * 4;
+      x[u] = index < count && t < valid ? *reinterpret_cast<const float4*>(src + static_cast<std::size_t>(t) * stride + c)
+                                        : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    }
+TEXTCLASS_UNROLL
+    for (int u = 0; u < kInFlight; u++) {
+      const int index = first + u * blockDim.x, t = index / quads, c = index % quads * 4;
+      if (index >= count) break;
+      auto* pair = reinterpret_cast<__nv_bfloat162*>(dst + t * kHeadStride<HS> + c);
+      pair[0] = __floats2bfloat162_rn(x[u].x, x[u].y);
+      pair[1] = __floats2bfloat162_rn(x[u].z, x[u].w);
+    }
+  }
+}
+
+// A score as the plan's softmax sees it: the product scaled, plus HF's padding bias on padding keys.
+__device__ inline float masked_score(float product, float scale, int key_mask) {
+  const float x = product * scale;
+  return key_mask == 0 ? x + -FLT_MAX : x;
+}
+
+// The block's head and what every kernel needs to know of it.
+struct Head {
+  int T, C, NH, b, h;
+  float p, scale, keep_scale;
+  uint64_t seed;  // drawn once, when there is dropout
+  __device__ Head(int T_, int C_, int NH_, float p_, float scale_, Seed s)
+      : T(T_), C(C_), NH(NH_), b(blockIdx.y / NH_), h(blockIdx.y % NH_), p(p_), scale(scale_),
+        keep_scale(1.0f / (1.0f - p_)), seed(p_ > 0.0f ? s.get() : 0) {}
+  // The row of [B, NH, T] that query t is: its statistics, and where its dropout indices start.
+  __device__ std::size_t row(int t) const { return (static_cast<std::size_t>(b) * NH + h) * T + t; }
+  __device__ float dropped(float probability, int query, int key) const {
+    if (p == 0.0f) return probability;
+    return dropout_uniform(seed, row(query) * T + key) >= p ? probability * keep_scale : 0.0f;
+  }
+  // This head's channels in the first row of this batch row of a [B, T, width] tensor.
+  __device__ std::size_t offset(int width) const { return static_cast<std::size_t>(b) * T * width + h * (C / NH); }
+};
+
+__device__ inline void load_mask(int* key_mask, const int32_t* mask, const Head& head) {
+  for (int t = threadIdx.x; t < head.T; t += blockDim.x) key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
+}
+
+// Where a lane is in a 16x16 tile: row i, columns c0.. c0+7.
+struct TileLane {
+  int i = threadIdx.x % 32 / 2, c0 = threadIdx.x % 2 * 8;
+};
+
+// Where a block's dynamic shared memory starts (on the host, the test's stand-in for it).
+#ifdef TEXTCLASS_KERNELS_ON_HOST
+unsigned char* block_shared_memory();
+#else
+__device__ inline unsigned char* block_shared_memory() {
+  extern __shared__ __align__(128) unsigned char tensor_core_shared[];
+  return tensor_core_shared;
+}
+#endif
+
+// out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head; each row's max and 1/sum
+// into stats.
+template <int HS>
+__global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* stats, const float* qkv,
+                                                           const int32_t* mask, float p, Seed seed, float scale,
+                                                           int T, int C, int NH) {
+  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk, Tp = padded(T);
+  SharedArena arena{block_shared_memory()};
+  const Shared<HS> s(arena, T, warp, false);
+  const Head head(T, C, NH, p, scale, seed);
+  const float* rows = qkv + head.offset(3 * C);
+  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);  // q
+  load_rows<HS>(s.whole, rows + C, 3 * C, T, Tp);                                              // k
+  load_rows<HS>(s.whole2, rows + 2 * C, 3 * C, T, Tp);                                         // v
+  load_mask(s.key_mask, mask, head);
+  __syncthreads();
+  const int r0 = warp * kTile;  // in the chunk
+  if (q0 + r0 >= T) return;
+  const TileLane lane;
+  const int query = q0 + r0 + lane.i;
+  const float* tile = s.warp.tile + lane.i * kTileStride;
+  auto score = [&](int j) { return masked_score(tile[j % kTile], scale, s.key_mask[j]); };
+
+  float max = -FLT_MAX;
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
+    __syncwarp();
+    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) max = fmaxf(max, score(j));
+    __syncwarp();
+  }
+  max = fmaxf(max, __shfl_xor_sync(kFullMask, max, 1));  // the other lane of the row
+  float sum = 0.0f;
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
+    __syncwarp();
+    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) sum += expf(score(j) - max);
+    __syncwarp();
+  }
+  const float inverse = 1.0f / (sum + __shfl_xor_sync(kFullMask, sum, 1));
+  if (query < T && lane.c0 == 0) {
+    stats[2 * head.row(query)] = max;
+    stats[2 * head.row(query) + 1] = inverse;
+  }
+  Accumulator sums[HS / kTile];
+  clear<HS>(sums);
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
+    __syncwarp();
+    for (int c = lane.c0; c < lane.c0 + 8; c++) {
+      const int j = n0 + c;
+      const float a = query < T && j < T ? head.dropped(expf(score(j) - max) * inverse, query, j) : 0.0f;
+      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(a);
+    }
+    __syncwarp();
+    accumulate<HS>(sums, s.warp.factor, s.whole2, n0);  // P'·v
+    __syncwarp();
+  }
+  write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T);
+}
+
+// dq for 64 queries of a head, and each query's D = Σ_j P'·dP' for key_backward_kernel.
+template <int HS>
+__global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, float* D, const float* dout,
+                                                                  const float* qkv, const float* stats,
+                                                                  const int32_t* mask, float p, Seed seed,
+                                                                  float scale, int T, int C, int NH) {
+  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk, Tp = padded(T);
+  SharedArena arena{block_shared_memory()};
+  const Shared<HS> s(arena, T, warp, false);
+  const Head head(T, C, NH, p, scale, seed);
+  const float* rows = qkv + head.offset(3 * C);
+  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);     // q
+  load_rows<HS>(s.chunk2, dout + head.offset(C) + static_cast<std::size_t>(q0) * C, C, T - q0, kChunk);  // dy
+  load_rows<HS>(s.whole, rows + C, 3 * C, T, Tp);       // k
+  load_rows<HS>(s.whole2, rows + 2 * C, 3 * C, T, Tp);  // v
+  load_mask(s.key_mask, mask, head);
+  __syncthreads();
+  const int r0 = warp * kTile;
+  if (q0 + r0 >= T) return;
+  const TileLane lane;
+  const int query = q0 + r0 + lane.i;
+  const float max = query < T ? stats[2 * head.row(query)] : 0.0f;
+  const float inverse = query < T ? stats[2 * head.row(query) + 1] : 0.0f;
+  const float* tile = s.warp.tile + lane.i * kTileStride;          // scores
+  const float* dtile = s.warp.second_tile + lane.i * kTileStride;  // dP'
+  auto probability = [&](int j) { return expf(masked_score(tile[j % kTile], scale, s.key_mask[j]) - max) * inverse; };
+  auto both_tiles = [&](int n0) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);          // q·kᵀ
+    rows_times_rows<HS>(s.warp.second_tile, s.chunk2, r0, s.whole2, n0);  // dy·vᵀ
+    __syncwarp();
+  };
+
+  float dot = 0.0f;
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    both_tiles(n0);
+    if (query < T)
+      for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++)
+        dot += dtile[j % kTile] * head.dropped(probability(j), query, j);
+    __syncwarp();
+  }
+  dot += __shfl_xor_sync(kFullMask, dot, 1);
+  if (query < T && lane.c0 == 0) D[head.row(query)] = dot;
+  Accumulator sums[HS / kTile];
+  clear<HS>(sums);
+  for (int n0 = 0; n0 < Tp; n0 += kTile) {
+    both_tiles(n0);
+    for (int c = lane.c0; c < lane.c0 + 8; c++) {
+      const int j = n0 + c;
+      float ds = 0.0f;
+      if (query < T && j < T) {
+        const float a = probability(j);
+        ds = (dtile[c] * head.dropped(a, query, j) - a * dot) * scale;  // the plan's softmax_backward_kernel
+      }
+      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
+    }
+    __syncwarp();
+    accumulate<HS>(sums, s.warp.factor, s.whole, n0);  // dS·k
+    __syncwarp();
+  }
+  write_rows<HS>(dqkv + head.offset(3 * C), 3 * C, sums, s.warp.strip, q0 + r0, T);
+}
+
+// dk and dv for 64 keys of a head: over every query, P' and dS again (transposed: a lane has a key
+// row), dv += P'ᵀ·dy and dk += s·dSᵀ·q.
+template <int HS>
+__global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
+                                                                const float* qkv, const float* stats,
+                                                                const int32_t* mask, float p, Seed seed,
+                                                                float scale, int T, int C, int NH) {
+  const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk, Tp = padded(T);
+  SharedArena arena{block_shared_memory()};
+  const Shared<HS> s(arena, T, warp, true);
+  const Head head(T, C, NH, p, scale, seed);
+  const float* rows = qkv + head.offset(3 * C);
+  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);      // k
+  load_rows<HS>(s.chunk2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
+  load_rows<HS>(s.whole, rows, 3 * C, T, Tp);                      // q
+  load_rows<HS>(s.whole2, dout + head.offset(C), C, T, Tp);         // dy
+  load_mask(s.key_mask, mask, head);
+  for (int t = threadIdx.x; t < T; t += blockDim.x) {
+    s.max[t] = stats[2 * head.row(t)];
+    s.inverse[t] = stats[2 * head.row(t) + 1];
+    s.D[t] = D[head.row(t)];
+  }
+  __syncthreads();
+  const int r0 = warp * kTile;
+  if (k0 + r0 >= T) return;
+  const TileLane lane;
+  const int key = k0 + r0 + lane.i;
+  const int key_mask = key < T ? s.key_mask[key] : 0;
+  const float* tile = s.warp.tile + lane.i * kTileStride;          // scores, transposed
+  const float* dtile = s.warp.second_tile + lane.i * kTileStride;  // dP', transposed
+
+  Accumulator dv[HS / kTile], dk[HS / kTile];
+  clear<HS>(dv);
+  clear<HS>(dk);
+  for (int m0 = 0; m0 < Tp; m0 += kTile) {
+    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, m0);           // k·qᵀ
+    rows_times_rows<HS>(s.warp.second_tile, s.chunk2, r0, s.whole2, m0);  // v·dyᵀ
+    __syncwarp();
+    for (int c = lane.c0; c < lane.c0 + 8; c++) {
+      const int query = m0 + c;
+      float dropped = 0.0f, ds = 0.0f;
+      if (key < T && query < T) {
+        const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[query]) * s.inverse[query];
+        dropped = head.dropped(a, query, key);
+        ds = (dtile[c] * dropped - a * s.D[query]) * scale;
+      }
+      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
+      s.warp.second_factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
+    }
+    __syncwarp();
+    accumulate<HS>(dv, s.warp.factor, s.whole2, m0);        // P'ᵀ·dy
+    accumulate<HS>(dk, s.warp.second_factor, s.whole, m0);  // dSᵀ·q
+    __syncwarp();
+  }
+  float* key_rows = dqkv + head.offset(3 * C);
+  write_rows<HS>(key_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
+  write_rows<HS>(key_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
+}
+
+}  // namespace textclass::backend::cuda::tensor_cores

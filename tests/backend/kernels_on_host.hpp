@@ -1,0 +1,135 @@
+#pragma once
+// Runs CUDA kernels on host threads, for kernels written to allow it (TEXTCLASS_KERNELS_ON_HOST:
+// tensor_core_attention_kernels.cuh): each GPU thread of a block a host thread, __syncthreads and
+// __syncwarp barriers, a warp shuffle an exchange between two barriers, and WMMA's 16x16x16
+// products done by lane 0 alone in fp32 (lane 0 holds a fragment's values, and only lane 0 stores
+// them: the other lanes' fragments stay zero and are never read). Include before the kernels, and
+// nowhere else: it defines threadIdx, blockIdx, blockDim and the intrinsics as macros.
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <barrier>
+#include <cmath>
+#include <cstddef>
+#include <memory>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#define TEXTCLASS_KERNELS_ON_HOST 1
+
+namespace textclass::testing::kernels_on_host {
+
+// What the threads of one block share.
+struct Block {
+  Block(int threads, std::size_t shared_bytes)
+      : block_barrier(threads), shared(shared_bytes + 128), exchange(static_cast<std::size_t>(threads)) {
+    for (int w = 0; w < threads / 32; w++) warp_barriers.push_back(std::make_unique<std::barrier<>>(32));
+  }
+  unsigned char* shared_memory() {  // 128-byte aligned, as the kernels' arrays need
+    const auto address = reinterpret_cast<std::uintptr_t>(shared.data());
+    return shared.data() + (128 - address % 128) % 128;
+  }
+  std::barrier<> block_barrier;
+  std::vector<std::unique_ptr<std::barrier<>>> warp_barriers;
+  std::vector<unsigned char> shared;
+  std::vector<float> exchange;  // a slot per thread for the shuffles
+};
+
+struct Thread {
+  Block* block = nullptr;
+  dim3 index, block_index, block_dim, grid_dim;
+  int lane() const { return static_cast<int>(index.x % 32); }
+  int warp() const { return static_cast<int>(index.x / 32); }
+};
+inline thread_local Thread current;
+
+inline void sync_block() { current.block->block_barrier.arrive_and_wait(); }
+inline void sync_warp() { current.block->warp_barriers[current.warp()]->arrive_and_wait(); }
+inline float shuffle_xor(float value, int lane_mask) {
+  float* slots = current.block->exchange.data() + 32 * current.warp();
+  slots[current.lane()] = value;
+  sync_warp();
+  const float other = slots[current.lane() ^ lane_mask];
+  sync_warp();
+  return other;
+}
+
+// kernel() for every thread of a grid, a block at a time.
+template <typename Kernel>
+void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
+  for (unsigned y = 0; y < grid.y; y++) {
+    for (unsigned x = 0; x < grid.x; x++) {
+      Block block(threads, shared_bytes);
+      std::vector<std::jthread> running;
+      for (int t = 0; t < threads; t++)
+        running.emplace_back([&, t] {
+          current = Thread{&block, dim3(t), dim3(x, y), dim3(threads), grid};
+          kernel();
+        });
+    }
+  }
+}
+
+}  // namespace textclass::testing::kernels_on_host
+
+#define threadIdx (::textclass::testing::kernels_on_host::current.index)
+#define blockIdx (::textclass::testing::kernels_on_host::current.block_index)
+#define blockDim (::textclass::testing::kernels_on_host::current.block_dim)
+#define gridDim (::textclass::testing::kernels_on_host::current.grid_dim)
+#ifndef __launch_bounds__
+#define __launch_bounds__(...)
+#endif
+#define __syncthreads() ::textclass::testing::kernels_on_host::sync_block()
+#define __syncwarp() ::textclass::testing::kernels_on_host::sync_warp()
+#define __shfl_xor_sync(mask, value, lane_mask) ::textclass::testing::kernels_on_host::shuffle_xor(value, lane_mask)
+
+// WMMA's 16x16x16 fragments and operations (nvcuda::wmma, mma.h) as lane 0 does them.
+namespace nvcuda::wmma {
+struct matrix_a {};
+struct matrix_b {};
+struct accumulator {};
+struct row_major {};
+struct col_major {};
+enum layout_t { mem_row_major, mem_col_major };
+
+template <typename Use, int M, int N, int K, typename T, typename Layout = void>
+struct fragment {
+  float x[M * N] = {};  // element (r, c) at x[16 r + c]
+};
+
+inline bool lane_zero() { return ::textclass::testing::kernels_on_host::current.lane() == 0; }
+
+template <typename Use, typename T, typename Layout>
+void load_matrix_sync(fragment<Use, 16, 16, 16, T, Layout>& f, const T* p, unsigned ld) {
+  if (!lane_zero()) return;
+  for (unsigned r = 0; r < 16; r++)
+    for (unsigned c = 0; c < 16; c++)
+      f.x[16 * r + c] = __bfloat162float(std::is_same_v<Layout, row_major> ? p[r * ld + c] : p[c * ld + r]);
+}
+
+inline void store_matrix_sync(float* p, const fragment<accumulator, 16, 16, 16, float>& f, unsigned ld, layout_t) {
+  if (!lane_zero()) return;
+  for (unsigned r = 0; r < 16; r++)
+    for (unsigned c = 0; c < 16; c++) p[r * ld + c] = f.x[16 * r + c];
+}
+
+template <typename LayoutA, typename LayoutB>
+void mma_sync(fragment<accumulator, 16, 16, 16, float>& d, const fragment<matrix_a, 16, 16, 16, __nv_bfloat16, LayoutA>& a,
+              const fragment<matrix_b, 16, 16, 16, __nv_bfloat16, LayoutB>& b,
+              const fragment<accumulator, 16, 16, 16, float>& c) {
+  if (!lane_zero()) return;
+  fragment<accumulator, 16, 16, 16, float> sum;
+  for (int r = 0; r < 16; r++)
+    for (int n = 0; n < 16; n++) {
+      float s = c.x[16 * r + n];
+      for (int k = 0; k < 16; k++) s += a.x[16 * r + k] * b.x[16 * k + n];
+      sum.x[16 * r + n] = s;
+    }
+  d = sum;
+}
+
+inline void fill_fragment(fragment<accumulator, 16, 16, 16, float>& f, float value) {
+  for (float& x : f.x) x = value;
+}
+}  // namespace nvcuda::wmma

@@ -1,0 +1,113 @@
+// The tensor-core attention's kernels (backend/cuda/tensor_core_attention_kernels.cuh) run on host
+// threads (kernels_on_host.hpp: a host thread per GPU thread, WMMA's products by lane 0 in fp32)
+// over the grids tensor_core_attention.cu launches, against the CPU backend's attention with bf16's
+// tolerance. This checks on machines without a GPU what the kernels compute: the staging of a head
+// in shared memory as bf16, the tiles of scores and the lanes' rows of them, masking, dropout, the
+// softmax statistics, D and the transposed products of the key kernel. The op tests check the
+// kernels themselves against the CPU where there is a GPU (backend "cuda-bf16").
+// Builds without CUDA (no cuda_bf16.h) have nothing to test here.
+#ifdef TEXTCLASS_HAS_CUDA
+#include "kernels_on_host.hpp"  // first: the kernels below see its stand-ins
+// The kernels' __global__ and __device__ mean nothing to the host compiler.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wattributes"
+#include "textclass/backend/cuda/tensor_core_attention_kernels.cuh"
+#pragma GCC diagnostic pop
+
+#include <string>
+#include <vector>
+
+#include "op_test.hpp"
+#include "textclass/backend/cuda/attention_plan.hpp"
+
+namespace textclass::backend::cuda::tensor_cores {
+unsigned char* block_shared_memory() { return testing::kernels_on_host::current.block->shared_memory(); }
+}  // namespace textclass::backend::cuda::tensor_cores
+
+namespace textclass::backend::op_test {
+namespace {
+
+namespace host = textclass::testing::kernels_on_host;
+using cuda::AttentionShape;
+
+struct Case {
+  AttentionShape shape;
+  float scale, dropout_p;
+};
+
+std::string describe(const Case& c) {
+  return "B " + std::to_string(c.shape.B) + ", T " + std::to_string(c.shape.T) + ", C " + std::to_string(c.shape.C) +
+         ", NH " + std::to_string(c.shape.NH) + ", dropout " + std::to_string(c.dropout_p);
+}
+
+// Σ|actual - expected| / Σ|expected|. bf16's rounding of the factors puts it near 0.0025 here
+// (2^-9 a factor); an error of a few percent in any one of out, dq, dk or dv shows above 0.005,
+// where single elements, some of them sums that nearly cancel, may be off by far more.
+double mean_relative_error(const std::vector<float>& actual, const Doubles& expected) {
+  double error = 0.0, magnitude = 0.0;
+  for (std::size_t i = 0; i < expected.size(); i++) {
+    error += std::abs(double(actual[i]) - expected[i]);
+    magnitude += std::abs(expected[i]);
+  }
+  return error / magnitude;
+}
+
+// The three kernels, as tensor_core_attention.cu launches them for head size HS.
+template <int HS>
+void run_kernels(std::vector<float>& out, std::vector<float>& dqkv, const std::vector<float>& qkv,
+                 const std::vector<float>& dout, const Ints& mask, float p, uint64_t seed, const AttentionShape& s) {
+  using namespace cuda::tensor_cores;
+  std::vector<float> stats(2 * s.rows()), D(s.rows());
+  const dim3 grid((s.T + kChunk - 1) / kChunk, s.heads());
+  const cuda::Seed device_seed(seed);
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, false), [&] {
+    forward_kernel<HS>(out.data(), stats.data(), qkv.data(), mask.data(), p, device_seed, s.scale(), s.T, s.C, s.NH);
+  });
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, false), [&] {
+    query_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv.data(), stats.data(), mask.data(), p,
+                              device_seed, s.scale(), s.T, s.C, s.NH);
+  });
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, true), [&] {
+    key_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv.data(), stats.data(), mask.data(), p,
+                            device_seed, s.scale(), s.T, s.C, s.NH);
+  });
+}
+
+// The shapes of the mixed-precision test on the GPU (mixed_precision_test.cpp): heads of 16, 32 and
+// 64 channels, lengths that are and are not multiples of 16, one 64-row block of a head to five.
+TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
+  for (const Case& c : {Case{{3, 37, 64, 4}, 1.0f, 0.0f}, Case{{2, 16, 64, 2}, 1.0f, 0.1f},
+                        Case{{2, 77, 128, 2}, 0.5f, 0.1f}, Case{{1, 150, 64, 2}, 1.0f, 0.1f},
+                        Case{{1, 200, 128, 2}, 0.5f, 0.1f}}) {
+    SCOPED_TRACE(describe(c));
+    const AttentionShape& s = c.shape;
+    const uint64_t seed = 99;
+    Random random(11);
+    const std::vector<float> qkv = random.floats(3 * s.NC(), c.scale);
+    const std::vector<float> dout = random.floats(s.NC());
+    const Ints mask = random.padding_mask(s.B, s.T);
+    std::vector<float> out(s.NC(), std::numeric_limits<float>::quiet_NaN());
+    std::vector<float> dqkv(3 * s.NC(), std::numeric_limits<float>::quiet_NaN());
+    if (s.hs() == 16) run_kernels<16>(out, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    if (s.hs() == 32) run_kernels<32>(out, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    if (s.hs() == 64) run_kernels<64>(out, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+
+    auto cpu = make_cpu_backend(1);
+    Buffer<float> qkv_d(*cpu, qkv), dout_d(*cpu, dout), out_d(*cpu, s.NC()), att_d(*cpu, s.scores()),
+        dqkv_d(*cpu, 3 * s.NC());
+    Buffer<int32_t> mask_d(*cpu, mask);
+    cpu->attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), c.dropout_p, seed, s.B, s.T, s.C,
+                           s.NH);
+    cpu->attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), c.dropout_p, seed,
+                            s.B, s.T, s.C, s.NH);
+    const Doubles exact_out = to_doubles(out_d.read()), exact_dqkv = to_doubles(dqkv_d.read());
+    expect_close(out, exact_out, {0.0, 2e-2}, "out");
+    expect_close(dqkv, exact_dqkv, {0.0, 2e-2}, "dqkv");
+    EXPECT_LT(mean_relative_error(out, exact_out), 5e-3) << "out";
+    EXPECT_LT(mean_relative_error(dqkv, exact_dqkv), 5e-3) << "dqkv";
+  }
+}
+
+}  // namespace
+}  // namespace textclass::backend::op_test
+#endif
