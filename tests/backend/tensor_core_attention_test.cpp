@@ -58,17 +58,19 @@ void run_kernels(std::vector<float>& out, std::vector<float>& dqkv, const std::v
                  const std::vector<float>& dout, const Ints& mask, float p, uint64_t seed, const AttentionShape& s) {
   using namespace cuda::tensor_cores;
   std::vector<float> stats(2 * s.rows()), D(s.rows());
+  std::vector<uint8_t> keep_bytes_of_rows(keep_bytes(s.rows(), s.T));
+  const KeepBits keep{p > 0.0f ? keep_bytes_of_rows.data() : nullptr, padded(s.T) / 8};
   const dim3 grid((s.T + kChunk - 1) / kChunk, s.heads());
   const cuda::Seed device_seed(seed);
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, false), [&] {
     forward_kernel<HS>(out.data(), stats.data(), qkv.data(), mask.data(), p, device_seed, s.scale(), s.T, s.C, s.NH);
   });
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, false), [&] {
-    query_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv.data(), stats.data(), mask.data(), p,
+    query_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), stats.data(), mask.data(), p,
                               device_seed, s.scale(), s.T, s.C, s.NH);
   });
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, true), [&] {
-    key_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv.data(), stats.data(), mask.data(), p,
+    key_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), stats.data(), mask.data(), p,
                             device_seed, s.scale(), s.T, s.C, s.NH);
   });
 }

@@ -180,8 +180,8 @@ void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Atten
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {dqkv, dout, qkv})) {
-    tensor_core_attention_backward(stream, dqkv, scratch.floats(shape.rows()), dout, qkv, stats, mask, dropout_p,
-                                   seed, shape);
+    float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape, dropout_p));
+    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, stats, mask, dropout_p, seed, shape);
     return;
   }
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {

@@ -60,16 +60,22 @@ void tensor_core_attention_forward(cudaStream_t stream, float* out, float* stats
   check_launch("attention (tensor cores, forward)");
 }
 
-void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* D, const float* dout, const float* qkv,
-                                    const float* stats, const int32_t* mask, float dropout_p, Seed seed,
-                                    const AttentionShape& s) {
+std::size_t tensor_core_attention_backward_scratch(const AttentionShape& s, float dropout_p) {
+  return s.rows() + (dropout_p > 0.0f ? (keep_bytes(s.rows(), s.T) + 3) / 4 : 0);
+}
+
+void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
+                                    const float* qkv, const float* stats, const int32_t* mask, float dropout_p,
+                                    Seed seed, const AttentionShape& s) {
+  float* D = scratch;
+  const KeepBits keep{dropout_p > 0.0f ? reinterpret_cast<uint8_t*>(D + s.rows()) : nullptr, padded(s.T) / 8};
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     query_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, false), stream>>>(
-        dqkv, D, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+        dqkv, D, keep, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
     check_launch("attention (tensor cores, backward for the queries)");
     key_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, true), stream>>>(
-        dqkv, D, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+        dqkv, D, keep, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, backward for the keys)");
 }

@@ -28,8 +28,9 @@ bool tensor_core_attention_fits(const AttentionShape& shape, std::initializer_li
 
 void tensor_core_attention_forward(cudaStream_t stream, float* out, float* stats, const float* qkv,
                                    const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& shape);
-// D: shape.rows() floats of scratch.
-void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* D, const float* dout, const float* qkv,
+// Floats of scratch the backward pass needs: each row's D and, with dropout, its keep bits.
+std::size_t tensor_core_attention_backward_scratch(const AttentionShape& shape, float dropout_p);
+void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout, const float* qkv,
                                     const float* stats, const int32_t* mask, float dropout_p, Seed seed,
                                     const AttentionShape& shape);
 

@@ -5,12 +5,12 @@
 // 16 rows at a time, each 16x16 tile of scores a WMMA product kept in shared memory just long enough
 // for its lanes to read it (lane l has row l/2 of a tile, 8 columns from 8·(l%2)). Nothing of size
 // [T, T] is stored anywhere.
-//   forward         64 queries: the row max over all keys, then the sum, then P'·v, recomputing each
-//                   tile of scores each time (three products of q·kᵀ; tensor cores make them cheap)
-//   query backward  64 queries: D = Σ_j P'·dP' per row (saved for the key kernel), then
-//                   dS = P'∘dP' - P·D and dq = s·dS·k
+//   forward         64 queries: the row max and sum over all keys, then P'·v, recomputing each tile
+//                   of scores the second time (tensor cores make the products cheap)
+//   query backward  64 queries: D = Σ_j P'·dP' per row and dropout's keep bits (saved for the key
+//                   kernel), then dS = P'∘dP' - P·D and dq = s·dS·k
 //   key backward    64 keys: over the queries, dv = P'ᵀ·dy and dk = s·dSᵀ·q, from each query's saved
-//                   statistics and D
+//                   statistics, D and keep bits
 // Shared rows are padded (16-byte multiples, 32-byte aligned tiles: WMMA's rules) and zero beyond T.
 //
 // A header so that a test can also run them on host threads (tests/backend/
@@ -206,13 +206,26 @@ struct Head {
         keep_scale(1.0f / (1.0f - p_)), seed(p_ > 0.0f ? s.get() : 0) {}
   // The row of [B, NH, T] that query t is: its statistics, and where its dropout indices start.
   __device__ std::size_t row(int t) const { return (static_cast<std::size_t>(b) * NH + h) * T + t; }
-  __device__ float dropped(float probability, int query, int key) const {
-    if (p == 0.0f) return probability;
-    return dropout_uniform(seed, row(query) * T + key) >= p ? probability * keep_scale : 0.0f;
-  }
+  // Whether dropout keeps (query, key): the hash every backend draws (backend.hpp).
+  __device__ bool keeps(int query, int key) const { return p == 0.0f || dropout_uniform(seed, row(query) * T + key) >= p; }
+  __device__ float dropped(float probability, bool kept) const { return kept ? probability * keep_scale : 0.0f; }
+  __device__ float dropped(float probability, int query, int key) const { return dropped(probability, keeps(query, key)); }
   // This head's channels in the first row of this batch row of a [B, T, width] tensor.
   __device__ std::size_t offset(int width) const { return static_cast<std::size_t>(b) * T * width + h * (C / NH); }
 };
+
+// Dropout's decisions for every (query, key) pair of the heads, as the query kernel draws them for
+// itself and the key kernel, so that the backward pass hashes each pair once: byte k of a row of
+// [B, NH, T] holds keys 8k.. 8k+7 (bit j % 8 for key j; 0 for keys from T on). Not kept when
+// there is no dropout (bytes null).
+struct KeepBits {
+  uint8_t* bytes;
+  int row_bytes;  // Tp / 8
+  __device__ uint8_t& at(std::size_t row, int key) const { return bytes[row * row_bytes + key / 8]; }
+  __device__ bool kept(std::size_t row, int key) const { return bytes == nullptr || (at(row, key) >> (key % 8) & 1); }
+};
+
+__host__ __device__ inline std::size_t keep_bytes(std::size_t rows, int T) { return rows * (padded(T) / 8); }
 
 __device__ inline void load_mask(int* key_mask, const int32_t* mask, const Head& head) {
   for (int t = threadIdx.x; t < head.T; t += blockDim.x) key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
@@ -256,22 +269,27 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* st
   const float* tile = s.warp.tile + lane.i * kTileStride;
   auto score = [&](int j) { return masked_score(tile[j % kTile], scale, s.key_mask[j]); };
 
-  float max = -FLT_MAX;
+  // The row's max and Σ exp(score - max) in one pass: a lane's sum is rescaled when its max grows,
+  // then the two lanes of the row combine theirs.
+  float max = -FLT_MAX, sum = 0.0f;
   for (int n0 = 0; n0 < Tp; n0 += kTile) {
     rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
     __syncwarp();
-    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) max = fmaxf(max, score(j));
+    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) {
+      const float x = score(j);
+      if (x > max) {
+        sum = sum * expf(max - x) + 1.0f;
+        max = x;
+      } else {
+        sum += expf(x - max);
+      }
+    }
     __syncwarp();
   }
-  max = fmaxf(max, __shfl_xor_sync(kFullMask, max, 1));  // the other lane of the row
-  float sum = 0.0f;
-  for (int n0 = 0; n0 < Tp; n0 += kTile) {
-    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
-    __syncwarp();
-    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) sum += expf(score(j) - max);
-    __syncwarp();
-  }
-  const float inverse = 1.0f / (sum + __shfl_xor_sync(kFullMask, sum, 1));
+  const float other_max = __shfl_xor_sync(kFullMask, max, 1), other_sum = __shfl_xor_sync(kFullMask, sum, 1);
+  const float row_max = fmaxf(max, other_max);
+  const float inverse = 1.0f / (sum * expf(max - row_max) + other_sum * expf(other_max - row_max));
+  max = row_max;
   if (query < T && lane.c0 == 0) {
     stats[2 * head.row(query)] = max;
     stats[2 * head.row(query) + 1] = inverse;
@@ -293,12 +311,13 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* st
   write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T);
 }
 
-// dq for 64 queries of a head, and each query's D = Σ_j P'·dP' for key_backward_kernel.
+// dq for 64 queries of a head, and for key_backward_kernel each query's D = Σ_j P'·dP' and, with
+// dropout, the keep bits of its row (drawn once here, in the first pass).
 template <int HS>
-__global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, float* D, const float* dout,
-                                                                  const float* qkv, const float* stats,
-                                                                  const int32_t* mask, float p, Seed seed,
-                                                                  float scale, int T, int C, int NH) {
+__global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, float* D, KeepBits keep,
+                                                                  const float* dout, const float* qkv,
+                                                                  const float* stats, const int32_t* mask, float p,
+                                                                  Seed seed, float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk, Tp = padded(T);
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, false);
@@ -328,9 +347,16 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
   float dot = 0.0f;
   for (int n0 = 0; n0 < Tp; n0 += kTile) {
     both_tiles(n0);
-    if (query < T)
-      for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++)
-        dot += dtile[j % kTile] * head.dropped(probability(j), query, j);
+    if (query < T) {
+      unsigned bits = 0;
+      for (int c = 0; c < 8 && n0 + lane.c0 + c < T; c++) {
+        const int j = n0 + lane.c0 + c;
+        const bool kept = head.keeps(query, j);
+        bits |= static_cast<unsigned>(kept) << c;
+        dot += dtile[j % kTile] * head.dropped(probability(j), kept);
+      }
+      if (keep.bytes != nullptr) keep.at(head.row(query), n0 + lane.c0) = static_cast<uint8_t>(bits);
+    }
     __syncwarp();
   }
   dot += __shfl_xor_sync(kFullMask, dot, 1);
@@ -344,7 +370,8 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
       float ds = 0.0f;
       if (query < T && j < T) {
         const float a = probability(j);
-        ds = (dtile[c] * head.dropped(a, query, j) - a * dot) * scale;  // the plan's softmax_backward_kernel
+        // the plan's softmax_backward_kernel
+        ds = (dtile[c] * head.dropped(a, keep.kept(head.row(query), j)) - a * dot) * scale;
       }
       s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
     }
@@ -358,10 +385,10 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
 // dk and dv for 64 keys of a head: over every query, P' and dS again (transposed: a lane has a key
 // row), dv += P'ᵀ·dy and dk += s·dSᵀ·q.
 template <int HS>
-__global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
-                                                                const float* qkv, const float* stats,
-                                                                const int32_t* mask, float p, Seed seed,
-                                                                float scale, int T, int C, int NH) {
+__global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, KeepBits keep,
+                                                                const float* dout, const float* qkv,
+                                                                const float* stats, const int32_t* mask, float p,
+                                                                Seed seed, float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk, Tp = padded(T);
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, true);
@@ -398,7 +425,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
       float dropped = 0.0f, ds = 0.0f;
       if (key < T && query < T) {
         const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[query]) * s.inverse[query];
-        dropped = head.dropped(a, query, key);
+        dropped = head.dropped(a, keep.kept(head.row(query), key));
         ds = (dtile[c] * dropped - a * s.D[query]) * scale;
       }
       s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
