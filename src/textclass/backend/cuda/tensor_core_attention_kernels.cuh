@@ -82,12 +82,14 @@ struct WarpArrays {
 };
 
 // A block's shared memory: `chunk` holds its own 64 rows of one or two tensors (queries, or keys),
-// `whole` all Tp rows of the other side; the key backward also keeps each query's statistics and D.
+// `whole` all Tp rows of the other side; the key backward also keeps each query's statistics and D,
+// and the keep bits of its 64 keys in each query's row (8 bytes a query).
 template <int HS>
 struct Shared {
   bf16 *chunk, *chunk2, *whole, *whole2;
   int* key_mask;
   float *max, *inverse, *D;
+  uint8_t* keep;
   WarpArrays<HS> warp;
   __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, bool query_statistics)
       : chunk(arena.take<bf16>(kChunk * kHeadStride<HS>)),
@@ -98,6 +100,7 @@ struct Shared {
         max(query_statistics ? arena.take<float>(padded(T)) : nullptr),
         inverse(query_statistics ? arena.take<float>(padded(T)) : nullptr),
         D(query_statistics ? arena.take<float>(padded(T)) : nullptr),
+        keep(query_statistics ? arena.take<uint8_t>(padded(T) * kChunk / 8) : nullptr),
         warp(arena, warp_index) {}
 };
 
@@ -404,6 +407,12 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
     s.inverse[t] = stats[2 * head.row(t) + 1];
     s.D[t] = D[head.row(t)];
   }
+  constexpr int kChunkBytes = kChunk / 8;  // of a row's keep bits
+  if (keep.bytes != nullptr)
+    for (int index = threadIdx.x; index < T * kChunkBytes; index += blockDim.x) {
+      const int t = index / kChunkBytes, byte = k0 / 8 + index % kChunkBytes;
+      s.keep[index] = byte < keep.row_bytes ? keep.bytes[head.row(t) * keep.row_bytes + byte] : 0;
+    }
   __syncthreads();
   const int r0 = warp * kTile;
   if (k0 + r0 >= T) return;
@@ -425,7 +434,8 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
       float dropped = 0.0f, ds = 0.0f;
       if (key < T && query < T) {
         const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[query]) * s.inverse[query];
-        dropped = head.dropped(a, keep.kept(head.row(query), key));
+        const bool kept = keep.bytes == nullptr || (s.keep[query * kChunkBytes + (key - k0) / 8] >> (key % 8) & 1);
+        dropped = head.dropped(a, kept);
         ds = (dtile[c] * dropped - a * s.D[query]) * scale;
       }
       s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
