@@ -1,6 +1,7 @@
 // Launches the kernels of tensor_core_attention_kernels.cuh.
 #include "textclass/backend/cuda/tensor_core_attention.cuh"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
@@ -43,9 +44,10 @@ void prepare_tensor_core_attention() { shared_limit(); }
 bool tensor_core_attention_fits(const AttentionShape& s, std::initializer_list<const void*> tensors) {
   for (const void* tensor : tensors)
     if (reinterpret_cast<std::uintptr_t>(tensor) % 16 != 0) return false;
-  int bytes = 0;  // the key kernel's, the largest
+  int bytes = 0;  // the most any of the kernels asks for
   const bool built_for = with_head_size(s.hs(), [&](auto head_size) {
-    bytes = shared_bytes<decltype(head_size)::value>(s.T, true);
+    constexpr int HS = decltype(head_size)::value;
+    bytes = std::max(shared_bytes<HS>(s.T, false), shared_bytes<HS>(s.T, true));
   });
   return built_for && s.T <= kMaxT && s.heads() <= 65535 && bytes <= shared_limit();
 }

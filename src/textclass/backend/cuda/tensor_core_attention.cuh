@@ -1,15 +1,15 @@
 #pragma once
 // Self-attention in bf16 precision with its products on tensor cores (WMMA), after flash attention
-// 2: three kernels, each block 64 query or key rows of one head with the other side of the head in
-// shared memory as bf16, scores made 16x16 tile by tile and never stored. No [T, T] buffer and no
-// split or merge of the heads: the kernels read qkv and dout and write out and dqkv in their own
-// layouts. A product's factors are rounded to bf16 and summed in fp32, as cuBLAS's bf16 products;
-// softmax and dropout are fp32 with the plan's arithmetic (attention_plan.hpp), and the statistics
-// saved are the plan's (max and 1/sum per row), so either backward pass can follow either forward.
+// 2: three kernels (tensor_core_attention_kernels.cuh), each block 64 query or key rows of one head,
+// going over the other side of the head 64 rows at a time in shared memory as bf16, scores made
+// 16x16 tile by tile and never stored. No [T, T] buffer and no split or merge of the heads: the
+// kernels read qkv and dout and write out and dqkv in their own layouts. A product's factors are
+// rounded to bf16 and summed in fp32, as cuBLAS's bf16 products; softmax and dropout are fp32 with
+// the plan's arithmetic (attention_plan.hpp), and the statistics saved are the plan's (max and 1/sum
+// per row), so either backward pass can follow either forward.
 //
-// For head sizes 16, 32 and 64 and T up to 512 where the device's shared memory holds a head (on
-// an H100 or H200 all of them at 64 channels; on an A100 up to about 370); attention.cu runs the
-// plan beyond.
+// For head sizes 16, 32 and 64 and T up to 512 (a block needs about 75 KiB of shared memory at
+// 64 channels, whatever T); attention.cu runs the plan beyond.
 #include <cuda_runtime.h>
 
 #include <cstdint>

@@ -1,16 +1,17 @@
 #pragma once
 // The kernels of tensor_core_attention.cuh (launched by tensor_core_attention.cu), after flash
-// attention 2: a block takes 64 rows of one head (4 warps of 16), with the head's other side whole
-// in shared memory as bf16, and goes over it
-// 16 rows at a time, each 16x16 tile of scores a WMMA product kept in shared memory just long enough
-// for its lanes to read it (lane l has row l/2 of a tile, 8 columns from 8·(l%2)). Nothing of size
-// [T, T] is stored anywhere.
+// attention 2: a block takes 64 rows of one head (4 warps of 16) and goes over the head's other
+// side 64 rows at a time, staged in shared memory as bf16, and 16 rows at a time within those: each
+// 16x16 tile of scores a WMMA product kept in shared memory just long enough for its lanes to read
+// it (lane l has row l/2 of a tile, 8 columns from 8·(l%2)). Nothing of size [T, T] is stored
+// anywhere, and a block's shared memory does not grow with T.
 //   forward         64 queries: the row max and sum over all keys, then P'·v, recomputing each tile
 //                   of scores the second time (tensor cores make the products cheap)
 //   query backward  64 queries: D = Σ_j P'·dP' per row and dropout's keep bits (saved for the key
 //                   kernel), then dS = P'∘dP' - P·D and dq = s·dS·k
 //   key backward    64 keys: over the queries, dv = P'ᵀ·dy and dk = s·dSᵀ·q, from each query's saved
 //                   statistics, D and keep bits
+// Every warp of a block takes part in the loads and barriers, those with no rows before T too.
 // Shared rows are padded (16-byte multiples, 32-byte aligned tiles: WMMA's rules) and zero beyond T.
 //
 // A header so that a test can also run them on host threads (tests/backend/
@@ -81,33 +82,34 @@ struct WarpArrays {
   }
 };
 
-// A block's shared memory: `chunk` holds its own 64 rows of one or two tensors (queries, or keys),
-// `whole` all Tp rows of the other side; the key backward also keeps each query's statistics and D,
-// and the keep bits of its 64 keys in each query's row (8 bytes a query).
+// A block's shared memory: `own` and `own2` hold its 64 rows of one or two tensors (queries, or
+// keys), `other` and `other2` 64 rows at a time of the other side; the forward and query kernels
+// keep every key's mask, the key kernel the statistics, D and keep bits (of its 64 keys) of the 64
+// queries in `other`. Its size does not depend on T.
 template <int HS>
 struct Shared {
-  bf16 *chunk, *chunk2, *whole, *whole2;
+  bf16 *own, *own2, *other, *other2;
   int* key_mask;
   float *max, *inverse, *D;
   uint8_t* keep;
   WarpArrays<HS> warp;
-  __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, bool query_statistics)
-      : chunk(arena.take<bf16>(kChunk * kHeadStride<HS>)),
-        chunk2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
-        whole(arena.take<bf16>(padded(T) * kHeadStride<HS>)),
-        whole2(arena.take<bf16>(padded(T) * kHeadStride<HS>)),
-        key_mask(arena.take<int>(padded(T))),
-        max(query_statistics ? arena.take<float>(padded(T)) : nullptr),
-        inverse(query_statistics ? arena.take<float>(padded(T)) : nullptr),
-        D(query_statistics ? arena.take<float>(padded(T)) : nullptr),
-        keep(query_statistics ? arena.take<uint8_t>(padded(T) * kChunk / 8) : nullptr),
+  __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, bool key_kernel)
+      : own(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        own2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        other(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        other2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        key_mask(key_kernel ? nullptr : arena.take<int>(padded(T))),
+        max(key_kernel ? arena.take<float>(kChunk) : nullptr),
+        inverse(key_kernel ? arena.take<float>(kChunk) : nullptr),
+        D(key_kernel ? arena.take<float>(kChunk) : nullptr),
+        keep(key_kernel ? arena.take<uint8_t>(kChunk * kChunk / 8) : nullptr),
         warp(arena, warp_index) {}
 };
 
 template <int HS>
-int shared_bytes(int T, bool query_statistics) {
+int shared_bytes(int T, bool key_kernel) {
   SharedArena arena{nullptr};
-  const Shared<HS> layout(arena, T, 0, query_statistics);
+  const Shared<HS> layout(arena, T, 0, key_kernel);
   return arena.used;
 }
 
@@ -249,24 +251,40 @@ __device__ inline unsigned char* block_shared_memory() {
 }
 #endif
 
+// Runs visit(o0) for each 64-row chunk [o0, o0 + 64) of the other side, once load(o0) has put it in
+// shared memory. The whole block loads and waits, warps without rows of their own too.
+template <typename Load, typename Visit>
+__device__ void over_chunks(int T, Load load, Visit visit) {
+  for (int o0 = 0; o0 < T; o0 += kChunk) {
+    __syncthreads();  // every warp is done with the last chunk (and, the first time, the block's own rows)
+    load(o0);
+    __syncthreads();
+    visit(o0);
+  }
+}
+
 // out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head; each row's max and 1/sum
 // into stats.
 template <int HS>
 __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* stats, const float* qkv,
                                                            const int32_t* mask, float p, Seed seed, float scale,
                                                            int T, int C, int NH) {
-  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk, Tp = padded(T);
+  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, false);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
-  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);  // q
-  load_rows<HS>(s.whole, rows + C, 3 * C, T, Tp);                                              // k
-  load_rows<HS>(s.whole2, rows + 2 * C, 3 * C, T, Tp);                                         // v
+  load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);  // q
   load_mask(s.key_mask, mask, head);
-  __syncthreads();
-  const int r0 = warp * kTile;  // in the chunk
-  if (q0 + r0 >= T) return;
+  auto load_keys = [&](int o0) {
+    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk);
+  };
+  auto load_keys_and_values = [&](int o0) {
+    load_keys(o0);
+    load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk);
+  };
+  const int r0 = warp * kTile;  // in the block's rows
+  const bool active = q0 + r0 < T;
   const TileLane lane;
   const int query = q0 + r0 + lane.i;
   const float* tile = s.warp.tile + lane.i * kTileStride;
@@ -275,20 +293,23 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* st
   // The row's max and Σ exp(score - max) in one pass: a lane's sum is rescaled when its max grows,
   // then the two lanes of the row combine theirs.
   float max = -FLT_MAX, sum = 0.0f;
-  for (int n0 = 0; n0 < Tp; n0 += kTile) {
-    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
-    __syncwarp();
-    for (int j = n0 + lane.c0; j < n0 + lane.c0 + 8 && j < T; j++) {
-      const float x = score(j);
-      if (x > max) {
-        sum = sum * expf(max - x) + 1.0f;
-        max = x;
-      } else {
-        sum += expf(x - max);
+  over_chunks(T, load_keys, [&](int o0) {
+    if (!active) return;
+    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+      rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);
+      __syncwarp();
+      for (int j = o0 + n0 + lane.c0; j < o0 + n0 + lane.c0 + 8 && j < T; j++) {
+        const float x = score(j);
+        if (x > max) {
+          sum = sum * expf(max - x) + 1.0f;
+          max = x;
+        } else {
+          sum += expf(x - max);
+        }
       }
+      __syncwarp();
     }
-    __syncwarp();
-  }
+  });
   const float other_max = __shfl_xor_sync(kFullMask, max, 1), other_sum = __shfl_xor_sync(kFullMask, sum, 1);
   const float row_max = fmaxf(max, other_max);
   const float inverse = 1.0f / (sum * expf(max - row_max) + other_sum * expf(other_max - row_max));
@@ -299,19 +320,22 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* st
   }
   Accumulator sums[HS / kTile];
   clear<HS>(sums);
-  for (int n0 = 0; n0 < Tp; n0 += kTile) {
-    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);
-    __syncwarp();
-    for (int c = lane.c0; c < lane.c0 + 8; c++) {
-      const int j = n0 + c;
-      const float a = query < T && j < T ? head.dropped(expf(score(j) - max) * inverse, query, j) : 0.0f;
-      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(a);
+  over_chunks(T, load_keys_and_values, [&](int o0) {
+    if (!active) return;
+    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+      rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);
+      __syncwarp();
+      for (int c = lane.c0; c < lane.c0 + 8; c++) {
+        const int j = o0 + n0 + c;
+        const float a = query < T && j < T ? head.dropped(expf(score(j) - max) * inverse, query, j) : 0.0f;
+        s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(a);
+      }
+      __syncwarp();
+      accumulate<HS>(sums, s.warp.factor, s.other2, n0);  // P'·v
+      __syncwarp();
     }
-    __syncwarp();
-    accumulate<HS>(sums, s.warp.factor, s.whole2, n0);  // P'·v
-    __syncwarp();
-  }
-  write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T);
+  });
+  if (active) write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T);
 }
 
 // dq for 64 queries of a head, and for key_backward_kernel each query's D = Σ_j P'·dP' and, with
@@ -321,19 +345,20 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
                                                                   const float* dout, const float* qkv,
                                                                   const float* stats, const int32_t* mask, float p,
                                                                   Seed seed, float scale, int T, int C, int NH) {
-  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk, Tp = padded(T);
+  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, false);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
-  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);     // q
-  load_rows<HS>(s.chunk2, dout + head.offset(C) + static_cast<std::size_t>(q0) * C, C, T - q0, kChunk);  // dy
-  load_rows<HS>(s.whole, rows + C, 3 * C, T, Tp);       // k
-  load_rows<HS>(s.whole2, rows + 2 * C, 3 * C, T, Tp);  // v
+  load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);               // q
+  load_rows<HS>(s.own2, dout + head.offset(C) + static_cast<std::size_t>(q0) * C, C, T - q0, kChunk);  // dy
   load_mask(s.key_mask, mask, head);
-  __syncthreads();
+  auto load_keys_and_values = [&](int o0) {
+    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk);
+    load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk);
+  };
   const int r0 = warp * kTile;
-  if (q0 + r0 >= T) return;
+  const bool active = q0 + r0 < T;
   const TileLane lane;
   const int query = q0 + r0 + lane.i;
   const float max = query < T ? stats[2 * head.row(query)] : 0.0f;
@@ -342,47 +367,53 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
   const float* dtile = s.warp.second_tile + lane.i * kTileStride;  // dP'
   auto probability = [&](int j) { return expf(masked_score(tile[j % kTile], scale, s.key_mask[j]) - max) * inverse; };
   auto both_tiles = [&](int n0) {
-    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, n0);          // q·kᵀ
-    rows_times_rows<HS>(s.warp.second_tile, s.chunk2, r0, s.whole2, n0);  // dy·vᵀ
+    rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);           // q·kᵀ
+    rows_times_rows<HS>(s.warp.second_tile, s.own2, r0, s.other2, n0);  // dy·vᵀ
     __syncwarp();
   };
 
   float dot = 0.0f;
-  for (int n0 = 0; n0 < Tp; n0 += kTile) {
-    both_tiles(n0);
-    if (query < T) {
-      unsigned bits = 0;
-      for (int c = 0; c < 8 && n0 + lane.c0 + c < T; c++) {
-        const int j = n0 + lane.c0 + c;
-        const bool kept = head.keeps(query, j);
-        bits |= static_cast<unsigned>(kept) << c;
-        dot += dtile[j % kTile] * head.dropped(probability(j), kept);
+  over_chunks(T, load_keys_and_values, [&](int o0) {
+    if (!active) return;
+    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+      both_tiles(n0);
+      if (query < T) {
+        const int first = o0 + n0 + lane.c0;
+        unsigned bits = 0;
+        for (int c = 0; c < 8 && first + c < T; c++) {
+          const bool kept = head.keeps(query, first + c);
+          bits |= static_cast<unsigned>(kept) << c;
+          dot += dtile[(first + c) % kTile] * head.dropped(probability(first + c), kept);
+        }
+        if (keep.bytes != nullptr) keep.at(head.row(query), first) = static_cast<uint8_t>(bits);
       }
-      if (keep.bytes != nullptr) keep.at(head.row(query), n0 + lane.c0) = static_cast<uint8_t>(bits);
+      __syncwarp();
     }
-    __syncwarp();
-  }
+  });
   dot += __shfl_xor_sync(kFullMask, dot, 1);
   if (query < T && lane.c0 == 0) D[head.row(query)] = dot;
   Accumulator sums[HS / kTile];
   clear<HS>(sums);
-  for (int n0 = 0; n0 < Tp; n0 += kTile) {
-    both_tiles(n0);
-    for (int c = lane.c0; c < lane.c0 + 8; c++) {
-      const int j = n0 + c;
-      float ds = 0.0f;
-      if (query < T && j < T) {
-        const float a = probability(j);
-        // the plan's softmax_backward_kernel
-        ds = (dtile[c] * head.dropped(a, keep.kept(head.row(query), j)) - a * dot) * scale;
+  over_chunks(T, load_keys_and_values, [&](int o0) {
+    if (!active) return;
+    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+      both_tiles(n0);
+      for (int c = lane.c0; c < lane.c0 + 8; c++) {
+        const int j = o0 + n0 + c;
+        float ds = 0.0f;
+        if (query < T && j < T) {
+          const float a = probability(j);
+          // the plan's softmax_backward_kernel
+          ds = (dtile[c] * head.dropped(a, keep.kept(head.row(query), j)) - a * dot) * scale;
+        }
+        s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
       }
-      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
+      __syncwarp();
+      accumulate<HS>(sums, s.warp.factor, s.other, n0);  // dS·k
+      __syncwarp();
     }
-    __syncwarp();
-    accumulate<HS>(sums, s.warp.factor, s.whole, n0);  // dS·k
-    __syncwarp();
-  }
-  write_rows<HS>(dqkv + head.offset(3 * C), 3 * C, sums, s.warp.strip, q0 + r0, T);
+  });
+  if (active) write_rows<HS>(dqkv + head.offset(3 * C), 3 * C, sums, s.warp.strip, q0 + r0, T);
 }
 
 // dk and dv for 64 keys of a head: over every query, P' and dS again (transposed: a lane has a key
@@ -392,60 +423,66 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
                                                                 const float* dout, const float* qkv,
                                                                 const float* stats, const int32_t* mask, float p,
                                                                 Seed seed, float scale, int T, int C, int NH) {
-  const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk, Tp = padded(T);
+  const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, true);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
-  load_rows<HS>(s.chunk, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);      // k
-  load_rows<HS>(s.chunk2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
-  load_rows<HS>(s.whole, rows, 3 * C, T, Tp);                      // q
-  load_rows<HS>(s.whole2, dout + head.offset(C), C, T, Tp);         // dy
-  load_mask(s.key_mask, mask, head);
-  for (int t = threadIdx.x; t < T; t += blockDim.x) {
-    s.max[t] = stats[2 * head.row(t)];
-    s.inverse[t] = stats[2 * head.row(t) + 1];
-    s.D[t] = D[head.row(t)];
-  }
+  load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
+  load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
   constexpr int kChunkBytes = kChunk / 8;  // of a row's keep bits
-  if (keep.bytes != nullptr)
-    for (int index = threadIdx.x; index < T * kChunkBytes; index += blockDim.x) {
-      const int t = index / kChunkBytes, byte = k0 / 8 + index % kChunkBytes;
-      s.keep[index] = byte < keep.row_bytes ? keep.bytes[head.row(t) * keep.row_bytes + byte] : 0;
+  // The chunk's queries and dy, and each query's statistics, D and keep bits for the block's keys.
+  auto load_queries = [&](int o0) {
+    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C, 3 * C, T - o0, kChunk);
+    load_rows<HS>(s.other2, dout + head.offset(C) + static_cast<std::size_t>(o0) * C, C, T - o0, kChunk);
+    for (int t = threadIdx.x; t < kChunk && o0 + t < T; t += blockDim.x) {
+      s.max[t] = stats[2 * head.row(o0 + t)];
+      s.inverse[t] = stats[2 * head.row(o0 + t) + 1];
+      s.D[t] = D[head.row(o0 + t)];
     }
-  __syncthreads();
+    if (keep.bytes != nullptr)
+      for (int index = threadIdx.x; index < kChunk * kChunkBytes && o0 + index / kChunkBytes < T;
+           index += blockDim.x) {
+        const int byte = k0 / 8 + index % kChunkBytes;
+        s.keep[index] = byte < keep.row_bytes ? keep.bytes[head.row(o0 + index / kChunkBytes) * keep.row_bytes + byte] : 0;
+      }
+  };
   const int r0 = warp * kTile;
-  if (k0 + r0 >= T) return;
+  const bool active = k0 + r0 < T;
   const TileLane lane;
   const int key = k0 + r0 + lane.i;
-  const int key_mask = key < T ? s.key_mask[key] : 0;
+  const int key_mask = key < T ? mask[static_cast<std::size_t>(head.b) * T + key] : 0;
   const float* tile = s.warp.tile + lane.i * kTileStride;          // scores, transposed
   const float* dtile = s.warp.second_tile + lane.i * kTileStride;  // dP', transposed
 
   Accumulator dv[HS / kTile], dk[HS / kTile];
   clear<HS>(dv);
   clear<HS>(dk);
-  for (int m0 = 0; m0 < Tp; m0 += kTile) {
-    rows_times_rows<HS>(s.warp.tile, s.chunk, r0, s.whole, m0);           // k·qᵀ
-    rows_times_rows<HS>(s.warp.second_tile, s.chunk2, r0, s.whole2, m0);  // v·dyᵀ
-    __syncwarp();
-    for (int c = lane.c0; c < lane.c0 + 8; c++) {
-      const int query = m0 + c;
-      float dropped = 0.0f, ds = 0.0f;
-      if (key < T && query < T) {
-        const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[query]) * s.inverse[query];
-        const bool kept = keep.bytes == nullptr || (s.keep[query * kChunkBytes + (key - k0) / 8] >> (key % 8) & 1);
-        dropped = head.dropped(a, kept);
-        ds = (dtile[c] * dropped - a * s.D[query]) * scale;
+  over_chunks(T, load_queries, [&](int o0) {
+    if (!active) return;
+    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+      rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);           // k·qᵀ
+      rows_times_rows<HS>(s.warp.second_tile, s.own2, r0, s.other2, n0);  // v·dyᵀ
+      __syncwarp();
+      for (int c = lane.c0; c < lane.c0 + 8; c++) {
+        const int t = n0 + c, query = o0 + t;  // t: the query's row in the chunk
+        float dropped = 0.0f, ds = 0.0f;
+        if (key < T && query < T) {
+          const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[t]) * s.inverse[t];
+          const bool kept = keep.bytes == nullptr || (s.keep[t * kChunkBytes + (key - k0) / 8] >> (key % 8) & 1);
+          dropped = head.dropped(a, kept);
+          ds = (dtile[c] * dropped - a * s.D[t]) * scale;
+        }
+        s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
+        s.warp.second_factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
       }
-      s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
-      s.warp.second_factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
+      __syncwarp();
+      accumulate<HS>(dv, s.warp.factor, s.other2, n0);        // P'ᵀ·dy
+      accumulate<HS>(dk, s.warp.second_factor, s.other, n0);  // dSᵀ·q
+      __syncwarp();
     }
-    __syncwarp();
-    accumulate<HS>(dv, s.warp.factor, s.whole2, m0);        // P'ᵀ·dy
-    accumulate<HS>(dk, s.warp.second_factor, s.whole, m0);  // dSᵀ·q
-    __syncwarp();
-  }
+  });
+  if (!active) return;
   float* key_rows = dqkv + head.offset(3 * C);
   write_rows<HS>(key_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
   write_rows<HS>(key_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
