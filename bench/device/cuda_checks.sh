@@ -13,10 +13,12 @@
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
 #                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs fused
-#                       plan_attention rounded_weights" adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0,
-#                       TEXTCLASS_CUDA_GRAPHS=1, TEXTCLASS_CUDA_FUSED_ATTENTION=1 (fused_graphs: both
-#                       of the last two), TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0,
-#                       TEXTCLASS_CUDA_BF16_WEIGHTS=0, outside the comparison                                               (400)
+#                       plan_attention rounded_weights bf16_weights fused_rounding fused_rounding_weights"
+#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1,
+#                       TEXTCLASS_CUDA_FUSED_ATTENTION=1 (fused_graphs: both of the last two),
+#                       TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0, TEXTCLASS_CUDA_BF16_WEIGHTS=0 or =1,
+#                       TEXTCLASS_CUDA_FUSED_ROUNDING=1 (fused_rounding_weights: with bf16 weights),
+#                       outside the comparison                                                (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -126,7 +128,8 @@ stage_throughput() {
   # factors instead of gemm.cuh's bf16 copies, graphs = training steps replayed as CUDA graphs,
   # fused = attention in fused_attention.cuh's kernels, fused_graphs = both, plan_attention =
   # attention_plan.hpp's steps instead of tensor_core_attention.cuh's kernels, rounded_weights =
-  # each product rounds its weights instead of reading AdamW's bf16 copy
+  # each product rounds its weights instead of reading AdamW's bf16 copy (bf16_weights: the other
+  # way), fused_rounding = the ops write the products' bf16 inputs (cuda_backend.hpp)
   local variant setting
   for variant in ${TPUT_VARIANTS:-}; do
     case $variant in
@@ -136,8 +139,11 @@ stage_throughput() {
       fused_graphs) setting="TEXTCLASS_CUDA_FUSED_ATTENTION=1 TEXTCLASS_CUDA_GRAPHS=1" ;;
       plan_attention) setting=TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0 ;;
       rounded_weights) setting=TEXTCLASS_CUDA_BF16_WEIGHTS=0 ;;
+      bf16_weights) setting=TEXTCLASS_CUDA_BF16_WEIGHTS=1 ;;
+      fused_rounding) setting=TEXTCLASS_CUDA_FUSED_ROUNDING=1 ;;
+      fused_rounding_weights) setting="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
-        echo "   rounded_weights)"
+        echo "   rounded_weights, bf16_weights, fused_rounding, fused_rounding_weights)"
         status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"

@@ -18,7 +18,8 @@ class MixedPrecisionTest : public textclass::testing::BackendTest {
 
 // TF32 keeps 11 significant bits, bf16 8, so bf16's bound holds for both.
 INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
-                         ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-weights"), backend_test_name);
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-weights", "cuda-bf16-fused-rounding"),
+                         backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
 // within about 2^-8, so a sum of products moves by at most 2^-8 · Σ|a·b| (and fp32 adds little).
@@ -87,6 +88,102 @@ TEST_P(MixedPrecisionTest, ProductsFollowTheWeightsThroughUpdatesAndUploads) {
   for (std::size_t k = 0; k < ours.size(); k++)
     expect_within_bf16_rounding(ours[k].first, exact[k].first, inp, exact[k].second, N, C, OC, 1e-4,
                                 "product " + std::to_string(k));
+}
+
+// With fused rounding the ops that write a product's input write its bf16 rounding too, and a
+// product reads that instead of rounding the input itself: it must never read a rounding of what
+// the tensor held before. Here x is written by one op after another (some write a rounding, some
+// do not), and after each a product reads it; each product must be within bf16's rounding of
+// x·wᵀ + b for x as it is then (downloaded), where a stale rounding would be off by the whole
+// change. The backward pass of a linear layer, whose bias pass rounds dout, is checked the same way.
+TEST_P(MixedPrecisionTest, ProductsReadTheirInputsAsTheyAreNow) {
+  const int B = 2, T = 40, C = 64, NH = 4, OC = 48, N = B * T;  // heads of 16: the tensor-core attention
+  const std::size_t NC = static_cast<std::size_t>(N) * C;
+  Random random(3);
+  const std::vector<float> weight = random.floats(static_cast<std::size_t>(OC) * C), bias = random.floats(OC);
+  const std::vector<float> y = random.floats(NC), z = random.floats(NC), qkv = random.floats(3 * NC);
+  const std::vector<float> ln_weight = random.floats(C), ln_bias = random.floats(C), dout = random.floats(N * OC);
+  const Ints mask = random.padding_mask(B, T);
+  Backend& be = backend();
+  Buffer<float> x(be, NC), y_d(be, y), z_d(be, z), qkv_d(be, qkv), w_d(be, weight), b_d(be, bias), out(be, N * OC);
+  Buffer<float> res(be, NC), mean(be, N), rstd(be, N), att(be, be.attention_saved_floats(B, T, NH));
+  Buffer<float> ln_w(be, ln_weight), ln_b(be, ln_bias), dout_d(be, dout);
+  Buffer<int32_t> mask_d(be, mask);
+  auto expect_product_of_x = [&](const std::string& after) {
+    SCOPED_TRACE("after " + after);
+    be.matmul_forward(out.get(), x.get(), w_d.get(), b_d.get(), N, C, OC);
+    const std::vector<float> now = x.read(), ours = out.read();
+    std::vector<float> exact(ours.size());
+    for (int n = 0; n < N; n++)
+      for (int o = 0; o < OC; o++) {
+        double sum = bias[o];
+        for (int c = 0; c < C; c++) sum += double(now[static_cast<std::size_t>(n) * C + c]) * weight[o * C + c];
+        exact[static_cast<std::size_t>(n) * OC + o] = static_cast<float>(sum);
+      }
+    expect_within_bf16_rounding(ours, exact, now, weight, N, C, OC, 1e-4, "x·wᵀ + b");
+  };
+  be.residual_layernorm_forward(x.get(), res.get(), mean.get(), rstd.get(), y_d.get(), z_d.get(), ln_w.get(),
+                                ln_b.get(), 0.1f, 5, 1e-5f, N, C);
+  expect_product_of_x("the residual LayerNorm");
+  be.add(x.get(), x.get(), y_d.get(), NC);
+  expect_product_of_x("an add in place");
+  be.gelu_forward(x.get(), z_d.get(), NC);
+  expect_product_of_x("GELU");
+  be.dropout_forward(x.get(), y_d.get(), 0.1f, 6, NC);
+  expect_product_of_x("dropout");
+  be.copy(x.get(), z_d.get(), NC);
+  expect_product_of_x("a copy");
+  be.dropout_forward(x.get(), y_d.get(), 0.0f, 7, NC);
+  expect_product_of_x("dropout with p = 0");
+  be.fill(x.get(), 0.25f, NC);
+  expect_product_of_x("a fill");
+  be.attention_forward(x.get(), att.get(), qkv_d.get(), mask_d.get(), 0.1f, 8, B, T, C, NH);
+  expect_product_of_x("attention");
+  be.upload(x.get(), z.data(), NC * sizeof(float));
+  expect_product_of_x("an upload");
+  be.matmul_forward(x.get(), y_d.get(), qkv_d.get(), nullptr, N, C, C);  // x·qkv[:C]ᵀ: a product writes x
+  expect_product_of_x("a product");
+
+  // The backward pass, twice over the same dout, changed in between: dinp = dout·w, dw += doutᵀ·x,
+  // db += Σ dout (the second time with no bias, so nothing rounds dout afresh).
+  be.gelu_forward(x.get(), y_d.get(), NC);
+  Buffer<float> dinp(be, NC), dw(be, static_cast<std::size_t>(OC) * C), db(be, OC);
+  for (bool with_bias : {true, false}) {
+    SCOPED_TRACE(with_bias ? "backward, with bias" : "backward, after dout changed, without bias");
+    be.fill(dw.get(), 0.0f, static_cast<std::size_t>(OC) * C);
+    be.fill(db.get(), 0.0f, OC);
+    be.matmul_backward(dinp.get(), dw.get(), with_bias ? db.get() : nullptr, dout_d.get(), x.get(), w_d.get(), N, C,
+                       OC);
+    const std::vector<float> d = dout_d.read(), inp = x.read();
+    // as products out = lhs·rhsᵀ: dinp = dout·(wᵀ)ᵀ, dw = doutᵀ·(xᵀ)ᵀ
+    auto transposed = [](const std::vector<float>& m, int rows, int cols) {
+      std::vector<float> t(m.size());
+      for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) t[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
+      return t;
+    };
+    auto exact_product = [](const std::vector<float>& lhs, const std::vector<float>& rhs, int rows, int inner, int cols) {
+      std::vector<float> out(static_cast<std::size_t>(rows) * cols);
+      for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+          double sum = 0.0;
+          for (int k = 0; k < inner; k++)
+            sum += double(lhs[static_cast<std::size_t>(r) * inner + k]) * rhs[static_cast<std::size_t>(c) * inner + k];
+          out[static_cast<std::size_t>(r) * cols + c] = static_cast<float>(sum);
+        }
+      return out;
+    };
+    const std::vector<float> wt = transposed(weight, OC, C), dt = transposed(d, N, OC), xt = transposed(inp, N, C);
+    expect_within_bf16_rounding(dinp.read(), exact_product(d, wt, N, OC, C), d, wt, N, OC, C, 1e-4, "dinp");
+    expect_within_bf16_rounding(dw.read(), exact_product(dt, xt, OC, N, C), dt, xt, OC, N, C, 1e-4, "dw");
+    if (with_bias) {
+      Doubles exact_db(OC, 0.0);
+      for (int n = 0; n < N; n++)
+        for (int o = 0; o < OC; o++) exact_db[o] += d[static_cast<std::size_t>(n) * OC + o];
+      expect_close(db.read(), exact_db, {1e-5, 1e-5}, "db");
+    }
+    be.add(dout_d.get(), dout_d.get(), dout_d.get(), dout.size());  // dout doubles: a stale rounding is half
+  }
 }
 
 // Attention multiplies twice (scores, then probabilities by values) and its backward pass four

@@ -52,24 +52,27 @@ double mean_relative_error(const std::vector<float>& actual, const Doubles& expe
   return error / magnitude;
 }
 
-// The three kernels, as tensor_core_attention.cu launches them for head size HS.
+// The three kernels, as tensor_core_attention.cu launches them for head size HS; out's rounding
+// into `rounded` unless it is empty.
 template <int HS>
-void run_kernels(std::vector<float>& out, std::vector<float>& dqkv, const std::vector<float>& qkv,
-                 const std::vector<float>& dout, const Ints& mask, float p, uint64_t seed, const AttentionShape& s) {
+void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, std::vector<float>& dqkv,
+                 const std::vector<float>& qkv, const std::vector<float>& dout, const Ints& mask, float p,
+                 uint64_t seed, const AttentionShape& s) {
   using namespace cuda::tensor_cores;
   std::vector<float> stats(2 * s.rows()), D(s.rows());
   std::vector<uint8_t> keep_bytes_of_rows(keep_bytes(s.rows(), s.T));
   const KeepBits keep{p > 0.0f ? keep_bytes_of_rows.data() : nullptr, padded(s.T) / 8};
   const dim3 grid((s.T + kChunk - 1) / kChunk, s.heads());
   const cuda::Seed device_seed(seed);
-  host::launch(grid, kThreads, shared_bytes<HS>(s.T, false), [&] {
-    forward_kernel<HS>(out.data(), stats.data(), qkv.data(), mask.data(), p, device_seed, s.scale(), s.T, s.C, s.NH);
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::forward), [&] {
+    forward_kernel<HS>(out.data(), rounded.empty() ? nullptr : rounded.data(), stats.data(), qkv.data(), mask.data(), p,
+                       device_seed, s.scale(), s.T, s.C, s.NH);
   });
-  host::launch(grid, kThreads, shared_bytes<HS>(s.T, false), [&] {
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::query_backward), [&] {
     query_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), stats.data(), mask.data(), p,
                               device_seed, s.scale(), s.T, s.C, s.NH);
   });
-  host::launch(grid, kThreads, shared_bytes<HS>(s.T, true), [&] {
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), [&] {
     key_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), stats.data(), mask.data(), p,
                             device_seed, s.scale(), s.T, s.C, s.NH);
   });
@@ -77,7 +80,9 @@ void run_kernels(std::vector<float>& out, std::vector<float>& dqkv, const std::v
 
 // About the shapes of the mixed-precision test on the GPU (mixed_precision_test.cpp): heads of 16, 32
 // and 64 channels, lengths that are and are not multiples of 16 and 64, one 64-row block of a head
-// to four (the other side staged in one to four parts, the last part partly empty).
+// to four (the other side staged in one to four parts, the last part partly empty). The cases with
+// dropout also have the forward kernel write out's bf16 rounding (fused rounding), which must be
+// exactly out's, element by element.
 TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
   for (const Case& c : {Case{{3, 37, 64, 4}, 1.0f, 0.0f}, Case{{2, 16, 64, 2}, 1.0f, 0.1f},
                         Case{{2, 77, 128, 2}, 0.5f, 0.1f}, Case{{2, 128, 128, 2}, 0.5f, 0.0f},
@@ -92,9 +97,12 @@ TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
     const Ints mask = random.padding_mask(s.B, s.T);
     std::vector<float> out(s.NC(), std::numeric_limits<float>::quiet_NaN());
     std::vector<float> dqkv(3 * s.NC(), std::numeric_limits<float>::quiet_NaN());
-    if (s.hs() == 16) run_kernels<16>(out, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
-    if (s.hs() == 32) run_kernels<32>(out, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
-    if (s.hs() == 64) run_kernels<64>(out, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    std::vector<__nv_bfloat16> rounded(c.dropout_p > 0.0f ? s.NC() : 0, __float2bfloat16_rn(-1e30f));
+    if (s.hs() == 16) run_kernels<16>(out, rounded, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    if (s.hs() == 32) run_kernels<32>(out, rounded, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    if (s.hs() == 64) run_kernels<64>(out, rounded, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    for (std::size_t i = 0; i < rounded.size(); i++)
+      ASSERT_EQ(__bfloat162float(rounded[i]), __bfloat162float(__float2bfloat16_rn(out[i]))) << "rounded out[" << i << "]";
 
     auto cpu = make_cpu_backend(1);
     Buffer<float> qkv_d(*cpu, qkv), dout_d(*cpu, dout), out_d(*cpu, s.NC()), att_d(*cpu, s.scores()),

@@ -178,7 +178,8 @@ TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
 // tf32 and bf16 matmul products (bf16 is the GPU's default precision) move the tiny model's
 // logits by rounding only: a few thousandths here, where a wrong kernel moves them by tenths.
 using BertMixedPrecision = testing::BackendTest;
-INSTANTIATE_TEST_SUITE_P(TensorCores, BertMixedPrecision, ::testing::Values("cuda-tf32", "cuda-bf16"),
+INSTANTIATE_TEST_SUITE_P(TensorCores, BertMixedPrecision,
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-fused-rounding"),
                          testing::backend_test_name);
 
 TEST_P(BertMixedPrecision, LogitsAndLossStayCloseToHF) {

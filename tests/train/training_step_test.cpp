@@ -58,5 +58,24 @@ TEST(TrainingStepOnCuda, FusedAttentionTrainsAsThePlanDoes) {
                                                              << i / 2 + 1;
 }
 
+// Fused rounding (cuda_backend.hpp) changes where the products' bf16 inputs are rounded, not their
+// values: the ops' roundings are the products' own, bit for bit. So its steps, launched directly
+// and replayed in graphs (each recording starts with no rounding current), follow plain bf16's to
+// the atomic adds' order, which may flip a bf16 rounding here and there: within 0.1%. A product
+// that read a stale rounding (of another layer's, step's or batch's tensor) would be off by more.
+TEST(TrainingStepOnCuda, FusedRoundingTrainsAsThePlainBf16) {
+  const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-bf16-fused-rounding");
+  if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16-fused-rounding: " << why_not;
+  const std::vector<double> plain = trace_of_steps("cuda-bf16");
+  for (const std::string name : {"cuda-bf16-fused-rounding", "cuda-bf16-fused-rounding-graphs"}) {
+    SCOPED_TRACE(name);
+    const std::vector<double> fused = trace_of_steps(name);
+    ASSERT_EQ(fused.size(), plain.size());
+    for (std::size_t i = 0; i < fused.size(); ++i)
+      EXPECT_NEAR(fused[i], plain[i], 1e-3 * std::abs(plain[i])) << (i % 2 == 0 ? "loss" : "norm") << " of step "
+                                                                 << i / 2 + 1;
+  }
+}
+
 }  // namespace
 }  // namespace textclass::train

@@ -162,7 +162,8 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Attent
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {out, qkv})) {
-    tensor_core_attention_forward(stream, out, stats, qkv, mask, dropout_p, seed, shape);
+    __nv_bfloat16* rounded = gemm.rounding_for(out, shape.NC());  // for the product that reads out next
+    tensor_core_attention_forward(stream, out, rounded, stats, qkv, mask, dropout_p, seed, shape);
     return;
   }
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {out, qkv})) {

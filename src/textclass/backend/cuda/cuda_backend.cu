@@ -33,7 +33,8 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 
 class CudaBackend final : public Backend {
  public:
-  CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights)
+  CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
+              bool fused_rounding)
       : precision_(precision), attention_kernels_(attention_kernels), bf16_weights_(bf16_weights) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
@@ -45,7 +46,7 @@ class CudaBackend final : public Backend {
     uint64_t keep_everything = UINT64_MAX;
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
     profile_ = std::make_unique<OpProfile>(stream_);
-    gemm_ = std::make_unique<Gemm>(stream_, precision);
+    gemm_ = std::make_unique<Gemm>(stream_, precision, fused_rounding);
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     // graphs would capture the profile's events: timing each op means launching each op
@@ -93,6 +94,7 @@ class CudaBackend final : public Backend {
   void free(void* ptr) override {
     if (ptr == nullptr) return;
     parameters_written(ptr, memory_.bytes_at(ptr));
+    gemm_->written(ptr, memory_.bytes_at(ptr));
     memory_.freed(ptr);
     ++frees_;  // a graph may have used it (and a capture that sees this fails at its end)
     // Unchecked: free runs in destructors, often while an error is on its way up, and a failure
@@ -102,6 +104,7 @@ class CudaBackend final : public Backend {
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
     not_recording("upload");
     parameters_written(device_dst, bytes);
+    gemm_->written(device_dst, bytes);
     staging_->upload(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
@@ -111,11 +114,13 @@ class CudaBackend final : public Backend {
   }
   void copy(float* dst, const float* src, std::size_t n) override {
     parameters_written(dst, n * sizeof(float));
+    writes(dst, n);
     if (replayed("copy", dst, src, n)) return;
     check(cudaMemcpyAsync(dst, src, n * sizeof(float), cudaMemcpyDeviceToDevice, stream_), "copying on the GPU");
   }
   void fill(float* x, float value, std::size_t n) override {
     parameters_written(x, n * sizeof(float));
+    writes(x, n);
     if (replayed("fill", x, value, n)) return;
     cuda::fill(stream_, x, value, n);
   }
@@ -131,31 +136,50 @@ class CudaBackend final : public Backend {
   MemoryUse memory_use() const override { return memory_.use(); }
 
   // ---- recordings --------------------------------------------------------------------------
-  void begin_recording(uint64_t key) override { recorder_->begin(key, generation()); }
-  void end_recording() override { recorder_->end(generation()); }
-  void cancel_recording() override { recorder_->cancel(); }
+  // Each recording starts and ends with no op's rounding current (fused rounding), so that the ops
+  // inside make the same choices of slots every time its key comes.
+  void begin_recording(uint64_t key) override {
+    gemm_->forget_roundings();
+    recorder_->begin(key, generation());
+  }
+  void end_recording() override {
+    gemm_->forget_roundings();
+    recorder_->end(generation());
+  }
+  void cancel_recording() override {
+    gemm_->forget_roundings();
+    recorder_->cancel();
+  }
 
   // ---- forward and backward ops ------------------------------------------------------------
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
                           const float* wpe, const float* wtt, int B, int T, int C) override {
+    writes(out, floats(B, T, C));
     if (replayed("embeddings_forward", out, ids, token_types, wte, wpe, wtt, B, T, C)) return;
     const auto timing = profile_->time("embeddings_forward");
     cuda::embeddings_forward(stream_, out, ids, token_types, wte, wpe, wtt, B, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
                            const int32_t* token_types, int B, int T, int C) override {
+    gemm_->forget_roundings();  // (the tables' sizes are not ours to know)
     if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, B, T, C)) return;
     const auto timing = profile_->time("embeddings_backward");
     cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, B, T, C);
   }
   void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                          float eps, int N, int C) override {
+    writes(out, floats(N, C));
+    writes(mean, N);
+    writes(rstd, N);
     if (replayed("layernorm_forward", out, mean, rstd, inp, weight, bias, eps, N, C)) return;
     const auto timing = profile_->time("layernorm_forward");
     cuda::layernorm_forward(stream_, out, mean, rstd, inp, weight, bias, eps, N, C);
   }
   void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                           const float* weight, const float* mean, const float* rstd, int N, int C) override {
+    writes(dinp, floats(N, C));
+    writes(dweight, C);
+    writes(dbias, C);
     if (replayed("layernorm_backward", dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)) return;
     const auto timing = profile_->time("layernorm_backward");
     cuda::layernorm_backward(stream_, dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
@@ -163,27 +187,40 @@ class CudaBackend final : public Backend {
   void residual_layernorm_forward(float* out, float* res, float* mean, float* rstd, const float* inp,
                                   const float* residual, const float* weight, const float* bias, float dropout_p,
                                   uint64_t seed, float eps, int N, int C) override {
+    writes(out, floats(N, C));
+    writes(res, floats(N, C));
+    writes(mean, N);
+    writes(rstd, N);
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("residual_layernorm_fwd", out, res, mean, rstd, inp, residual, weight, bias, dropout_p, eps, N, C))
       return;
     const auto timing = profile_->time("residual_layernorm_fwd");
-    cuda::residual_layernorm_forward(stream_, out, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed_arg,
-                                     eps, N, C);
+    cuda::residual_layernorm_forward(stream_, out, gemm_->rounding_for(out, floats(N, C)), res, mean, rstd, inp, residual,
+                                     weight, bias, dropout_p, seed_arg, eps, N, C);
+    note_scratch();
   }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
+    writes(out, floats(N, OC));
     if (replayed("matmul_forward", out, inp, weight, bias, N, C, OC)) return;
     const auto timing = profile_->time("matmul_forward");
     cuda::matmul_forward(*gemm_, out, inp, weight, bias, N, C, OC);
+    note_scratch();
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                        const float* weight, int N, int C, int OC) override {
+    writes(dinp, floats(N, C));
+    writes(dweight, floats(OC, C));
+    writes(dbias, OC);
     if (replayed("matmul_backward", dinp, dweight, dbias, dout, inp, weight, N, C, OC)) return;
     const auto timing = profile_->time("matmul_backward");
     cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+    note_scratch();
   }
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
                          uint64_t seed, int B, int T, int C, int NH) override {
+    writes(out, floats(B, T, C));
+    writes(att, attention_saved_floats(B, T, NH));
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_forward", out, att, qkv, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_forward");
@@ -192,6 +229,7 @@ class CudaBackend final : public Backend {
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
                           const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
+    writes(dqkv, floats(B, T, 3 * C));
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_backward", dqkv, dout, qkv, att, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_backward");
@@ -200,59 +238,73 @@ class CudaBackend final : public Backend {
     note_scratch();
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {
+    writes(out, n);
     if (replayed("gelu_forward", out, inp, n)) return;
     const auto timing = profile_->time("gelu_forward");
-    cuda::gelu_forward(stream_, out, inp, n);
+    cuda::gelu_forward(stream_, out, gemm_->rounding_for(out, n), inp, n);
+    note_scratch();
   }
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
+    writes(dinp, n);
     if (replayed("gelu_backward", dinp, inp, dout, n)) return;
     const auto timing = profile_->time("gelu_backward");
     cuda::gelu_backward(stream_, dinp, inp, dout, n);
   }
   void tanh_forward(float* out, const float* inp, std::size_t n) override {
+    writes(out, n);
     if (replayed("tanh_forward", out, inp, n)) return;
     const auto timing = profile_->time("tanh_forward");
     cuda::tanh_forward(stream_, out, inp, n);
   }
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    writes(dinp, n);
     if (replayed("tanh_backward", dinp, out, dout, n)) return;
     const auto timing = profile_->time("tanh_backward");
     cuda::tanh_backward(stream_, dinp, out, dout, n);
   }
   void add(float* out, const float* a, const float* b, std::size_t n) override {
+    writes(out, n);
     if (replayed("add", out, a, b, n)) return;
     const auto timing = profile_->time("add");
     cuda::add(stream_, out, a, b, n);
   }
   void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) override {
+    writes(out, n);
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("dropout_forward", out, inp, p, n)) return;
     const auto timing = profile_->time("dropout_forward");
-    cuda::dropout(stream_, out, inp, p, seed_arg, n);
+    cuda::dropout(stream_, out, gemm_->rounding_for(out, n), inp, p, seed_arg, n);
+    note_scratch();
   }
   void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
+    writes(dinp, n);
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("dropout_backward", dinp, dout, p, n)) return;
     const auto timing = profile_->time("dropout_backward");
-    cuda::dropout(stream_, dinp, dout, p, seed_arg, n);
+    cuda::dropout(stream_, dinp, nullptr, dout, p, seed_arg, n);
   }
   void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
+    writes(out, floats(B, C));
     if (replayed("first_token_forward", out, inp, B, T, C)) return;
     const auto timing = profile_->time("first_token_forward");
     cuda::first_token_forward(stream_, out, inp, B, T, C);
   }
   void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
+    writes(dinp, floats(B, T, C));
     if (replayed("first_token_backward", dinp, dout, B, T, C)) return;
     const auto timing = profile_->time("first_token_backward");
     cuda::first_token_backward(stream_, dinp, dout, B, T, C);
   }
   void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
                             int V) override {
+    writes(losses, B);
+    writes(probs, floats(B, V));
     if (replayed("crossentropy_forward", losses, probs, logits, labels, B, V)) return;
     const auto timing = profile_->time("crossentropy_forward");
     cuda::crossentropy_forward(stream_, losses, probs, logits, labels, B, V);
   }
   void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
+    writes(dlogits, floats(B, V));
     if (replayed("crossentropy_backward", dlogits, probs, labels, B, V)) return;
     const auto timing = profile_->time("crossentropy_backward");
     cuda::crossentropy_backward(stream_, dlogits, probs, labels, B, V);
@@ -271,6 +323,7 @@ class CudaBackend final : public Backend {
   void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
                     double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
     not_recording("adamw_update");
+    gemm_->forget_roundings();  // the parameters and the moments change
     const auto timing = profile_->time("adamw_update");
     __nv_bfloat16* params_bf16 = parameters_in_bf16(params, spans);
     cuda::adamw_update(stream_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps, grad_scale, step);
@@ -343,6 +396,9 @@ class CudaBackend final : public Backend {
   uint64_t generation() const {
     return fingerprint_mix(fingerprint_mix(frees_, params_bf16_changes_), scratch_->bytes() + gemm_->workspace_bytes());
   }
+  // An op is about to write n floats at dst: an op's rounding of them (fused rounding) is stale.
+  void writes(const void* dst, std::size_t n) { gemm_->written(dst, n * sizeof(float)); }
+  static std::size_t floats(std::size_t a, std::size_t b, std::size_t c = 1) { return a * b * c; }
   void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes() + params_bf16_bytes_); }
 
   Precision precision_;
@@ -389,7 +445,9 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
     attention = AttentionKernels::tensor_cores;
   const bool bf16_weights = precision == Precision::bf16 &&
                             switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", false));
-  return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights);
+  const bool fused_rounding = precision == Precision::bf16 &&
+                              switches.fused_rounding.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ROUNDING", false));
+  return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding);
 }
 
 }  // namespace textclass::backend

@@ -44,6 +44,12 @@ struct CudaSwitches {
   // (1-3% at 32 and 64) but took 0.2 GiB more, above HF fp32's peak on the same batches
   // (bench/RESULTS.md).
   std::optional<bool> bf16_weights;
+  // In bf16 precision, the ops that write a product's input write its bf16 rounding too (the
+  // residual LayerNorm, GELU, dropout's forward pass, the tensor-core attention), and a linear
+  // layer's backward pass rounds its output gradient in the pass that sums the bias gradient, so
+  // the products (gemm.cuh) launch no rounding of those; TEXTCLASS_CUDA_FUSED_ROUNDING=1. Off by
+  // default until measured on a GPU: written in a session without one (bench/RESULTS.md).
+  std::optional<bool> fused_rounding;
 };
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when

@@ -102,13 +102,15 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 }  // namespace
 
-Gemm::Gemm(cudaStream_t stream, Precision precision)
+Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding)
     : stream_(stream),
       bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
       compute_(compute_type(precision, bf16_factors_)),
       fp32_factors_compute_(compute_type(precision, false)),
       a16_(stream),
-      b16_(stream) {
+      b16_(stream),
+      fused_rounding_(bf16_factors_ && fused_rounding) {
+  for (int i = 0; i < roundings_.slots(); i++) rounding_slots_.push_back(std::make_unique<Scratch>(stream));
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
 }
@@ -160,7 +162,23 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment, bool bf16_copies
   return plan;
 }
 
-std::size_t Gemm::workspace_bytes() const { return kWorkspaceBytes + a16_.bytes() + b16_.bytes(); }
+std::size_t Gemm::workspace_bytes() const {
+  std::size_t bytes = kWorkspaceBytes + a16_.bytes() + b16_.bytes();
+  for (const auto& slot : rounding_slots_) bytes += slot->bytes();
+  return bytes;
+}
+
+__nv_bfloat16* Gemm::rounding_for(const float* source, std::size_t n) {
+  if (!fused_rounding_ || n == 0) return nullptr;
+  const int slot = roundings_.claim(source, n);
+  return reinterpret_cast<__nv_bfloat16*>(rounding_slots_[slot]->floats((n + 1) / 2));
+}
+
+const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n) {
+  if (!fused_rounding_) return nullptr;
+  const int slot = roundings_.find(source, n);
+  return slot < 0 ? nullptr : reinterpret_cast<const __nv_bfloat16*>(rounding_slots_[slot]->floats(0));
+}
 
 void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {
   params_ = copy == nullptr ? nullptr : params;
@@ -181,6 +199,7 @@ Gemm::Plan& Gemm::plan_for(const GemmCall& call, bool bf16_copies) {
 
 void Gemm::run(const GemmCall& call, bool same_b) {
   if (call.m == 0 || call.n == 0) return;
+  written(call.c, extent(call.m, call.n, call.ldc, call.batch, call.stride_c) * sizeof(float));
   const void* a = call.a;
   const void* b = call.b;
   GemmCall planned = call;
@@ -192,15 +211,22 @@ void Gemm::run(const GemmCall& call, bool same_b) {
     // (a weight copy that starts 16-byte aligned: cuBLASLt's bf16 kernels want that)
     const bool a_is_parameter = params_copy_ != nullptr && within(call.a, a_extent, params_, params_count_) &&
                                 (call.a - params_) % 8 == 0;
-    a = a_is_parameter ? params_copy_ + (call.a - params_) : bf16_copy(a16_, stream_, call.a, a_extent);
+    const __nv_bfloat16* a_rounded = op_rounding(call.a, a_extent);
+    a = a_is_parameter ? params_copy_ + (call.a - params_)
+        : a_rounded    ? a_rounded
+                       : bf16_copy(a16_, stream_, call.a, a_extent);
     const std::size_t b_extent = call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
                                              : extent(call.k, call.n, call.ldb, call.batch, call.stride_b);
-    if (!same_b || call.b != b16_source_ || b_extent != b16_extent_) {
-      b16_copy_ = bf16_copy(b16_, stream_, call.b, b_extent);
-      b16_source_ = call.b;
-      b16_extent_ = b_extent;
+    if (const __nv_bfloat16* b_rounded = op_rounding(call.b, b_extent)) {
+      b = b_rounded;
+    } else {
+      if (!same_b || call.b != b16_source_ || b_extent != b16_extent_) {
+        b16_copy_ = bf16_copy(b16_, stream_, call.b, b_extent);
+        b16_source_ = call.b;
+        b16_extent_ = b_extent;
+      }
+      b = b16_copy_;  // this call's copy, or the previous call's of the same factor
     }
-    b = b16_copy_;  // this call's copy, or the previous call's of the same factor
     planned.a = reinterpret_cast<const float*>(a_is_parameter ? a : nullptr);  // null: a copy's 256 bytes
     planned.b = nullptr;
   }

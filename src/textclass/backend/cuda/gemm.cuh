@@ -8,17 +8,22 @@
 // cuBLASLt ran TF32 kernels for those, which took over half of a training step's GPU time. The
 // attention's per-head products (GemmCall::fp32_factors) always take that second way: their
 // factors are small and many, and rounding each would cost a launch per factor. The weights need
-// no rounding launch once AdamW keeps a bf16 copy of the parameters (use_parameter_copy).
+// no rounding launch once AdamW keeps a bf16 copy of the parameters (use_parameter_copy), and an
+// activation or gradient none where the op that wrote it wrote its rounding too (fused rounding:
+// rounding_for, rounded_copies.hpp).
 #include <cublasLt.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <tuple>
+#include <vector>
 
 #include "textclass/backend/cuda/cuda_backend.hpp"
 #include "textclass/backend/cuda/gemm_call.hpp"
+#include "textclass/backend/cuda/rounded_copies.hpp"
 #include "textclass/backend/cuda/scratch.cuh"
 
 namespace textclass::backend::cuda {
@@ -26,7 +31,8 @@ namespace textclass::backend::cuda {
 
 class Gemm {
  public:
-  Gemm(cudaStream_t stream, Precision precision);
+  // fused_rounding: the ops may hand the products roundings of their outputs (bf16 only).
+  Gemm(cudaStream_t stream, Precision precision, bool fused_rounding = false);
   ~Gemm();
   Gemm(const Gemm&) = delete;
   Gemm& operator=(const Gemm&) = delete;
@@ -36,6 +42,16 @@ class Gemm {
   void run(const GemmCall& call, bool same_b = false);
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
+
+  // Fused rounding. Where an op that is writing floats [source, source + n) writes their bf16
+  // roundings (n of them, 256-byte aligned), for the products that read the tensor next; null when
+  // the products round their factors themselves (no fused rounding, or not bf16).
+  __nv_bfloat16* rounding_for(const float* source, std::size_t n);
+  // Bytes [dst, dst + bytes) are about to be written: a rounding of them is no longer current.
+  // Every op must say so of what it writes, before it claims a rounding_for() its output.
+  void written(const void* dst, std::size_t bytes) { roundings_.written(dst, bytes); }
+  // No rounding is current (and the slots go out in a new table's order): a recording starts here.
+  void forget_roundings() { roundings_.clear(); }
   // copy[i] is parameter params[i] rounded to bf16, for i < n, until the next call: an A factor
   // (a linear layer's weight) inside [params, params + n) is read from there, not rounded again.
   // null: no copy.
@@ -50,6 +66,8 @@ class Gemm {
   // Everything a plan depends on: shapes, strides, epilogue and the pointers' alignments.
   using Key = std::tuple<bool, bool, int, int, int, int, int, int, int, int64_t, int64_t, int64_t, bool, int, bool>;
   Plan& plan_for(const GemmCall& call, bool bf16_copies);
+  // An op's rounding of exactly floats [source, source + n), or null.
+  const __nv_bfloat16* op_rounding(const float* source, std::size_t n);
   Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
 
   cudaStream_t stream_;
@@ -65,6 +83,10 @@ class Gemm {
   const float* params_ = nullptr;  // use_parameter_copy's
   std::size_t params_count_ = 0;
   const __nv_bfloat16* params_copy_ = nullptr;
+  bool fused_rounding_;
+  // The ops' roundings (two slots: an op's output and a gradient, as matmul_backward reads them)
+  RoundedCopies roundings_{2};
+  std::vector<std::unique_ptr<Scratch>> rounding_slots_;
 };
 
 // dst[i] = src[i] rounded to the nearest bf16 (ties to even), i < n.

@@ -1,6 +1,8 @@
 #pragma once
 // The CUDA launchers, one per op, with the CPU backend's names and argument order (plus the stream
 // they run on); the shapes and math are those of backend.hpp. Every launcher is asynchronous.
+// `rounded`, where a launcher has it: null, or where the op also writes its output's bf16 rounding
+// (fused rounding: Gemm::rounding_for).
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
@@ -23,9 +25,9 @@ void embeddings_backward(cudaStream_t stream, float* dwte, float* dwpe, float* d
 
 void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
                        const float* weight, const float* bias, float eps, int N, int C);
-void residual_layernorm_forward(cudaStream_t stream, float* out, float* res, float* mean, float* rstd,
-                                const float* inp, const float* residual, const float* weight, const float* bias,
-                                float dropout_p, Seed seed, float eps, int N, int C);
+void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* res, float* mean,
+                                float* rstd, const float* inp, const float* residual, const float* weight,
+                                const float* bias, float dropout_p, Seed seed, float eps, int N, int C);
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                         const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C);
 
@@ -46,13 +48,14 @@ void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Atten
                         const float* dout, const float* qkv, const float* stats, const int32_t* mask, float dropout_p,
                         Seed seed, int B, int T, int C, int NH);
 
-void gelu_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
+void gelu_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, std::size_t n);
 void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);
 void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
 void tanh_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n);
 void add(cudaStream_t stream, float* out, const float* a, const float* b, std::size_t n);
 // Both directions of dropout are one map: out = inp · keep / (1-p), keep drawn from (seed, index).
-void dropout(cudaStream_t stream, float* out, const float* inp, float p, Seed seed, std::size_t n);
+void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, float p, Seed seed,
+             std::size_t n);
 
 void first_token_forward(cudaStream_t stream, float* out, const float* inp, int B, int T, int C);
 void first_token_backward(cudaStream_t stream, float* dinp, const float* dout, int B, int T, int C);

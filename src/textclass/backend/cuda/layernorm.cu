@@ -1,5 +1,6 @@
 // LayerNorm over the C channels of each of N rows, one warp per row (and fused with the residual
-// connection before it: residual_layernorm_forward):
+// connection before it: residual_layernorm_forward, which also writes out's bf16 rounding when
+// asked, for the product that reads out next):
 //   forward   out = (x - mean) · rstd · weight + bias,  rstd = 1 / sqrt(var + eps) (biased variance)
 //   backward  with g = dout · weight and norm = (x - mean) · rstd:
 //             dinp = rstd · (g - mean(g) - norm · mean(g · norm)),
@@ -18,15 +19,20 @@ constexpr int kRowsPerBlock = kWarps;
 
 // The rest of a row's LayerNorm once x is in memory and each lane holds its partial Σx: the
 // statistics in double, two passes, as on the CPU (so mean and rstd come out as the correctly
-// rounded floats whatever the order of the sums), then out and the saved mean and rstd.
-__device__ void finish_layernorm_row(float* out, float* mean, float* rstd, const float* x, const float* weight,
-                                     const float* bias, float eps, int C, int row, int lane, double lane_sum) {
+// rounded floats whatever the order of the sums), then out (and its rounding, unless `rounded` is
+// null) and the saved mean and rstd.
+__device__ void finish_layernorm_row(float* out, __nv_bfloat16* rounded, float* mean, float* rstd, const float* x,
+                                     const float* weight, const float* bias, float eps, int C, int row, int lane,
+                                     double lane_sum) {
   const double row_mean = warp_sum(lane_sum) / C;
   double squares = 0.0;
   for (int c = lane; c < C; c += 32) squares += (x[c] - row_mean) * (x[c] - row_mean);
   const float m = static_cast<float>(row_mean);
   const float s = static_cast<float>(1.0 / sqrt(warp_sum(squares) / C + eps));
-  for (int c = lane; c < C; c += 32) out[c] = (x[c] - m) * s * weight[c] + bias[c];
+  for (int c = lane; c < C; c += 32) {
+    out[c] = (x[c] - m) * s * weight[c] + bias[c];
+    if (rounded != nullptr) rounded[c] = __float2bfloat16_rn(out[c]);
+  }
   if (lane == 0) {
     mean[row] = m;
     rstd[row] = s;
@@ -40,15 +46,16 @@ __global__ void layernorm_forward_kernel(float* out, float* mean, float* rstd, c
   const std::size_t offset = static_cast<std::size_t>(row) * C;
   double sum = 0.0;
   for (int c = lane; c < C; c += 32) sum += inp[offset + c];
-  finish_layernorm_row(out + offset, mean, rstd, inp + offset, weight, bias, eps, C, row, lane, sum);
+  finish_layernorm_row(out + offset, nullptr, mean, rstd, inp + offset, weight, bias, eps, C, row, lane, sum);
 }
 
 // res = dropout(inp) + residual, written and summed in one pass, then LayerNorm(res). The product
 // is rounded before the add (no fused multiply-add), so res equals what the separate dropout and
 // add kernels give.
-__global__ void residual_layernorm_forward_kernel(float* out, float* res, float* mean, float* rstd, const float* inp,
-                                                  const float* residual, const float* weight, const float* bias,
-                                                  float p, Seed seed, float eps, int N, int C) {
+__global__ void residual_layernorm_forward_kernel(float* out, __nv_bfloat16* rounded, float* res, float* mean,
+                                                  float* rstd, const float* inp, const float* residual,
+                                                  const float* weight, const float* bias, float p, Seed seed,
+                                                  float eps, int N, int C) {
   const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
   if (row >= N) return;
   const std::size_t offset = static_cast<std::size_t>(row) * C;
@@ -61,7 +68,8 @@ __global__ void residual_layernorm_forward_kernel(float* out, float* res, float*
     res[i] = dropped + residual[i];
     sum += res[i];
   }
-  finish_layernorm_row(out + offset, mean, rstd, res + offset, weight, bias, eps, C, row, lane, sum);
+  finish_layernorm_row(out + offset, rounded == nullptr ? nullptr : rounded + offset, mean, rstd, res + offset, weight,
+                       bias, eps, C, row, lane, sum);
 }
 
 // Each block takes kRowsPerBlock rows (a warp per row at a time); the parameter gradients of its
@@ -114,13 +122,13 @@ void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd
   check_launch("layernorm_forward");
 }
 
-void residual_layernorm_forward(cudaStream_t stream, float* out, float* res, float* mean, float* rstd,
-                                const float* inp, const float* residual, const float* weight, const float* bias,
-                                float dropout_p, Seed seed, float eps, int N, int C) {
+void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* res, float* mean,
+                                float* rstd, const float* inp, const float* residual, const float* weight,
+                                const float* bias, float dropout_p, Seed seed, float eps, int N, int C) {
   if (N == 0) return;
   const unsigned blocks = (N + kWarps - 1) / kWarps;
-  residual_layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, res, mean, rstd, inp, residual, weight,
-                                                                        bias, dropout_p, seed, eps, N, C);
+  residual_layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, rounded, res, mean, rstd, inp, residual,
+                                                                        weight, bias, dropout_p, seed, eps, N, C);
   check_launch("residual_layernorm_forward");
 }
 

@@ -47,17 +47,19 @@ bool tensor_core_attention_fits(const AttentionShape& s, std::initializer_list<c
   int bytes = 0;  // the most any of the kernels asks for
   const bool built_for = with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    bytes = std::max(shared_bytes<HS>(s.T, false), shared_bytes<HS>(s.T, true));
+    bytes = std::max({shared_bytes<HS>(s.T, Kernel::forward), shared_bytes<HS>(s.T, Kernel::query_backward),
+                      shared_bytes<HS>(s.T, Kernel::key_backward)});
   });
   return built_for && s.T <= kMaxT && s.heads() <= 65535 && bytes <= shared_limit();
 }
 
-void tensor_core_attention_forward(cudaStream_t stream, float* out, float* stats, const float* qkv,
-                                   const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& s) {
+void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* stats,
+                                   const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
+                                   const AttentionShape& s) {
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    forward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, false), stream>>>(
-        out, stats, qkv, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+    forward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::forward), stream>>>(
+        out, rounded, stats, qkv, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, forward)");
 }
@@ -73,10 +75,10 @@ void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scr
   const KeepBits keep{dropout_p > 0.0f ? reinterpret_cast<uint8_t*>(D + s.rows()) : nullptr, padded(s.T) / 8};
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    query_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, false), stream>>>(
+    query_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::query_backward), stream>>>(
         dqkv, D, keep, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
     check_launch("attention (tensor cores, backward for the queries)");
-    key_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, true), stream>>>(
+    key_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), stream>>>(
         dqkv, D, keep, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, backward for the keys)");

@@ -10,6 +10,7 @@
 //
 // For head sizes 16, 32 and 64 and T up to 512 (a block needs about 75 KiB of shared memory at
 // 64 channels, whatever T); attention.cu runs the plan beyond.
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -26,8 +27,10 @@ void prepare_tensor_core_attention();
 // head, and the tensors are 16-byte aligned (they are read and written four floats at a time).
 bool tensor_core_attention_fits(const AttentionShape& shape, std::initializer_list<const void*> tensors);
 
-void tensor_core_attention_forward(cudaStream_t stream, float* out, float* stats, const float* qkv,
-                                   const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& shape);
+// rounded: null, or where out's bf16 rounding goes too (fused rounding, gemm.cuh), 8-byte aligned.
+void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* stats,
+                                   const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
+                                   const AttentionShape& shape);
 // Floats of scratch the backward pass needs: each row's D and, with dropout, its keep bits.
 std::size_t tensor_core_attention_backward_scratch(const AttentionShape& shape, float dropout_p);
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout, const float* qkv,

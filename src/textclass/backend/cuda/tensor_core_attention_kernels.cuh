@@ -82,10 +82,13 @@ struct WarpArrays {
   }
 };
 
-// A block's shared memory: `own` and `own2` hold its 64 rows of one or two tensors (queries, or
-// keys), `other` and `other2` 64 rows at a time of the other side; the forward and query kernels
-// keep every key's mask, the key kernel the statistics, D and keep bits (of its 64 keys) of the 64
-// queries in `other`. Its size does not depend on T.
+enum class Kernel { forward, query_backward, key_backward };
+
+// A block's shared memory: `own` holds its 64 rows of one tensor (queries, or keys) and, in the
+// backward kernels, `own2` those of a second (dy, or values); `other` and `other2` hold 64 rows at
+// a time of the other side. The forward and query kernels keep every key's mask, the key kernel the
+// statistics, D and keep bits (of its 64 keys) of the 64 queries in `other`. An array a kernel does
+// not use is null and takes no space. The size does not depend on T but for the mask (4 bytes a key).
 template <int HS>
 struct Shared {
   bf16 *own, *own2, *other, *other2;
@@ -93,23 +96,23 @@ struct Shared {
   float *max, *inverse, *D;
   uint8_t* keep;
   WarpArrays<HS> warp;
-  __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, bool key_kernel)
+  __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, Kernel kernel)
       : own(arena.take<bf16>(kChunk * kHeadStride<HS>)),
-        own2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
+        own2(kernel == Kernel::forward ? nullptr : arena.take<bf16>(kChunk * kHeadStride<HS>)),
         other(arena.take<bf16>(kChunk * kHeadStride<HS>)),
         other2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
-        key_mask(key_kernel ? nullptr : arena.take<int>(padded(T))),
-        max(key_kernel ? arena.take<float>(kChunk) : nullptr),
-        inverse(key_kernel ? arena.take<float>(kChunk) : nullptr),
-        D(key_kernel ? arena.take<float>(kChunk) : nullptr),
-        keep(key_kernel ? arena.take<uint8_t>(kChunk * kChunk / 8) : nullptr),
+        key_mask(kernel == Kernel::key_backward ? nullptr : arena.take<int>(padded(T))),
+        max(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
+        inverse(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
+        D(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
+        keep(kernel == Kernel::key_backward ? arena.take<uint8_t>(kChunk * kChunk / 8) : nullptr),
         warp(arena, warp_index) {}
 };
 
 template <int HS>
-int shared_bytes(int T, bool key_kernel) {
+int shared_bytes(int T, Kernel kernel) {
   SharedArena arena{nullptr};
-  const Shared<HS> layout(arena, T, 0, key_kernel);
+  const Shared<HS> layout(arena, T, 0, kernel);
   return arena.used;
 }
 
@@ -148,19 +151,26 @@ __device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, 
   }
 }
 
-// Rows r0.. r0+15 of dst (rows `stride` floats apart), those before T, from sums through the strip.
+// Rows r0.. r0+15 of dst (rows `stride` floats apart), those before T, from sums through the strip;
+// and their bf16 roundings at the same places of `rounded`, unless it is null.
 template <int HS>
 __device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS / kTile], float* strip, int r0,
-                           int T) {
+                           int T, bf16* rounded = nullptr) {
   for (int d = 0; d < HS / kTile; d++)
     wmma::store_matrix_sync(strip + d * kTile, sums[d], kStripStride<HS>, wmma::mem_row_major);
   __syncwarp();
   constexpr int quads = HS / 4;
   for (int index = threadIdx.x % 32; index < kTile * quads; index += 32) {
     const int i = index / quads, c = index % quads * 4;
-    if (r0 + i < T)
-      *reinterpret_cast<float4*>(dst + static_cast<std::size_t>(r0 + i) * stride + c) =
-          *reinterpret_cast<const float4*>(strip + i * kStripStride<HS> + c);
+    if (r0 + i >= T) continue;
+    const std::size_t at = static_cast<std::size_t>(r0 + i) * stride + c;
+    const float4 x = *reinterpret_cast<const float4*>(strip + i * kStripStride<HS> + c);
+    *reinterpret_cast<float4*>(dst + at) = x;
+    if (rounded != nullptr) {
+      auto* pair = reinterpret_cast<__nv_bfloat162*>(rounded + at);
+      pair[0] = __floats2bfloat162_rn(x.x, x.y);
+      pair[1] = __floats2bfloat162_rn(x.z, x.w);
+    }
   }
   __syncwarp();
 }
@@ -227,7 +237,9 @@ struct KeepBits {
   uint8_t* bytes;
   int row_bytes;  // Tp / 8
   __device__ uint8_t& at(std::size_t row, int key) const { return bytes[row * row_bytes + key / 8]; }
-  __device__ bool kept(std::size_t row, int key) const { return bytes == nullptr || (at(row, key) >> (key % 8) & 1); }
+  __device__ bool kept(std::size_t row, int key) const { return kept_in(bytes == nullptr ? 0 : at(row, key), key); }
+  // Whether `byte`, the byte of a row that holds key's bit (from `bytes` or a copy), keeps key.
+  __device__ bool kept_in(uint8_t byte, int key) const { return bytes == nullptr || (byte >> (key % 8) & 1); }
 };
 
 __host__ __device__ inline std::size_t keep_bytes(std::size_t rows, int T) { return rows * (padded(T) / 8); }
@@ -263,15 +275,15 @@ __device__ void over_chunks(int T, Load load, Visit visit) {
   }
 }
 
-// out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head; each row's max and 1/sum
-// into stats.
+// out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head, and its bf16 rounding
+// unless `rounded` is null; each row's max and 1/sum into stats.
 template <int HS>
-__global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* stats, const float* qkv,
+__global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rounded, float* stats, const float* qkv,
                                                            const int32_t* mask, float p, Seed seed, float scale,
                                                            int T, int C, int NH) {
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
-  const Shared<HS> s(arena, T, warp, false);
+  const Shared<HS> s(arena, T, warp, Kernel::forward);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);  // q
@@ -335,7 +347,9 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, float* st
       __syncwarp();
     }
   });
-  if (active) write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T);
+  if (active)
+    write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T,
+                   rounded == nullptr ? nullptr : rounded + head.offset(C));
 }
 
 // dq for 64 queries of a head, and for key_backward_kernel each query's D = Σ_j P'·dP' and, with
@@ -347,7 +361,7 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
                                                                   Seed seed, float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
-  const Shared<HS> s(arena, T, warp, false);
+  const Shared<HS> s(arena, T, warp, Kernel::query_backward);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);               // q
@@ -425,7 +439,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
                                                                 Seed seed, float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
-  const Shared<HS> s(arena, T, warp, true);
+  const Shared<HS> s(arena, T, warp, Kernel::key_backward);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
@@ -469,8 +483,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
         float dropped = 0.0f, ds = 0.0f;
         if (key < T && query < T) {
           const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[t]) * s.inverse[t];
-          const bool kept = keep.bytes == nullptr || (s.keep[t * kChunkBytes + (key - k0) / 8] >> (key % 8) & 1);
-          dropped = head.dropped(a, kept);
+          dropped = head.dropped(a, keep.kept_in(s.keep[t * kChunkBytes + (key - k0) / 8], key));
           ds = (dtile[c] * dropped - a * s.D[t]) * scale;
         }
         s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
