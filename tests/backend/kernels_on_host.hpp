@@ -1,7 +1,8 @@
 #pragma once
 // Runs CUDA kernels on host threads, for kernels written to allow it (TEXTCLASS_KERNELS_ON_HOST:
-// tensor_core_attention_kernels.cuh): each GPU thread of a block a host thread, __syncthreads and
-// __syncwarp barriers, a warp shuffle an exchange between two barriers, and WMMA's 16x16x16
+// tensor_core_attention_kernels.cuh, elementwise_kernels.cuh, layernorm_kernels.cuh): each GPU
+// thread of a block a host thread, __syncthreads and __syncwarp barriers, a warp shuffle (of a
+// float or a double) an exchange between two barriers, the device math they use, and WMMA's 16x16x16
 // products done by lane 0 alone in fp32 (lane 0 holds a fragment's values, and only lane 0 stores
 // them: the other lanes' fragments stay zero and are never read). Include before the kernels, and
 // nowhere else: it defines threadIdx, blockIdx, blockDim and the intrinsics as macros.
@@ -33,7 +34,7 @@ struct Block {
   std::barrier<> block_barrier;
   std::vector<std::unique_ptr<std::barrier<>>> warp_barriers;
   std::vector<unsigned char> shared;
-  std::vector<float> exchange;  // a slot per thread for the shuffles
+  std::vector<double> exchange;  // a slot per thread for the shuffles (floats and doubles alike)
 };
 
 struct Thread {
@@ -46,11 +47,12 @@ inline thread_local Thread current;
 
 inline void sync_block() { current.block->block_barrier.arrive_and_wait(); }
 inline void sync_warp() { current.block->warp_barriers[current.warp()]->arrive_and_wait(); }
-inline float shuffle_xor(float value, int lane_mask) {
-  float* slots = current.block->exchange.data() + 32 * current.warp();
+template <typename T>
+T shuffle_xor(T value, int lane_mask) {
+  double* slots = current.block->exchange.data() + 32 * current.warp();
   slots[current.lane()] = value;
   sync_warp();
-  const float other = slots[current.lane() ^ lane_mask];
+  const T other = static_cast<T>(slots[current.lane() ^ lane_mask]);
   sync_warp();
   return other;
 }
@@ -83,6 +85,11 @@ void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
 #define __syncthreads() ::textclass::testing::kernels_on_host::sync_block()
 #define __syncwarp() ::textclass::testing::kernels_on_host::sync_warp()
 #define __shfl_xor_sync(mask, value, lane_mask) ::textclass::testing::kernels_on_host::shuffle_xor(value, lane_mask)
+
+// The device math the kernels use that the host's <cmath> lacks, with the same results up to the
+// last bits (the tests allow for that).
+inline float normcdff(float x) { return 0.5f * std::erfc(-x / std::sqrt(2.0f)); }
+inline float __fmul_rn(float a, float b) { return a * b; }  // rounded: a host product is never fused
 
 // WMMA's 16x16x16 fragments and operations (nvcuda::wmma, mma.h) as lane 0 does them.
 namespace nvcuda::wmma {

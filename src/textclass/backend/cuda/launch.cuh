@@ -5,6 +5,13 @@
 #include <algorithm>
 #include <cstddef>
 
+// #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn).
+#if defined(__CUDACC__)
+#define TEXTCLASS_UNROLL _Pragma("unroll")
+#else
+#define TEXTCLASS_UNROLL
+#endif
+
 namespace textclass::backend::cuda {
 
 constexpr int kBlock = 256;  // threads per block of the element-wise kernels

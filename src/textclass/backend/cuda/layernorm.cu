@@ -1,76 +1,19 @@
-// LayerNorm over the C channels of each of N rows, one warp per row (and fused with the residual
-// connection before it: residual_layernorm_forward, which also writes out's bf16 rounding when
-// asked, for the product that reads out next):
-//   forward   out = (x - mean) · rstd · weight + bias,  rstd = 1 / sqrt(var + eps) (biased variance)
-//   backward  with g = dout · weight and norm = (x - mean) · rstd:
-//             dinp = rstd · (g - mean(g) - norm · mean(g · norm)),
-//             dweight += Σ_rows dout · norm,  dbias += Σ_rows dout
+// LayerNorm's launchers: the kernels of layernorm_kernels.cuh, the four-floats-at-a-time forward
+// kernel where the rows allow it.
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
+#include "textclass/backend/cuda/layernorm_kernels.cuh"
 
 namespace textclass::backend::cuda {
+
+using namespace layernorm;
+
 namespace {
 
-constexpr int kWarps = 8;             // warps per block
 // backward: rows whose parameter gradients a block sums in shared memory. One per warp: a batch of
 // 16 AG News rows has only about 1,500 tokens, and blocks of more rows would leave SMs idle.
 constexpr int kRowsPerBlock = kWarps;
-
-// The rest of a row's LayerNorm once x is in memory and each lane holds its partial Σx: the
-// statistics in double, two passes, as on the CPU (so mean and rstd come out as the correctly
-// rounded floats whatever the order of the sums), then out (and its rounding, unless `rounded` is
-// null) and the saved mean and rstd.
-__device__ void finish_layernorm_row(float* out, __nv_bfloat16* rounded, float* mean, float* rstd, const float* x,
-                                     const float* weight, const float* bias, float eps, int C, int row, int lane,
-                                     double lane_sum) {
-  const double row_mean = warp_sum(lane_sum) / C;
-  double squares = 0.0;
-  for (int c = lane; c < C; c += 32) squares += (x[c] - row_mean) * (x[c] - row_mean);
-  const float m = static_cast<float>(row_mean);
-  const float s = static_cast<float>(1.0 / sqrt(warp_sum(squares) / C + eps));
-  for (int c = lane; c < C; c += 32) {
-    out[c] = (x[c] - m) * s * weight[c] + bias[c];
-    if (rounded != nullptr) rounded[c] = __float2bfloat16_rn(out[c]);
-  }
-  if (lane == 0) {
-    mean[row] = m;
-    rstd[row] = s;
-  }
-}
-
-__global__ void layernorm_forward_kernel(float* out, float* mean, float* rstd, const float* inp, const float* weight,
-                                         const float* bias, float eps, int N, int C) {
-  const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
-  if (row >= N) return;  // the whole warp leaves together
-  const std::size_t offset = static_cast<std::size_t>(row) * C;
-  double sum = 0.0;
-  for (int c = lane; c < C; c += 32) sum += inp[offset + c];
-  finish_layernorm_row(out + offset, nullptr, mean, rstd, inp + offset, weight, bias, eps, C, row, lane, sum);
-}
-
-// res = dropout(inp) + residual, written and summed in one pass, then LayerNorm(res). The product
-// is rounded before the add (no fused multiply-add), so res equals what the separate dropout and
-// add kernels give.
-__global__ void residual_layernorm_forward_kernel(float* out, __nv_bfloat16* rounded, float* res, float* mean,
-                                                  float* rstd, const float* inp, const float* residual,
-                                                  const float* weight, const float* bias, float p, Seed seed,
-                                                  float eps, int N, int C) {
-  const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
-  if (row >= N) return;
-  const std::size_t offset = static_cast<std::size_t>(row) * C;
-  const float keep_scale = 1.0f / (1.0f - p);
-  const uint64_t s = p == 0.0f ? 0 : seed.get();
-  double sum = 0.0;
-  for (int c = lane; c < C; c += 32) {
-    const std::size_t i = offset + c;
-    const float dropped = p == 0.0f ? inp[i] : dropout_uniform(s, i) >= p ? __fmul_rn(inp[i], keep_scale) : 0.0f;
-    res[i] = dropped + residual[i];
-    sum += res[i];
-  }
-  finish_layernorm_row(out + offset, rounded == nullptr ? nullptr : rounded + offset, mean, rstd, res + offset, weight,
-                       bias, eps, C, row, lane, sum);
-}
 
 // Each block takes kRowsPerBlock rows (a warp per row at a time); the parameter gradients of its
 // rows gather in shared memory, then go to global memory with one atomic add per channel.
@@ -112,24 +55,27 @@ __global__ void layernorm_backward_kernel(float* dinp, float* dweight, float* db
   }
 }
 
+void launch_forward(cudaStream_t stream, const ForwardRows& rows, const char* what) {
+  if (rows.N == 0) return;
+  const unsigned blocks = (rows.N + kWarps - 1) / kWarps;
+  with_forward_kernel(rows, [&](auto kernel) { kernel<<<blocks, kWarps * 32, 0, stream>>>(rows); });
+  check_launch(what);
+}
+
 }  // namespace
 
 void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
                        const float* weight, const float* bias, float eps, int N, int C) {
-  if (N == 0) return;
-  const unsigned blocks = (N + kWarps - 1) / kWarps;
-  layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, mean, rstd, inp, weight, bias, eps, N, C);
-  check_launch("layernorm_forward");
+  launch_forward(stream, ForwardRows{out, nullptr, nullptr, mean, rstd, inp, nullptr, weight, bias, 0.0f, Seed{}, eps, N, C},
+                 "layernorm_forward");
 }
 
 void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* res, float* mean,
                                 float* rstd, const float* inp, const float* residual, const float* weight,
                                 const float* bias, float dropout_p, Seed seed, float eps, int N, int C) {
-  if (N == 0) return;
-  const unsigned blocks = (N + kWarps - 1) / kWarps;
-  residual_layernorm_forward_kernel<<<blocks, kWarps * 32, 0, stream>>>(out, rounded, res, mean, rstd, inp, residual,
-                                                                        weight, bias, dropout_p, seed, eps, N, C);
-  check_launch("residual_layernorm_forward");
+  launch_forward(stream,
+                 ForwardRows{out, rounded, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed, eps, N, C},
+                 "residual_layernorm_forward");
 }
 
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,

@@ -30,13 +30,6 @@
 #include "textclass/backend/cuda/launch.cuh"
 #include "textclass/backend/cuda/seed.cuh"
 
-// #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn).
-#if defined(__CUDACC__)
-#define TEXTCLASS_UNROLL _Pragma("unroll")
-#else
-#define TEXTCLASS_UNROLL
-#endif
-
 namespace textclass::backend::cuda::tensor_cores {
 
 namespace wmma = nvcuda::wmma;

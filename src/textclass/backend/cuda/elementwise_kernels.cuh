@@ -1,0 +1,118 @@
+#pragma once
+// The element-wise ops' kernel (elementwise.cu launches it): out[i] = f(i, a[i], b[i]), four floats
+// at a time (a float4 load or store per tensor) where every tensor is 16-byte aligned, since at one
+// float a thread too few bytes are in flight to reach an H200's memory bandwidth; and out's bf16
+// rounding too where `rounded` is not null (fused rounding: GELU's forward pass and dropout). The
+// functors are the ops' math, as backend.hpp gives it.
+//
+// A header so that a test can also run it on host threads (tests/backend/elementwise_kernels_test.cpp
+// with kernels_on_host.hpp).
+#include <cuda_bf16.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "textclass/backend/backend.hpp"  // dropout_uniform
+#include "textclass/backend/cuda/launch.cuh"
+#include "textclass/backend/cuda/seed.cuh"
+
+namespace textclass::backend::cuda::elementwise {
+
+constexpr float kInvSqrt2Pi = 0.3989422804014327f;
+
+// out[i] = f(i, a[i], b[i]) for i < n, and its bf16 rounding in rounded[i] unless rounded is null;
+// a missing input (null) reads as 0. F is a functor with a prepare() that each thread calls once
+// (dropout reads its seed there).
+template <typename F>
+struct Map {
+  float* out;
+  __nv_bfloat16* rounded;
+  const float *a, *b;
+  F f;
+
+  __device__ void one(const F& g, std::size_t i) const {
+    const float y = g(i, a != nullptr ? a[i] : 0.0f, b != nullptr ? b[i] : 0.0f);
+    out[i] = y;
+    if (rounded != nullptr) rounded[i] = __float2bfloat16_rn(y);
+  }
+  // elements i.. i+3, i a multiple of 4
+  __device__ void four(const F& g, std::size_t i) const {
+    const float4 zero = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    const float4 x = a != nullptr ? *reinterpret_cast<const float4*>(a + i) : zero;
+    const float4 y = b != nullptr ? *reinterpret_cast<const float4*>(b + i) : zero;
+    const float4 r = make_float4(g(i, x.x, y.x), g(i + 1, x.y, y.y), g(i + 2, x.z, y.z), g(i + 3, x.w, y.w));
+    *reinterpret_cast<float4*>(out + i) = r;
+    if (rounded != nullptr) {
+      auto* pair = reinterpret_cast<__nv_bfloat162*>(rounded + i);
+      pair[0] = __floats2bfloat162_rn(r.x, r.y);
+      pair[1] = __floats2bfloat162_rn(r.z, r.w);
+    }
+  }
+};
+
+// Whether map's tensors are aligned for Map::four (16 bytes; 8 for the bf16 rounding).
+template <typename F>
+bool aligned_for_quads(const Map<F>& map) {
+  auto aligned = [](const void* p, std::uintptr_t to) { return reinterpret_cast<std::uintptr_t>(p) % to == 0; };
+  return aligned(map.out, 16) && aligned(map.a, 16) && aligned(map.b, 16) && aligned(map.rounded, 8);
+}
+
+// quads: aligned_for_quads(map). Then thread t of the grid takes quads t, t + stride, ... and,
+// after the last whole quad, element n/4·4 + t, ...; else elements t, t + stride, ...
+template <typename F>
+__global__ void map_kernel(Map<F> map, std::size_t n, bool quads) {
+  F f = map.f;
+  f.prepare();
+  const std::size_t first_single = quads ? n / 4 * 4 : 0;
+  for (std::size_t q = thread_index(); 4 * q < first_single; q += grid_stride()) map.four(f, 4 * q);
+  for (std::size_t i = first_single + thread_index(); i < n; i += grid_stride()) map.one(f, i);
+}
+
+struct Stateless {
+  __device__ void prepare() {}
+};
+
+struct Constant : Stateless {
+  float value;
+  __device__ float operator()(std::size_t, float, float) const { return value; }
+};
+
+// gelu(x) = x Φ(x); normcdff computes Φ without the cancellation of 1 + erf(x/√2) for negative x
+struct Gelu : Stateless {
+  __device__ float operator()(std::size_t, float x, float) const { return x * normcdff(x); }
+};
+
+// d gelu / dx = Φ(x) + x φ(x), times dout
+struct GeluBackward : Stateless {
+  __device__ float operator()(std::size_t, float x, float dout) const {
+    const float pdf = kInvSqrt2Pi * expf(-0.5f * x * x);
+    return dout * (normcdff(x) + x * pdf);
+  }
+};
+
+struct Tanh : Stateless {
+  __device__ float operator()(std::size_t, float x, float) const { return tanhf(x); }
+};
+
+// from the saved output y: dout (1 - y²)
+struct TanhBackward : Stateless {
+  __device__ float operator()(std::size_t, float y, float dout) const { return dout * (1.0f - y * y); }
+};
+
+struct Sum : Stateless {
+  __device__ float operator()(std::size_t, float x, float y) const { return x + y; }
+};
+
+// x · keep / (1-p), keep drawn from (seed, i); the seed is read once per thread (from memory, in a
+// CUDA graph)
+struct Dropout {
+  float p, keep_scale;
+  Seed seed;
+  uint64_t s = 0;
+  __device__ void prepare() { s = p == 0.0f ? 0 : seed.get(); }
+  __device__ float operator()(std::size_t i, float x, float) const {
+    return p == 0.0f || dropout_uniform(s, i) >= p ? x * keep_scale : 0.0f;
+  }
+};
+
+}  // namespace textclass::backend::cuda::elementwise

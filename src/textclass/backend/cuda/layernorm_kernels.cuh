@@ -1,0 +1,166 @@
+#pragma once
+// The kernels of layernorm.cu: LayerNorm over the C channels of each of N rows, one warp per row
+// (and fused with the residual connection before it: residual_layernorm_forward, which also writes
+// out's bf16 rounding when asked, for the product that reads out next):
+//   forward   out = (x - mean) · rstd · weight + bias,  rstd = 1 / sqrt(var + eps) (biased variance)
+//   backward  with g = dout · weight and norm = (x - mean) · rstd:
+//             dinp = rstd · (g - mean(g) - norm · mean(g · norm)),
+//             dweight += Σ_rows dout · norm,  dbias += Σ_rows dout
+//
+// The forward kernel comes two ways: where the rows are 16-byte aligned and C a multiple of 4 up to
+// 1024, a lane holds its channels in registers and moves them four at a time (a float4 a load; at
+// one float a thread too few bytes are in flight to reach the memory's bandwidth); one float at a
+// time otherwise. The backward kernel is layernorm.cu's. A header so that a test can also run the
+// forward kernel on host threads (tests/backend/elementwise_kernels_test.cpp, kernels_on_host.hpp).
+#include <cuda_bf16.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "textclass/backend/backend.hpp"  // dropout_uniform
+#include "textclass/backend/cuda/launch.cuh"
+#include "textclass/backend/cuda/seed.cuh"
+
+namespace textclass::backend::cuda::layernorm {
+
+constexpr int kWarps = 8;  // warps per block
+
+// What a forward pass reads and writes: res = dropout(inp) + residual first where `residual` is not
+// null (residual_layernorm_forward; the product rounded before the add, no fused multiply-add, so
+// res equals what the separate dropout and add kernels give), then out = LayerNorm(res, or inp),
+// its rounding unless `rounded` is null, and each row's mean and rstd.
+struct ForwardRows {
+  float* out;
+  __nv_bfloat16* rounded;
+  float *res, *mean, *rstd;
+  const float *inp, *residual, *weight, *bias;
+  float p;
+  Seed seed;
+  float eps;
+  int N, C;
+
+  // The LayerNorm's input at element i (inp[i] = x), once the thread has drawn its seed s.
+  __device__ float input(std::size_t i, float x, uint64_t s) const {
+    if (residual == nullptr) return x;
+    const float dropped = p == 0.0f ? x : dropout_uniform(s, i) >= p ? __fmul_rn(x, 1.0f / (1.0f - p)) : 0.0f;
+    return dropped + residual[i];
+  }
+  __device__ uint64_t seed_value() const { return residual == nullptr || p == 0.0f ? 0 : seed.get(); }
+};
+
+constexpr int kMaxQuads = 8;  // float4s a lane holds: C up to 4·32·8 = 1024
+
+// Whether forward_kernel<kQuads > 0> takes these rows: C a multiple of 4 up to 1024, every tensor
+// 16-byte aligned (8 for the bf16 rounding).
+inline bool fits_quads(const ForwardRows& f) {
+  auto aligned = [](const void* p, std::uintptr_t to) { return reinterpret_cast<std::uintptr_t>(p) % to == 0; };
+  return f.C % 4 == 0 && f.C <= 4 * 32 * kMaxQuads && aligned(f.out, 16) && aligned(f.res, 16) &&
+         aligned(f.inp, 16) && aligned(f.residual, 16) && aligned(f.weight, 16) && aligned(f.bias, 16) &&
+         aligned(f.rounded, 8);
+}
+
+// The statistics in double, two passes, as on the CPU (so mean and rstd come out as the correctly
+// rounded floats whatever the order of the sums): the row's mean from the lanes' partial sums, then
+// 1 / sqrt(var + eps) from the lanes' partial sums of squares about the mean.
+struct RowStatistics {
+  double mean;
+  __device__ float rstd(double lane_squares, int C, float eps) const {
+    return static_cast<float>(1.0 / sqrt(warp_sum(lane_squares) / C + eps));
+  }
+};
+
+// One warp a row. kQuads = 0: a lane takes channels lane, lane + 32, ... one float at a time, and
+// reads its row's input again from memory for each pass. kQuads > 0 (fits_quads, C <= 128·kQuads):
+// a lane holds float4s lane, lane + 32, ... in registers, read and written four floats at a time.
+template <int kQuads>
+__global__ void forward_kernel(ForwardRows f) {
+  const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (row >= f.N) return;  // the whole warp leaves together
+  const int C = f.C;
+  const std::size_t offset = static_cast<std::size_t>(row) * C;
+  const uint64_t s = f.seed_value();
+  float m = 0.0f, rs = 0.0f;
+  if constexpr (kQuads == 0) {
+    const float* x = f.residual == nullptr ? f.inp + offset : f.res + offset;  // the LayerNorm's input
+    double sum = 0.0;
+    for (int c = lane; c < C; c += 32) {
+      const std::size_t i = offset + c;
+      const float v = f.input(i, f.inp[i], s);
+      if (f.residual != nullptr) f.res[i] = v;
+      sum += v;
+    }
+    const RowStatistics statistics{warp_sum(sum) / C};
+    double squares = 0.0;
+    for (int c = lane; c < C; c += 32) squares += (x[c] - statistics.mean) * (x[c] - statistics.mean);
+    m = static_cast<float>(statistics.mean);
+    rs = statistics.rstd(squares, C, f.eps);
+    for (int c = lane; c < C; c += 32) {
+      const float y = (x[c] - m) * rs * f.weight[c] + f.bias[c];
+      f.out[offset + c] = y;
+      if (f.rounded != nullptr) f.rounded[offset + c] = __float2bfloat16_rn(y);
+    }
+  } else {
+    const int quads = C / 4;
+    float4 x[kQuads];
+    double sum = 0.0;
+TEXTCLASS_UNROLL
+    for (int k = 0; k < kQuads; k++) {
+      const int q = lane + 32 * k;
+      if (q >= quads) continue;
+      const std::size_t i = offset + 4 * static_cast<std::size_t>(q);
+      const float4 v = *reinterpret_cast<const float4*>(f.inp + i);
+      x[k] = make_float4(f.input(i, v.x, s), f.input(i + 1, v.y, s), f.input(i + 2, v.z, s), f.input(i + 3, v.w, s));
+      if (f.residual != nullptr) *reinterpret_cast<float4*>(f.res + i) = x[k];
+      sum += x[k].x;
+      sum += x[k].y;
+      sum += x[k].z;
+      sum += x[k].w;
+    }
+    const RowStatistics statistics{warp_sum(sum) / C};
+    const double mu = statistics.mean;
+    double squares = 0.0;
+TEXTCLASS_UNROLL
+    for (int k = 0; k < kQuads; k++) {
+      if (lane + 32 * k >= quads) continue;
+      squares += (x[k].x - mu) * (x[k].x - mu) + (x[k].y - mu) * (x[k].y - mu);
+      squares += (x[k].z - mu) * (x[k].z - mu) + (x[k].w - mu) * (x[k].w - mu);
+    }
+    m = static_cast<float>(mu);
+    rs = statistics.rstd(squares, C, f.eps);
+TEXTCLASS_UNROLL
+    for (int k = 0; k < kQuads; k++) {
+      const int q = lane + 32 * k;
+      if (q >= quads) continue;
+      const int c = 4 * q;
+      const float4 w = *reinterpret_cast<const float4*>(f.weight + c);
+      const float4 b = *reinterpret_cast<const float4*>(f.bias + c);
+      const float4 y = make_float4((x[k].x - m) * rs * w.x + b.x, (x[k].y - m) * rs * w.y + b.y,
+                                   (x[k].z - m) * rs * w.z + b.z, (x[k].w - m) * rs * w.w + b.w);
+      *reinterpret_cast<float4*>(f.out + offset + c) = y;
+      if (f.rounded != nullptr) {
+        auto* pair = reinterpret_cast<__nv_bfloat162*>(f.rounded + offset + c);
+        pair[0] = __floats2bfloat162_rn(y.x, y.y);
+        pair[1] = __floats2bfloat162_rn(y.z, y.w);
+      }
+    }
+  }
+  if (lane == 0) {
+    f.mean[row] = m;
+    f.rstd[row] = rs;
+  }
+}
+
+// use(kernel) with the forward kernel for these rows: the fewest float4s a lane that hold a row
+// where fits_quads, else one float at a time.
+template <typename Use>
+void with_forward_kernel(const ForwardRows& rows, Use&& use) {
+  const int needed = (rows.C / 4 + 31) / 32;  // float4s a lane
+  if (!fits_quads(rows)) use(forward_kernel<0>);
+  else if (needed <= 1) use(forward_kernel<1>);
+  else if (needed <= 2) use(forward_kernel<2>);
+  else if (needed <= 4) use(forward_kernel<4>);
+  else if (needed <= 6) use(forward_kernel<6>);
+  else use(forward_kernel<kMaxQuads>);
+}
+
+}  // namespace textclass::backend::cuda::layernorm

@@ -1,0 +1,172 @@
+// The CUDA backend's element-wise map (backend/cuda/elementwise_kernels.cuh) and LayerNorm forward
+// kernel (layernorm_kernels.cuh) run on host threads (kernels_on_host.hpp) against the CPU backend's
+// ops: both ways of each (four floats at a time where the tensors are aligned, one at a time where
+// they are not, as the launchers choose), with lengths that leave a few floats after the last whole
+// four, grids smaller than the work (so the threads stride), tensors updated in place, and the bf16
+// roundings of fused rounding, which must equal the outputs' own element by element. The op tests
+// check the kernels themselves against the CPU where there is a GPU.
+// Builds without CUDA (no cuda_bf16.h) have nothing to test here.
+#ifdef TEXTCLASS_HAS_CUDA
+#include "kernels_on_host.hpp"  // first: the kernels below see its stand-ins
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wattributes"
+#include "textclass/backend/cuda/elementwise_kernels.cuh"
+#include "textclass/backend/cuda/layernorm_kernels.cuh"
+#pragma GCC diagnostic pop
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "op_test.hpp"
+
+namespace textclass::backend::op_test {
+namespace {
+
+namespace host = textclass::testing::kernels_on_host;
+using cuda::elementwise::Map;
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// map over n floats on 2 blocks of 64 threads, four at a time or one at a time as its launcher
+// would choose (expect_quads says which that must be).
+template <typename F>
+void run_map(const Map<F>& map, std::size_t n, bool expect_quads) {
+  ASSERT_EQ(cuda::elementwise::aligned_for_quads(map), expect_quads);
+  host::launch(dim3(2), 64, 0, [&] { cuda::elementwise::map_kernel(map, n, expect_quads); });
+}
+
+// 16-byte aligned host memory for the kernels' float4s, `shift` floats in.
+struct Floats {
+  Floats(const std::vector<float>& values, std::size_t shift) : data(values.size() + 8, kNaN), first(shift) {
+    std::copy(values.begin(), values.end(), get());
+  }
+  float* get() {
+    auto* base = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(data.data()) + 15) / 16 * 16);
+    return base + first;
+  }
+  std::vector<float> values(std::size_t n) { return std::vector<float>(get(), get() + n); }
+  std::vector<float> data;
+  std::size_t first;
+};
+
+TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
+  const std::size_t n = 1003;  // 250 fours and 3 floats
+  Random random(21);
+  const std::vector<float> x = random.floats(n, 3.0f), y = random.floats(n);
+  auto cpu = make_cpu_backend(1);
+  Buffer<float> x_d(*cpu, x), y_d(*cpu, y), out_d(*cpu, n);
+  for (std::size_t shift : {0, 1}) {
+    SCOPED_TRACE(shift == 0 ? "four floats at a time" : "one float at a time");
+    const bool quads = shift == 0;
+    std::vector<__nv_bfloat16> rounded(n + 8, __float2bfloat16_rn(-1e30f));
+    __nv_bfloat16* r = rounded.data() + (quads ? 0 : 1);  // where the roundings go (8-byte aligned or not)
+    {
+      Floats in(x, shift), out(std::vector<float>(n, kNaN), shift);
+      run_map(Map<cuda::elementwise::Gelu>{out.get(), r, in.get(), nullptr, {}}, n, quads);
+      cpu->gelu_forward(out_d.get(), x_d.get(), n);
+      expect_close(out.values(n), to_doubles(out_d.read()), {1e-6, 1e-7}, "gelu");
+      for (std::size_t i = 0; i < n; i++)
+        ASSERT_EQ(__bfloat162float(r[i]), __bfloat162float(__float2bfloat16_rn(out.get()[i]))) << "gelu rounding " << i;
+    }
+    {
+      Floats a(x, shift), b(y, shift);  // gelu's backward pass in place: dinp = dout
+      run_map(Map<cuda::elementwise::GeluBackward>{b.get(), nullptr, a.get(), b.get(), {}}, n, quads);
+      cpu->gelu_backward(out_d.get(), x_d.get(), y_d.get(), n);
+      expect_close(b.values(n), to_doubles(out_d.read()), {1e-5, 1e-7}, "gelu backward");
+    }
+    {
+      Floats a(x, shift), b(y, shift);  // out = a
+      run_map(Map<cuda::elementwise::Sum>{a.get(), nullptr, a.get(), b.get(), {}}, n, quads);
+      cpu->add(out_d.get(), x_d.get(), y_d.get(), n);
+      expect_close(a.values(n), to_doubles(out_d.read()), {0.0, 0.0}, "add in place");
+    }
+    {
+      Floats in(x, shift), out(std::vector<float>(n, kNaN), shift);
+      run_map(Map<cuda::elementwise::Tanh>{out.get(), nullptr, in.get(), nullptr, {}}, n, quads);
+      cpu->tanh_forward(out_d.get(), x_d.get(), n);
+      expect_close(out.values(n), to_doubles(out_d.read()), {1e-6, 1e-7}, "tanh");
+      Floats dout(y, shift), dinp(std::vector<float>(n, kNaN), shift);
+      run_map(Map<cuda::elementwise::TanhBackward>{dinp.get(), nullptr, out.get(), dout.get(), {}}, n, quads);
+      cpu->tanh_backward(x_d.get(), out_d.get(), y_d.get(), n);  // (x_d is uploaded again below)
+      expect_close(dinp.values(n), to_doubles(x_d.read()), {1e-5, 1e-7}, "tanh backward");
+      cpu->upload(x_d.get(), x.data(), n * sizeof(float));
+    }
+    for (float p : {0.1f, 0.0f}) {
+      SCOPED_TRACE("dropout " + std::to_string(p));
+      Floats in(x, shift), out(std::vector<float>(n, kNaN), shift);
+      run_map(Map<cuda::elementwise::Dropout>{out.get(), r, in.get(), nullptr, {p, 1.0f / (1.0f - p), cuda::Seed(77)}},
+              n, quads);
+      cpu->dropout_forward(out_d.get(), x_d.get(), p, 77, n);
+      expect_close(out.values(n), to_doubles(out_d.read()), {0.0, 0.0}, "dropout");  // the same hash, the same product
+      for (std::size_t i = 0; i < n; i++)
+        ASSERT_EQ(__bfloat162float(r[i]), __bfloat162float(__float2bfloat16_rn(out.get()[i]))) << "dropout rounding " << i;
+    }
+    {
+      Floats out(std::vector<float>(n, kNaN), shift);
+      run_map(Map<cuda::elementwise::Constant>{out.get(), nullptr, nullptr, nullptr, {{}, 0.25f}}, n, quads);
+      expect_close(out.values(n), Doubles(n, 0.25), {0.0, 0.0}, "fill");
+      EXPECT_TRUE(std::isnan(out.get()[n])) << "fill wrote past its end";
+    }
+  }
+}
+
+// LayerNorm's forward pass, with and without the residual connection and dropout before it, for
+// rows of 768 channels (six float4s a lane), 40 (ten lanes of one float4 each) and 30 (no float4s:
+// one float at a time), and rows that are not 16-byte aligned (one float at a time).
+TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
+  struct Case {
+    int N, C;
+    std::size_t shift;
+    bool quads;
+  };
+  for (const Case& c : {Case{20, 768, 0, true}, Case{9, 40, 0, true}, Case{9, 30, 0, false}, Case{9, 768, 1, false}}) {
+    for (bool residual : {false, true}) {
+      SCOPED_TRACE("N " + std::to_string(c.N) + ", C " + std::to_string(c.C) + ", shift " + std::to_string(c.shift) +
+                   (residual ? ", residual" : ""));
+      const std::size_t NC = static_cast<std::size_t>(c.N) * c.C;
+      const float p = residual ? 0.1f : 0.0f, eps = 1e-12f;
+      Random random(5);
+      const std::vector<float> inp = random.floats(NC, 2.0f), res_in = random.floats(NC);
+      const std::vector<float> weight = random.floats(c.C), bias = random.floats(c.C);
+      Floats inp_h(inp, c.shift), residual_h(res_in, c.shift), weight_h(weight, 0), bias_h(bias, 0);
+      Floats out_h(std::vector<float>(NC, kNaN), c.shift), res_h(std::vector<float>(NC, kNaN), c.shift);
+      std::vector<float> mean(c.N, kNaN), rstd(c.N, kNaN);
+      std::vector<__nv_bfloat16> rounded(NC);
+      const cuda::layernorm::ForwardRows rows{out_h.get(),   rounded.data(),
+                                              residual ? res_h.get() : nullptr,
+                                              mean.data(),   rstd.data(),
+                                              inp_h.get(),   residual ? residual_h.get() : nullptr,
+                                              weight_h.get(), bias_h.get(),
+                                              p,             cuda::Seed(31),
+                                              eps,           c.N,
+                                              c.C};
+      ASSERT_EQ(cuda::layernorm::fits_quads(rows), c.quads);
+      cuda::layernorm::with_forward_kernel(rows, [&](auto kernel) {
+        host::launch(dim3((c.N + cuda::layernorm::kWarps - 1) / cuda::layernorm::kWarps), cuda::layernorm::kWarps * 32, 0,
+                     [&] { kernel(rows); });
+      });
+
+      auto cpu = make_cpu_backend(1);
+      Buffer<float> inp_d(*cpu, inp), residual_d(*cpu, res_in), w_d(*cpu, weight), b_d(*cpu, bias);
+      Buffer<float> out_d(*cpu, NC), res_d(*cpu, NC), mean_d(*cpu, c.N), rstd_d(*cpu, c.N);
+      if (residual)
+        cpu->residual_layernorm_forward(out_d.get(), res_d.get(), mean_d.get(), rstd_d.get(), inp_d.get(),
+                                        residual_d.get(), w_d.get(), b_d.get(), p, 31, eps, c.N, c.C);
+      else
+        cpu->layernorm_forward(out_d.get(), mean_d.get(), rstd_d.get(), inp_d.get(), w_d.get(), b_d.get(), eps, c.N,
+                               c.C);
+      expect_close(out_h.values(NC), to_doubles(out_d.read()), {1e-5, 1e-6}, "out");
+      expect_close(mean, to_doubles(mean_d.read()), {1e-6, 1e-7}, "mean");
+      expect_close(rstd, to_doubles(rstd_d.read()), {1e-6, 1e-7}, "rstd");
+      if (residual) expect_close(res_h.values(NC), to_doubles(res_d.read()), {0.0, 0.0}, "res");
+      for (std::size_t i = 0; i < NC; i++)
+        ASSERT_EQ(__bfloat162float(rounded[i]), __bfloat162float(__float2bfloat16_rn(out_h.get()[i])))
+            << "rounding [" << i << "]";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace textclass::backend::op_test
+#endif
