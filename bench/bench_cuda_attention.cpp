@@ -58,7 +58,7 @@ void BM_cuda_attention_forward_backward(benchmark::State& state) {
   uint64_t seed = 1;
   for (auto _ : state) {
     backend->attention_forward(out, att, qkv, mask, kDropout, seed, B, T, C, NH);
-    backend->attention_backward(dqkv, dout, qkv, att, mask, kDropout, seed, B, T, C, NH);
+    backend->attention_backward(dqkv, dout, qkv, out, att, mask, kDropout, seed, B, T, C, NH);
     backend->synchronize();
     seed++;
   }

@@ -33,7 +33,7 @@ void BM_attention_forward_backward(benchmark::State& state) {
   int32_t* mask = full_mask(*backend);
   for (auto _ : state) {
     backend->attention_forward(out, att, qkv, mask, 0.1f, 7, B, T, C, NH);
-    backend->attention_backward(dqkv, dout, qkv, att, mask, 0.1f, 7, B, T, C, NH);
+    backend->attention_backward(dqkv, dout, qkv, out, att, mask, 0.1f, 7, B, T, C, NH);
   }
   for (void* p : {static_cast<void*>(qkv), static_cast<void*>(dout), static_cast<void*>(out), static_cast<void*>(dqkv),
                   static_cast<void*>(att), static_cast<void*>(mask)}) {

@@ -119,8 +119,8 @@ TEST_P(AttentionTest, BackwardMatchesFiniteDifferences) {
       Buffer<float> out_d(backend(), dout.size()), att_d(backend(), backend().attention_saved_floats(s.B, s.T, s.NH));
       Buffer<int32_t> mask_d(backend(), mask);
       backend().attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C, s.NH);
-      backend().attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), p, seed, s.B,
-                                   s.T, s.C, s.NH);
+      backend().attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), out_d.get(), att_d.get(), mask_d.get(), p,
+                                   seed, s.B, s.T, s.C, s.NH);
       const Doubles R = to_doubles(dout);
       expect_gradient(
           dqkv_d.read(), qkv,

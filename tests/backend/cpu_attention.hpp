@@ -18,8 +18,8 @@ inline void expect_cpu_attention(const std::vector<float>& out, const std::vecto
       dqkv_d(*cpu, 3 * s.NC());
   Buffer<int32_t> mask_d(*cpu, mask);
   cpu->attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C, s.NH);
-  cpu->attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C,
-                          s.NH);
+  cpu->attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), out_d.get(), att_d.get(), mask_d.get(), p, seed,
+                          s.B, s.T, s.C, s.NH);
   expect_close(out, to_doubles(out_d.read()), {1e-5, 1e-6}, "out");
   expect_close(dqkv, to_doubles(dqkv_d.read()), {1e-4, 1e-6}, "dqkv");
 }

@@ -215,8 +215,8 @@ TEST_P(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
       Buffer<int32_t> mask_d(backend, mask);
       Buffer<float> out_d(backend, dout.size()), att_d(backend, backend.attention_saved_floats(B, T, NH));
       backend.attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, B, T, C, NH);
-      backend.attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), p, seed, B, T,
-                                 C, NH);
+      backend.attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), out_d.get(), att_d.get(), mask_d.get(), p,
+                                 seed, B, T, C, NH);
       return std::make_pair(out_d.read(), dqkv_d.read());
     };
     const auto [out, dqkv] = run(backend());

@@ -69,8 +69,8 @@ void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, s
                        device_seed, s.scale(), s.T, s.C, s.NH);
   });
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::query_backward), [&] {
-    query_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), stats.data(), mask.data(), p,
-                              device_seed, s.scale(), s.T, s.C, s.NH);
+    query_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), out.data(), stats.data(),
+                              mask.data(), p, device_seed, s.scale(), s.T, s.C, s.NH);
   });
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), [&] {
     key_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), stats.data(), mask.data(), p,
@@ -110,8 +110,8 @@ TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
     Buffer<int32_t> mask_d(*cpu, mask);
     cpu->attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), c.dropout_p, seed, s.B, s.T, s.C,
                            s.NH);
-    cpu->attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), att_d.get(), mask_d.get(), c.dropout_p, seed,
-                            s.B, s.T, s.C, s.NH);
+    cpu->attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), out_d.get(), att_d.get(), mask_d.get(),
+                            c.dropout_p, seed, s.B, s.T, s.C, s.NH);
     const Doubles exact_out = to_doubles(out_d.read()), exact_dqkv = to_doubles(dqkv_d.read());
     expect_close(out, exact_out, {0.0, 2e-2}, "out");
     expect_close(dqkv, exact_dqkv, {0.0, 2e-2}, "dqkv");

@@ -114,6 +114,15 @@ class Backend {
   virtual void residual_layernorm_forward(float* out, float* res, float* mean, float* rstd, const float* inp,
                                           const float* residual, const float* weight, const float* bias,
                                           float dropout_p, uint64_t seed, float eps, int N, int C) = 0;
+  // Its backward pass in one op, for the gradient dout + dout2 of out (dout2 may be null; the sum
+  // as add makes it: a post-LN network's output gradient comes in two shares): dres[N,C] = the
+  // LayerNorm's input gradient (the residual's gradient), then dinp = dropout_backward(dres) with
+  // the forward's mask (inp's gradient), exactly as add, layernorm_backward and dropout_backward in
+  // turn; dweight and dbias accumulate. The outputs must not alias the inputs.
+  virtual void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,
+                                           const float* dout2, const float* res, const float* weight,
+                                           const float* mean, const float* rstd, float dropout_p, uint64_t seed,
+                                           int N, int C) = 0;
 
   // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]   (bias may be null; weight as torch's Linear)
   virtual void matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
@@ -130,8 +139,10 @@ class Backend {
   // (the CPU keeps the softmax probabilities [B,NH,T,T] before dropout; CUDA each row's statistics).
   virtual void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask,
                                  float dropout_p, uint64_t seed, int B, int T, int C, int NH) = 0;
-  virtual void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
-                                  const int32_t* mask, float dropout_p, uint64_t seed,
+  // out: what attention_forward wrote, unchanged (the CUDA backend's tensor-core kernels take each
+  // row's Σ_j P'·dP' = dout·out from it; the CPU needs only att).
+  virtual void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out,
+                                  const float* att, const int32_t* mask, float dropout_p, uint64_t seed,
                                   int B, int T, int C, int NH) = 0;
 
   // out = 0.5 x (1 + erf(x / sqrt 2)), the exact GELU

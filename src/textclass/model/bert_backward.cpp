@@ -33,33 +33,42 @@ void Bert::backward(Activations& acts) {
   }
   be.first_token_backward(a.d_a, a.d_head_b, B, T, C);
 
-  // d_a holds the gradient of each layer's output on the way down
+  // The gradient of each layer's output on the way down comes in two shares (the block's and the
+  // residual connection's), added where they are read: d_out + d_out2 (d_out2 null at the top). In
+  // each layer the buffers play the same parts, so that no op writes what it reads.
+  const float* d_out = a.d_a;
+  const float* d_out2 = nullptr;
   for (int l = L - 1; l >= 0; --l) {
     const LayerActivations& la = a.layers[l];
     const LayerTensors& w = p_.layers[l];
     const LayerTensors& gw = g_.layers[l];
     const float* x = l == 0 ? a.emb_out : a.layers[l - 1].ln2;
-    // feed-forward block: d_b = d res2, which is also the residual's share of d ln1
-    be.layernorm_backward(a.d_b, gw.ffn_ln_weight, gw.ffn_ln_bias, a.d_a, la.res2, w.ffn_ln_weight, la.ln2_mean,
-                          la.ln2_rstd, N, C);
-    be.dropout_backward(a.d_c, a.d_b, p_hidden, seed(3 + 3 * l), NC);
+    // feed-forward block: d_b = d res2, which is also the residual's share of d ln1; d_d its dropout's
+    be.residual_layernorm_backward(a.d_b, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, d_out, d_out2, la.res2,
+                                   w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), N, C);
     be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(N) * I);  // shared by the layers: recomputed
-    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, gw.ffn_out_bias, a.d_c, la.fch_gelu, w.ffn_out_weight, N, I, C);
+    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, gw.ffn_out_bias, a.d_d, la.fch_gelu, w.ffn_out_weight, N, I, C);
     be.gelu_backward(a.d_fch, la.fch, a.d_fch_gelu, static_cast<std::size_t>(N) * I);
-    be.matmul_backward(a.d_d, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, N, C, I);
-    be.add(a.d_d, a.d_d, a.d_b, NC);
-    // attention block: d_b = d res1, which is also the residual's share of d x
-    be.layernorm_backward(a.d_b, gw.attn_ln_weight, gw.attn_ln_bias, a.d_d, la.res1, w.attn_ln_weight, la.ln1_mean,
-                          la.ln1_rstd, N, C);
-    be.dropout_backward(a.d_c, a.d_b, p_hidden, seed(2 + 3 * l), NC);
-    be.matmul_backward(a.d_d, gw.attn_out_weight, gw.attn_out_bias, a.d_c, la.atty, w.attn_out_weight, N, C, C);
-    be.attention_backward(a.d_qkv, a.d_d, la.qkv, la.att, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
+    be.matmul_backward(a.d_c, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, N, C, I);
+    // attention block, from d ln1 = d_c + d_b: d_a = d res1, which is also the residual's share of d x;
+    // d_d its dropout's
+    be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, a.d_c, a.d_b, la.res1,
+                                   w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), N, C);
+    be.matmul_backward(a.d_b, gw.attn_out_weight, gw.attn_out_bias, a.d_d, la.atty, w.attn_out_weight, N, C, C);
+    be.attention_backward(a.d_qkv, a.d_b, la.qkv, la.atty, la.att, a.attention_mask, p_attention, seed(1 + 3 * l), B,
+                          T, C, NH);
     be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv, x, w.qkv_weight, N, C, 3 * C);
-    be.add(a.d_a, a.d_c, a.d_b, NC);
+    d_out = a.d_c;  // d x = d_c + d_a
+    d_out2 = a.d_a;
   }
 
-  be.dropout_backward(a.d_b, a.d_a, p_hidden, seed(0), NC);
-  be.layernorm_backward(a.d_c, g_.embeddings_ln_weight, g_.embeddings_ln_bias, a.d_b, a.emb_sum,
+  // the embeddings, from d emb_out = d_out + d_out2
+  if (d_out2 != nullptr) {
+    be.add(a.d_b, d_out, d_out2, NC);
+    d_out = a.d_b;
+  }
+  be.dropout_backward(a.d_d, d_out, p_hidden, seed(0), NC);
+  be.layernorm_backward(a.d_c, g_.embeddings_ln_weight, g_.embeddings_ln_bias, a.d_d, a.emb_sum,
                         p_.embeddings_ln_weight, a.emb_mean, a.emb_rstd, N, C);
   be.embeddings_backward(g_.word_embeddings, g_.position_embeddings, g_.token_type_embeddings, a.d_c, a.input_ids,
                          a.token_type_ids, B, T, C);

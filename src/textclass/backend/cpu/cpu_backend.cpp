@@ -78,6 +78,17 @@ class CpuBackend final : public Backend {
     cpu::add(res, res, residual, n);
     cpu::layernorm_forward(out, mean, rstd, res, weight, bias, eps, N, C);
   }
+  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,
+                                   const float* dout2, const float* res, const float* weight, const float* mean,
+                                   const float* rstd, float dropout_p, uint64_t seed, int N, int C) override {
+    const std::size_t n = static_cast<std::size_t>(N) * C;
+    if (dout2 != nullptr) {  // dinp holds the sum until the last step overwrites it
+      cpu::add(dinp, dout, dout2, n);
+      dout = dinp;
+    }
+    cpu::layernorm_backward(dres, dweight, dbias, dout, res, weight, mean, rstd, N, C);
+    cpu::dropout_backward(dinp, dres, dropout_p, seed, n);
+  }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
     cpu::matmul_forward(out, inp, weight, bias, N, C, OC);
@@ -90,8 +101,8 @@ class CpuBackend final : public Backend {
                          int B, int T, int C, int NH) override {
     cpu::attention_forward(out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
   }
-  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att, const int32_t* mask,
-                          float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
+  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* /*out*/, const float* att,
+                          const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
     cpu::attention_backward(dqkv, dout, qkv, att, mask, dropout_p, seed, B, T, C, NH);
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override { cpu::gelu_forward(out, inp, n); }

@@ -176,13 +176,13 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Attent
 }
 
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
-                        const float* dout, const float* qkv, const float* stats, const int32_t* mask, float dropout_p,
-                        Seed seed, int B, int T, int C, int NH) {
+                        const float* dout, const float* qkv, const float* out, const float* stats, const int32_t* mask,
+                        float dropout_p, Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {dqkv, dout, qkv})) {
     float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape, dropout_p));
-    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, stats, mask, dropout_p, seed, shape);
+    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, stats, mask, dropout_p, seed, shape);
     return;
   }
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {

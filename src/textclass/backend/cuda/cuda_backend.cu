@@ -199,6 +199,21 @@ class CudaBackend final : public Backend {
                                      weight, bias, dropout_p, seed_arg, eps, N, C);
     note_scratch();
   }
+  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,
+                                   const float* dout2, const float* res, const float* weight, const float* mean,
+                                   const float* rstd, float dropout_p, uint64_t seed, int N, int C) override {
+    writes(dres, floats(N, C));
+    writes(dinp, floats(N, C));
+    writes(dweight, C);
+    writes(dbias, C);
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("residual_layernorm_bwd", dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd, dropout_p,
+                 N, C))
+      return;
+    const auto timing = profile_->time("residual_layernorm_bwd");
+    cuda::residual_layernorm_backward(stream_, dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd,
+                                      dropout_p, seed_arg, N, C);
+  }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
     writes(out, floats(N, OC));
@@ -227,14 +242,14 @@ class CudaBackend final : public Backend {
     cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
   }
-  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att,
+  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
                           const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
     writes(dqkv, floats(B, T, 3 * C));
     const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_backward", dqkv, dout, qkv, att, mask, dropout_p, B, T, C, NH)) return;
+    if (replayed("attention_backward", dqkv, dout, qkv, out, att, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, att, mask, dropout_p,
-                             seed_arg, B, T, C, NH);
+    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask,
+                             dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {

@@ -30,6 +30,9 @@ void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* 
                                 const float* bias, float dropout_p, Seed seed, float eps, int N, int C);
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                         const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C);
+void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, float* dweight, float* dbias,
+                                 const float* dout, const float* dout2, const float* res, const float* weight,
+                                 const float* mean, const float* rstd, float dropout_p, Seed seed, int N, int C);
 
 void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                     int OC);
@@ -45,8 +48,8 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Attent
                        float* stats, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
                        int C, int NH);
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
-                        const float* dout, const float* qkv, const float* stats, const int32_t* mask, float dropout_p,
-                        Seed seed, int B, int T, int C, int NH);
+                        const float* dout, const float* qkv, const float* out, const float* stats, const int32_t* mask,
+                        float dropout_p, Seed seed, int B, int T, int C, int NH);
 
 void gelu_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, std::size_t n);
 void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);

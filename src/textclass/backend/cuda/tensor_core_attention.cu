@@ -69,14 +69,14 @@ std::size_t tensor_core_attention_backward_scratch(const AttentionShape& s, floa
 }
 
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
-                                    const float* qkv, const float* stats, const int32_t* mask, float dropout_p,
-                                    Seed seed, const AttentionShape& s) {
+                                    const float* qkv, const float* out, const float* stats, const int32_t* mask,
+                                    float dropout_p, Seed seed, const AttentionShape& s) {
   float* D = scratch;
   const KeepBits keep{dropout_p > 0.0f ? reinterpret_cast<uint8_t*>(D + s.rows()) : nullptr, padded(s.T) / 8};
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     query_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::query_backward), stream>>>(
-        dqkv, D, keep, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+        dqkv, D, keep, dout, qkv, out, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
     check_launch("attention (tensor cores, backward for the queries)");
     key_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), stream>>>(
         dqkv, D, keep, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);

@@ -33,8 +33,9 @@ void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat1
                                    const AttentionShape& shape);
 // Floats of scratch the backward pass needs: each row's D and, with dropout, its keep bits.
 std::size_t tensor_core_attention_backward_scratch(const AttentionShape& shape, float dropout_p);
+// out: what the forward pass wrote (each row's D is dout·out).
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout, const float* qkv,
-                                    const float* stats, const int32_t* mask, float dropout_p, Seed seed,
-                                    const AttentionShape& shape);
+                                    const float* out, const float* stats, const int32_t* mask, float dropout_p,
+                                    Seed seed, const AttentionShape& shape);
 
 }  // namespace textclass::backend::cuda

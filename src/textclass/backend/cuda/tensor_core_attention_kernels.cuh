@@ -7,8 +7,9 @@
 // anywhere, and a block's shared memory does not grow with T.
 //   forward         64 queries: the row max and sum over all keys, then P'·v, recomputing each tile
 //                   of scores the second time (tensor cores make the products cheap)
-//   query backward  64 queries: D = Σ_j P'·dP' per row and dropout's keep bits (saved for the key
-//                   kernel), then dS = P'∘dP' - P·D and dq = s·dS·k
+//   query backward  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
+//                   pass), then over the keys dS = P'∘dP' - P·D and dq = s·dS·k, drawing dropout's
+//                   keep bits on the way (saved for the key kernel)
 //   key backward    64 keys: over the queries, dv = P'ᵀ·dy and dk = s·dSᵀ·q, from each query's saved
 //                   statistics, D and keep bits
 // Every warp of a block takes part in the loads and barriers, those with no rows before T too.
@@ -230,8 +231,7 @@ struct KeepBits {
   uint8_t* bytes;
   int row_bytes;  // Tp / 8
   __device__ uint8_t& at(std::size_t row, int key) const { return bytes[row * row_bytes + key / 8]; }
-  __device__ bool kept(std::size_t row, int key) const { return kept_in(bytes == nullptr ? 0 : at(row, key), key); }
-  // Whether `byte`, the byte of a row that holds key's bit (from `bytes` or a copy), keeps key.
+  // Whether `byte`, the byte of a row that holds key's bit (a copy of at(row, key)), keeps key.
   __device__ bool kept_in(uint8_t byte, int key) const { return bytes == nullptr || (byte >> (key % 8) & 1); }
 };
 
@@ -346,12 +346,13 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
 }
 
 // dq for 64 queries of a head, and for key_backward_kernel each query's D = Σ_j P'·dP' and, with
-// dropout, the keep bits of its row (drawn once here, in the first pass).
+// dropout, the keep bits of its row (each pair's hash drawn once, here).
 template <int HS>
 __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, float* D, KeepBits keep,
                                                                   const float* dout, const float* qkv,
-                                                                  const float* stats, const int32_t* mask, float p,
-                                                                  Seed seed, float scale, int T, int C, int NH) {
+                                                                  const float* out, const float* stats,
+                                                                  const int32_t* mask, float p, Seed seed,
+                                                                  float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::query_backward);
@@ -379,24 +380,12 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
     __syncwarp();
   };
 
+  // D = Σ_j P'·dP' = Σ_j P'_j (dy·v_j) = dy·out: the two lanes of a row take half its channels each
   float dot = 0.0f;
-  over_chunks(T, load_keys_and_values, [&](int o0) {
-    if (!active) return;
-    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
-      both_tiles(n0);
-      if (query < T) {
-        const int first = o0 + n0 + lane.c0;
-        unsigned bits = 0;
-        for (int c = 0; c < 8 && first + c < T; c++) {
-          const bool kept = head.keeps(query, first + c);
-          bits |= static_cast<unsigned>(kept) << c;
-          dot += dtile[(first + c) % kTile] * head.dropped(probability(first + c), kept);
-        }
-        if (keep.bytes != nullptr) keep.at(head.row(query), first) = static_cast<uint8_t>(bits);
-      }
-      __syncwarp();
-    }
-  });
+  if (query < T) {
+    const std::size_t at = head.offset(C) + static_cast<std::size_t>(query) * C + (lane.c0 == 0 ? 0 : HS / 2);
+    for (int d = 0; d < HS / 2; d++) dot += dout[at + d] * out[at + d];
+  }
   dot += __shfl_xor_sync(kFullMask, dot, 1);
   if (query < T && lane.c0 == 0) D[head.row(query)] = dot;
   Accumulator sums[HS / kTile];
@@ -405,16 +394,20 @@ __global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, f
     if (!active) return;
     for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
       both_tiles(n0);
+      unsigned bits = 0;  // whether dropout keeps each of the lane's 8 keys
       for (int c = lane.c0; c < lane.c0 + 8; c++) {
         const int j = o0 + n0 + c;
         float ds = 0.0f;
         if (query < T && j < T) {
           const float a = probability(j);
+          const bool kept = head.keeps(query, j);
+          bits |= static_cast<unsigned>(kept) << (c - lane.c0);
           // the plan's softmax_backward_kernel
-          ds = (dtile[c] * head.dropped(a, keep.kept(head.row(query), j)) - a * dot) * scale;
+          ds = (dtile[c] * head.dropped(a, kept) - a * dot) * scale;
         }
         s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
       }
+      if (query < T && keep.bytes != nullptr) keep.at(head.row(query), o0 + n0 + lane.c0) = static_cast<uint8_t>(bits);
       __syncwarp();
       accumulate<HS>(sums, s.warp.factor, s.other, n0);  // dS·k
       __syncwarp();
