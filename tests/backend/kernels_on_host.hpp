@@ -2,9 +2,9 @@
 // Runs CUDA kernels on host threads, for kernels written to allow it (TEXTCLASS_KERNELS_ON_HOST:
 // tensor_core_attention_kernels.cuh, elementwise_kernels.cuh, layernorm_kernels.cuh): each GPU
 // thread of a block a host thread, __syncthreads and __syncwarp barriers, a warp shuffle (of a
-// float or a double) an exchange between two barriers, the device math they use, and WMMA's 16x16x16
-// products done by lane 0 alone in fp32 (lane 0 holds a fragment's values, and only lane 0 stores
-// them: the other lanes' fragments stay zero and are never read). Include before the kernels, and
+// float or a double) or vote an exchange between two barriers, the device math they use, and
+// WMMA's 16x16x16 products done by lane 0 alone in fp32 (lane 0 holds a fragment's values, and
+// only lane 0 loads and stores them: the other lanes' fragments stay zero and are never read). Include before the kernels, and
 // nowhere else: it defines threadIdx, blockIdx, blockDim and the intrinsics as macros.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -57,6 +57,17 @@ T shuffle_xor(T value, int lane_mask) {
   return other;
 }
 
+// Whether the predicate holds in any lane of the warp, in every lane.
+inline int any(bool predicate) {
+  double* slots = current.block->exchange.data() + 32 * current.warp();
+  slots[current.lane()] = predicate ? 1.0 : 0.0;
+  sync_warp();
+  bool result = false;
+  for (int lane = 0; lane < 32; lane++) result = result || slots[lane] != 0.0;
+  sync_warp();
+  return result;
+}
+
 // kernel() for every thread of a grid, a block at a time.
 template <typename Kernel>
 void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
@@ -85,6 +96,7 @@ void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
 #define __syncthreads() ::textclass::testing::kernels_on_host::sync_block()
 #define __syncwarp() ::textclass::testing::kernels_on_host::sync_warp()
 #define __shfl_xor_sync(mask, value, lane_mask) ::textclass::testing::kernels_on_host::shuffle_xor(value, lane_mask)
+#define __any_sync(mask, predicate) ::textclass::testing::kernels_on_host::any(predicate)
 
 // The device math the kernels use that the host's <cmath> lacks, with the same results up to the
 // last bits (the tests allow for that).
@@ -113,6 +125,12 @@ void load_matrix_sync(fragment<Use, 16, 16, 16, T, Layout>& f, const T* p, unsig
   for (unsigned r = 0; r < 16; r++)
     for (unsigned c = 0; c < 16; c++)
       f.x[16 * r + c] = __bfloat162float(std::is_same_v<Layout, row_major> ? p[r * ld + c] : p[c * ld + r]);
+}
+
+inline void load_matrix_sync(fragment<accumulator, 16, 16, 16, float>& f, const float* p, unsigned ld, layout_t) {
+  if (!lane_zero()) return;
+  for (unsigned r = 0; r < 16; r++)
+    for (unsigned c = 0; c < 16; c++) f.x[16 * r + c] = p[r * ld + c];
 }
 
 inline void store_matrix_sync(float* p, const fragment<accumulator, 16, 16, 16, float>& f, unsigned ld, layout_t) {

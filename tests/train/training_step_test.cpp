@@ -34,15 +34,20 @@ std::vector<double> trace_of_steps(const std::string& backend_name) {
   return trace;
 }
 
+// Each step's loss and gradient norm on the named backend within `relative` of `expected`'s.
+void expect_trace_near(const std::string& backend_name, const std::vector<double>& expected, double relative) {
+  SCOPED_TRACE(backend_name);
+  const std::vector<double> trace = trace_of_steps(backend_name);
+  ASSERT_EQ(trace.size(), expected.size());
+  for (std::size_t i = 0; i < trace.size(); ++i)
+    EXPECT_NEAR(trace[i], expected[i], relative * std::abs(expected[i]))
+        << (i % 2 == 0 ? "loss" : "norm") << " of step " << i / 2 + 1;
+}
+
 TEST(TrainingStepOnCuda, ReplayedGraphsTrainAsDirectLaunchesDo) {
   const std::string why_not = textclass::testing::backend_unavailable_reason("cuda");
   if (!why_not.empty()) GTEST_SKIP() << "cuda: " << why_not;
-  const std::vector<double> graphs = trace_of_steps("cuda");
-  const std::vector<double> direct = trace_of_steps("cuda-direct");
-  ASSERT_EQ(graphs.size(), direct.size());
-  for (std::size_t i = 0; i < graphs.size(); ++i)
-    EXPECT_NEAR(graphs[i], direct[i], 1e-5 * std::abs(direct[i])) << (i % 2 == 0 ? "loss" : "norm") << " of step "
-                                                                    << i / 2 + 1;
+  expect_trace_near("cuda", trace_of_steps("cuda-direct"), 1e-5);
 }
 
 // The fused attention kernels (fused_attention.cuh), replayed in graphs, against the plan launched
@@ -50,12 +55,7 @@ TEST(TrainingStepOnCuda, ReplayedGraphsTrainAsDirectLaunchesDo) {
 TEST(TrainingStepOnCuda, FusedAttentionTrainsAsThePlanDoes) {
   const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-fused");
   if (!why_not.empty()) GTEST_SKIP() << "cuda-fused: " << why_not;
-  const std::vector<double> fused = trace_of_steps("cuda-fused");
-  const std::vector<double> plan = trace_of_steps("cuda-direct");
-  ASSERT_EQ(fused.size(), plan.size());
-  for (std::size_t i = 0; i < fused.size(); ++i)
-    EXPECT_NEAR(fused[i], plan[i], 1e-4 * std::abs(plan[i])) << (i % 2 == 0 ? "loss" : "norm") << " of step "
-                                                             << i / 2 + 1;
+  expect_trace_near("cuda-fused", trace_of_steps("cuda-direct"), 1e-4);
 }
 
 // Fused rounding (cuda_backend.hpp) changes where the products' bf16 inputs are rounded, not their
@@ -67,14 +67,8 @@ TEST(TrainingStepOnCuda, FusedRoundingTrainsAsThePlainBf16) {
   const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-bf16-fused-rounding");
   if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16-fused-rounding: " << why_not;
   const std::vector<double> plain = trace_of_steps("cuda-bf16");
-  for (const std::string name : {"cuda-bf16-fused-rounding", "cuda-bf16-fused-rounding-graphs"}) {
-    SCOPED_TRACE(name);
-    const std::vector<double> fused = trace_of_steps(name);
-    ASSERT_EQ(fused.size(), plain.size());
-    for (std::size_t i = 0; i < fused.size(); ++i)
-      EXPECT_NEAR(fused[i], plain[i], 1e-3 * std::abs(plain[i])) << (i % 2 == 0 ? "loss" : "norm") << " of step "
-                                                                 << i / 2 + 1;
-  }
+  expect_trace_near("cuda-bf16-fused-rounding", plain, 1e-3);
+  expect_trace_near("cuda-bf16-fused-rounding-graphs", plain, 1e-3);
 }
 
 }  // namespace

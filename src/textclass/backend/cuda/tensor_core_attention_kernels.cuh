@@ -5,8 +5,8 @@
 // 16x16 tile of scores a WMMA product kept in shared memory just long enough for its lanes to read
 // it (lane l has row l/2 of a tile, 8 columns from 8·(l%2)). Nothing of size [T, T] is stored
 // anywhere, and a block's shared memory does not grow with T.
-//   forward         64 queries: the row max and sum over all keys, then P'·v, recomputing each tile
-//                   of scores the second time (tensor cores make the products cheap)
+//   forward         64 queries: one pass over the keys, each row's max, Σ exp and P'·v kept as
+//                   they go and rescaled when the max grows (flash attention 2's online softmax)
 //   query backward  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
 //                   pass), then over the keys dS = P'∘dP' - P·D and dq = s·dS·k, drawing dropout's
 //                   keep bits on the way (saved for the key kernel)
@@ -62,15 +62,16 @@ struct SharedArena {
 };
 
 // A warp's own arrays: fp32 tiles of scores, bf16 tiles as product factors, an fp32 strip of 16
-// output rows.
+// output rows and a factor for each of those rows.
 template <int HS>
 struct WarpArrays {
-  float *tile, *second_tile, *strip;
+  float *tile, *second_tile, *strip, *row_factor;
   bf16 *factor, *second_factor;
   __host__ __device__ WarpArrays(SharedArena& arena, int warp) {
     tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
     second_tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
     strip = arena.take<float>(kWarps * kTile * kStripStride<HS>) + warp * kTile * kStripStride<HS>;
+    row_factor = arena.take<float>(kWarps * kTile) + warp * kTile;
     factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
     second_factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
   }
@@ -145,11 +146,12 @@ __device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, 
   }
 }
 
-// Rows r0.. r0+15 of dst (rows `stride` floats apart), those before T, from sums through the strip;
-// and their bf16 roundings at the same places of `rounded`, unless it is null.
+// Rows r0.. r0+15 of dst (rows `stride` floats apart), those before T, from sums through the strip,
+// each times its row_factor unless that is null; and their bf16 roundings at the same places of
+// `rounded`, unless it is null.
 template <int HS>
 __device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS / kTile], float* strip, int r0,
-                           int T, bf16* rounded = nullptr) {
+                           int T, bf16* rounded = nullptr, const float* row_factor = nullptr) {
   for (int d = 0; d < HS / kTile; d++)
     wmma::store_matrix_sync(strip + d * kTile, sums[d], kStripStride<HS>, wmma::mem_row_major);
   __syncwarp();
@@ -158,7 +160,11 @@ __device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS 
     const int i = index / quads, c = index % quads * 4;
     if (r0 + i >= T) continue;
     const std::size_t at = static_cast<std::size_t>(r0 + i) * stride + c;
-    const float4 x = *reinterpret_cast<const float4*>(strip + i * kStripStride<HS> + c);
+    float4 x = *reinterpret_cast<const float4*>(strip + i * kStripStride<HS> + c);
+    if (row_factor != nullptr) {
+      const float f = row_factor[i];
+      x = make_float4(x.x * f, x.y * f, x.z * f, x.w * f);
+    }
     *reinterpret_cast<float4*>(dst + at) = x;
     if (rounded != nullptr) {
       auto* pair = reinterpret_cast<__nv_bfloat162*>(rounded + at);
@@ -172,6 +178,21 @@ __device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS 
 template <int HS>
 __device__ void clear(Accumulator (&sums)[HS / kTile]) {
   for (auto& sum : sums) wmma::fill_fragment(sum, 0.0f);
+}
+
+// Row i of sums times row_factor[i], by way of the strip (a fragment's elements are not the lanes'
+// to know).
+template <int HS>
+__device__ void scale_rows(Accumulator (&sums)[HS / kTile], float* strip, const float* row_factor) {
+  for (int d = 0; d < HS / kTile; d++)
+    wmma::store_matrix_sync(strip + d * kTile, sums[d], kStripStride<HS>, wmma::mem_row_major);
+  __syncwarp();
+  for (int index = threadIdx.x % 32; index < kTile * HS; index += 32)
+    strip[index / HS * kStripStride<HS> + index % HS] *= row_factor[index / HS];
+  __syncwarp();
+  for (int d = 0; d < HS / kTile; d++)
+    wmma::load_matrix_sync(sums[d], strip + d * kTile, kStripStride<HS>, wmma::mem_row_major);
+  __syncwarp();
 }
 
 // dst[t, c] = src[t·stride + c] rounded to bf16 for t < valid, zero for valid <= t < rows; by the
@@ -281,11 +302,8 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
   const float* rows = qkv + head.offset(3 * C);
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);  // q
   load_mask(s.key_mask, mask, head);
-  auto load_keys = [&](int o0) {
-    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk);
-  };
   auto load_keys_and_values = [&](int o0) {
-    load_keys(o0);
+    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk);
     load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk);
   };
   const int r0 = warp * kTile;  // in the block's rows
@@ -295,34 +313,12 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
   const float* tile = s.warp.tile + lane.i * kTileStride;
   auto score = [&](int j) { return masked_score(tile[j % kTile], scale, s.key_mask[j]); };
 
-  // The row's max and Σ exp(score - max) in one pass: a lane's sum is rescaled when its max grows,
-  // then the two lanes of the row combine theirs.
+  // One pass over the keys (flash attention 2): a row keeps its running max, Σ exp(score - max) and,
+  // in sums, Σ dropout(exp(score - max))·v, the last two rescaled by exp(old max - new max) when a
+  // tile raises the max; out = sums / Σ at the end. The two lanes of a row share its max and each
+  // sums the exponentials of its 8 columns.
   float max = -FLT_MAX, sum = 0.0f;
-  over_chunks(T, load_keys, [&](int o0) {
-    if (!active) return;
-    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
-      rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);
-      __syncwarp();
-      for (int j = o0 + n0 + lane.c0; j < o0 + n0 + lane.c0 + 8 && j < T; j++) {
-        const float x = score(j);
-        if (x > max) {
-          sum = sum * expf(max - x) + 1.0f;
-          max = x;
-        } else {
-          sum += expf(x - max);
-        }
-      }
-      __syncwarp();
-    }
-  });
-  const float other_max = __shfl_xor_sync(kFullMask, max, 1), other_sum = __shfl_xor_sync(kFullMask, sum, 1);
-  const float row_max = fmaxf(max, other_max);
-  const float inverse = 1.0f / (sum * expf(max - row_max) + other_sum * expf(other_max - row_max));
-  max = row_max;
-  if (query < T && lane.c0 == 0) {
-    stats[2 * head.row(query)] = max;
-    stats[2 * head.row(query) + 1] = inverse;
-  }
+  bool started = false;
   Accumulator sums[HS / kTile];
   clear<HS>(sums);
   over_chunks(T, load_keys_and_values, [&](int o0) {
@@ -330,19 +326,40 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
     for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
       rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);
       __syncwarp();
+      float tile_max = -FLT_MAX;
+      for (int j = o0 + n0 + lane.c0; j < o0 + n0 + lane.c0 + 8 && j < T; j++) tile_max = fmaxf(tile_max, score(j));
+      const float new_max = fmaxf(max, fmaxf(tile_max, __shfl_xor_sync(kFullMask, tile_max, 1)));
+      const float rescale = expf(max - new_max);  // 1 while the max stands
+      max = new_max;
+      sum *= rescale;
       for (int c = lane.c0; c < lane.c0 + 8; c++) {
         const int j = o0 + n0 + c;
-        const float a = query < T && j < T ? head.dropped(expf(score(j) - max) * inverse, query, j) : 0.0f;
+        const float e = j < T ? expf(score(j) - max) : 0.0f;
+        sum += e;
+        const float a = query < T && j < T ? head.dropped(e, query, j) : 0.0f;
         s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(a);
       }
+      if (started && __any_sync(kFullMask, rescale != 1.0f)) {  // (sums are zero before the first tile)
+        if (lane.c0 == 0) s.warp.row_factor[lane.i] = rescale;
+        __syncwarp();
+        scale_rows<HS>(sums, s.warp.strip, s.warp.row_factor);
+      }
       __syncwarp();
-      accumulate<HS>(sums, s.warp.factor, s.other2, n0);  // P'·v
+      accumulate<HS>(sums, s.warp.factor, s.other2, n0);  // P'·v, each row times its Σ
       __syncwarp();
+      started = true;
     }
   });
-  if (active)
-    write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T,
-                   rounded == nullptr ? nullptr : rounded + head.offset(C));
+  const float inverse = 1.0f / (sum + __shfl_xor_sync(kFullMask, sum, 1));
+  if (query < T && lane.c0 == 0) {
+    stats[2 * head.row(query)] = max;
+    stats[2 * head.row(query) + 1] = inverse;
+  }
+  if (!active) return;
+  if (lane.c0 == 0) s.warp.row_factor[lane.i] = inverse;
+  __syncwarp();
+  write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T,
+                 rounded == nullptr ? nullptr : rounded + head.offset(C), s.warp.row_factor);
 }
 
 // dq for 64 queries of a head, and for key_backward_kernel each query's D = Σ_j P'·dP' and, with
