@@ -100,7 +100,8 @@ TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
       cpu->dropout_forward(out_d.get(), x_d.get(), p, 77, n);
       expect_close(out.values(n), to_doubles(out_d.read()), {0.0, 0.0}, "dropout");  // the same hash, the same product
       for (std::size_t i = 0; i < n; i++)
-        ASSERT_EQ(__bfloat162float(r[i]), __bfloat162float(__float2bfloat16_rn(out.get()[i]))) << "dropout rounding " << i;
+        ASSERT_EQ(__bfloat162float(r[i]), __bfloat162float(__float2bfloat16_rn(out.get()[i])))
+            << "dropout rounding " << i;
     }
     {
       Floats out(std::vector<float>(n, kNaN), shift);
@@ -142,9 +143,9 @@ TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
                                               eps,           c.N,
                                               c.C};
       ASSERT_EQ(cuda::layernorm::fits_quads(rows), c.quads);
+      constexpr int kWarps = cuda::layernorm::kWarps;
       cuda::layernorm::with_forward_kernel(rows, [&](auto kernel) {
-        host::launch(dim3((c.N + cuda::layernorm::kWarps - 1) / cuda::layernorm::kWarps), cuda::layernorm::kWarps * 32, 0,
-                     [&] { kernel(rows); });
+        host::launch(dim3((c.N + kWarps - 1) / kWarps), kWarps * 32, 0, [&] { kernel(rows); });
       });
 
       auto cpu = make_cpu_backend(1);

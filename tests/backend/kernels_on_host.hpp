@@ -4,8 +4,9 @@
 // thread of a block a host thread, __syncthreads and __syncwarp barriers, a warp shuffle (of a
 // float or a double) or vote an exchange between two barriers, the device math they use, and
 // WMMA's 16x16x16 products done by lane 0 alone in fp32 (lane 0 holds a fragment's values, and
-// only lane 0 loads and stores them: the other lanes' fragments stay zero and are never read). Include before the kernels, and
-// nowhere else: it defines threadIdx, blockIdx, blockDim and the intrinsics as macros.
+// only lane 0 loads and stores them: the other lanes' fragments stay zero and are never read).
+// Include before the kernels, and nowhere else: it defines threadIdx, blockIdx, blockDim and the
+// intrinsics as macros.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 

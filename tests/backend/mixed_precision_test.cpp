@@ -159,10 +159,12 @@ TEST_P(MixedPrecisionTest, ProductsReadTheirInputsAsTheyAreNow) {
     auto transposed = [](const std::vector<float>& m, int rows, int cols) {
       std::vector<float> t(m.size());
       for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++) t[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
+        for (int c = 0; c < cols; c++)
+          t[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
       return t;
     };
-    auto exact_product = [](const std::vector<float>& lhs, const std::vector<float>& rhs, int rows, int inner, int cols) {
+    auto exact_product = [](const std::vector<float>& lhs, const std::vector<float>& rhs, int rows, int inner,
+                            int cols) {
       std::vector<float> out(static_cast<std::size_t>(rows) * cols);
       for (int r = 0; r < rows; r++)
         for (int c = 0; c < cols; c++) {

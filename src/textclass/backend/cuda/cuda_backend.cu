@@ -195,8 +195,8 @@ class CudaBackend final : public Backend {
     if (replayed("residual_layernorm_fwd", out, res, mean, rstd, inp, residual, weight, bias, dropout_p, eps, N, C))
       return;
     const auto timing = profile_->time("residual_layernorm_fwd");
-    cuda::residual_layernorm_forward(stream_, out, gemm_->rounding_for(out, floats(N, C)), res, mean, rstd, inp, residual,
-                                     weight, bias, dropout_p, seed_arg, eps, N, C);
+    cuda::residual_layernorm_forward(stream_, out, gemm_->rounding_for(out, floats(N, C)), res, mean, rstd, inp,
+                                     residual, weight, bias, dropout_p, seed_arg, eps, N, C);
     note_scratch();
   }
   void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,

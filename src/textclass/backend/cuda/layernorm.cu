@@ -87,7 +87,8 @@ void launch_backward(cudaStream_t stream, float* dinp, float* dropped, float* dw
 
 void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
                        const float* weight, const float* bias, float eps, int N, int C) {
-  launch_forward(stream, ForwardRows{out, nullptr, nullptr, mean, rstd, inp, nullptr, weight, bias, 0.0f, Seed{}, eps, N, C},
+  launch_forward(stream,
+                 ForwardRows{out, nullptr, nullptr, mean, rstd, inp, nullptr, weight, bias, 0.0f, Seed{}, eps, N, C},
                  "layernorm_forward");
 }
 
