@@ -2,7 +2,8 @@
 // Runs CUDA kernels on host threads, for kernels written to allow it (TEXTCLASS_KERNELS_ON_HOST:
 // tensor_core_attention_kernels.cuh, elementwise_kernels.cuh, layernorm_kernels.cuh): each GPU
 // thread of a block a host thread, __syncthreads and __syncwarp barriers, a warp shuffle (of a
-// float or a double) or vote an exchange between two barriers, the device math they use, and
+// float or a double) or vote an exchange between two barriers, atomic adds, the device math they
+// use, and
 // WMMA's 16x16x16 products done by lane 0 alone in fp32 (lane 0 holds a fragment's values, and
 // only lane 0 loads and stores them: the other lanes' fragments stay zero and are never read).
 // Include before the kernels, and nowhere else: it defines threadIdx, blockIdx, blockDim and the
@@ -10,6 +11,7 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
+#include <atomic>
 #include <barrier>
 #include <cmath>
 #include <cstddef>
@@ -98,6 +100,9 @@ void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
 #define __syncwarp() ::textclass::testing::kernels_on_host::sync_warp()
 #define __shfl_xor_sync(mask, value, lane_mask) ::textclass::testing::kernels_on_host::shuffle_xor(value, lane_mask)
 #define __any_sync(mask, predicate) ::textclass::testing::kernels_on_host::any(predicate)
+
+// atomicAdd on a float of shared or global memory, as host threads do it.
+inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
 
 // The device math the kernels use that the host's <cmath> lacks, with the same results up to the
 // last bits (the tests allow for that).

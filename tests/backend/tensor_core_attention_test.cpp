@@ -3,7 +3,8 @@
 // over the grids tensor_core_attention.cu launches, against the CPU backend's attention with bf16's
 // tolerance. This checks on machines without a GPU what the kernels compute: the staging of a head
 // in shared memory as bf16, the tiles of scores and the lanes' rows of them, masking, dropout, the
-// softmax statistics, D and the transposed products of the key kernel. The op tests check the
+// forward pass's online softmax, D, and the key kernel's transposed products and its dq, added up
+// across its warps and blocks. The op tests check the
 // kernels themselves against the CPU where there is a GPU (backend "cuda-bf16").
 // Builds without CUDA (no cuda_bf16.h) have nothing to test here.
 #ifdef TEXTCLASS_HAS_CUDA
@@ -52,28 +53,25 @@ double mean_relative_error(const std::vector<float>& actual, const Doubles& expe
   return error / magnitude;
 }
 
-// The three kernels, as tensor_core_attention.cu launches them for head size HS; out's rounding
-// into `rounded` unless it is empty.
+// The kernels, as tensor_core_attention.cu launches them for head size HS; out's rounding into
+// `rounded` unless it is empty.
 template <int HS>
 void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, std::vector<float>& dqkv,
                  const std::vector<float>& qkv, const std::vector<float>& dout, const Ints& mask, float p,
                  uint64_t seed, const AttentionShape& s) {
   using namespace cuda::tensor_cores;
   std::vector<float> stats(2 * s.rows()), D(s.rows());
-  std::vector<uint8_t> keep_bytes_of_rows(keep_bytes(s.rows(), s.T));
-  const KeepBits keep{p > 0.0f ? keep_bytes_of_rows.data() : nullptr, padded(s.T) / 8};
   const dim3 grid((s.T + kChunk - 1) / kChunk, s.heads());
   const cuda::Seed device_seed(seed);
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::forward), [&] {
     forward_kernel<HS>(out.data(), rounded.empty() ? nullptr : rounded.data(), stats.data(), qkv.data(), mask.data(), p,
                        device_seed, s.scale(), s.T, s.C, s.NH);
   });
-  host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::query_backward), [&] {
-    query_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), out.data(), stats.data(),
-                              mask.data(), p, device_seed, s.scale(), s.T, s.C, s.NH);
+  host::launch(grid, kThreads, 0, [&] {
+    query_prologue_kernel<HS>(dqkv.data(), D.data(), dout.data(), out.data(), s.T, s.C, s.NH);
   });
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), [&] {
-    key_backward_kernel<HS>(dqkv.data(), D.data(), keep, dout.data(), qkv.data(), stats.data(), mask.data(), p,
+    key_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv.data(), stats.data(), mask.data(), p,
                             device_seed, s.scale(), s.T, s.C, s.NH);
   });
 }

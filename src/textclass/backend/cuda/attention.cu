@@ -181,7 +181,7 @@ void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Atten
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {dqkv, dout, qkv})) {
-    float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape, dropout_p));
+    float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape));
     tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, stats, mask, dropout_p, seed, shape);
     return;
   }

@@ -27,7 +27,6 @@ int shared_limit() {
       with_head_size(hs, [&](auto head_size) {
         constexpr int HS = decltype(head_size)::value;
         bytes = grant_shared_memory({reinterpret_cast<const void*>(&forward_kernel<HS>),
-                                     reinterpret_cast<const void*>(&query_backward_kernel<HS>),
                                      reinterpret_cast<const void*>(&key_backward_kernel<HS>)});
       });
     return bytes;
@@ -47,8 +46,7 @@ bool tensor_core_attention_fits(const AttentionShape& s, std::initializer_list<c
   int bytes = 0;  // the most any of the kernels asks for
   const bool built_for = with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    bytes = std::max({shared_bytes<HS>(s.T, Kernel::forward), shared_bytes<HS>(s.T, Kernel::query_backward),
-                      shared_bytes<HS>(s.T, Kernel::key_backward)});
+    bytes = std::max(shared_bytes<HS>(s.T, Kernel::forward), shared_bytes<HS>(s.T, Kernel::key_backward));
   });
   return built_for && s.T <= kMaxT && s.heads() <= 65535 && bytes <= shared_limit();
 }
@@ -64,24 +62,20 @@ void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat1
   check_launch("attention (tensor cores, forward)");
 }
 
-std::size_t tensor_core_attention_backward_scratch(const AttentionShape& s, float dropout_p) {
-  return s.rows() + (dropout_p > 0.0f ? (keep_bytes(s.rows(), s.T) + 3) / 4 : 0);
-}
+std::size_t tensor_core_attention_backward_scratch(const AttentionShape& s) { return s.rows(); }
 
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
                                     const float* qkv, const float* out, const float* stats, const int32_t* mask,
                                     float dropout_p, Seed seed, const AttentionShape& s) {
   float* D = scratch;
-  const KeepBits keep{dropout_p > 0.0f ? reinterpret_cast<uint8_t*>(D + s.rows()) : nullptr, padded(s.T) / 8};
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    query_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::query_backward), stream>>>(
-        dqkv, D, keep, dout, qkv, out, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
-    check_launch("attention (tensor cores, backward for the queries)");
+    query_prologue_kernel<HS><<<grid_of(s), kThreads, 0, stream>>>(dqkv, D, dout, out, s.T, s.C, s.NH);
+    check_launch("attention (tensor cores, backward: D and dq's zeros)");
     key_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), stream>>>(
-        dqkv, D, keep, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+        dqkv, D, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
-  check_launch("attention (tensor cores, backward for the keys)");
+  check_launch("attention (tensor cores, backward)");
 }
 
 }  // namespace textclass::backend::cuda

@@ -1,15 +1,16 @@
 #pragma once
 // Self-attention in bf16 precision with its products on tensor cores (WMMA), after flash attention
-// 2: three kernels (tensor_core_attention_kernels.cuh), each block 64 query or key rows of one head,
-// going over the other side of the head 64 rows at a time in shared memory as bf16, scores made
-// 16x16 tile by tile and never stored. No [T, T] buffer and no split or merge of the heads: the
+// 2: a forward kernel over 64 queries a block and, for the backward pass, a small prologue and a
+// kernel over 64 keys a block (tensor_core_attention_kernels.cuh), each going once over the other
+// side of the head 64 rows at a time in shared memory as bf16, scores made 16x16 tile by tile and
+// never stored. No [T, T] buffer and no split or merge of the heads: the
 // kernels read qkv and dout and write out and dqkv in their own layouts. A product's factors are
 // rounded to bf16 and summed in fp32, as cuBLAS's bf16 products; softmax and dropout are fp32 with
 // the plan's arithmetic (attention_plan.hpp), and the statistics saved are the plan's (max and 1/sum
 // per row), so either backward pass can follow either forward.
 //
-// For head sizes 16, 32 and 64 and T up to 512 (a block needs about 75 KiB of shared memory at
-// 64 channels, whatever T); attention.cu runs the plan beyond.
+// For head sizes 16, 32 and 64 and T up to 512 (a block of the key kernel needs about 88 KiB of
+// shared memory at 64 channels, whatever T); attention.cu runs the plan beyond.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
@@ -31,8 +32,8 @@ bool tensor_core_attention_fits(const AttentionShape& shape, std::initializer_li
 void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* stats,
                                    const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
                                    const AttentionShape& shape);
-// Floats of scratch the backward pass needs: each row's D and, with dropout, its keep bits.
-std::size_t tensor_core_attention_backward_scratch(const AttentionShape& shape, float dropout_p);
+// Floats of scratch the backward pass needs: each row's D.
+std::size_t tensor_core_attention_backward_scratch(const AttentionShape& shape);
 // out: what the forward pass wrote (each row's D is dout·out).
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout, const float* qkv,
                                     const float* out, const float* stats, const int32_t* mask, float dropout_p,

@@ -7,11 +7,12 @@
 // anywhere, and a block's shared memory does not grow with T.
 //   forward         64 queries: one pass over the keys, each row's max, Σ exp and P'·v kept as
 //                   they go and rescaled when the max grows (flash attention 2's online softmax)
-//   query backward  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
-//                   pass), then over the keys dS = P'∘dP' - P·D and dq = s·dS·k, drawing dropout's
-//                   keep bits on the way (saved for the key kernel)
-//   key backward    64 keys: over the queries, dv = P'ᵀ·dy and dk = s·dSᵀ·q, from each query's saved
-//                   statistics, D and keep bits
+//   query prologue  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
+//                   pass), and dq set to zero
+//   key backward    64 keys: one pass over the queries, P' and dS = P'∘dP' - P·D from each query's
+//                   saved statistics and D, then dv += P'ᵀ·dy, dk += s·dSᵀ·q and, summed over the
+//                   block's keys in shared memory and added to dq with atomic adds, dq += s·dS·k
+//                   (flash attention 2's backward pass)
 // Every warp of a block takes part in the loads and barriers, those with no rows before T too.
 // Shared rows are padded (16-byte multiples, 32-byte aligned tiles: WMMA's rules) and zero beyond T.
 //
@@ -77,19 +78,18 @@ struct WarpArrays {
   }
 };
 
-enum class Kernel { forward, query_backward, key_backward };
+enum class Kernel { forward, key_backward };
 
 // A block's shared memory: `own` holds its 64 rows of one tensor (queries, or keys) and, in the
-// backward kernels, `own2` those of a second (dy, or values); `other` and `other2` hold 64 rows at
-// a time of the other side. The forward and query kernels keep every key's mask, the key kernel the
-// statistics, D and keep bits (of its 64 keys) of the 64 queries in `other`. An array a kernel does
-// not use is null and takes no space. The size does not depend on T but for the mask (4 bytes a key).
+// key kernel, `own2` those of a second (values); `other` and `other2` hold 64 rows at a time of
+// the other side. The forward kernel keeps every key's mask; the key kernel the statistics and D
+// of the 64 queries in `other`, and their dq as its warps add to it. An array a kernel does not
+// use is null and takes no space. The size does not depend on T but for the mask (4 bytes a key).
 template <int HS>
 struct Shared {
   bf16 *own, *own2, *other, *other2;
   int* key_mask;
-  float *max, *inverse, *D;
-  uint8_t* keep;
+  float *max, *inverse, *D, *dq;
   WarpArrays<HS> warp;
   __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, Kernel kernel)
       : own(arena.take<bf16>(kChunk * kHeadStride<HS>)),
@@ -100,7 +100,7 @@ struct Shared {
         max(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
         inverse(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
         D(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
-        keep(kernel == Kernel::key_backward ? arena.take<uint8_t>(kChunk * kChunk / 8) : nullptr),
+        dq(kernel == Kernel::key_backward ? arena.take<float>(kChunk * HS) : nullptr),
         warp(arena, warp_index) {}
 };
 
@@ -117,6 +117,7 @@ using Accumulator = wmma::fragment<wmma::accumulator, kTile, kTile, kTile, float
 using LeftFactor = wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::row_major>;
 using RightFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::row_major>;
 using TransposedRightFactor = wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, bf16, wmma::col_major>;
+using TransposedLeftFactor = wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, bf16, wmma::col_major>;
 
 // Rows r0.. r0+15 of lhs times rows n0.. n0+15 of rhs, transposed, over the head's channels (q·kᵀ,
 // dy·vᵀ, k·qᵀ, v·dyᵀ): a 16x16 tile into dst (fp32, kTileStride).
@@ -244,20 +245,6 @@ struct Head {
   __device__ std::size_t offset(int width) const { return static_cast<std::size_t>(b) * T * width + h * (C / NH); }
 };
 
-// Dropout's decisions for every (query, key) pair of the heads, as the query kernel draws them for
-// itself and the key kernel, so that the backward pass hashes each pair once: byte k of a row of
-// [B, NH, T] holds keys 8k.. 8k+7 (bit j % 8 for key j; 0 for keys from T on). Not kept when
-// there is no dropout (bytes null).
-struct KeepBits {
-  uint8_t* bytes;
-  int row_bytes;  // Tp / 8
-  __device__ uint8_t& at(std::size_t row, int key) const { return bytes[row * row_bytes + key / 8]; }
-  // Whether `byte`, the byte of a row that holds key's bit (a copy of at(row, key)), keeps key.
-  __device__ bool kept_in(uint8_t byte, int key) const { return bytes == nullptr || (byte >> (key % 8) & 1); }
-};
-
-__host__ __device__ inline std::size_t keep_bytes(std::size_t rows, int T) { return rows * (padded(T) / 8); }
-
 __device__ inline void load_mask(int* key_mask, const int32_t* mask, const Head& head) {
   for (int t = threadIdx.x; t < head.T; t += blockDim.x) key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
 }
@@ -362,94 +349,77 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
                  rounded == nullptr ? nullptr : rounded + head.offset(C), s.warp.row_factor);
 }
 
-// dq for 64 queries of a head, and for key_backward_kernel each query's D = Σ_j P'·dP' and, with
-// dropout, the keep bits of its row (each pair's hash drawn once, here).
+// Before key_backward_kernel: each query's D = Σ_j P'·dP' = Σ_j P'_j (dy·v_j) = dy·out, and its
+// channels of dq set to zero for the key kernel to add into. A block per 64 queries of a head, the
+// two threads of a row taking half its channels each.
 template <int HS>
-__global__ void __launch_bounds__(kThreads) query_backward_kernel(float* dqkv, float* D, KeepBits keep,
-                                                                  const float* dout, const float* qkv,
-                                                                  const float* out, const float* stats,
-                                                                  const int32_t* mask, float p, Seed seed,
-                                                                  float scale, int T, int C, int NH) {
-  const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
-  SharedArena arena{block_shared_memory()};
-  const Shared<HS> s(arena, T, warp, Kernel::query_backward);
-  const Head head(T, C, NH, p, scale, seed);
-  const float* rows = qkv + head.offset(3 * C);
-  load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);               // q
-  load_rows<HS>(s.own2, dout + head.offset(C) + static_cast<std::size_t>(q0) * C, C, T - q0, kChunk);  // dy
-  load_mask(s.key_mask, mask, head);
-  auto load_keys_and_values = [&](int o0) {
-    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk);
-    load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk);
-  };
-  const int r0 = warp * kTile;
-  const bool active = q0 + r0 < T;
-  const TileLane lane;
-  const int query = q0 + r0 + lane.i;
-  const float max = query < T ? stats[2 * head.row(query)] : 0.0f;
-  const float inverse = query < T ? stats[2 * head.row(query) + 1] : 0.0f;
-  const float* tile = s.warp.tile + lane.i * kTileStride;          // scores
-  const float* dtile = s.warp.second_tile + lane.i * kTileStride;  // dP'
-  auto probability = [&](int j) { return expf(masked_score(tile[j % kTile], scale, s.key_mask[j]) - max) * inverse; };
-  auto both_tiles = [&](int n0) {
-    rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);           // q·kᵀ
-    rows_times_rows<HS>(s.warp.second_tile, s.own2, r0, s.other2, n0);  // dy·vᵀ
-    __syncwarp();
-  };
-
-  // D = Σ_j P'·dP' = Σ_j P'_j (dy·v_j) = dy·out: the two lanes of a row take half its channels each
+__global__ void __launch_bounds__(kThreads) query_prologue_kernel(float* dqkv, float* D, const float* dout,
+                                                                  const float* out, int T, int C, int NH) {
+  const int b = blockIdx.y / NH, h = blockIdx.y % NH;  // as Head has them
+  const int query = blockIdx.x * kChunk + threadIdx.x / 2, first = threadIdx.x % 2 * (HS / 2);
+  const std::size_t token = static_cast<std::size_t>(b) * T + query;
   float dot = 0.0f;
   if (query < T) {
-    const std::size_t at = head.offset(C) + static_cast<std::size_t>(query) * C + (lane.c0 == 0 ? 0 : HS / 2);
+    const std::size_t at = token * C + h * HS + first;
     for (int d = 0; d < HS / 2; d++) dot += dout[at + d] * out[at + d];
+    float* dq = dqkv + token * 3 * C + h * HS + first;
+    for (int d = 0; d < HS / 2; d++) dq[d] = 0.0f;
   }
   dot += __shfl_xor_sync(kFullMask, dot, 1);
-  if (query < T && lane.c0 == 0) D[head.row(query)] = dot;
-  Accumulator sums[HS / kTile];
-  clear<HS>(sums);
-  over_chunks(T, load_keys_and_values, [&](int o0) {
-    if (!active) return;
-    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
-      both_tiles(n0);
-      unsigned bits = 0;  // whether dropout keeps each of the lane's 8 keys
-      for (int c = lane.c0; c < lane.c0 + 8; c++) {
-        const int j = o0 + n0 + c;
-        float ds = 0.0f;
-        if (query < T && j < T) {
-          const float a = probability(j);
-          const bool kept = head.keeps(query, j);
-          bits |= static_cast<unsigned>(kept) << (c - lane.c0);
-          // the plan's softmax_backward_kernel
-          ds = (dtile[c] * head.dropped(a, kept) - a * dot) * scale;
-        }
-        s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
-      }
-      if (query < T && keep.bytes != nullptr) keep.at(head.row(query), o0 + n0 + lane.c0) = static_cast<uint8_t>(bits);
-      __syncwarp();
-      accumulate<HS>(sums, s.warp.factor, s.other, n0);  // dS·k
-      __syncwarp();
-    }
-  });
-  if (active) write_rows<HS>(dqkv + head.offset(3 * C), 3 * C, sums, s.warp.strip, q0 + r0, T);
+  if (query < T && first == 0) D[(static_cast<std::size_t>(b) * NH + h) * T + query] = dot;
 }
 
-// dk and dv for 64 keys of a head: over every query, P' and dS again (transposed: a lane has a key
-// row), dv += P'ᵀ·dy and dk += s·dSᵀ·q.
+// dq[t] += Σ_k dS[t, k] · keys[r0 + k] for the 16 queries t of a tile and the warp's 16 keys, from
+// dSᵀ (the warp's bf16 tile, a key a row), by way of the strip; dq is shared by the block's warps.
 template <int HS>
-__global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, KeepBits keep,
-                                                                const float* dout, const float* qkv,
-                                                                const float* stats, const int32_t* mask, float p,
-                                                                Seed seed, float scale, int T, int C, int NH) {
+__device__ void add_query_gradient(float* dq, const bf16* transposed_ds, const bf16* keys, int r0, float* strip) {
+  TransposedLeftFactor a;
+  wmma::load_matrix_sync(a, transposed_ds, kFactorStride);
+  for (int d = 0; d < HS / kTile; d++) {
+    RightFactor b;
+    Accumulator part;
+    wmma::fill_fragment(part, 0.0f);
+    wmma::load_matrix_sync(b, keys + r0 * kHeadStride<HS> + d * kTile, kHeadStride<HS>);
+    wmma::mma_sync(part, a, b, part);
+    wmma::store_matrix_sync(strip + d * kTile, part, kStripStride<HS>, wmma::mem_row_major);
+  }
+  __syncwarp();
+  for (int index = threadIdx.x % 32; index < kTile * HS; index += 32)
+    atomicAdd(&dq[index], strip[index / HS * kStripStride<HS> + index % HS]);
+  __syncwarp();
+}
+
+// dk, dv and dq for 64 keys of a head, in one pass over the queries: P' and dS (transposed: a lane
+// has a key row) from each query's saved statistics and D (query_prologue_kernel's), dropout drawn
+// once for each pair; dv += P'ᵀ·dy, dk += s·dSᵀ·q, and dq += s·dS·k summed over the block's keys in
+// shared memory, then added to dqkv with one atomic add per element and chunk of queries.
+template <int HS>
+__global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
+                                                                const float* qkv, const float* stats,
+                                                                const int32_t* mask, float p, Seed seed, float scale,
+                                                                int T, int C, int NH) {
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::key_backward);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
+  float* dq_rows = dqkv + head.offset(3 * C);
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
   load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
-  constexpr int kChunkBytes = kChunk / 8;  // of a row's keep bits
-  // The chunk's queries and dy, and each query's statistics, D and keep bits for the block's keys.
+  // The chunk's dq from shared memory into dqkv, leaving zeros behind (each thread its own elements).
+  auto flush_dq = [&](int o0) {
+    for (int index = threadIdx.x; index < kChunk * HS; index += blockDim.x) {
+      const int query = o0 + index / HS;
+      if (query < T) atomicAdd(&dq_rows[static_cast<std::size_t>(query) * 3 * C + index % HS], s.dq[index]);
+      s.dq[index] = 0.0f;
+    }
+  };
+  // The chunk's queries and dy, and each query's statistics and D (the last chunk's dq out first).
   auto load_queries = [&](int o0) {
+    if (o0 == 0)
+      for (int index = threadIdx.x; index < kChunk * HS; index += blockDim.x) s.dq[index] = 0.0f;
+    else
+      flush_dq(o0 - kChunk);
     load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C, 3 * C, T - o0, kChunk);
     load_rows<HS>(s.other2, dout + head.offset(C) + static_cast<std::size_t>(o0) * C, C, T - o0, kChunk);
     for (int t = threadIdx.x; t < kChunk && o0 + t < T; t += blockDim.x) {
@@ -457,12 +427,6 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
       s.inverse[t] = stats[2 * head.row(o0 + t) + 1];
       s.D[t] = D[head.row(o0 + t)];
     }
-    if (keep.bytes != nullptr)
-      for (int index = threadIdx.x; index < kChunk * kChunkBytes && o0 + index / kChunkBytes < T;
-           index += blockDim.x) {
-        const int byte = k0 / 8 + index % kChunkBytes;
-        s.keep[index] = byte < keep.row_bytes ? keep.bytes[head.row(o0 + index / kChunkBytes) * keep.row_bytes + byte] : 0;
-      }
   };
   const int r0 = warp * kTile;
   const bool active = k0 + r0 < T;
@@ -486,8 +450,8 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
         float dropped = 0.0f, ds = 0.0f;
         if (key < T && query < T) {
           const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[t]) * s.inverse[t];
-          dropped = head.dropped(a, keep.kept_in(s.keep[t * kChunkBytes + (key - k0) / 8], key));
-          ds = (dtile[c] * dropped - a * s.D[t]) * scale;
+          dropped = head.dropped(a, query, key);
+          ds = (dtile[c] * dropped - a * s.D[t]) * scale;  // the plan's softmax_backward_kernel
         }
         s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
         s.warp.second_factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
@@ -495,9 +459,11 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
       __syncwarp();
       accumulate<HS>(dv, s.warp.factor, s.other2, n0);        // P'ᵀ·dy
       accumulate<HS>(dk, s.warp.second_factor, s.other, n0);  // dSᵀ·q
-      __syncwarp();
+      add_query_gradient<HS>(s.dq + n0 * HS, s.warp.second_factor, s.own, r0, s.warp.strip);  // dS·k
     }
   });
+  __syncthreads();  // every warp is done with the last chunk
+  flush_dq((T - 1) / kChunk * kChunk);
   if (!active) return;
   float* key_rows = dqkv + head.offset(3 * C);
   write_rows<HS>(key_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
