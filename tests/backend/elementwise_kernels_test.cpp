@@ -1,5 +1,5 @@
-// The CUDA backend's element-wise map (backend/cuda/elementwise_kernels.cuh) and LayerNorm forward
-// kernel (layernorm_kernels.cuh) run on host threads (kernels_on_host.hpp) against the CPU backend's
+// The CUDA backend's element-wise map (backend/cuda/elementwise_kernels.cuh) and LayerNorm kernels
+// (layernorm_kernels.cuh) run on host threads (kernels_on_host.hpp) against the CPU backend's
 // ops: both ways of each (four floats at a time where the tensors are aligned, one at a time where
 // they are not, as the launchers choose), with lengths that leave a few floats after the last whole
 // four, grids smaller than the work (so the threads stride), tensors updated in place, and the bf16
@@ -164,6 +164,62 @@ TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
       for (std::size_t i = 0; i < NC; i++)
         ASSERT_EQ(__bfloat162float(rounded[i]), __bfloat162float(__float2bfloat16_rn(out_h.get()[i])))
             << "rounding [" << i << "]";
+    }
+  }
+}
+
+// LayerNorm's backward pass, plain and as residual_layernorm_backward (the output gradient in two
+// shares, dropout's backward pass after it), both ways, for the shapes of the forward test.
+TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
+  struct Case {
+    int N, C;
+    std::size_t shift;
+    bool quads;
+  };
+  for (const Case& c : {Case{20, 768, 0, true}, Case{9, 40, 0, true}, Case{9, 30, 0, false}, Case{9, 768, 1, false}}) {
+    for (bool residual : {false, true}) {
+      SCOPED_TRACE("N " + std::to_string(c.N) + ", C " + std::to_string(c.C) + ", shift " + std::to_string(c.shift) +
+                   (residual ? ", residual" : ""));
+      const std::size_t NC = static_cast<std::size_t>(c.N) * c.C;
+      const float p = residual ? 0.1f : 0.0f;
+      Random random(6);
+      const std::vector<float> inp = random.floats(NC, 2.0f), dout = random.floats(NC), dout2 = random.floats(NC);
+      const std::vector<float> weight = random.floats(c.C), bias = random.floats(c.C);
+      const std::vector<float> dweight_before = random.floats(c.C), dbias_before = random.floats(c.C);
+      auto cpu = make_cpu_backend(1);
+      Buffer<float> inp_d(*cpu, inp), dout_d(*cpu, dout), dout2_d(*cpu, dout2), w_d(*cpu, weight), b_d(*cpu, bias);
+      Buffer<float> out_d(*cpu, NC), mean_d(*cpu, c.N), rstd_d(*cpu, c.N), dres_d(*cpu, NC), dinp_d(*cpu, NC);
+      Buffer<float> dw_d(*cpu, dweight_before), db_d(*cpu, dbias_before);
+      cpu->layernorm_forward(out_d.get(), mean_d.get(), rstd_d.get(), inp_d.get(), w_d.get(), b_d.get(), 1e-12f, c.N,
+                             c.C);
+      if (residual)
+        cpu->residual_layernorm_backward(dres_d.get(), dinp_d.get(), dw_d.get(), db_d.get(), dout_d.get(),
+                                         dout2_d.get(), inp_d.get(), w_d.get(), mean_d.get(), rstd_d.get(), p, 41,
+                                         c.N, c.C);
+      else
+        cpu->layernorm_backward(dres_d.get(), dw_d.get(), db_d.get(), dout_d.get(), inp_d.get(), w_d.get(),
+                                mean_d.get(), rstd_d.get(), c.N, c.C);
+
+      std::vector<float> mean = mean_d.read(), rstd = rstd_d.read(), dweight = dweight_before, dbias = dbias_before;
+      Floats inp_h(inp, c.shift), dout_h(dout, c.shift), dout2_h(dout2, c.shift), weight_h(weight, 0);
+      Floats dres_h(std::vector<float>(NC, kNaN), c.shift), dinp_h(std::vector<float>(NC, kNaN), c.shift);
+      const cuda::layernorm::BackwardRows rows{dres_h.get(),  residual ? dinp_h.get() : nullptr,
+                                               dweight.data(), dbias.data(),
+                                               dout_h.get(),  residual ? dout2_h.get() : nullptr,
+                                               inp_h.get(),   weight_h.get(),
+                                               mean.data(),   rstd.data(),
+                                               p,             cuda::Seed(41),
+                                               c.N,           c.C};
+      ASSERT_EQ(cuda::layernorm::fits_quads(rows), c.quads);
+      constexpr int kRows = cuda::layernorm::kRowsPerBlock;
+      cuda::layernorm::with_backward_kernel(rows, [&](auto kernel) {
+        host::launch(dim3((c.N + kRows - 1) / kRows), cuda::layernorm::kWarps * 32, 2 * c.C * sizeof(float),
+                     [&] { kernel(rows); });
+      });
+      expect_close(dres_h.values(NC), to_doubles(dres_d.read()), {1e-4, 1e-5}, "dres");
+      if (residual) expect_close(dinp_h.values(NC), to_doubles(dinp_d.read()), {1e-4, 1e-5}, "dinp");
+      expect_close(dweight, to_doubles(dw_d.read()), {1e-5, 1e-5}, "dweight");
+      expect_close(dbias, to_doubles(db_d.read()), {1e-5, 1e-5}, "dbias");
     }
   }
 }

@@ -101,6 +101,11 @@ void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
 #define __shfl_xor_sync(mask, value, lane_mask) ::textclass::testing::kernels_on_host::shuffle_xor(value, lane_mask)
 #define __any_sync(mask, predicate) ::textclass::testing::kernels_on_host::any(predicate)
 
+namespace textclass::backend::cuda {
+// launch.cuh's, for the kernels: where the running thread's block's shared memory starts.
+inline unsigned char* block_shared_memory() { return testing::kernels_on_host::current.block->shared_memory(); }
+}  // namespace textclass::backend::cuda
+
 // atomicAdd on a float of shared or global memory, as host threads do it.
 inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
 

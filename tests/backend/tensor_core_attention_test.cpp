@@ -21,9 +21,6 @@
 #include "op_test.hpp"
 #include "textclass/backend/cuda/attention_plan.hpp"
 
-namespace textclass::backend::cuda::tensor_cores {
-unsigned char* block_shared_memory() { return testing::kernels_on_host::current.block->shared_memory(); }
-}  // namespace textclass::backend::cuda::tensor_cores
 
 namespace textclass::backend::op_test {
 namespace {

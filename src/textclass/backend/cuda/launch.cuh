@@ -34,6 +34,15 @@ __device__ inline T warp_sum(T v) {
   return v;
 }
 
+// Where a block's dynamic shared memory starts (kernels_on_host.hpp gives host threads their
+// block's instead).
+#ifndef TEXTCLASS_KERNELS_ON_HOST
+__device__ inline unsigned char* block_shared_memory() {
+  extern __shared__ __align__(128) unsigned char dynamic_shared[];
+  return dynamic_shared;
+}
+#endif
+
 __device__ inline float warp_max(float v) {
   for (int offset = 16; offset > 0; offset /= 2) v = fmaxf(v, __shfl_xor_sync(kFullMask, v, offset));
   return v;

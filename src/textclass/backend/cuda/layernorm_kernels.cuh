@@ -7,11 +7,11 @@
 //             dinp = rstd · (g - mean(g) - norm · mean(g · norm)),
 //             dweight += Σ_rows dout · norm,  dbias += Σ_rows dout
 //
-// The forward kernel comes two ways: where the rows are 16-byte aligned and C a multiple of 4 up to
-// 1024, a lane holds its channels in registers and moves them four at a time (a float4 a load; at
-// one float a thread too few bytes are in flight to reach the memory's bandwidth); one float at a
-// time otherwise. The backward kernel is layernorm.cu's. A header so that a test can also run the
-// forward kernel on host threads (tests/backend/elementwise_kernels_test.cpp, kernels_on_host.hpp).
+// Each kernel comes two ways: where the rows are 16-byte aligned and C a multiple of 4 up to 1024, a
+// lane holds its channels in registers and moves them four at a time (a float4 a load; at one float
+// a thread too few bytes are in flight to reach the memory's bandwidth); one float at a time
+// otherwise. A header so that a test can also run them on host threads
+// (tests/backend/elementwise_kernels_test.cpp, kernels_on_host.hpp).
 #include <cuda_bf16.h>
 
 #include <cstddef>
@@ -101,7 +101,7 @@ __global__ void forward_kernel(ForwardRows f) {
     }
   } else {
     const int quads = C / 4;
-    float4 x[kQuads];
+    float4 x[kQuads] = {};
     double sum = 0.0;
 TEXTCLASS_UNROLL
     for (int k = 0; k < kQuads; k++) {
@@ -161,6 +161,136 @@ void with_forward_kernel(const ForwardRows& rows, Use&& use) {
   else if (needed <= 4) use(forward_kernel<4>);
   else if (needed <= 6) use(forward_kernel<6>);
   else use(forward_kernel<kMaxQuads>);
+}
+
+// backward: rows whose parameter gradients a block sums in shared memory. One per warp: a batch of
+// 16 AG News rows has only about 1,500 tokens, and blocks of more rows would leave SMs idle.
+constexpr int kRowsPerBlock = kWarps;
+
+// What a backward pass reads and writes: the output gradient dout, plus dout2 unless it is null
+// (summed as the add kernel sums); dinp (the LayerNorm's input gradient) and, unless `dropped` is
+// null, dropout's backward pass over it with the forward's mask, as the dropout kernel computes it
+// (residual_layernorm_backward); dweight and dbias accumulate.
+struct BackwardRows {
+  float *dinp, *dropped, *dweight, *dbias;
+  const float *dout, *dout2, *inp, *weight, *mean, *rstd;
+  float p;
+  Seed seed;
+  int N, C;
+
+  __device__ float gradient(std::size_t i) const { return dout2 == nullptr ? dout[i] : dout[i] + dout2[i]; }
+  __device__ float4 gradient4(std::size_t i) const {
+    const float4 d = *reinterpret_cast<const float4*>(dout + i);
+    if (dout2 == nullptr) return d;
+    const float4 e = *reinterpret_cast<const float4*>(dout2 + i);
+    return make_float4(d.x + e.x, d.y + e.y, d.z + e.z, d.w + e.w);
+  }
+  // dropped[i] from dinp[i] = v, once the thread has drawn its seed s
+  __device__ float drop(std::size_t i, float v, uint64_t s) const {
+    return p == 0.0f || dropout_uniform(s, i) >= p ? v * (1.0f / (1.0f - p)) : 0.0f;
+  }
+  __device__ uint64_t seed_value() const { return dropped == nullptr || p == 0.0f ? 0 : seed.get(); }
+};
+
+// Whether backward_kernel<kQuads > 0> takes these rows (as fits_quads for the forward pass).
+inline bool fits_quads(const BackwardRows& g) {
+  auto aligned = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
+  return g.C % 4 == 0 && g.C <= 4 * 32 * kMaxQuads && aligned(g.dinp) && aligned(g.dropped) && aligned(g.dout) &&
+         aligned(g.dout2) && aligned(g.inp) && aligned(g.weight);
+}
+
+// Each block takes kRowsPerBlock rows (a warp per row); the parameter gradients of its rows gather
+// in shared memory (2C floats), then go to global memory with one atomic add per channel. kQuads as
+// forward_kernel's: 0, one float at a time; else a lane's channels in registers, float4s.
+template <int kQuads>
+__global__ void backward_kernel(BackwardRows g) {
+  const int C = g.C;
+  float* dweight_block = reinterpret_cast<float*>(block_shared_memory());
+  float* dbias_block = dweight_block + C;
+  for (int c = threadIdx.x; c < C; c += blockDim.x) dweight_block[c] = dbias_block[c] = 0.0f;
+  __syncthreads();
+  const int lane = threadIdx.x % 32, row = blockIdx.x * kRowsPerBlock + threadIdx.x / 32;
+  const uint64_t s = g.seed_value();
+  if (row < g.N) {
+    const std::size_t offset = static_cast<std::size_t>(row) * C;
+    const float m = g.mean[row], rs = g.rstd[row];
+    float g_sum = 0.0f, g_norm_sum = 0.0f;
+    if constexpr (kQuads == 0) {
+      const float* x = g.inp + offset;
+      for (int c = lane; c < C; c += 32) {
+        const float gc = g.gradient(offset + c) * g.weight[c];
+        g_sum += gc;
+        g_norm_sum += gc * ((x[c] - m) * rs);
+      }
+      const float g_mean = warp_sum(g_sum) / C, g_norm_mean = warp_sum(g_norm_sum) / C;
+      for (int c = lane; c < C; c += 32) {
+        const float norm = (x[c] - m) * rs;
+        const float dc = g.gradient(offset + c);
+        const float v = rs * (dc * g.weight[c] - g_mean - norm * g_norm_mean);
+        g.dinp[offset + c] = v;
+        if (g.dropped != nullptr) g.dropped[offset + c] = g.drop(offset + c, v, s);
+        atomicAdd(&dweight_block[c], dc * norm);
+        atomicAdd(&dbias_block[c], dc);
+      }
+    } else {
+      const int quads = C / 4;
+      float4 norm[kQuads] = {}, d[kQuads] = {};  // (zeros: the host compiler cannot see every read guarded)
+TEXTCLASS_UNROLL
+      for (int k = 0; k < kQuads; k++) {
+        const int q = lane + 32 * k;
+        if (q >= quads) continue;
+        const float4 x = *reinterpret_cast<const float4*>(g.inp + offset + 4 * q);
+        const float4 w = *reinterpret_cast<const float4*>(g.weight + 4 * q);
+        d[k] = g.gradient4(offset + 4 * q);
+        norm[k] = make_float4((x.x - m) * rs, (x.y - m) * rs, (x.z - m) * rs, (x.w - m) * rs);
+        const float4 gc = make_float4(d[k].x * w.x, d[k].y * w.y, d[k].z * w.z, d[k].w * w.w);
+        g_sum += gc.x + gc.y + gc.z + gc.w;
+        g_norm_sum += gc.x * norm[k].x + gc.y * norm[k].y + gc.z * norm[k].z + gc.w * norm[k].w;
+      }
+      const float g_mean = warp_sum(g_sum) / C, g_norm_mean = warp_sum(g_norm_sum) / C;
+TEXTCLASS_UNROLL
+      for (int k = 0; k < kQuads; k++) {
+        const int q = lane + 32 * k;
+        if (q >= quads) continue;
+        const int c = 4 * q;
+        const std::size_t i = offset + c;
+        const float4 w = *reinterpret_cast<const float4*>(g.weight + c);
+        const float4 v = make_float4(rs * (d[k].x * w.x - g_mean - norm[k].x * g_norm_mean),
+                                     rs * (d[k].y * w.y - g_mean - norm[k].y * g_norm_mean),
+                                     rs * (d[k].z * w.z - g_mean - norm[k].z * g_norm_mean),
+                                     rs * (d[k].w * w.w - g_mean - norm[k].w * g_norm_mean));
+        *reinterpret_cast<float4*>(g.dinp + i) = v;
+        if (g.dropped != nullptr)
+          *reinterpret_cast<float4*>(g.dropped + i) =
+              make_float4(g.drop(i, v.x, s), g.drop(i + 1, v.y, s), g.drop(i + 2, v.z, s), g.drop(i + 3, v.w, s));
+        atomicAdd(&dweight_block[c], d[k].x * norm[k].x);
+        atomicAdd(&dweight_block[c + 1], d[k].y * norm[k].y);
+        atomicAdd(&dweight_block[c + 2], d[k].z * norm[k].z);
+        atomicAdd(&dweight_block[c + 3], d[k].w * norm[k].w);
+        atomicAdd(&dbias_block[c], d[k].x);
+        atomicAdd(&dbias_block[c + 1], d[k].y);
+        atomicAdd(&dbias_block[c + 2], d[k].z);
+        atomicAdd(&dbias_block[c + 3], d[k].w);
+      }
+    }
+  }
+  __syncthreads();
+  for (int c = threadIdx.x; c < C; c += blockDim.x) {
+    atomicAdd(&g.dweight[c], dweight_block[c]);
+    atomicAdd(&g.dbias[c], dbias_block[c]);
+  }
+}
+
+// use(kernel) with the backward kernel for these rows (as with_forward_kernel).
+template <typename Use>
+void with_backward_kernel(const BackwardRows& rows, Use&& use) {
+  const int needed = (rows.C / 4 + 31) / 32;  // float4s a lane
+  if (!fits_quads(rows)) use(backward_kernel<0>);
+  else if (needed <= 1) use(backward_kernel<1>);
+  else if (needed <= 2) use(backward_kernel<2>);
+  else if (needed <= 4) use(backward_kernel<4>);
+  else if (needed <= 6) use(backward_kernel<6>);
+  else use(backward_kernel<kMaxQuads>);
 }
 
 }  // namespace textclass::backend::cuda::layernorm

@@ -254,15 +254,6 @@ struct TileLane {
   int i = threadIdx.x % 32 / 2, c0 = threadIdx.x % 2 * 8;
 };
 
-// Where a block's dynamic shared memory starts (on the host, the test's stand-in for it).
-#ifdef TEXTCLASS_KERNELS_ON_HOST
-unsigned char* block_shared_memory();
-#else
-__device__ inline unsigned char* block_shared_memory() {
-  extern __shared__ __align__(128) unsigned char tensor_core_shared[];
-  return tensor_core_shared;
-}
-#endif
 
 // Runs visit(o0) for each 64-row chunk [o0, o0 + 64) of the other side, once load(o0) has put it in
 // shared memory. The whole block loads and waits, warps without rows of their own too.
