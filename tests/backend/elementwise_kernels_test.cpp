@@ -115,16 +115,22 @@ TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
 // LayerNorm's forward pass, with and without the residual connection and dropout before it, for
 // rows of 768 channels (six float4s a lane), 40 (ten lanes of one float4 each) and 30 (no float4s:
 // one float at a time), and rows that are not 16-byte aligned (one float at a time).
+struct LayerNormCase {
+  int N, C;
+  std::size_t shift;  // floats into aligned memory
+  bool quads;         // four floats at a time
+};
+const LayerNormCase kLayerNormCases[] = {{20, 768, 0, true}, {9, 40, 0, true}, {9, 30, 0, false}, {9, 768, 1, false}};
+
+std::string describe(const LayerNormCase& c, bool residual) {
+  return "N " + std::to_string(c.N) + ", C " + std::to_string(c.C) + ", shift " + std::to_string(c.shift) +
+         (residual ? ", residual" : "");
+}
+
 TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
-  struct Case {
-    int N, C;
-    std::size_t shift;
-    bool quads;
-  };
-  for (const Case& c : {Case{20, 768, 0, true}, Case{9, 40, 0, true}, Case{9, 30, 0, false}, Case{9, 768, 1, false}}) {
+  for (const LayerNormCase& c : kLayerNormCases) {
     for (bool residual : {false, true}) {
-      SCOPED_TRACE("N " + std::to_string(c.N) + ", C " + std::to_string(c.C) + ", shift " + std::to_string(c.shift) +
-                   (residual ? ", residual" : ""));
+      SCOPED_TRACE(describe(c, residual));
       const std::size_t NC = static_cast<std::size_t>(c.N) * c.C;
       const float p = residual ? 0.1f : 0.0f, eps = 1e-12f;
       Random random(5);
@@ -171,15 +177,9 @@ TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
 // LayerNorm's backward pass, plain and as residual_layernorm_backward (the output gradient in two
 // shares, dropout's backward pass after it), both ways, for the shapes of the forward test.
 TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
-  struct Case {
-    int N, C;
-    std::size_t shift;
-    bool quads;
-  };
-  for (const Case& c : {Case{20, 768, 0, true}, Case{9, 40, 0, true}, Case{9, 30, 0, false}, Case{9, 768, 1, false}}) {
+  for (const LayerNormCase& c : kLayerNormCases) {
     for (bool residual : {false, true}) {
-      SCOPED_TRACE("N " + std::to_string(c.N) + ", C " + std::to_string(c.C) + ", shift " + std::to_string(c.shift) +
-                   (residual ? ", residual" : ""));
+      SCOPED_TRACE(describe(c, residual));
       const std::size_t NC = static_cast<std::size_t>(c.N) * c.C;
       const float p = residual ? 0.1f : 0.0f;
       Random random(6);

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "textclass/backend/backend.hpp"  // dropout_uniform
 #include "textclass/backend/cuda/launch.cuh"
@@ -150,17 +151,23 @@ TEXTCLASS_UNROLL
   }
 }
 
-// use(kernel) with the forward kernel for these rows: the fewest float4s a lane that hold a row
-// where fits_quads, else one float at a time.
+// use(std::integral_constant<int, kQuads>) with the kernels' kQuads for rows of C channels: the
+// fewest float4s a lane that hold a row where `quads` (fits_quads), else 0.
+template <typename Use>
+void with_quads(bool quads, int C, Use&& use) {
+  const int needed = (C / 4 + 31) / 32;  // float4s a lane
+  if (!quads) use(std::integral_constant<int, 0>{});
+  else if (needed <= 1) use(std::integral_constant<int, 1>{});
+  else if (needed <= 2) use(std::integral_constant<int, 2>{});
+  else if (needed <= 4) use(std::integral_constant<int, 4>{});
+  else if (needed <= 6) use(std::integral_constant<int, 6>{});
+  else use(std::integral_constant<int, kMaxQuads>{});
+}
+
+// use(kernel) with the forward kernel for these rows.
 template <typename Use>
 void with_forward_kernel(const ForwardRows& rows, Use&& use) {
-  const int needed = (rows.C / 4 + 31) / 32;  // float4s a lane
-  if (!fits_quads(rows)) use(forward_kernel<0>);
-  else if (needed <= 1) use(forward_kernel<1>);
-  else if (needed <= 2) use(forward_kernel<2>);
-  else if (needed <= 4) use(forward_kernel<4>);
-  else if (needed <= 6) use(forward_kernel<6>);
-  else use(forward_kernel<kMaxQuads>);
+  with_quads(fits_quads(rows), rows.C, [&](auto quads) { use(forward_kernel<decltype(quads)::value>); });
 }
 
 // backward: rows whose parameter gradients a block sums in shared memory. One per warp: a batch of
@@ -281,16 +288,10 @@ TEXTCLASS_UNROLL
   }
 }
 
-// use(kernel) with the backward kernel for these rows (as with_forward_kernel).
+// use(kernel) with the backward kernel for these rows.
 template <typename Use>
 void with_backward_kernel(const BackwardRows& rows, Use&& use) {
-  const int needed = (rows.C / 4 + 31) / 32;  // float4s a lane
-  if (!fits_quads(rows)) use(backward_kernel<0>);
-  else if (needed <= 1) use(backward_kernel<1>);
-  else if (needed <= 2) use(backward_kernel<2>);
-  else if (needed <= 4) use(backward_kernel<4>);
-  else if (needed <= 6) use(backward_kernel<6>);
-  else use(backward_kernel<kMaxQuads>);
+  with_quads(fits_quads(rows), rows.C, [&](auto quads) { use(backward_kernel<decltype(quads)::value>); });
 }
 
 }  // namespace textclass::backend::cuda::layernorm
