@@ -1,5 +1,5 @@
-// LayerNorm's launchers: the kernels of layernorm_kernels.cuh, the four-floats-at-a-time forward
-// kernel where the rows allow it.
+// LayerNorm's launchers: the kernels of layernorm_kernels.cuh, four floats at a time where the rows
+// allow it, one at a time otherwise.
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
