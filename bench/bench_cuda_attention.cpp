@@ -44,7 +44,7 @@ void BM_cuda_attention_forward_backward(benchmark::State& state) {
   float* dout = random_buffer(*backend, tokens * C);
   float* out = backend->alloc(tokens * C);
   float* dqkv = backend->alloc(tokens * 3 * C);
-  float* att = backend->alloc(backend->attention_saved_floats(B, T, NH));
+  float* att = backend->alloc(backend->attention_saved(B, T, C, NH).floats);
   // every row but the first padded to a random length, as a batch of AG News rows is
   std::vector<int32_t> host_mask(tokens, 0);
   std::mt19937 engine(7);

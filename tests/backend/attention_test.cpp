@@ -70,11 +70,11 @@ TEST_P(AttentionTest, ForwardMatchesReference) {
       const std::vector<float> qkv = random.floats(static_cast<std::size_t>(s.B) * s.T * 3 * s.C);
       const Ints mask = random.padding_mask(s.B, s.T);
       Buffer<float> qkv_d(backend(), qkv), out_d(backend(), static_cast<std::size_t>(s.B) * s.T * s.C);
-      Buffer<float> att_d(backend(), backend().attention_saved_floats(s.B, s.T, s.NH));
+      Buffer<float> att_d(backend(), backend().attention_saved(s.B, s.T, s.C, s.NH).floats);
       Buffer<int32_t> mask_d(backend(), mask);
       backend().attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C, s.NH);
       const AttentionResult expected = reference_attention(to_doubles(qkv), mask, p, seed, s.B, s.T, s.C, s.NH);
-      if (expected.att.size() == backend().attention_saved_floats(s.B, s.T, s.NH))  // it keeps the probabilities
+      if (expected.att.size() == backend().attention_saved(s.B, s.T, s.C, s.NH).floats)  // it keeps the probabilities
         expect_close(att_d.read(), expected.att, {1e-5, 1e-7}, "att");
       expect_close(out_d.read(), expected.out, {1e-5, 1e-6}, "out");
     }
@@ -99,7 +99,7 @@ TEST_P(AttentionTest, PaddedKeysGetNoAttention) {
         }
     }
     Buffer<float> qkv_d(backend(), qkv), out_d(backend(), static_cast<std::size_t>(s.B) * s.T * s.C);
-    Buffer<float> att_d(backend(), backend().attention_saved_floats(s.B, s.T, s.NH));
+    Buffer<float> att_d(backend(), backend().attention_saved(s.B, s.T, s.C, s.NH).floats);
     Buffer<int32_t> mask_d(backend(), mask);
     backend().attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), 0.0f, seed, s.B, s.T, s.C, s.NH);
     outputs.push_back(out_d.read());
@@ -116,9 +116,12 @@ TEST_P(AttentionTest, BackwardMatchesFiniteDifferences) {
       const std::vector<float> dout = random.floats(static_cast<std::size_t>(s.B) * s.T * s.C);
       const Ints mask = random.padding_mask(s.B, s.T);
       Buffer<float> qkv_d(backend(), qkv), dout_d(backend(), dout), dqkv_d(backend(), qkv.size());
-      Buffer<float> out_d(backend(), dout.size()), att_d(backend(), backend().attention_saved_floats(s.B, s.T, s.NH));
+      const Backend::AttentionSaved saved = backend().attention_saved(s.B, s.T, s.C, s.NH);
+      Buffer<float> out_d(backend(), dout.size()), att_d(backend(), saved.floats);
       Buffer<int32_t> mask_d(backend(), mask);
       backend().attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C, s.NH);
+      // where att keeps qkv, the backward pass must not read qkv (the model reuses its memory)
+      if (saved.keeps_qkv) backend().fill(qkv_d.get(), std::numeric_limits<float>::quiet_NaN(), qkv.size());
       backend().attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), out_d.get(), att_d.get(), mask_d.get(), p,
                                    seed, s.B, s.T, s.C, s.NH);
       const Doubles R = to_doubles(dout);

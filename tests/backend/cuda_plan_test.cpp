@@ -135,7 +135,7 @@ TEST(CudaPlan, AttentionPlanMatchesTheCpuAttention) {
 
     HostSteps steps{s.B, s.T, s.C, s.NH};
     std::vector<float> scratch(std::max(cuda::attention_forward_scratch(s), cuda::attention_backward_scratch(s)));
-    std::vector<float> out(s.NC()), stats(cuda::attention_saved_floats(s.B, s.T, s.NH)),
+    std::vector<float> out(s.NC()), stats(cuda::attention_stats_floats(s)),
         dqkv(3 * s.NC(), std::numeric_limits<float>::quiet_NaN());
     cuda::attention_forward_plan(steps, scratch.data(), out.data(), stats.data(), qkv.data(), mask.data(), p, seed, s);
     cuda::attention_backward_plan(steps, scratch.data(), dqkv.data(), dout.data(), qkv.data(), stats.data(),

@@ -96,7 +96,7 @@ void expect_fused_matches_cpu(const AttentionShape& s, const Ints& mask, float p
   Random random(s.B * 1000 + s.T * 10 + HS);
   const std::vector<float> qkv = random.floats(3 * s.NC(), 2.0f), dout = random.floats(s.NC());
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  std::vector<float> out(s.NC(), nan), stats(cuda::attention_saved_floats(s.B, s.T, s.NH), nan),
+  std::vector<float> out(s.NC(), nan), stats(cuda::attention_stats_floats(s), nan),
       dqkv(3 * s.NC(), nan), D(s.rows(), nan);
 
   FusedAttentionArgs args{};

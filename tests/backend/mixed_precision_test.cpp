@@ -106,7 +106,7 @@ TEST_P(MixedPrecisionTest, ProductsReadTheirInputsAsTheyAreNow) {
   const Ints mask = random.padding_mask(B, T);
   Backend& be = backend();
   Buffer<float> x(be, NC), y_d(be, y), z_d(be, z), qkv_d(be, qkv), w_d(be, weight), b_d(be, bias), out(be, N * OC);
-  Buffer<float> res(be, NC), mean(be, N), rstd(be, N), att(be, be.attention_saved_floats(B, T, NH));
+  Buffer<float> res(be, NC), mean(be, N), rstd(be, N), att(be, be.attention_saved(B, T, C, NH).floats);
   Buffer<float> ln_w(be, ln_weight), ln_b(be, ln_bias), dout_d(be, dout);
   Buffer<int32_t> mask_d(be, mask);
   auto expect_product_of_x = [&](const std::string& after) {
@@ -215,8 +215,11 @@ TEST_P(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
     auto run = [&](Backend& backend) {
       Buffer<float> qkv_d(backend, qkv), dout_d(backend, dout), dqkv_d(backend, qkv.size());
       Buffer<int32_t> mask_d(backend, mask);
-      Buffer<float> out_d(backend, dout.size()), att_d(backend, backend.attention_saved_floats(B, T, NH));
+      const Backend::AttentionSaved saved = backend.attention_saved(B, T, C, NH);
+      Buffer<float> out_d(backend, dout.size()), att_d(backend, saved.floats);
       backend.attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, B, T, C, NH);
+      // where att keeps qkv, the backward pass must not read qkv (the model reuses its memory)
+      if (saved.keeps_qkv) backend.fill(qkv_d.get(), std::numeric_limits<float>::quiet_NaN(), qkv.size());
       backend.attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), out_d.get(), att_d.get(), mask_d.get(), p,
                                  seed, B, T, C, NH);
       return std::make_pair(out_d.read(), dqkv_d.read());

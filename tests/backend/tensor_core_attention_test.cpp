@@ -3,8 +3,8 @@
 // over the grids tensor_core_attention.cu launches, against the CPU backend's attention with bf16's
 // tolerance. This checks on machines without a GPU what the kernels compute: the staging of a head
 // in shared memory as bf16, the tiles of scores and the lanes' rows of them, masking, dropout, the
-// forward pass's online softmax, D, and the key kernel's transposed products and its dq, added up
-// across its warps and blocks. The op tests check the
+// forward pass's online softmax and its copy of qkv, D, and the key kernel's transposed products
+// (from that copy) and its dq, added up across its warps and blocks. The op tests check the
 // kernels themselves against the CPU where there is a GPU (backend "cuda-bf16").
 // Builds without CUDA (no cuda_bf16.h) have nothing to test here.
 #ifdef TEXTCLASS_HAS_CUDA
@@ -51,24 +51,25 @@ double mean_relative_error(const std::vector<float>& actual, const Doubles& expe
 }
 
 // The kernels, as tensor_core_attention.cu launches them for head size HS; out's rounding into
-// `rounded` unless it is empty.
+// `rounded` unless it is empty; the forward kernel's copy of qkv, which the backward kernel reads,
+// into qkv_copy.
 template <int HS>
-void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, std::vector<float>& dqkv,
-                 const std::vector<float>& qkv, const std::vector<float>& dout, const Ints& mask, float p,
-                 uint64_t seed, const AttentionShape& s) {
+void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, std::vector<__nv_bfloat16>& qkv_copy,
+                 std::vector<float>& dqkv, const std::vector<float>& qkv, const std::vector<float>& dout,
+                 const Ints& mask, float p, uint64_t seed, const AttentionShape& s) {
   using namespace cuda::tensor_cores;
   std::vector<float> stats(2 * s.rows()), D(s.rows());
   const dim3 grid((s.T + kChunk - 1) / kChunk, s.heads());
   const cuda::Seed device_seed(seed);
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::forward), [&] {
-    forward_kernel<HS>(out.data(), rounded.empty() ? nullptr : rounded.data(), stats.data(), qkv.data(), mask.data(), p,
-                       device_seed, s.scale(), s.T, s.C, s.NH);
+    forward_kernel<HS>(out.data(), rounded.empty() ? nullptr : rounded.data(), stats.data(), qkv_copy.data(),
+                       qkv.data(), mask.data(), p, device_seed, s.scale(), s.T, s.C, s.NH);
   });
   host::launch(grid, kThreads, 0, [&] {
     query_prologue_kernel<HS>(dqkv.data(), D.data(), dout.data(), out.data(), s.T, s.C, s.NH);
   });
   host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), [&] {
-    key_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv.data(), stats.data(), mask.data(), p,
+    key_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv_copy.data(), stats.data(), mask.data(), p,
                             device_seed, s.scale(), s.T, s.C, s.NH);
   });
 }
@@ -77,7 +78,8 @@ void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, s
 // and 64 channels, lengths that are and are not multiples of 16 and 64, one 64-row block of a head
 // to four (the other side staged in one to four parts, the last part partly empty). The cases with
 // dropout also have the forward kernel write out's bf16 rounding (fused rounding), which must be
-// exactly out's, element by element.
+// exactly out's, element by element. The forward kernel's copy of qkv must be qkv's rounding,
+// every element of it (each block writes its own rows of q, k and v).
 TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
   for (const Case& c : {Case{{3, 37, 64, 4}, 1.0f, 0.0f}, Case{{2, 16, 64, 2}, 1.0f, 0.1f},
                         Case{{2, 77, 128, 2}, 0.5f, 0.1f}, Case{{2, 128, 128, 2}, 0.5f, 0.0f},
@@ -93,11 +95,14 @@ TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
     std::vector<float> out(s.NC(), std::numeric_limits<float>::quiet_NaN());
     std::vector<float> dqkv(3 * s.NC(), std::numeric_limits<float>::quiet_NaN());
     std::vector<__nv_bfloat16> rounded(c.dropout_p > 0.0f ? s.NC() : 0, __float2bfloat16_rn(-1e30f));
-    if (s.hs() == 16) run_kernels<16>(out, rounded, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
-    if (s.hs() == 32) run_kernels<32>(out, rounded, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
-    if (s.hs() == 64) run_kernels<64>(out, rounded, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    std::vector<__nv_bfloat16> qkv_copy(qkv.size(), __float2bfloat16_rn(-1e30f));
+    if (s.hs() == 16) run_kernels<16>(out, rounded, qkv_copy, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    if (s.hs() == 32) run_kernels<32>(out, rounded, qkv_copy, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
+    if (s.hs() == 64) run_kernels<64>(out, rounded, qkv_copy, dqkv, qkv, dout, mask, c.dropout_p, seed, s);
     for (std::size_t i = 0; i < rounded.size(); i++)
       ASSERT_EQ(__bfloat162float(rounded[i]), __bfloat162float(__float2bfloat16_rn(out[i]))) << "rounded out[" << i << "]";
+    for (std::size_t i = 0; i < qkv.size(); i++)
+      ASSERT_EQ(__bfloat162float(qkv_copy[i]), __bfloat162float(__float2bfloat16_rn(qkv[i]))) << "qkv's copy [" << i << "]";
 
     auto cpu = make_cpu_backend(1);
     Buffer<float> qkv_d(*cpu, qkv), dout_d(*cpu, dout), out_d(*cpu, s.NC()), att_d(*cpu, s.scores()),

@@ -2,17 +2,50 @@
 
 #include <stdexcept>
 
+#include "forwarding_backend.hpp"
+
 #ifdef TEXTCLASS_HAS_CUDA
 #include "textclass/backend/cuda/cuda_backend.hpp"
 #endif
 
 namespace textclass::testing {
+namespace {
+
+// The CPU backend, but its attention keeps a copy of qkv in att and its backward pass reads that
+// instead of qkv, as the CUDA backend's tensor-core attention does (in bf16): so that machines
+// without a GPU run the model the way it runs there, with qkv's memory shared by the layers.
+class KeepsQkvBackend : public ForwardingBackend {
+ public:
+  KeepsQkvBackend() : ForwardingBackend(backend::make_cpu_backend()) {}
+  std::string name() const override { return "cpu-keeps-qkv"; }
+  AttentionSaved attention_saved(int B, int T, int C, int NH) const override {
+    return {inner().attention_saved(B, T, C, NH).floats + qkv_floats(B, T, C), true};
+  }
+  void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
+                         uint64_t seed, int B, int T, int C, int NH) override {
+    inner().attention_forward(out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
+    inner().copy(kept_qkv(att, B, T, C, NH), qkv, qkv_floats(B, T, C));
+  }
+  void attention_backward(float* dqkv, const float* dout, const float* /*qkv*/, const float* out, const float* att,
+                          const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
+    const float* qkv = kept_qkv(const_cast<float*>(att), B, T, C, NH);
+    inner().attention_backward(dqkv, dout, qkv, out, att, mask, dropout_p, seed, B, T, C, NH);
+  }
+
+ private:
+  static std::size_t qkv_floats(int B, int T, int C) { return static_cast<std::size_t>(B) * T * 3 * C; }
+  float* kept_qkv(float* att, int B, int T, int C, int NH) const {
+    return att + inner().attention_saved(B, T, C, NH).floats;
+  }
+};
+
+}  // namespace
 
 std::vector<std::string> backend_names() {
 #ifdef TEXTCLASS_HAS_CUDA
-  return {"cpu", "cuda", "cuda-fused"};
+  return {"cpu", "cpu-keeps-qkv", "cuda", "cuda-fused"};
 #else
-  return {"cpu"};
+  return {"cpu", "cpu-keeps-qkv"};
 #endif
 }
 
@@ -27,6 +60,7 @@ std::string backend_unavailable_reason(const std::string& name) {
 
 std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cpu") return backend::make_cpu_backend();
+  if (name == "cpu-keeps-qkv") return std::make_unique<KeepsQkvBackend>();
 #ifdef TEXTCLASS_HAS_CUDA
   // fp32 with CUDA graphs and the fused attention as given (the other switches are bf16's)
   auto fp32 = [](bool graphs, bool fused_attention) {

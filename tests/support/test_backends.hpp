@@ -1,5 +1,7 @@
 #pragma once
-// The backends the numerical tests run on: "cpu" always, and "cuda" (fp32) in builds with the CUDA
+// The backends the numerical tests run on: "cpu" always, "cpu-keeps-qkv" (the CPU with an attention
+// that keeps its own copy of qkv, as the CUDA backend's tensor-core attention does, so that the
+// model shares qkv's memory among the layers), and "cuda" (fp32) in builds with the CUDA
 // backend ("cuda-tf32" and "cuda-bf16" for the tensor-core tests, bf16 with the backend's defaults,
 // attention in tensor_core_attention.cuh's kernels among them, "cuda-bf16-weights" bf16 with
 // AdamW's bf16 copy of the parameters, "cuda-bf16-fused-rounding" bf16 with the ops writing the

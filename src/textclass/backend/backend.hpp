@@ -73,9 +73,16 @@ class Backend {
   // Rows per prediction batch that make good use of this device (a GPU needs large batches to be
   // busy; the CPU gains nothing past a few dozen rows).
   virtual std::size_t prediction_batch_size() const { return 32; }
-  // The size of attention_forward's att.
-  virtual std::size_t attention_saved_floats(int B, int T, int NH) const {
-    return static_cast<std::size_t>(B) * NH * T * T;
+  // What attention_forward saves in att for attention_backward: `floats` floats of the backend's
+  // own, and whether those include a copy of qkv that attention_backward reads instead of qkv (the
+  // CUDA backend's tensor-core attention keeps qkv's bf16 rounding, the factors its products read):
+  // then the caller need not keep qkv for the backward pass. The CPU keeps the probabilities.
+  struct AttentionSaved {
+    std::size_t floats = 0;
+    bool keeps_qkv = false;
+  };
+  virtual AttentionSaved attention_saved(int B, int T, int /*C*/, int NH) const {
+    return {static_cast<std::size_t>(B) * NH * T * T, false};
   }
 
   // ---- recordings --------------------------------------------------------------------------
@@ -135,12 +142,14 @@ class Backend {
   // qkv[B,T,3C]: query, key and value projections side by side. mask[B,T]: 1 token, 0 padding.
   // out[B,T,C] = per head h: dropout(softmax(q_h·k_hᵀ/sqrt(hs) + padding bias)) · v_h, heads
   // concatenated; the padding bias is float's lowest value where mask is 0 (as HF). Saves in att
-  // what attention_backward needs: attention_saved_floats(B, T, NH) floats of the backend's own
-  // (the CPU keeps the softmax probabilities [B,NH,T,T] before dropout; CUDA each row's statistics).
+  // what attention_backward needs: attention_saved(B, T, C, NH).floats floats of the backend's own
+  // (the CPU keeps the softmax probabilities [B,NH,T,T] before dropout; CUDA each row's statistics,
+  // and on tensor cores qkv's bf16 rounding).
   virtual void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask,
                                  float dropout_p, uint64_t seed, int B, int T, int C, int NH) = 0;
   // out: what attention_forward wrote, unchanged (the CUDA backend's tensor-core kernels take each
-  // row's Σ_j P'·dP' = dout·out from it; the CPU needs only att).
+  // row's Σ_j P'·dP' = dout·out from it; the CPU needs only att). qkv: attention_forward's, unchanged,
+  // unless attention_saved(B, T, C, NH).keeps_qkv: then it is not read and may be null.
   virtual void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out,
                                   const float* att, const int32_t* mask, float dropout_p, uint64_t seed,
                                   int B, int T, int C, int NH) = 0;

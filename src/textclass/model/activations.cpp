@@ -69,23 +69,29 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
   a.layers.resize(config.num_hidden_layers);
   // GELU's output is the input of the feed-forward's second dense layer, which its backward needs
   // again; it is recomputed there from fch (one element-wise pass), so all layers share one buffer:
-  // a quarter of a training pass's activations.
-  float* gelu = cf.take(N * I);
+  // a quarter of a training pass's activations. qkv shares it too where no backward pass reads qkv
+  // (evaluation, or an attention that keeps its own copy in att): the attention has read qkv before
+  // GELU writes, and the feed-forward has read GELU's output before the next layer's qkv is made.
+  const backend::Backend::AttentionSaved saved =
+      backend_.attention_saved(B, T, static_cast<int>(C), static_cast<int>(NH));
+  a.attention_keeps_qkv = saved.keeps_qkv;
+  const bool qkv_shared = !for_training || saved.keeps_qkv;
+  float* shared = cf.take(qkv_shared ? std::max(N * I, N * 3 * C) : N * I);
   for (std::size_t layer = 0; layer < a.layers.size(); layer++) {
     LayerActivations& l = a.layers[layer];
     if (!for_training && layer > 0) {  // evaluation: every layer reuses the first one's buffers
       l = a.layers[0];
       continue;
     }
-    l.qkv = cf.take(N * 3 * C);
-    l.att = cf.take(backend_.attention_saved_floats(B, T, static_cast<int>(NH)));
+    l.qkv = qkv_shared ? shared : cf.take(N * 3 * C);
+    l.att = cf.take(saved.floats);
     l.atty = cf.take(N * C);
     l.res1 = cf.take(N * C);
     l.ln1 = cf.take(N * C);
     l.ln1_mean = cf.take(N);
     l.ln1_rstd = cf.take(N);
     l.fch = cf.take(N * I);
-    l.fch_gelu = gelu;
+    l.fch_gelu = shared;
     l.res2 = cf.take(N * C);
     l.ln2 = cf.take(N * C);
     l.ln2_mean = cf.take(N);

@@ -20,8 +20,9 @@ namespace textclass::model {
 
 // Shapes: N = B*T tokens, C hidden, I intermediate, NH heads, V classes.
 struct LayerActivations {
-  float* qkv;       // [N, 3C] the attention's input projection
-  float* att;       // what attention's backward needs (Backend::attention_saved_floats)
+  float* qkv;       // [N, 3C] the attention's input projection: shared by the layers where no
+                    // backward pass reads it (ActivationBuffers::attention_keeps_qkv)
+  float* att;       // what attention's backward needs (Backend::attention_saved)
   float* atty;      // [N, C] attention output, before its dense layer
   float* res1;      // [N, C] input + dropout(attention dense)
   float* ln1;       // [N, C] LayerNorm(res1)
@@ -47,6 +48,7 @@ struct ActivationBuffers {
   float* emb_rstd;  // [N]
   float* emb_out;   // [N, C] dropout(emb_ln): the encoder's input
   std::vector<LayerActivations> layers;
+  bool attention_keeps_qkv;  // att keeps what the attention's backward pass needs of qkv (not read)
   float* dense_out;  // [N, C] a dense layer's output before dropout and residual (not kept)
   float* cls;        // [B, C] the [CLS] rows of the last layer
   float* pooled_pre; // [B, C] pooler dense (Head::pooler)

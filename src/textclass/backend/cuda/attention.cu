@@ -156,16 +156,31 @@ struct GpuSteps {
 
 }  // namespace
 
+namespace {
+
+bool on_tensor_cores(AttentionKernels kernels, const AttentionShape& shape) {
+  return kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape);
+}
+
+}  // namespace
+
+Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH) {
+  const AttentionShape shape{B, T, C, NH};
+  if (on_tensor_cores(kernels, shape)) return {tensor_core_attention_saved_floats(shape), true};
+  return {attention_stats_floats(shape), false};
+}
+
 void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
-                       float* stats, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
+                       float* att, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
                        int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
-  if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {out, qkv})) {
+  if (on_tensor_cores(kernels, shape)) {
     __nv_bfloat16* rounded = gemm.rounding_for(out, shape.NC());  // for the product that reads out next
-    tensor_core_attention_forward(stream, out, rounded, stats, qkv, mask, dropout_p, seed, shape);
+    tensor_core_attention_forward(stream, out, rounded, att, qkv, mask, dropout_p, seed, shape);
     return;
   }
+  float* stats = att;
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {out, qkv})) {
     fused_attention_forward(stream, out, stats, qkv, mask, dropout_p, seed, shape);
     return;
@@ -176,15 +191,16 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Attent
 }
 
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
-                        const float* dout, const float* qkv, const float* out, const float* stats, const int32_t* mask,
+                        const float* dout, const float* qkv, const float* out, const float* att, const int32_t* mask,
                         float dropout_p, Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
-  if (kernels == AttentionKernels::tensor_cores && tensor_core_attention_fits(shape, {dqkv, dout, qkv})) {
+  if (on_tensor_cores(kernels, shape)) {
     float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape));
-    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, stats, mask, dropout_p, seed, shape);
+    tensor_core_attention_backward(stream, dqkv, buffer, dout, out, att, mask, dropout_p, seed, shape);
     return;
   }
+  const float* stats = att;
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {
     fused_attention_backward(stream, dqkv, scratch.floats(shape.rows()), dout, qkv, stats, mask, dropout_p, seed, shape);
     return;

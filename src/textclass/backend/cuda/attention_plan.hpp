@@ -40,8 +40,9 @@ struct AttentionShape {
   float scale() const { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(hs()))); }
 };
 
-// Floats the forward pass saves for the backward pass (att of Backend::attention_forward).
-inline std::size_t attention_saved_floats(int B, int T, int NH) { return 2 * static_cast<std::size_t>(B) * NH * T; }
+// Floats of the statistics the forward pass saves for the backward pass (att of
+// Backend::attention_forward): each row's max and 1/sum.
+inline std::size_t attention_stats_floats(const AttentionShape& s) { return 2 * s.rows(); }
 
 // Scratch floats the passes need.
 inline std::size_t attention_forward_scratch(const AttentionShape& s) {

@@ -75,9 +75,10 @@ class CudaBackend final : public Backend {
   int token_multiple() const override { return 8; }
   // On an H200 prediction ran 7,600 rows/s at batch 16 and 14,700 at 256 (bench/RESULTS.md).
   std::size_t prediction_batch_size() const override { return 256; }
-  // Each row's softmax max and 1/sum: the backward pass recomputes the probabilities from them.
-  std::size_t attention_saved_floats(int B, int T, int NH) const override {
-    return cuda::attention_saved_floats(B, T, NH);
+  // Each row's softmax max and 1/sum: the backward pass recomputes the probabilities from them;
+  // on tensor cores also qkv's bf16 rounding, which the backward pass reads instead of qkv.
+  AttentionSaved attention_saved(int B, int T, int C, int NH) const override {
+    return cuda::attention_saved(attention_kernels_, B, T, C, NH);
   }
 
   std::string name() const override {
@@ -235,7 +236,7 @@ class CudaBackend final : public Backend {
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
                          uint64_t seed, int B, int T, int C, int NH) override {
     writes(out, floats(B, T, C));
-    writes(att, attention_saved_floats(B, T, NH));
+    writes(att, attention_saved(B, T, C, NH).floats);
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_forward", out, att, qkv, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_forward");

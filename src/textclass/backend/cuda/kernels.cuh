@@ -39,16 +39,19 @@ void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weigh
 void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                      const float* inp, const float* weight, int N, int C, int OC);
 
-// att of the backend's attention ops holds each row's softmax statistics here (attention_plan.hpp).
 // Which kernels run attention: the plan of attention_plan.hpp (split heads, cuBLASLt products,
 // softmax kernels), or fused_attention.cuh's or tensor_core_attention.cuh's kernels where the shape
 // allows them, else the plan.
 enum class AttentionKernels { plan, fused, tensor_cores };
+// What att of the backend's attention ops holds: each row's softmax statistics (attention_plan.hpp)
+// and, where the tensor-core kernels run, qkv's bf16 rounding (tensor_core_attention.cuh).
+Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH);
 void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
-                       float* stats, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
+                       float* att, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
                        int C, int NH);
+// qkv is not read (and may be null) where attention_saved says att keeps it.
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
-                        const float* dout, const float* qkv, const float* out, const float* stats, const int32_t* mask,
+                        const float* dout, const float* qkv, const float* out, const float* att, const int32_t* mask,
                         float dropout_p, Seed seed, int B, int T, int C, int NH);
 
 void gelu_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, std::size_t n);

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/head_sizes.cuh"
@@ -36,13 +39,28 @@ int shared_limit() {
 
 dim3 grid_of(const AttentionShape& s) { return dim3((s.T + kChunk - 1) / kChunk, s.heads()); }
 
+// Where the forward pass's saves lie in att: the statistics, then qkv's rounding 256 bytes aligned.
+struct Saved {
+  float* stats;
+  bf16* qkv;
+};
+std::size_t stats_floats(const AttentionShape& s) { return (attention_stats_floats(s) + 63) / 64 * 64; }
+Saved saved_in(float* att, const AttentionShape& s) {
+  return {att, reinterpret_cast<bf16*>(att + stats_floats(s))};
+}
+
+void require_aligned(const char* pass, std::initializer_list<const void*> tensors) {
+  for (const void* tensor : tensors)
+    if (reinterpret_cast<std::uintptr_t>(tensor) % 16 != 0)
+      throw std::invalid_argument(std::string("attention ") + pass +
+                                  " on tensor cores: every tensor must start 16-byte aligned");
+}
+
 }  // namespace
 
 void prepare_tensor_core_attention() { shared_limit(); }
 
-bool tensor_core_attention_fits(const AttentionShape& s, std::initializer_list<const void*> tensors) {
-  for (const void* tensor : tensors)
-    if (reinterpret_cast<std::uintptr_t>(tensor) % 16 != 0) return false;
+bool tensor_core_attention_fits(const AttentionShape& s) {
   int bytes = 0;  // the most any of the kernels asks for
   const bool built_for = with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
@@ -51,13 +69,19 @@ bool tensor_core_attention_fits(const AttentionShape& s, std::initializer_list<c
   return built_for && s.T <= kMaxT && s.heads() <= 65535 && bytes <= shared_limit();
 }
 
-void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* stats,
+std::size_t tensor_core_attention_saved_floats(const AttentionShape& s) {
+  return stats_floats(s) + (3 * s.NC() + 1) / 2;
+}
+
+void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* saved,
                                    const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
                                    const AttentionShape& s) {
+  require_aligned("forward", {out, rounded, saved, qkv});
+  const Saved keep = saved_in(saved, s);
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     forward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::forward), stream>>>(
-        out, rounded, stats, qkv, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+        out, rounded, keep.stats, keep.qkv, qkv, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, forward)");
 }
@@ -65,15 +89,17 @@ void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat1
 std::size_t tensor_core_attention_backward_scratch(const AttentionShape& s) { return s.rows(); }
 
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
-                                    const float* qkv, const float* out, const float* stats, const int32_t* mask,
-                                    float dropout_p, Seed seed, const AttentionShape& s) {
+                                    const float* out, const float* saved, const int32_t* mask, float dropout_p,
+                                    Seed seed, const AttentionShape& s) {
+  require_aligned("backward", {dqkv, dout, out, saved});
+  const Saved keep = saved_in(const_cast<float*>(saved), s);
   float* D = scratch;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     query_prologue_kernel<HS><<<grid_of(s), kThreads, 0, stream>>>(dqkv, D, dout, out, s.T, s.C, s.NH);
     check_launch("attention (tensor cores, backward: D and dq's zeros)");
     key_backward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), stream>>>(
-        dqkv, D, dout, qkv, stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+        dqkv, D, dout, keep.qkv, keep.stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, backward)");
 }

@@ -6,7 +6,9 @@
 // it (lane l has row l/2 of a tile, 8 columns from 8·(l%2)). Nothing of size [T, T] is stored
 // anywhere, and a block's shared memory does not grow with T.
 //   forward         64 queries: one pass over the keys, each row's max, Σ exp and P'·v kept as
-//                   they go and rescaled when the max grows (flash attention 2's online softmax)
+//                   they go and rescaled when the max grows (flash attention 2's online softmax);
+//                   and the bf16 rounding of the block's rows of q, k and v, kept for the backward
+//                   pass, which reads it instead of qkv (the same numbers: the kernels stage bf16)
 //   query prologue  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
 //                   pass), and dq set to zero
 //   key backward    64 keys: one pass over the queries, P' and dS = P'∘dP' - P·D from each query's
@@ -197,9 +199,10 @@ __device__ void scale_rows(Accumulator (&sums)[HS / kTile], float* strip, const 
 }
 
 // dst[t, c] = src[t·stride + c] rounded to bf16 for t < valid, zero for valid <= t < rows; by the
-// whole block, four loads in flight per thread.
+// whole block, four loads in flight per thread. Unless copy is null, the roundings of the valid rows
+// also go to copy[t·stride + c] (global memory, src's layout): the forward kernel's copy of qkv.
 template <int HS>
-__device__ void load_rows(bf16* dst, const float* src, int stride, int valid, int rows) {
+__device__ void load_rows(bf16* dst, const float* src, int stride, int valid, int rows, bf16* copy = nullptr) {
   constexpr int quads = HS / 4, kInFlight = 4;
   const int count = rows * quads;
   for (int first = threadIdx.x; first < count; first += kInFlight * blockDim.x) {
@@ -214,9 +217,38 @@ TEXTCLASS_UNROLL
     for (int u = 0; u < kInFlight; u++) {
       const int index = first + u * blockDim.x, t = index / quads, c = index % quads * 4;
       if (index >= count) break;
+      const __nv_bfloat162 pairs[2] = {__floats2bfloat162_rn(x[u].x, x[u].y), __floats2bfloat162_rn(x[u].z, x[u].w)};
       auto* pair = reinterpret_cast<__nv_bfloat162*>(dst + t * kHeadStride<HS> + c);
-      pair[0] = __floats2bfloat162_rn(x[u].x, x[u].y);
-      pair[1] = __floats2bfloat162_rn(x[u].z, x[u].w);
+      pair[0] = pairs[0];
+      pair[1] = pairs[1];
+      if (copy != nullptr && t < valid) {
+        auto* copied = reinterpret_cast<__nv_bfloat162*>(copy + static_cast<std::size_t>(t) * stride + c);
+        copied[0] = pairs[0];
+        copied[1] = pairs[1];
+      }
+    }
+  }
+}
+
+// The same from rows already in bf16 (the forward kernel's copy of qkv), eight channels (16 bytes)
+// a load.
+template <int HS>
+__device__ void load_rows(bf16* dst, const bf16* src, int stride, int valid, int rows) {
+  constexpr int octets = HS / 8, kInFlight = 4;
+  const int count = rows * octets;
+  for (int first = threadIdx.x; first < count; first += kInFlight * blockDim.x) {
+    uint4 x[kInFlight];
+TEXTCLASS_UNROLL
+    for (int u = 0; u < kInFlight; u++) {
+      const int index = first + u * blockDim.x, t = index / octets, c = index % octets * 8;
+      x[u] = index < count && t < valid ? *reinterpret_cast<const uint4*>(src + static_cast<std::size_t>(t) * stride + c)
+                                        : make_uint4(0, 0, 0, 0);  // zero bits: bf16's +0
+    }
+TEXTCLASS_UNROLL
+    for (int u = 0; u < kInFlight; u++) {
+      const int index = first + u * blockDim.x, t = index / octets, c = index % octets * 8;
+      if (index >= count) break;
+      *reinterpret_cast<uint4*>(dst + t * kHeadStride<HS> + c) = x[u];
     }
   }
 }
@@ -268,21 +300,25 @@ __device__ void over_chunks(int T, Load load, Visit visit) {
 }
 
 // out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head, and its bf16 rounding
-// unless `rounded` is null; each row's max and 1/sum into stats.
+// unless `rounded` is null; each row's max and 1/sum into stats, and the bf16 rounding of the 64
+// rows' q, k and v (of this head) into qkv_copy ([B, T, 3C] as qkv), which the backward pass reads.
 template <int HS>
-__global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rounded, float* stats, const float* qkv,
-                                                           const int32_t* mask, float p, Seed seed, float scale,
-                                                           int T, int C, int NH) {
+__global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rounded, float* stats, bf16* qkv_copy,
+                                                           const float* qkv, const int32_t* mask, float p, Seed seed,
+                                                           float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::forward);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
-  load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk);  // q
+  bf16* copy = qkv_copy + head.offset(3 * C) + static_cast<std::size_t>(q0) * 3 * C;  // the block's rows
+  load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk, copy);  // q
   load_mask(s.key_mask, mask, head);
-  auto load_keys_and_values = [&](int o0) {
-    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk);
-    load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk);
+  auto load_keys_and_values = [&](int o0) {  // copied when they are the block's own rows
+    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk,
+                  o0 == q0 ? copy + C : nullptr);
+    load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk,
+                  o0 == q0 ? copy + 2 * C : nullptr);
   };
   const int r0 = warp * kTile;  // in the block's rows
   const bool active = q0 + r0 < T;
@@ -380,20 +416,21 @@ __device__ void add_query_gradient(float* dq, const bf16* transposed_ds, const b
   __syncwarp();
 }
 
-// dk, dv and dq for 64 keys of a head, in one pass over the queries: P' and dS (transposed: a lane
+// dk, dv and dq for 64 keys of a head, from the forward kernel's bf16 copy of qkv (`qkv`), in one
+// pass over the queries: P' and dS (transposed: a lane
 // has a key row) from each query's saved statistics and D (query_prologue_kernel's), dropout drawn
 // once for each pair; dv += P'ᵀ·dy, dk += s·dSᵀ·q, and dq += s·dS·k summed over the block's keys in
 // shared memory, then added to dqkv with one atomic add per element and chunk of queries.
 template <int HS>
 __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
-                                                                const float* qkv, const float* stats,
+                                                                const bf16* qkv, const float* stats,
                                                                 const int32_t* mask, float p, Seed seed, float scale,
                                                                 int T, int C, int NH) {
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::key_backward);
   const Head head(T, C, NH, p, scale, seed);
-  const float* rows = qkv + head.offset(3 * C);
+  const bf16* rows = qkv + head.offset(3 * C);
   float* dq_rows = dqkv + head.offset(3 * C);
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
   load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
