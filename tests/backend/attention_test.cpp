@@ -77,6 +77,10 @@ TEST_P(AttentionTest, ForwardMatchesReference) {
       if (expected.att.size() == backend().attention_saved(s.B, s.T, s.C, s.NH).floats)  // it keeps the probabilities
         expect_close(att_d.read(), expected.att, {1e-5, 1e-7}, "att");
       expect_close(out_d.read(), expected.out, {1e-5, 1e-6}, "out");
+      // saving nothing (att null: evaluation) changes nothing in out
+      Buffer<float> unsaved_d(backend(), static_cast<std::size_t>(s.B) * s.T * s.C);
+      backend().attention_forward(unsaved_d.get(), nullptr, qkv_d.get(), mask_d.get(), p, seed, s.B, s.T, s.C, s.NH);
+      EXPECT_EQ(unsaved_d.read(), out_d.read()) << "without att";
     }
   }
 }

@@ -65,6 +65,13 @@ void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, s
     forward_kernel<HS>(out.data(), rounded.empty() ? nullptr : rounded.data(), stats.data(), qkv_copy.data(),
                        qkv.data(), mask.data(), p, device_seed, s.scale(), s.T, s.C, s.NH);
   });
+  // where nothing is saved (evaluation), the same out
+  std::vector<float> unsaved_out(out.size(), std::numeric_limits<float>::quiet_NaN());
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::forward), [&] {
+    forward_kernel<HS>(unsaved_out.data(), nullptr, nullptr, nullptr, qkv.data(), mask.data(), p, device_seed,
+                       s.scale(), s.T, s.C, s.NH);
+  });
+  EXPECT_EQ(unsaved_out, out) << "saving nothing";
   host::launch(grid, kThreads, 0, [&] {
     query_prologue_kernel<HS>(dqkv.data(), D.data(), dout.data(), out.data(), s.T, s.C, s.NH);
   });
@@ -79,7 +86,8 @@ void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, s
 // to four (the other side staged in one to four parts, the last part partly empty). The cases with
 // dropout also have the forward kernel write out's bf16 rounding (fused rounding), which must be
 // exactly out's, element by element. The forward kernel's copy of qkv must be qkv's rounding,
-// every element of it (each block writes its own rows of q, k and v).
+// every element of it (each block writes its own rows of q, k and v); saving nothing must leave out
+// as it is.
 TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
   for (const Case& c : {Case{{3, 37, 64, 4}, 1.0f, 0.0f}, Case{{2, 16, 64, 2}, 1.0f, 0.1f},
                         Case{{2, 77, 128, 2}, 0.5f, 0.1f}, Case{{2, 128, 128, 2}, 0.5f, 0.0f},

@@ -24,7 +24,7 @@ class KeepsQkvBackend : public ForwardingBackend {
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
                          uint64_t seed, int B, int T, int C, int NH) override {
     inner().attention_forward(out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
-    inner().copy(kept_qkv(att, B, T, C, NH), qkv, qkv_floats(B, T, C));
+    if (att != nullptr) inner().copy(kept_qkv(att, B, T, C, NH), qkv, qkv_floats(B, T, C));
   }
   void attention_backward(float* dqkv, const float* dout, const float* /*qkv*/, const float* out, const float* att,
                           const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {

@@ -144,7 +144,7 @@ class Backend {
   // concatenated; the padding bias is float's lowest value where mask is 0 (as HF). Saves in att
   // what attention_backward needs: attention_saved(B, T, C, NH).floats floats of the backend's own
   // (the CPU keeps the softmax probabilities [B,NH,T,T] before dropout; CUDA each row's statistics,
-  // and on tensor cores qkv's bf16 rounding).
+  // and on tensor cores qkv's bf16 rounding). att null: no backward pass follows, nothing is saved.
   virtual void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask,
                                  float dropout_p, uint64_t seed, int B, int T, int C, int NH) = 0;
   // out: what attention_forward wrote, unchanged (the CUDA backend's tensor-core kernels take each

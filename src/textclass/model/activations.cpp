@@ -84,7 +84,7 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, b
       continue;
     }
     l.qkv = qkv_shared ? shared : cf.take(N * 3 * C);
-    l.att = cf.take(saved.floats);
+    l.att = for_training ? cf.take(saved.floats) : nullptr;  // evaluation saves nothing
     l.atty = cf.take(N * C);
     l.res1 = cf.take(N * C);
     l.ln1 = cf.take(N * C);

@@ -22,7 +22,7 @@ namespace textclass::model {
 struct LayerActivations {
   float* qkv;       // [N, 3C] the attention's input projection: shared by the layers where no
                     // backward pass reads it (ActivationBuffers::attention_keeps_qkv)
-  float* att;       // what attention's backward needs (Backend::attention_saved)
+  float* att;       // what attention's backward needs (Backend::attention_saved); null in evaluation
   float* atty;      // [N, C] attention output, before its dense layer
   float* res1;      // [N, C] input + dropout(attention dense)
   float* ln1;       // [N, C] LayerNorm(res1)

@@ -67,11 +67,12 @@ void attention_forward(float* out, float* att, const float* qkv, const int32_t* 
 #pragma omp parallel
   {
     std::vector<float> dropped(dropout_p > 0.0f ? TT : 0);
+    std::vector<float> unsaved(att == nullptr ? TT : 0);  // the probabilities, where none are saved
 #pragma omp for schedule(static)
     for (int bh = 0; bh < B * NH; bh++) {
       const Head head = head_at(bh, T, C, NH);
       const float* q = qkv + head.qkv_offset;
-      float* a = att + head.att_offset;
+      float* a = att != nullptr ? att + head.att_offset : unsaved.data();
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, scale, q, C3, q + C, C3, 0.0f, a, T);
       const int32_t* row_mask = mask + static_cast<std::size_t>(bh / NH) * T;
       for (int i = 0; i < T; i++) masked_softmax(a + static_cast<std::size_t>(i) * T, row_mask, T);

@@ -1,7 +1,8 @@
 #pragma once
 // Multi-head self-attention with BERT's padding mask and attention dropout. Shapes: qkv, dqkv
 // [B,T,3C], query, key and value side by side, head h in channels [h·hs, (h+1)·hs) of each, hs = C/NH;
-// mask int32 [B,T] (1 token, 0 padding); att [B,NH,T,T]; out, dout [B,T,C] (heads concatenated).
+// mask int32 [B,T] (1 token, 0 padding); att [B,NH,T,T] (null in the forward pass: not saved);
+// out, dout [B,T,C] (heads concatenated).
 // Per row b and head h, with s = 1/sqrt(hs) and keep[i,j] = dropout_uniform(seed, ((b·NH + h)·T + i)·T + j) >= p:
 //   scores[i,j] = s · q_i·k_j + (mask[b,j] ? 0 : lowest float)     (HF's additive padding bias)
 //   att[i,:]    = softmax(scores[i,:])                              (saved, before dropout)

@@ -180,12 +180,15 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Attent
     tensor_core_attention_forward(stream, out, rounded, att, qkv, mask, dropout_p, seed, shape);
     return;
   }
-  float* stats = att;
+  // the statistics, in scratch where nothing is saved (after the plan's own scratch)
+  const std::size_t unsaved = att == nullptr ? attention_stats_floats(shape) : 0;
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {out, qkv})) {
+    float* stats = att != nullptr ? att : scratch.floats(unsaved);
     fused_attention_forward(stream, out, stats, qkv, mask, dropout_p, seed, shape);
     return;
   }
-  float* buffer = scratch.floats(attention_forward_scratch(shape));
+  float* buffer = scratch.floats(attention_forward_scratch(shape) + unsaved);
+  float* stats = att != nullptr ? att : buffer + attention_forward_scratch(shape);
   GpuSteps steps{gemm, stream, B, T, C, NH};
   attention_forward_plan(steps, buffer, out, stats, qkv, mask, dropout_p, seed, shape);
 }

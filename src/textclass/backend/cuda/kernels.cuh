@@ -49,7 +49,8 @@ Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, 
 void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
                        float* att, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
                        int C, int NH);
-// qkv is not read (and may be null) where attention_saved says att keeps it.
+// att null: nothing is saved (no backward pass follows). qkv is not read (and may be null) where
+// attention_saved says att keeps it.
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
                         const float* dout, const float* qkv, const float* out, const float* att, const int32_t* mask,
                         float dropout_p, Seed seed, int B, int T, int C, int NH);

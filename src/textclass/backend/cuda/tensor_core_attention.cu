@@ -46,6 +46,7 @@ struct Saved {
 };
 std::size_t stats_floats(const AttentionShape& s) { return (attention_stats_floats(s) + 63) / 64 * 64; }
 Saved saved_in(float* att, const AttentionShape& s) {
+  if (att == nullptr) return {nullptr, nullptr};  // nothing saved
   return {att, reinterpret_cast<bf16*>(att + stats_floats(s))};
 }
 

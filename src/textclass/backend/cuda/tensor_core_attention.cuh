@@ -37,6 +37,7 @@ bool tensor_core_attention_fits(const AttentionShape& shape);
 std::size_t tensor_core_attention_saved_floats(const AttentionShape& shape);
 
 // rounded: null, or where out's bf16 rounding goes too (fused rounding, gemm.cuh), 8-byte aligned.
+// saved: null where no backward pass follows (nothing is saved).
 void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* saved,
                                    const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
                                    const AttentionShape& shape);

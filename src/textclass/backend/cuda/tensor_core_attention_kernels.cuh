@@ -301,7 +301,8 @@ __device__ void over_chunks(int T, Load load, Visit visit) {
 
 // out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head, and its bf16 rounding
 // unless `rounded` is null; each row's max and 1/sum into stats, and the bf16 rounding of the 64
-// rows' q, k and v (of this head) into qkv_copy ([B, T, 3C] as qkv), which the backward pass reads.
+// rows' q, k and v (of this head) into qkv_copy ([B, T, 3C] as qkv), which the backward pass reads
+// (both null where no backward pass follows).
 template <int HS>
 __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rounded, float* stats, bf16* qkv_copy,
                                                            const float* qkv, const int32_t* mask, float p, Seed seed,
@@ -311,14 +312,16 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
   const Shared<HS> s(arena, T, warp, Kernel::forward);
   const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
-  bf16* copy = qkv_copy + head.offset(3 * C) + static_cast<std::size_t>(q0) * 3 * C;  // the block's rows
+  // the block's rows of the copy (null: no copy)
+  bf16* copy = qkv_copy == nullptr ? nullptr : qkv_copy + head.offset(3 * C) + static_cast<std::size_t>(q0) * 3 * C;
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk, copy);  // q
   load_mask(s.key_mask, mask, head);
   auto load_keys_and_values = [&](int o0) {  // copied when they are the block's own rows
+    const bool copied = copy != nullptr && o0 == q0;
     load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk,
-                  o0 == q0 ? copy + C : nullptr);
+                  copied ? copy + C : nullptr);
     load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk,
-                  o0 == q0 ? copy + 2 * C : nullptr);
+                  copied ? copy + 2 * C : nullptr);
   };
   const int r0 = warp * kTile;  // in the block's rows
   const bool active = q0 + r0 < T;
@@ -365,7 +368,7 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
     }
   });
   const float inverse = 1.0f / (sum + __shfl_xor_sync(kFullMask, sum, 1));
-  if (query < T && lane.c0 == 0) {
+  if (stats != nullptr && query < T && lane.c0 == 0) {
     stats[2 * head.row(query)] = max;
     stats[2 * head.row(query) + 1] = inverse;
   }
