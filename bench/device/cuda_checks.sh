@@ -18,7 +18,8 @@
 #                       TEXTCLASS_CUDA_FUSED_ATTENTION=1 (fused_graphs: both of the last two),
 #                       TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0, TEXTCLASS_CUDA_BF16_WEIGHTS=0 or =1,
 #                       TEXTCLASS_CUDA_FUSED_ROUNDING=1 (fused_rounding_weights: with bf16 weights),
-#                       outside the comparison                                                (400)
+#                       TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 (gemm_autotune), all three (all_on; all_on_graphs
+#                       with graphs too), outside the comparison                              (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -129,8 +130,11 @@ stage_throughput() {
   # fused = attention in fused_attention.cuh's kernels, fused_graphs = both, plan_attention =
   # attention_plan.hpp's steps instead of tensor_core_attention.cuh's kernels, rounded_weights =
   # each product rounds its weights instead of reading AdamW's bf16 copy (bf16_weights: the other
-  # way), fused_rounding = the ops write the products' bf16 inputs (cuda_backend.hpp)
+  # way), fused_rounding = the ops write the products' bf16 inputs (cuda_backend.hpp), gemm_autotune
+  # = each product's algorithm timed among cuBLASLt's candidates (gemm.cuh), all_on = fused rounding,
+  # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs)
   local variant setting
+  local all_on="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1 TEXTCLASS_CUDA_GEMM_AUTOTUNE=1"
   for variant in ${TPUT_VARIANTS:-}; do
     case $variant in
       fast16bf) setting=TEXTCLASS_CUDA_BF16_COPIES=0 ;;
@@ -142,8 +146,12 @@ stage_throughput() {
       bf16_weights) setting=TEXTCLASS_CUDA_BF16_WEIGHTS=1 ;;
       fused_rounding) setting=TEXTCLASS_CUDA_FUSED_ROUNDING=1 ;;
       fused_rounding_weights) setting="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1" ;;
+      gemm_autotune) setting=TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 ;;
+      all_on) setting=$all_on ;;
+      all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
-        echo "   rounded_weights, bf16_weights, fused_rounding, fused_rounding_weights)"
+        echo "   rounded_weights, bf16_weights, fused_rounding, fused_rounding_weights, gemm_autotune, all_on,"
+        echo "   all_on_graphs)"
         status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"

@@ -50,6 +50,11 @@ struct CudaSwitches {
   // the products (gemm.cuh) launch no rounding of those; TEXTCLASS_CUDA_FUSED_ROUNDING=1. Off by
   // default until measured on a GPU: written in a session without one (bench/RESULTS.md).
   std::optional<bool> fused_rounding;
+  // Each product's plan times up to 8 of cuBLASLt's candidate algorithms on its first call and
+  // keeps the fastest, instead of the heuristic's first guess (gemm.cuh);
+  // TEXTCLASS_CUDA_GEMM_AUTOTUNE=1. Off by default until measured on a GPU: written in a session
+  // without one (bench/RESULTS.md).
+  std::optional<bool> gemm_autotune;
 };
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when

@@ -13,6 +13,8 @@ namespace textclass::backend::cuda {
 namespace {
 
 constexpr std::size_t kWorkspaceBytes = 32u << 20;  // what cuBLAS suggests for Hopper
+// Autotuning: how many of the heuristic's algorithms a plan times, and how many runs each.
+constexpr int kCandidates = 8, kTimedRuns = 3;
 
 // The largest power of two up to 256 that divides the address: cuBLASLt's heuristic assumes
 // 256-byte aligned operands unless told otherwise, and our tensors are views inside larger buffers.
@@ -102,14 +104,15 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 }  // namespace
 
-Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding)
+Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool autotune)
     : stream_(stream),
       bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
       compute_(compute_type(precision, bf16_factors_)),
       fp32_factors_compute_(compute_type(precision, false)),
       a16_(stream),
       b16_(stream),
-      fused_rounding_(bf16_factors_ && fused_rounding) {
+      fused_rounding_(bf16_factors_ && fused_rounding),
+      autotune_(autotune) {
   for (int i = 0; i < roundings_.slots(); i++) rounding_slots_.push_back(std::make_unique<Scratch>(stream));
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
@@ -149,16 +152,19 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment, bool bf16_copies
   for (auto attribute : {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES,
                          CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES})
     cublasLtMatmulPreferenceSetAttribute(preference, attribute, &align, sizeof(align));
-  cublasLtMatmulHeuristicResult_t result{};
+  cublasLtMatmulHeuristicResult_t results[kCandidates] = {};
   int found = 0;
-  const cublasStatus_t status =
-      cublasLtMatmulAlgoGetHeuristic(handle_, plan.op, plan.a, plan.b, plan.c, plan.c, preference, 1, &result, &found);
+  const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(handle_, plan.op, plan.a, plan.b, plan.c, plan.c,
+                                                               preference, autotune_ ? kCandidates : 1, results, &found);
   cublasLtMatmulPreferenceDestroy(preference);
   if (status != CUBLAS_STATUS_SUCCESS || found == 0)
     throw Error("cuBLASLt has no algorithm for a " + std::to_string(call.m) + "x" + std::to_string(call.n) + "x" +
                 std::to_string(call.k) + " product (batch " + std::to_string(call.batch) + ", alignment " +
                 std::to_string(alignment) + " bytes): " + cublasGetStatusName(status));
-  plan.algo = result.algo;
+  plan.algo = results[0].algo;
+  for (int i = 0; i < found; i++)
+    if (results[i].state == CUBLAS_STATUS_SUCCESS) plan.candidates.push_back(results[i].algo);
+  plan.tuned = plan.candidates.size() < 2;  // nothing to choose from
   return plan;
 }
 
@@ -232,9 +238,41 @@ void Gemm::run(const GemmCall& call, bool same_b) {
   }
   Plan& plan = plan_for(planned, copies);
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
-  check(cublasLtMatmul(handle_, plan.op, &call.alpha, a, plan.a, b, plan.b, &call.beta, call.c, plan.c, call.c,
-                       plan.c, &plan.algo, workspace_, kWorkspaceBytes, stream_),
-        "cublasLtMatmul");
+  if (!plan.tuned && call.beta == 0.0f) tune(plan, a, b, call);
+  check(multiply(plan, plan.algo, a, b, call), "cublasLtMatmul");
+}
+
+cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
+                              const GemmCall& call) {
+  return cublasLtMatmul(handle_, plan.op, &call.alpha, a, plan.a, b, plan.b, &call.beta, call.c, plan.c, call.c,
+                        plan.c, &algo, workspace_, kWorkspaceBytes, stream_);
+}
+
+void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) {
+  plan.tuned = true;
+  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+  check(cudaStreamIsCapturing(stream_, &capture), "asking whether the stream is being captured");
+  if (capture != cudaStreamCaptureStatusNone) return;  // a graph would keep the trials: the first guess stays
+  cudaEvent_t start = nullptr, stop = nullptr;
+  check(cudaEventCreate(&start), "creating an event");
+  check(cudaEventCreate(&stop), "creating an event");
+  float best = -1.0f;  // none yet
+  for (const cublasLtMatmulAlgo_t& algo : plan.candidates) {
+    if (multiply(plan, algo, a, b, call) != CUBLAS_STATUS_SUCCESS) continue;  // (untimed: loads its kernel)
+    check(cudaEventRecord(start, stream_), "recording an event");
+    bool ran = true;
+    for (int run = 0; run < kTimedRuns && ran; run++) ran = multiply(plan, algo, a, b, call) == CUBLAS_STATUS_SUCCESS;
+    check(cudaEventRecord(stop, stream_), "recording an event");
+    check(cudaEventSynchronize(stop), "timing a product");
+    float ms = 0.0f;
+    check(cudaEventElapsedTime(&ms, start, stop), "timing a product");
+    if (ran && (best < 0.0f || ms < best)) {
+      best = ms;
+      plan.algo = algo;
+    }
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
 }
 
 }  // namespace textclass::backend::cuda

@@ -11,6 +11,10 @@
 // no rounding launch once AdamW keeps a bf16 copy of the parameters (use_parameter_copy), and an
 // activation or gradient none where the op that wrote it wrote its rounding too (fused rounding:
 // rounding_for, rounded_copies.hpp).
+// Autotuning (off unless asked): the heuristic's first algorithm is its guess, not a measurement.
+// Asked, a new plan keeps up to kCandidates of its algorithms, and the plan's first call that
+// overwrites its output (beta 0, so that the trial runs leave nothing behind) times each on the
+// real operands and keeps the fastest. Never while the stream is being captured into a graph.
 #include <cublasLt.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -32,7 +36,8 @@ namespace textclass::backend::cuda {
 class Gemm {
  public:
   // fused_rounding: the ops may hand the products roundings of their outputs (bf16 only).
-  Gemm(cudaStream_t stream, Precision precision, bool fused_rounding = false);
+  // autotune: time the heuristic's candidates, as above.
+  Gemm(cudaStream_t stream, Precision precision, bool fused_rounding = false, bool autotune = false);
   ~Gemm();
   Gemm(const Gemm&) = delete;
   Gemm& operator=(const Gemm&) = delete;
@@ -62,6 +67,8 @@ class Gemm {
     cublasLtMatmulDesc_t op = nullptr;
     cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr;
     cublasLtMatmulAlgo_t algo{};
+    std::vector<cublasLtMatmulAlgo_t> candidates;  // the heuristic's, best guess first
+    bool tuned = false;
   };
   // Everything a plan depends on: shapes, strides, epilogue and the pointers' alignments.
   using Key = std::tuple<bool, bool, int, int, int, int, int, int, int, int64_t, int64_t, int64_t, bool, int, bool>;
@@ -69,6 +76,10 @@ class Gemm {
   // An op's rounding of exactly floats [source, source + n), or null.
   const __nv_bfloat16* op_rounding(const float* source, std::size_t n);
   Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
+  // Times the plan's candidates on these operands (call's C overwritten) and keeps the fastest.
+  void tune(Plan& plan, const void* a, const void* b, const GemmCall& call);
+  cublasStatus_t multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
+                          const GemmCall& call);
 
   cudaStream_t stream_;
   bool bf16_factors_;
@@ -84,6 +95,7 @@ class Gemm {
   std::size_t params_count_ = 0;
   const __nv_bfloat16* params_copy_ = nullptr;
   bool fused_rounding_;
+  bool autotune_;
   // The ops' roundings (two slots: an op's output and a gradient, as matmul_backward reads them)
   RoundedCopies roundings_{2};
   std::vector<std::unique_ptr<Scratch>> rounding_slots_;
