@@ -183,7 +183,7 @@ __nv_bfloat16* Gemm::rounding_for(const float* source, std::size_t n) {
 const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n) {
   if (!fused_rounding_) return nullptr;
   const int slot = roundings_.find(source, n);
-  return slot < 0 ? nullptr : reinterpret_cast<const __nv_bfloat16*>(rounding_slots_[slot]->floats(0));
+  return slot < 0 ? nullptr : reinterpret_cast<const __nv_bfloat16*>(rounding_slots_[slot]->data());
 }
 
 void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {

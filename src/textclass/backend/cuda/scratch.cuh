@@ -17,6 +17,8 @@ class Scratch {
 
   // At least n floats, valid until the next call.
   float* floats(std::size_t n);
+  // What the last floats() gave (null before the first).
+  float* data() const { return data_; }
   std::size_t bytes() const { return capacity_ * sizeof(float); }
 
  private:
