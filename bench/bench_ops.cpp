@@ -29,7 +29,7 @@ void BM_attention_forward_backward(benchmark::State& state) {
   float* dout = random_buffer(*backend, tokens * C);
   float* out = backend->alloc(tokens * C);
   float* dqkv = backend->alloc(tokens * 3 * C);
-  float* att = backend->alloc(static_cast<std::size_t>(B) * NH * T * T);
+  float* att = backend->alloc(backend->attention_saved(B, T, C, NH).floats);
   int32_t* mask = full_mask(*backend);
   for (auto _ : state) {
     backend->attention_forward(out, att, qkv, mask, 0.1f, 7, B, T, C, NH);

@@ -55,6 +55,38 @@ TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
   expect_within_bf16_rounding(run(backend()), run(cpu()), inp, weight, N, C, OC, 1e-5, "the product");
 }
 
+// A weight gradient adds to what it held, once per call: dweight = G + doutᵀ·inp after one call and
+// G + 2 doutᵀ·inp after two (autotuning's trial runs of the first call must leave no trace). A
+// lost G or an extra sum is off by a whole G or product, far outside the bf16 bound.
+TEST_P(MixedPrecisionTest, WeightGradientsAddOncePerCall) {
+  const int N = 64, C = 256, OC = 96;
+  Random random(9);
+  const std::vector<float> dout = random.floats(static_cast<std::size_t>(N) * OC);
+  const std::vector<float> inp = random.floats(static_cast<std::size_t>(N) * C);
+  const std::vector<float> weight = random.floats(static_cast<std::size_t>(OC) * C);
+  const std::vector<float> held = random.floats(static_cast<std::size_t>(OC) * C);
+  auto run = [&](Backend& backend, int calls) {
+    Buffer<float> dout_d(backend, dout), inp_d(backend, inp), weight_d(backend, weight), dweight_d(backend, held);
+    Buffer<float> dinp_d(backend, inp.size());
+    for (int call = 0; call < calls; call++)
+      backend.matmul_backward(dinp_d.get(), dweight_d.get(), nullptr, dout_d.get(), inp_d.get(), weight_d.get(), N, C,
+                              OC);
+    return dweight_d.read();
+  };
+  // dweight[o, c] = Σ_n dout[n, o] inp[n, c]: the bound's rows are dout's columns, its columns inp's
+  std::vector<float> dout_t(dout.size()), inp_t(inp.size());
+  for (int n = 0; n < N; n++) {
+    for (int o = 0; o < OC; o++) dout_t[static_cast<std::size_t>(o) * N + n] = dout[static_cast<std::size_t>(n) * OC + o];
+    for (int c = 0; c < C; c++) inp_t[static_cast<std::size_t>(c) * N + n] = inp[static_cast<std::size_t>(n) * C + c];
+  }
+  for (int calls : {1, 2}) {
+    std::vector<float> twice_t = inp_t;  // two calls: twice the product's magnitude
+    for (float& x : twice_t) x *= static_cast<float>(calls);
+    expect_within_bf16_rounding(run(backend(), calls), run(cpu(), calls), dout_t, twice_t, OC, N, C, 1e-4,
+                                std::to_string(calls) + " call(s): dweight");
+  }
+}
+
 // With bf16 weights AdamW keeps a bf16 copy of the parameters from which the products read them:
 // a product after an update must see the updated weights, and one after an upload over them the
 // uploaded ones, never a stale copy. A stale weight would be off by about lr = 0.5 here, far

@@ -111,6 +111,7 @@ Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool a
       fp32_factors_compute_(compute_type(precision, false)),
       a16_(stream),
       b16_(stream),
+      saved_c_(stream),
       fused_rounding_(bf16_factors_ && fused_rounding),
       autotune_(autotune) {
   for (int i = 0; i < roundings_.slots(); i++) rounding_slots_.push_back(std::make_unique<Scratch>(stream));
@@ -169,7 +170,7 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment, bool bf16_copies
 }
 
 std::size_t Gemm::workspace_bytes() const {
-  std::size_t bytes = kWorkspaceBytes + a16_.bytes() + b16_.bytes();
+  std::size_t bytes = kWorkspaceBytes + a16_.bytes() + b16_.bytes() + saved_c_.bytes();
   for (const auto& slot : rounding_slots_) bytes += slot->bytes();
   return bytes;
 }
@@ -238,7 +239,7 @@ void Gemm::run(const GemmCall& call, bool same_b) {
   }
   Plan& plan = plan_for(planned, copies);
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
-  if (!plan.tuned && call.beta == 0.0f) tune(plan, a, b, call);
+  if (!plan.tuned) tune(plan, a, b, call);
   check(multiply(plan, plan.algo, a, b, call), "cublasLtMatmul");
 }
 
@@ -253,6 +254,11 @@ void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) 
   cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
   check(cudaStreamIsCapturing(stream_, &capture), "asking whether the stream is being captured");
   if (capture != cudaStreamCaptureStatusNone) return;  // a graph would keep the trials: the first guess stays
+  // the trials overwrite C, or add to it: then C goes to saved_c_ first and comes back after
+  const std::size_t c_bytes = extent(call.m, call.n, call.ldc, call.batch, call.stride_c) * sizeof(float);
+  float* saved = call.beta == 0.0f ? nullptr : saved_c_.floats(c_bytes / sizeof(float));
+  if (saved != nullptr)
+    check(cudaMemcpyAsync(saved, call.c, c_bytes, cudaMemcpyDeviceToDevice, stream_), "saving a product's output");
   cudaEvent_t start = nullptr, stop = nullptr;
   check(cudaEventCreate(&start), "creating an event");
   check(cudaEventCreate(&stop), "creating an event");
@@ -273,6 +279,8 @@ void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) 
   }
   cudaEventDestroy(start);
   cudaEventDestroy(stop);
+  if (saved != nullptr)
+    check(cudaMemcpyAsync(call.c, saved, c_bytes, cudaMemcpyDeviceToDevice, stream_), "restoring a product's output");
 }
 
 }  // namespace textclass::backend::cuda

@@ -12,9 +12,10 @@
 // activation or gradient none where the op that wrote it wrote its rounding too (fused rounding:
 // rounding_for, rounded_copies.hpp).
 // Autotuning (off unless asked): the heuristic's first algorithm is its guess, not a measurement.
-// Asked, a new plan keeps up to kCandidates of its algorithms, and the plan's first call that
-// overwrites its output (beta 0, so that the trial runs leave nothing behind) times each on the
-// real operands and keeps the fastest. Never while the stream is being captured into a graph.
+// Asked, a new plan keeps up to kCandidates of its algorithms, and the plan's first call times each
+// on the real operands and keeps the fastest; where the call adds to its output (beta not 0: the
+// weight gradients), the output is saved first and put back after the trials. Never while the
+// stream is being captured into a graph.
 #include <cublasLt.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -76,7 +77,7 @@ class Gemm {
   // An op's rounding of exactly floats [source, source + n), or null.
   const __nv_bfloat16* op_rounding(const float* source, std::size_t n);
   Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
-  // Times the plan's candidates on these operands (call's C overwritten) and keeps the fastest.
+  // Times the plan's candidates on these operands and keeps the fastest (call's C as it was).
   void tune(Plan& plan, const void* a, const void* b, const GemmCall& call);
   cublasStatus_t multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
                           const GemmCall& call);
@@ -88,6 +89,7 @@ class Gemm {
   void* workspace_ = nullptr;
   std::map<Key, Plan> plans_;
   Scratch a16_, b16_;  // the bf16 copies of A and B (bf16 precision only)
+  Scratch saved_c_;    // autotuning: an output the trials add to, as it was
   const float* b16_source_ = nullptr;  // what the last B factor's copy (in b16_) is a copy of, and
   std::size_t b16_extent_ = 0;         // how many floats
   const __nv_bfloat16* b16_copy_ = nullptr;
