@@ -29,6 +29,7 @@
 #include <cfloat>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "textclass/backend/backend.hpp"  // dropout_uniform
 #include "textclass/backend/cuda/launch.cuh"
@@ -198,57 +199,41 @@ __device__ void scale_rows(Accumulator (&sums)[HS / kTile], float* strip, const 
   __syncwarp();
 }
 
-// dst[t, c] = src[t·stride + c] rounded to bf16 for t < valid, zero for valid <= t < rows; by the
-// whole block, four loads in flight per thread. Unless copy is null, the roundings of the valid rows
-// also go to copy[t·stride + c] (global memory, src's layout): the forward kernel's copy of qkv.
-template <int HS>
-__device__ void load_rows(bf16* dst, const float* src, int stride, int valid, int rows, bf16* copy = nullptr) {
-  constexpr int quads = HS / 4, kInFlight = 4;
-  const int count = rows * quads;
+// dst[t, c] = src[t·stride + c] as bf16 (floats rounded, bf16 as they are) for t < valid, zero for
+// valid <= t < rows; by the whole block, 16 bytes a load (4 floats or 8 bf16) and four loads in
+// flight per thread. Unless copy is null (float rows only), the roundings of the valid rows also go
+// to copy[t·stride + c] (global memory, src's layout): the forward kernel's copy of qkv.
+template <int HS, typename Source>
+__device__ void load_rows(bf16* dst, const Source* src, int stride, int valid, int rows, bf16* copy = nullptr) {
+  constexpr bool rounds = std::is_same_v<Source, float>;
+  using Load = std::conditional_t<rounds, float4, uint4>;
+  constexpr int width = 16 / sizeof(Source), loads = HS / width, kInFlight = 4;
+  const int count = rows * loads;
   for (int first = threadIdx.x; first < count; first += kInFlight * blockDim.x) {
-    float4 x[kInFlight];
+    Load x[kInFlight];
 TEXTCLASS_UNROLL
     for (int u = 0; u < kInFlight; u++) {
-      const int index = first + u * blockDim.x, t = index / quads, c = index % quads * 4;
-      x[u] = index < count && t < valid ? *reinterpret_cast<const float4*>(src + static_cast<std::size_t>(t) * stride + c)
-                                        : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+      const int index = first + u * blockDim.x, t = index / loads, c = index % loads * width;
+      x[u] = index < count && t < valid ? *reinterpret_cast<const Load*>(src + static_cast<std::size_t>(t) * stride + c)
+                                        : Load{};  // zeros (bf16's +0 is zero bits too)
     }
 TEXTCLASS_UNROLL
     for (int u = 0; u < kInFlight; u++) {
-      const int index = first + u * blockDim.x, t = index / quads, c = index % quads * 4;
+      const int index = first + u * blockDim.x, t = index / loads, c = index % loads * width;
       if (index >= count) break;
-      const __nv_bfloat162 pairs[2] = {__floats2bfloat162_rn(x[u].x, x[u].y), __floats2bfloat162_rn(x[u].z, x[u].w)};
-      auto* pair = reinterpret_cast<__nv_bfloat162*>(dst + t * kHeadStride<HS> + c);
-      pair[0] = pairs[0];
-      pair[1] = pairs[1];
-      if (copy != nullptr && t < valid) {
-        auto* copied = reinterpret_cast<__nv_bfloat162*>(copy + static_cast<std::size_t>(t) * stride + c);
-        copied[0] = pairs[0];
-        copied[1] = pairs[1];
+      if constexpr (rounds) {
+        const __nv_bfloat162 pairs[2] = {__floats2bfloat162_rn(x[u].x, x[u].y), __floats2bfloat162_rn(x[u].z, x[u].w)};
+        auto* pair = reinterpret_cast<__nv_bfloat162*>(dst + t * kHeadStride<HS> + c);
+        pair[0] = pairs[0];
+        pair[1] = pairs[1];
+        if (copy != nullptr && t < valid) {
+          auto* copied = reinterpret_cast<__nv_bfloat162*>(copy + static_cast<std::size_t>(t) * stride + c);
+          copied[0] = pairs[0];
+          copied[1] = pairs[1];
+        }
+      } else {
+        *reinterpret_cast<uint4*>(dst + t * kHeadStride<HS> + c) = x[u];
       }
-    }
-  }
-}
-
-// The same from rows already in bf16 (the forward kernel's copy of qkv), eight channels (16 bytes)
-// a load.
-template <int HS>
-__device__ void load_rows(bf16* dst, const bf16* src, int stride, int valid, int rows) {
-  constexpr int octets = HS / 8, kInFlight = 4;
-  const int count = rows * octets;
-  for (int first = threadIdx.x; first < count; first += kInFlight * blockDim.x) {
-    uint4 x[kInFlight];
-TEXTCLASS_UNROLL
-    for (int u = 0; u < kInFlight; u++) {
-      const int index = first + u * blockDim.x, t = index / octets, c = index % octets * 8;
-      x[u] = index < count && t < valid ? *reinterpret_cast<const uint4*>(src + static_cast<std::size_t>(t) * stride + c)
-                                        : make_uint4(0, 0, 0, 0);  // zero bits: bf16's +0
-    }
-TEXTCLASS_UNROLL
-    for (int u = 0; u < kInFlight; u++) {
-      const int index = first + u * blockDim.x, t = index / octets, c = index % octets * 8;
-      if (index >= count) break;
-      *reinterpret_cast<uint4*>(dst + t * kHeadStride<HS> + c) = x[u];
     }
   }
 }
