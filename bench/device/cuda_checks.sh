@@ -171,6 +171,16 @@ stage_anchor() {
   [ -s "$out/throughput_ours.jsonl" ] || { echo "!! no throughput_ours.jsonl: run the throughput stage in the same call"; return 1; }
   echo "== ours against HF"
   python3 bench/compare_throughput.py "$out/throughput_ours.jsonl" "$out/throughput_hf.jsonl" | tee "$out/throughput.md"
+  # each variant of the throughput stage against the same HF run, its bf16 training rows only
+  local variant_file variant
+  for variant_file in "$out"/throughput_ours_bf16_*.jsonl; do
+    [ -s "$variant_file" ] || continue
+    variant=${variant_file#"$out"/throughput_ours_bf16_}
+    variant=${variant%.jsonl}
+    echo "== variant $variant against HF"
+    python3 bench/compare_throughput.py "$variant_file" "$out/throughput_hf.jsonl" >"$out/throughput_$variant.md"
+    grep -E '^\| (train|predict) \| bf16_' "$out/throughput_$variant.md" || tail -3 "$out/throughput_$variant.md"
+  done
 }
 
 stage_loss() {
