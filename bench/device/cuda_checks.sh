@@ -19,7 +19,8 @@
 #                       TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0, TEXTCLASS_CUDA_BF16_WEIGHTS=0 or =1,
 #                       TEXTCLASS_CUDA_FUSED_ROUNDING=1 (fused_rounding_weights: with bf16 weights),
 #                       TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 (gemm_autotune), all three (all_on; all_on_graphs
-#                       with graphs too), outside the comparison                              (400)
+#                       with graphs too), TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 (reading_qkv), outside
+#                       the comparison                                                        (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -132,7 +133,8 @@ stage_throughput() {
   # each product rounds its weights instead of reading AdamW's bf16 copy (bf16_weights: the other
   # way), fused_rounding = the ops write the products' bf16 inputs (cuda_backend.hpp), gemm_autotune
   # = each product's algorithm timed among cuBLASLt's candidates (gemm.cuh), all_on = fused rounding,
-  # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs)
+  # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs), reading_qkv = the
+  # tensor-core attention's backward pass reads qkv instead of keeping its bf16 copy
   local variant setting
   local all_on="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1 TEXTCLASS_CUDA_GEMM_AUTOTUNE=1"
   for variant in ${TPUT_VARIANTS:-}; do
@@ -147,11 +149,12 @@ stage_throughput() {
       fused_rounding) setting=TEXTCLASS_CUDA_FUSED_ROUNDING=1 ;;
       fused_rounding_weights) setting="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1" ;;
       gemm_autotune) setting=TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 ;;
+      reading_qkv) setting=TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 ;;
       all_on) setting=$all_on ;;
       all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
-        echo "   rounded_weights, bf16_weights, fused_rounding, fused_rounding_weights, gemm_autotune, all_on,"
-        echo "   all_on_graphs)"
+        echo "   rounded_weights, bf16_weights, fused_rounding, fused_rounding_weights, gemm_autotune, reading_qkv,"
+        echo "   all_on, all_on_graphs)"
         status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"

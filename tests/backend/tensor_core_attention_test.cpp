@@ -79,6 +79,17 @@ void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, s
     key_backward_kernel<HS>(dqkv.data(), D.data(), dout.data(), qkv_copy.data(), stats.data(), mask.data(), p,
                             device_seed, s.scale(), s.T, s.C, s.NH);
   });
+  // the key kernel reading qkv's floats instead (TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0) stages the same
+  // roundings: the same dqkv but for the order of the atomic adds
+  std::vector<float> from_floats(dqkv.size(), std::numeric_limits<float>::quiet_NaN());
+  host::launch(grid, kThreads, 0, [&] {
+    query_prologue_kernel<HS>(from_floats.data(), D.data(), dout.data(), out.data(), s.T, s.C, s.NH);
+  });
+  host::launch(grid, kThreads, shared_bytes<HS>(s.T, Kernel::key_backward), [&] {
+    key_backward_kernel<HS>(from_floats.data(), D.data(), dout.data(), qkv.data(), stats.data(), mask.data(), p,
+                            device_seed, s.scale(), s.T, s.C, s.NH);
+  });
+  expect_close(from_floats, to_doubles(dqkv), {1e-6, 1e-5}, "dqkv, reading qkv's floats");
 }
 
 // About the shapes of the mixed-precision test on the GPU (mixed_precision_test.cpp): heads of 16, 32
@@ -87,7 +98,7 @@ void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, s
 // dropout also have the forward kernel write out's bf16 rounding (fused rounding), which must be
 // exactly out's, element by element. The forward kernel's copy of qkv must be qkv's rounding,
 // every element of it (each block writes its own rows of q, k and v); saving nothing must leave out
-// as it is.
+// as it is; and the key kernel must give the same dqkv from the copy as from qkv's floats.
 TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
   for (const Case& c : {Case{{3, 37, 64, 4}, 1.0f, 0.0f}, Case{{2, 16, 64, 2}, 1.0f, 0.1f},
                         Case{{2, 77, 128, 2}, 0.5f, 0.1f}, Case{{2, 128, 128, 2}, 0.5f, 0.0f},

@@ -80,6 +80,11 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
     switches.bf16_weights = true;
     return backend::make_cuda_backend(backend::Precision::bf16, switches);
   }
+  if (name == "cuda-bf16-reading-qkv") {
+    backend::CudaSwitches switches;
+    switches.attention_keeps_qkv = false;
+    return backend::make_cuda_backend(backend::Precision::bf16, switches);
+  }
   if (name == "cuda-bf16-autotune") {
     backend::CudaSwitches switches;
     switches.gemm_autotune = true;

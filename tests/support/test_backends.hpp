@@ -7,7 +7,8 @@
 // AdamW's bf16 copy of the parameters, "cuda-bf16-fused-rounding" bf16 with the ops writing the
 // products' bf16 inputs (cuda_backend.hpp's fused_rounding; "-graphs" with CUDA graphs of
 // recordings), "cuda-bf16-autotune" bf16 with the products' algorithms timed and chosen (gemm.cuh's
-// autotuning); "cuda" makes CUDA graphs of
+// autotuning), "cuda-bf16-reading-qkv" bf16 with the tensor-core attention's backward pass reading
+// qkv instead of keeping its bf16 copy; "cuda" makes CUDA graphs of
 // recordings, "cuda-direct" is fp32 without them, "cuda-fused" fp32 with recordings and
 // fused_attention.cuh's kernels). A BackendTest skips a backend
 // this machine cannot run (a CUDA build on a machine without a GPU, as in CI) and says why.

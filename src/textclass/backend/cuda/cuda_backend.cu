@@ -53,7 +53,9 @@ class CudaBackend final : public Backend {
     recorder_ = std::make_unique<GraphRecorder>(stream_, graphs && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
     if (attention_kernels_ == AttentionKernels::fused) prepare_fused_attention();
-    if (attention_kernels_ == AttentionKernels::tensor_cores) prepare_tensor_core_attention();
+    if (attention_kernels_ == AttentionKernels::tensor_cores ||
+        attention_kernels_ == AttentionKernels::tensor_cores_reading_qkv)
+      prepare_tensor_core_attention();
     note_scratch();
   }
 
@@ -458,7 +460,9 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
     attention = AttentionKernels::fused;
   else if (precision == Precision::bf16 &&
            switches.tensor_core_attention.value_or(env_switch("TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION", true)))
-    attention = AttentionKernels::tensor_cores;
+    attention = switches.attention_keeps_qkv.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV", true))
+                    ? AttentionKernels::tensor_cores
+                    : AttentionKernels::tensor_cores_reading_qkv;
   const bool bf16_weights = precision == Precision::bf16 &&
                             switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", false));
   const bool fused_rounding = precision == Precision::bf16 &&

@@ -38,6 +38,11 @@ struct CudaSwitches {
   // tensor cores, no [T, T] buffers, no scratch but one float a row) instead of the plan;
   // TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0 turns it off. fused_attention, when on, comes first.
   std::optional<bool> tensor_core_attention;
+  // The tensor-core attention keeps qkv's bf16 rounding for its backward pass, which then reads
+  // that instead of qkv, and the model keeps no qkv per layer (Backend::attention_saved);
+  // TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 turns it off (the backward pass reads qkv, as before).
+  // Written in a session without a GPU (bench/RESULTS.md).
+  std::optional<bool> attention_keeps_qkv;
   // In bf16 precision, AdamW keeps a bf16 copy of the parameters (2 bytes a parameter) from which
   // the products read their weights, instead of rounding each weight in each product;
   // TEXTCLASS_CUDA_BF16_WEIGHTS=1. Off by default: on an H200 it trained 5% faster at batch 16

@@ -41,8 +41,9 @@ void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweigh
 
 // Which kernels run attention: the plan of attention_plan.hpp (split heads, cuBLASLt products,
 // softmax kernels), or fused_attention.cuh's or tensor_core_attention.cuh's kernels where the shape
-// allows them, else the plan.
-enum class AttentionKernels { plan, fused, tensor_cores };
+// allows them, else the plan. The tensor-core kernels keep qkv's bf16 rounding for the backward
+// pass (tensor_cores), or their backward pass reads qkv (tensor_cores_reading_qkv).
+enum class AttentionKernels { plan, fused, tensor_cores, tensor_cores_reading_qkv };
 // What att of the backend's attention ops holds: each row's softmax statistics (attention_plan.hpp)
 // and, where the tensor-core kernels run, qkv's bf16 rounding (tensor_core_attention.cuh).
 Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH);

@@ -32,20 +32,21 @@ void prepare_tensor_core_attention();
 bool tensor_core_attention_fits(const AttentionShape& shape);
 
 // What the forward pass saves for the backward pass (att of the backend's ops): each row's max and
-// 1/sum, as the plan saves them, then the bf16 rounding of qkv, which the backward pass reads
-// instead of qkv (so the caller need not keep qkv; Backend::attention_saved).
-std::size_t tensor_core_attention_saved_floats(const AttentionShape& shape);
+// 1/sum, as the plan saves them, then, where it keeps qkv, the bf16 rounding of qkv, which the
+// backward pass then reads instead of qkv (so the caller need not keep qkv; Backend::attention_saved).
+std::size_t tensor_core_attention_saved_floats(const AttentionShape& shape, bool keeps_qkv);
 
 // rounded: null, or where out's bf16 rounding goes too (fused rounding, gemm.cuh), 8-byte aligned.
 // saved: null where no backward pass follows (nothing is saved).
 void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* saved,
-                                   const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
+                                   bool keeps_qkv, const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
                                    const AttentionShape& shape);
 // Floats of scratch the backward pass needs: each row's D.
 std::size_t tensor_core_attention_backward_scratch(const AttentionShape& shape);
-// out: what the forward pass wrote (each row's D is dout·out); saved: what it saved.
+// out: what the forward pass wrote (each row's D is dout·out); saved: what it saved (keeps_qkv as
+// the forward pass had it; then qkv is not read and may be null).
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
-                                    const float* out, const float* saved, const int32_t* mask, float dropout_p,
-                                    Seed seed, const AttentionShape& shape);
+                                    const float* qkv, const float* out, const float* saved, bool keeps_qkv,
+                                    const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& shape);
 
 }  // namespace textclass::backend::cuda

@@ -7,8 +7,9 @@
 // anywhere, and a block's shared memory does not grow with T.
 //   forward         64 queries: one pass over the keys, each row's max, Σ exp and P'·v kept as
 //                   they go and rescaled when the max grows (flash attention 2's online softmax);
-//                   and the bf16 rounding of the block's rows of q, k and v, kept for the backward
-//                   pass, which reads it instead of qkv (the same numbers: the kernels stage bf16)
+//                   and, asked, the bf16 rounding of the block's rows of q, k and v, kept for the
+//                   backward pass, which then reads it instead of qkv (the same numbers: the
+//                   kernels stage bf16)
 //   query prologue  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
 //                   pass), and dq set to zero
 //   key backward    64 keys: one pass over the queries, P' and dS = P'∘dP' - P·D from each query's
@@ -404,21 +405,21 @@ __device__ void add_query_gradient(float* dq, const bf16* transposed_ds, const b
   __syncwarp();
 }
 
-// dk, dv and dq for 64 keys of a head, from the forward kernel's bf16 copy of qkv (`qkv`), in one
-// pass over the queries: P' and dS (transposed: a lane
-// has a key row) from each query's saved statistics and D (query_prologue_kernel's), dropout drawn
-// once for each pair; dv += P'ᵀ·dy, dk += s·dSᵀ·q, and dq += s·dS·k summed over the block's keys in
-// shared memory, then added to dqkv with one atomic add per element and chunk of queries.
-template <int HS>
+// dk, dv and dq for 64 keys of a head, from qkv (the forward kernel's bf16 copy of it, or its
+// floats), in one pass over the queries: P' and dS (transposed: a lane has a key row) from each
+// query's saved statistics and D (query_prologue_kernel's), dropout drawn once for each pair;
+// dv += P'ᵀ·dy, dk += s·dSᵀ·q, and dq += s·dS·k summed over the block's keys in shared memory, then
+// added to dqkv with one atomic add per element and chunk of queries.
+template <int HS, typename Qkv>
 __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
-                                                                const bf16* qkv, const float* stats,
+                                                                const Qkv* qkv, const float* stats,
                                                                 const int32_t* mask, float p, Seed seed, float scale,
                                                                 int T, int C, int NH) {
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::key_backward);
   const Head head(T, C, NH, p, scale, seed);
-  const bf16* rows = qkv + head.offset(3 * C);
+  const Qkv* rows = qkv + head.offset(3 * C);
   float* dq_rows = dqkv + head.offset(3 * C);
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
   load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
