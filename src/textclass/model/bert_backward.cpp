@@ -55,7 +55,8 @@ void Bert::backward(Activations& acts) {
     be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, a.d_c, a.d_b, la.res1,
                                    w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), N, C);
     be.matmul_backward(a.d_b, gw.attn_out_weight, gw.attn_out_bias, a.d_d, la.atty, w.attn_out_weight, N, C, C);
-    const float* qkv = a.attention_keeps_qkv ? nullptr : la.qkv;  // else another layer's by now
+    // where att keeps what the backward pass needs of qkv, la.qkv holds another layer's by now
+    const float* qkv = a.attention_keeps_qkv ? nullptr : la.qkv;
     be.attention_backward(a.d_qkv, a.d_b, qkv, la.atty, la.att, a.attention_mask, p_attention, seed(1 + 3 * l), B, T,
                           C, NH);
     be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv, x, w.qkv_weight, N, C, 3 * C);

@@ -154,21 +154,19 @@ struct GpuSteps {
   }
 };
 
-}  // namespace
-
-namespace {
-
 bool on_tensor_cores(AttentionKernels kernels, const AttentionShape& shape) {
-  return (kernels == AttentionKernels::tensor_cores || kernels == AttentionKernels::tensor_cores_reading_qkv) &&
-         tensor_core_attention_fits(shape);
+  return on_tensor_cores(kernels) && tensor_core_attention_fits(shape);
 }
+
+// Whether the tensor-core kernels keep qkv's bf16 rounding (where they run).
+bool keeps_qkv(AttentionKernels kernels) { return kernels == AttentionKernels::tensor_cores; }
 
 }  // namespace
 
 Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
-  const bool keeps_qkv = kernels == AttentionKernels::tensor_cores;
-  if (on_tensor_cores(kernels, shape)) return {tensor_core_attention_saved_floats(shape, keeps_qkv), keeps_qkv};
+  if (on_tensor_cores(kernels, shape))
+    return {tensor_core_attention_saved_floats(shape, keeps_qkv(kernels)), keeps_qkv(kernels)};
   return {attention_stats_floats(shape), false};
 }
 
@@ -179,8 +177,7 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Attent
   if (shape.NC() == 0) return;
   if (on_tensor_cores(kernels, shape)) {
     __nv_bfloat16* rounded = gemm.rounding_for(out, shape.NC());  // for the product that reads out next
-    tensor_core_attention_forward(stream, out, rounded, att, kernels == AttentionKernels::tensor_cores, qkv, mask,
-                                  dropout_p, seed, shape);
+    tensor_core_attention_forward(stream, out, rounded, att, keeps_qkv(kernels), qkv, mask, dropout_p, seed, shape);
     return;
   }
   // the statistics, in scratch where nothing is saved (after the plan's own scratch)
@@ -203,8 +200,8 @@ void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Atten
   if (shape.NC() == 0) return;
   if (on_tensor_cores(kernels, shape)) {
     float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape));
-    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, att, kernels == AttentionKernels::tensor_cores,
-                                   mask, dropout_p, seed, shape);
+    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, att, keeps_qkv(kernels), mask, dropout_p,
+                                   seed, shape);
     return;
   }
   const float* stats = att;

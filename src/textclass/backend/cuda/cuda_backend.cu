@@ -53,9 +53,7 @@ class CudaBackend final : public Backend {
     recorder_ = std::make_unique<GraphRecorder>(stream_, graphs && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
     if (attention_kernels_ == AttentionKernels::fused) prepare_fused_attention();
-    if (attention_kernels_ == AttentionKernels::tensor_cores ||
-        attention_kernels_ == AttentionKernels::tensor_cores_reading_qkv)
-      prepare_tensor_core_attention();
+    if (on_tensor_cores(attention_kernels_)) prepare_tensor_core_attention();
     note_scratch();
   }
 

@@ -42,11 +42,7 @@ struct Map {
     const float4 y = b != nullptr ? *reinterpret_cast<const float4*>(b + i) : zero;
     const float4 r = make_float4(g(i, x.x, y.x), g(i + 1, x.y, y.y), g(i + 2, x.z, y.z), g(i + 3, x.w, y.w));
     *reinterpret_cast<float4*>(out + i) = r;
-    if (rounded != nullptr) {
-      auto* pair = reinterpret_cast<__nv_bfloat162*>(rounded + i);
-      pair[0] = __floats2bfloat162_rn(r.x, r.y);
-      pair[1] = __floats2bfloat162_rn(r.z, r.w);
-    }
+    if (rounded != nullptr) store_rounded(rounded + i, r);
   }
 };
 

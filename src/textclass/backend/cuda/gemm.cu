@@ -72,10 +72,7 @@ bool within(const float* x, std::size_t n, const float* start, std::size_t count
 __global__ void round_to_bf16_kernel(__nv_bfloat16* dst, const float* src, std::size_t n) {
   const std::size_t quads = n / 4;
   for (std::size_t q = thread_index(); q < quads; q += grid_stride()) {
-    const float4 x = reinterpret_cast<const float4*>(src)[q];
-    __nv_bfloat162* out = reinterpret_cast<__nv_bfloat162*>(dst + 4 * q);
-    out[0] = __floats2bfloat162_rn(x.x, x.y);
-    out[1] = __floats2bfloat162_rn(x.z, x.w);
+    store_rounded(dst + 4 * q, reinterpret_cast<const float4*>(src)[q]);
   }
   for (std::size_t i = 4 * quads + thread_index(); i < n; i += grid_stride()) dst[i] = __float2bfloat16_rn(src[i]);
 }

@@ -44,6 +44,9 @@ void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweigh
 // allows them, else the plan. The tensor-core kernels keep qkv's bf16 rounding for the backward
 // pass (tensor_cores), or their backward pass reads qkv (tensor_cores_reading_qkv).
 enum class AttentionKernels { plan, fused, tensor_cores, tensor_cores_reading_qkv };
+inline bool on_tensor_cores(AttentionKernels kernels) {
+  return kernels == AttentionKernels::tensor_cores || kernels == AttentionKernels::tensor_cores_reading_qkv;
+}
 // What att of the backend's attention ops holds: each row's softmax statistics (attention_plan.hpp)
 // and, where the tensor-core kernels run, qkv's bf16 rounding (tensor_core_attention.cuh).
 Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH);

@@ -1,5 +1,6 @@
 #pragma once
 // What the kernels share: grid sizes for element-wise loops, and warp and block reductions.
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -42,6 +43,13 @@ __device__ inline unsigned char* block_shared_memory() {
   return dynamic_shared;
 }
 #endif
+
+// dst[0..3] = the bf16 roundings (to nearest, ties to even) of x's four floats; dst 8-byte aligned.
+__device__ inline void store_rounded(__nv_bfloat16* dst, float4 x) {
+  auto* pair = reinterpret_cast<__nv_bfloat162*>(dst);
+  pair[0] = __floats2bfloat162_rn(x.x, x.y);
+  pair[1] = __floats2bfloat162_rn(x.z, x.w);
+}
 
 __device__ inline float warp_max(float v) {
   for (int offset = 16; offset > 0; offset /= 2) v = fmaxf(v, __shfl_xor_sync(kFullMask, v, offset));

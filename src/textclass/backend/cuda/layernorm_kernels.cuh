@@ -138,11 +138,7 @@ TEXTCLASS_UNROLL
       const float4 y = make_float4((x[k].x - m) * rs * w.x + b.x, (x[k].y - m) * rs * w.y + b.y,
                                    (x[k].z - m) * rs * w.z + b.z, (x[k].w - m) * rs * w.w + b.w);
       *reinterpret_cast<float4*>(f.out + offset + c) = y;
-      if (f.rounded != nullptr) {
-        auto* pair = reinterpret_cast<__nv_bfloat162*>(f.rounded + offset + c);
-        pair[0] = __floats2bfloat162_rn(y.x, y.y);
-        pair[1] = __floats2bfloat162_rn(y.z, y.w);
-      }
+      if (f.rounded != nullptr) store_rounded(f.rounded + offset + c, y);
     }
   }
   if (lane == 0) {

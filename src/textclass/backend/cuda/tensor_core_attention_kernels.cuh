@@ -171,11 +171,7 @@ __device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS 
       x = make_float4(x.x * f, x.y * f, x.z * f, x.w * f);
     }
     *reinterpret_cast<float4*>(dst + at) = x;
-    if (rounded != nullptr) {
-      auto* pair = reinterpret_cast<__nv_bfloat162*>(rounded + at);
-      pair[0] = __floats2bfloat162_rn(x.x, x.y);
-      pair[1] = __floats2bfloat162_rn(x.z, x.w);
-    }
+    if (rounded != nullptr) store_rounded(rounded + at, x);
   }
   __syncwarp();
 }
@@ -223,15 +219,8 @@ TEXTCLASS_UNROLL
       const int index = first + u * blockDim.x, t = index / loads, c = index % loads * width;
       if (index >= count) break;
       if constexpr (rounds) {
-        const __nv_bfloat162 pairs[2] = {__floats2bfloat162_rn(x[u].x, x[u].y), __floats2bfloat162_rn(x[u].z, x[u].w)};
-        auto* pair = reinterpret_cast<__nv_bfloat162*>(dst + t * kHeadStride<HS> + c);
-        pair[0] = pairs[0];
-        pair[1] = pairs[1];
-        if (copy != nullptr && t < valid) {
-          auto* copied = reinterpret_cast<__nv_bfloat162*>(copy + static_cast<std::size_t>(t) * stride + c);
-          copied[0] = pairs[0];
-          copied[1] = pairs[1];
-        }
+        store_rounded(dst + t * kHeadStride<HS> + c, x[u]);
+        if (copy != nullptr && t < valid) store_rounded(copy + static_cast<std::size_t>(t) * stride + c, x[u]);
       } else {
         *reinterpret_cast<uint4*>(dst + t * kHeadStride<HS> + c) = x[u];
       }
@@ -420,14 +409,14 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   const Shared<HS> s(arena, T, warp, Kernel::key_backward);
   const Head head(T, C, NH, p, scale, seed);
   const Qkv* rows = qkv + head.offset(3 * C);
-  float* dq_rows = dqkv + head.offset(3 * C);
+  float* gradient_rows = dqkv + head.offset(3 * C);  // the head's dq, dk, dv of token 0
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
   load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
   // The chunk's dq from shared memory into dqkv, leaving zeros behind (each thread its own elements).
   auto flush_dq = [&](int o0) {
     for (int index = threadIdx.x; index < kChunk * HS; index += blockDim.x) {
       const int query = o0 + index / HS;
-      if (query < T) atomicAdd(&dq_rows[static_cast<std::size_t>(query) * 3 * C + index % HS], s.dq[index]);
+      if (query < T) atomicAdd(&gradient_rows[static_cast<std::size_t>(query) * 3 * C + index % HS], s.dq[index]);
       s.dq[index] = 0.0f;
     }
   };
@@ -482,9 +471,8 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   __syncthreads();  // every warp is done with the last chunk
   flush_dq((T - 1) / kChunk * kChunk);
   if (!active) return;
-  float* key_rows = dqkv + head.offset(3 * C);
-  write_rows<HS>(key_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
-  write_rows<HS>(key_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
+  write_rows<HS>(gradient_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
+  write_rows<HS>(gradient_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
 }
 
 }  // namespace textclass::backend::cuda::tensor_cores
