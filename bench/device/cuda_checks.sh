@@ -17,7 +17,8 @@
 #                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1,
 #                       TEXTCLASS_CUDA_FUSED_ATTENTION=1 (fused_graphs: both of the last two),
 #                       TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0, TEXTCLASS_CUDA_BF16_WEIGHTS=0 or =1,
-#                       TEXTCLASS_CUDA_FUSED_ROUNDING=1 (fused_rounding_weights: with bf16 weights),
+#                       TEXTCLASS_CUDA_FUSED_ROUNDING=1 or =0 (fused_rounding, separate_rounding;
+#                       fused_rounding_weights: =1 with bf16 weights),
 #                       TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 (gemm_autotune), all three (all_on; all_on_graphs
 #                       with graphs too), TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 (reading_qkv), outside
 #                       the comparison                                                        (400)
@@ -131,7 +132,8 @@ stage_throughput() {
   # fused = attention in fused_attention.cuh's kernels, fused_graphs = both, plan_attention =
   # attention_plan.hpp's steps instead of tensor_core_attention.cuh's kernels, rounded_weights =
   # each product rounds its weights instead of reading AdamW's bf16 copy (bf16_weights: the other
-  # way), fused_rounding = the ops write the products' bf16 inputs (cuda_backend.hpp), gemm_autotune
+  # way), fused_rounding = the ops write the products' bf16 inputs (cuda_backend.hpp; the default
+  # since 2026-11-27, separate_rounding turns it off), gemm_autotune
   # = each product's algorithm timed among cuBLASLt's candidates (gemm.cuh), all_on = fused rounding,
   # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs), reading_qkv = the
   # tensor-core attention's backward pass reads qkv instead of keeping its bf16 copy
@@ -147,13 +149,15 @@ stage_throughput() {
       rounded_weights) setting=TEXTCLASS_CUDA_BF16_WEIGHTS=0 ;;
       bf16_weights) setting=TEXTCLASS_CUDA_BF16_WEIGHTS=1 ;;
       fused_rounding) setting=TEXTCLASS_CUDA_FUSED_ROUNDING=1 ;;
+      separate_rounding) setting=TEXTCLASS_CUDA_FUSED_ROUNDING=0 ;;
       fused_rounding_weights) setting="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1" ;;
       gemm_autotune) setting=TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 ;;
       reading_qkv) setting=TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 ;;
       all_on) setting=$all_on ;;
       all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
-        echo "   rounded_weights, bf16_weights, fused_rounding, fused_rounding_weights, gemm_autotune, reading_qkv,"
+        echo "   rounded_weights, bf16_weights, fused_rounding, separate_rounding, fused_rounding_weights, gemm_autotune,"
+        echo "   reading_qkv,"
         echo "   all_on, all_on_graphs)"
         status=1; continue ;;
     esac
@@ -269,6 +273,7 @@ link_cublas() {
 
 setup() {
   tar -xJf .devrun/lib.tar.xz -C /tmp
+  tar -xJf .devrun/bin.tar.xz -C .devrun  # bin/ and textclass (pack.sh)
   # the tests find their fixtures under the source folder compiled in
   [ -e /work/main ] || { mkdir -p /work && ln -s "$root" /work/main; }
   head -3 .devrun/MANIFEST

@@ -18,8 +18,9 @@ class MixedPrecisionTest : public textclass::testing::BackendTest {
 
 // TF32 keeps 11 significant bits, bf16 8, so bf16's bound holds for both.
 INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
-                         ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-weights", "cuda-bf16-fused-rounding",
-                                           "cuda-bf16-autotune", "cuda-bf16-reading-qkv"),
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-rounded-weights",
+                                           "cuda-bf16-separate-rounding", "cuda-bf16-autotune",
+                                           "cuda-bf16-reading-qkv"),
                          backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two

@@ -80,9 +80,10 @@ TEST_P(ResidualLayerNormTest, BackwardEqualsLayerNormBackwardAndDropoutBackwardI
 
       EXPECT_EQ(dres_d.read(), dres2_d.read());
       EXPECT_EQ(dinp_d.read(), dinp2_d.read());
-      // a GPU adds the rows' shares in any order
-      expect_close(dweight_d.read(), to_doubles(dweight2_d.read()), {1e-6, 1e-6}, "dweight");
-      expect_close(dbias_d.read(), to_doubles(dbias2_d.read()), {1e-6, 1e-6}, "dbias");
+      // A GPU adds the rows' shares in any order: sums of up to 33 terms of size up to 2 (dout +
+      // dout2) differ by a few float roundings of 2, about 1e-6 each.
+      expect_close(dweight_d.read(), to_doubles(dweight2_d.read()), {1e-6, 1e-5}, "dweight");
+      expect_close(dbias_d.read(), to_doubles(dbias2_d.read()), {1e-6, 1e-5}, "dbias");
     }
   }
 }

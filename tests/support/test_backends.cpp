@@ -75,9 +75,9 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cuda-fused") return fp32(true, true);
   if (name == "cuda-tf32") return backend::make_cuda_backend(backend::Precision::tf32);
   if (name == "cuda-bf16") return backend::make_cuda_backend(backend::Precision::bf16);
-  if (name == "cuda-bf16-weights") {
+  if (name == "cuda-bf16-rounded-weights") {
     backend::CudaSwitches switches;
-    switches.bf16_weights = true;
+    switches.bf16_weights = false;
     return backend::make_cuda_backend(backend::Precision::bf16, switches);
   }
   if (name == "cuda-bf16-reading-qkv") {
@@ -88,6 +88,11 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cuda-bf16-autotune") {
     backend::CudaSwitches switches;
     switches.gemm_autotune = true;
+    return backend::make_cuda_backend(backend::Precision::bf16, switches);
+  }
+  if (name == "cuda-bf16-separate-rounding") {
+    backend::CudaSwitches switches;
+    switches.fused_rounding = false;
     return backend::make_cuda_backend(backend::Precision::bf16, switches);
   }
   if (name == "cuda-bf16-fused-rounding" || name == "cuda-bf16-fused-rounding-graphs") {

@@ -58,15 +58,16 @@ TEST(TrainingStepOnCuda, FusedAttentionTrainsAsThePlanDoes) {
   expect_trace_near("cuda-fused", trace_of_steps("cuda-direct"), 1e-4);
 }
 
-// Fused rounding (cuda_backend.hpp) changes where the products' bf16 inputs are rounded, not their
-// values: the ops' roundings are the products' own, bit for bit. So its steps, launched directly
-// and replayed in graphs (each recording starts with no rounding current), follow plain bf16's to
-// the atomic adds' order, which may flip a bf16 rounding here and there: within 0.1%. A product
-// that read a stale rounding (of another layer's, step's or batch's tensor) would be off by more.
+// Fused rounding (cuda_backend.hpp, on by default) changes where the products' bf16 inputs are
+// rounded, not their values: the ops' roundings are the products' own, bit for bit. So its steps,
+// launched directly and replayed in graphs (each recording starts with no rounding current), follow
+// those of bf16 with the products rounding their own inputs to the atomic adds' order, which may
+// flip a bf16 rounding here and there: within 0.1%. A product that read a stale rounding (of
+// another layer's, step's or batch's tensor) would be off by more.
 TEST(TrainingStepOnCuda, FusedRoundingTrainsAsThePlainBf16) {
-  const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-bf16-fused-rounding");
-  if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16-fused-rounding: " << why_not;
-  const std::vector<double> plain = trace_of_steps("cuda-bf16");
+  const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-bf16-separate-rounding");
+  if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16-separate-rounding: " << why_not;
+  const std::vector<double> plain = trace_of_steps("cuda-bf16-separate-rounding");
   expect_trace_near("cuda-bf16-fused-rounding", plain, 1e-3);
   expect_trace_near("cuda-bf16-fused-rounding-graphs", plain, 1e-3);
 }

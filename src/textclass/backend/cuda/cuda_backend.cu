@@ -462,9 +462,9 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
                     ? AttentionKernels::tensor_cores
                     : AttentionKernels::tensor_cores_reading_qkv;
   const bool bf16_weights = precision == Precision::bf16 &&
-                            switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", false));
+                            switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", true));
   const bool fused_rounding = precision == Precision::bf16 &&
-                              switches.fused_rounding.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ROUNDING", false));
+                              switches.fused_rounding.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ROUNDING", true));
   const bool gemm_autotune = switches.gemm_autotune.value_or(env_switch("TEXTCLASS_CUDA_GEMM_AUTOTUNE", false));
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune);
 }

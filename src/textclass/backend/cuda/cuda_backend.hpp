@@ -41,24 +41,27 @@ struct CudaSwitches {
   // The tensor-core attention keeps qkv's bf16 rounding for its backward pass, which then reads
   // that instead of qkv, and the model keeps no qkv per layer (Backend::attention_saved);
   // TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 turns it off (the backward pass reads qkv, as before).
-  // Written in a session without a GPU (bench/RESULTS.md).
+  // On an H200 it cut the peak at batch 16 from 3.74 to 3.51 GiB at the same speed
+  // (bench/RESULTS.md, 2026-11-27).
   std::optional<bool> attention_keeps_qkv;
   // In bf16 precision, AdamW keeps a bf16 copy of the parameters (2 bytes a parameter) from which
   // the products read their weights, instead of rounding each weight in each product;
-  // TEXTCLASS_CUDA_BF16_WEIGHTS=1. Off by default: on an H200 it trained 5% faster at batch 16
-  // (1-3% at 32 and 64) but took 0.2 GiB more, above HF fp32's peak on the same batches
-  // (bench/RESULTS.md).
+  // TEXTCLASS_CUDA_BF16_WEIGHTS=0 turns it off. On by default since the attention keeps qkv's
+  // rounding: on an H200 it trained 7% faster at batch 16 (3% at 32, 1% at 64) for 0.2 GiB more,
+  // still below HF's peak at every batch (bench/RESULTS.md, 2026-11-27).
   std::optional<bool> bf16_weights;
   // In bf16 precision, the ops that write a product's input write its bf16 rounding too (the
   // residual LayerNorm, GELU, dropout's forward pass, the tensor-core attention), and a linear
   // layer's backward pass rounds its output gradient in the pass that sums the bias gradient, so
-  // the products (gemm.cuh) launch no rounding of those; TEXTCLASS_CUDA_FUSED_ROUNDING=1. Off by
-  // default until measured on a GPU: written in a session without one (bench/RESULTS.md).
+  // the products (gemm.cuh) launch no rounding of those; TEXTCLASS_CUDA_FUSED_ROUNDING=0 turns it
+  // off. On by default: on an H200 it trained 5-7% faster at batches 16-64 and predicted 11%
+  // faster, for 0.01 GiB more at batch 16 (bench/RESULTS.md, 2026-11-27).
   std::optional<bool> fused_rounding;
   // Each product's plan times up to 8 of cuBLASLt's candidate algorithms on its first call and
   // keeps the fastest, instead of the heuristic's first guess (gemm.cuh);
-  // TEXTCLASS_CUDA_GEMM_AUTOTUNE=1. Off by default until measured on a GPU: written in a session
-  // without one (bench/RESULTS.md).
+  // TEXTCLASS_CUDA_GEMM_AUTOTUNE=1. Off by default: on an H200 it trained 8% slower at batch 16 and
+  // predicted 32% slower (bench/RESULTS.md, 2026-11-27), probably because every new padded length
+  // makes new plans, whose trials then run inside the timed steps.
   std::optional<bool> gemm_autotune;
 };
 
