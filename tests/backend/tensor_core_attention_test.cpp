@@ -4,8 +4,8 @@
 // tolerance. This checks on machines without a GPU what the kernels compute: the staging of a head
 // in shared memory as bf16, the tiles of scores and the lanes' rows of them, masking, dropout, the
 // forward pass's online softmax and its copy of qkv, D, and the key kernel's transposed products
-// (from that copy) and its dq, added up across its warps and blocks. The op tests check the
-// kernels themselves against the CPU where there is a GPU (backend "cuda-bf16").
+// (from that copy) and its dq (a warp a 16 queries from the chunk's dS, added up across blocks).
+// The op tests check the kernels themselves against the CPU where there is a GPU ("cuda-bf16").
 // Builds without CUDA (no cuda_bf16.h) have nothing to test here.
 #ifdef TEXTCLASS_HAS_CUDA
 #include "kernels_on_host.hpp"  // first: the kernels below see its stand-ins
@@ -137,6 +137,17 @@ TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
     EXPECT_LT(mean_relative_error(out, exact_out), 5e-3) << "out";
     EXPECT_LT(mean_relative_error(dqkv, exact_dqkv), 5e-3) << "dqkv";
   }
+}
+
+// At batch 16 a layer's attention has few blocks (B·NH·T/64: about 400 for 132 SMs), so how many a
+// streaming multiprocessor holds at once matters: an H100's or H200's 228 KiB of shared memory, less
+// 1 KiB the hardware keeps per block, must hold three blocks of either kernel at 64 channels and
+// T = 512 (the mask grows with T).
+TEST(TensorCoreAttentionOnHost, ThreeBlocksOfEachKernelFitAnH100Multiprocessor) {
+  using namespace cuda::tensor_cores;
+  constexpr int kPerSm = 228 * 1024, kReserved = 1024;
+  EXPECT_LE(3 * (shared_bytes<64>(kMaxT, Kernel::forward) + kReserved), kPerSm);
+  EXPECT_LE(3 * (shared_bytes<64>(kMaxT, Kernel::key_backward) + kReserved), kPerSm);
 }
 
 }  // namespace

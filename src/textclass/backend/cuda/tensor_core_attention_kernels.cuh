@@ -13,9 +13,10 @@
 //   query prologue  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
 //                   pass), and dq set to zero
 //   key backward    64 keys: one pass over the queries, P' and dS = P'∘dP' - P·D from each query's
-//                   saved statistics and D, then dv += P'ᵀ·dy, dk += s·dSᵀ·q and, summed over the
-//                   block's keys in shared memory and added to dq with atomic adds, dq += s·dS·k
-//                   (flash attention 2's backward pass)
+//                   saved statistics and D, then dv += P'ᵀ·dy, dk += s·dSᵀ·q and, once the warps
+//                   have put the chunk's dS in shared memory, dq += s·dS·k (a warp a 16 queries,
+//                   over the block's 64 keys), added to dqkv with atomic adds (flash attention 2's
+//                   backward pass)
 // Every warp of a block takes part in the loads and barriers, those with no rows before T too.
 // Shared rows are padded (16-byte multiples, 32-byte aligned tiles: WMMA's rules) and zero beyond T.
 //
@@ -50,6 +51,7 @@ template <int HS>
 constexpr int kHeadStride = HS + 8;       // bf16 per row of q, k, v, dy
 template <int HS>
 constexpr int kStripStride = HS + 4;      // floats per row of a warp's output strip
+constexpr int kChunkStride = kChunk + 8;  // bf16 per row of the key kernel's dS: a key a row
 
 __host__ __device__ constexpr int padded(int T) { return (T + kTile - 1) / kTile * kTile; }
 
@@ -66,19 +68,21 @@ struct SharedArena {
   }
 };
 
-// A warp's own arrays: fp32 tiles of scores, bf16 tiles as product factors, an fp32 strip of 16
-// output rows and a factor for each of those rows.
+// A warp's own arrays: an fp32 strip of 16 output rows and a factor for each of those rows, a bf16
+// tile as a product factor, and two fp32 tiles of scores. The tiles lie in the strip: a warp is done
+// with its scores before it puts anything else there (scale_rows, write_rows, the key kernel's dq).
 template <int HS>
 struct WarpArrays {
-  float *tile, *second_tile, *strip, *row_factor;
-  bf16 *factor, *second_factor;
+  static constexpr int kStripFloats =
+      kStripStride<HS> >= 2 * kTileStride ? kTile * kStripStride<HS> : 2 * kTile * kTileStride;
+  float *strip, *row_factor, *tile, *second_tile;
+  bf16* factor;
   __host__ __device__ WarpArrays(SharedArena& arena, int warp) {
-    tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
-    second_tile = arena.take<float>(kWarps * kTile * kTileStride) + warp * kTile * kTileStride;
-    strip = arena.take<float>(kWarps * kTile * kStripStride<HS>) + warp * kTile * kStripStride<HS>;
+    strip = arena.take<float>(kWarps * kStripFloats) + warp * kStripFloats;
     row_factor = arena.take<float>(kWarps * kTile) + warp * kTile;
     factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
-    second_factor = arena.take<bf16>(kWarps * kTile * kFactorStride) + warp * kTile * kFactorStride;
+    tile = strip;
+    second_tile = strip + kTile * kTileStride;
   }
 };
 
@@ -87,13 +91,15 @@ enum class Kernel { forward, key_backward };
 // A block's shared memory: `own` holds its 64 rows of one tensor (queries, or keys) and, in the
 // key kernel, `own2` those of a second (values); `other` and `other2` hold 64 rows at a time of
 // the other side. The forward kernel keeps every key's mask; the key kernel the statistics and D
-// of the 64 queries in `other`, and their dq as its warps add to it. An array a kernel does not
-// use is null and takes no space. The size does not depend on T but for the mask (4 bytes a key).
+// of the 64 queries in `other`, and their dS with its 64 keys (a key a row). An array a kernel
+// does not use is null and takes no space. The size does not depend on T but for the mask (4 bytes
+// a key).
 template <int HS>
 struct Shared {
   bf16 *own, *own2, *other, *other2;
   int* key_mask;
-  float *max, *inverse, *D, *dq;
+  float *max, *inverse, *D;
+  bf16* ds;
   WarpArrays<HS> warp;
   __host__ __device__ Shared(SharedArena& arena, int T, int warp_index, Kernel kernel)
       : own(arena.take<bf16>(kChunk * kHeadStride<HS>)),
@@ -104,7 +110,7 @@ struct Shared {
         max(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
         inverse(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
         D(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
-        dq(kernel == Kernel::key_backward ? arena.take<float>(kChunk * HS) : nullptr),
+        ds(kernel == Kernel::key_backward ? arena.take<bf16>(kChunk * kChunkStride) : nullptr),
         warp(arena, warp_index) {}
 };
 
@@ -139,11 +145,13 @@ __device__ void rows_times_rows(float* dst, const bf16* lhs, int r0, const bf16*
   wmma::store_matrix_sync(dst, sum, kTileStride, wmma::mem_row_major);
 }
 
-// sums[d] += factor (a warp's 16x16 bf16 tile) · rows n0.. n0+15 of head, channels 16d.. 16d+15.
+// sums[d] += factor (a 16x16 bf16 tile, rows `stride` apart) · rows n0.. n0+15 of head, channels
+// 16d.. 16d+15.
 template <int HS>
-__device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, const bf16* head, int n0) {
+__device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, int stride, const bf16* head,
+                           int n0) {
   LeftFactor a;
-  wmma::load_matrix_sync(a, factor, kFactorStride);
+  wmma::load_matrix_sync(a, factor, stride);
   for (int d = 0; d < HS / kTile; d++) {
     RightFactor b;
     wmma::load_matrix_sync(b, head + n0 * kHeadStride<HS> + d * kTile, kHeadStride<HS>);
@@ -153,8 +161,8 @@ __device__ void accumulate(Accumulator (&sums)[HS / kTile], const bf16* factor, 
 
 // Rows r0.. r0+15 of dst (rows `stride` floats apart), those before T, from sums through the strip,
 // each times its row_factor unless that is null; and their bf16 roundings at the same places of
-// `rounded`, unless it is null.
-template <int HS>
+// `rounded`, unless it is null. kAdd: added to dst with atomic adds instead.
+template <int HS, bool kAdd = false>
 __device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS / kTile], float* strip, int r0,
                            int T, bf16* rounded = nullptr, const float* row_factor = nullptr) {
   for (int d = 0; d < HS / kTile; d++)
@@ -170,7 +178,14 @@ __device__ void write_rows(float* dst, int stride, const Accumulator (&sums)[HS 
       const float f = row_factor[i];
       x = make_float4(x.x * f, x.y * f, x.z * f, x.w * f);
     }
-    *reinterpret_cast<float4*>(dst + at) = x;
+    if constexpr (kAdd) {
+      atomicAdd(dst + at, x.x);
+      atomicAdd(dst + at + 1, x.y);
+      atomicAdd(dst + at + 2, x.z);
+      atomicAdd(dst + at + 3, x.w);
+    } else {
+      *reinterpret_cast<float4*>(dst + at) = x;
+    }
     if (rounded != nullptr) store_rounded(rounded + at, x);
   }
   __syncwarp();
@@ -337,7 +352,7 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
         scale_rows<HS>(sums, s.warp.strip, s.warp.row_factor);
       }
       __syncwarp();
-      accumulate<HS>(sums, s.warp.factor, s.other2, n0);  // P'·v, each row times its Σ
+      accumulate<HS>(sums, s.warp.factor, kFactorStride, s.other2, n0);  // P'·v, each row times its Σ
       __syncwarp();
       started = true;
     }
@@ -374,31 +389,33 @@ __global__ void __launch_bounds__(kThreads) query_prologue_kernel(float* dqkv, f
   if (query < T && first == 0) D[(static_cast<std::size_t>(b) * NH + h) * T + query] = dot;
 }
 
-// dq[t] += Σ_k dS[t, k] · keys[r0 + k] for the 16 queries t of a tile and the warp's 16 keys, from
-// dSᵀ (the warp's bf16 tile, a key a row), by way of the strip; dq is shared by the block's warps.
+// dq += dS · keys for the 16 queries n0.. n0+15 of the chunk at o0 and the block's 64 keys, from dS
+// as the warps left it (a key a row), added to the head's dq (rows 3C floats apart) with atomic adds.
+// Keys from T on add nothing: their dS is zero (or, for a warp with no keys before T, was never
+// written after the kernel zeroed it) and so are their rows.
 template <int HS>
-__device__ void add_query_gradient(float* dq, const bf16* transposed_ds, const bf16* keys, int r0, float* strip) {
-  TransposedLeftFactor a;
-  wmma::load_matrix_sync(a, transposed_ds, kFactorStride);
-  for (int d = 0; d < HS / kTile; d++) {
-    RightFactor b;
-    Accumulator part;
-    wmma::fill_fragment(part, 0.0f);
-    wmma::load_matrix_sync(b, keys + r0 * kHeadStride<HS> + d * kTile, kHeadStride<HS>);
-    wmma::mma_sync(part, a, b, part);
-    wmma::store_matrix_sync(strip + d * kTile, part, kStripStride<HS>, wmma::mem_row_major);
+__device__ void add_query_gradients(float* dq, int stride, const bf16* ds, const bf16* keys, int n0, int o0,
+                                    int keys_before_T, int T, float* strip) {
+  Accumulator sums[HS / kTile];
+  clear<HS>(sums);
+  for (int k = 0; k < keys_before_T; k += kTile) {
+    TransposedLeftFactor a;  // dS for these queries (rows) and 16 keys (columns)
+    wmma::load_matrix_sync(a, ds + k * kChunkStride + n0, kChunkStride);
+    for (int d = 0; d < HS / kTile; d++) {
+      RightFactor b;
+      wmma::load_matrix_sync(b, keys + k * kHeadStride<HS> + d * kTile, kHeadStride<HS>);
+      wmma::mma_sync(sums[d], a, b, sums[d]);
+    }
   }
-  __syncwarp();
-  for (int index = threadIdx.x % 32; index < kTile * HS; index += 32)
-    atomicAdd(&dq[index], strip[index / HS * kStripStride<HS> + index % HS]);
-  __syncwarp();
+  write_rows<HS, true>(dq, stride, sums, strip, o0 + n0, T);
 }
 
 // dk, dv and dq for 64 keys of a head, from qkv (the forward kernel's bf16 copy of it, or its
 // floats), in one pass over the queries: P' and dS (transposed: a lane has a key row) from each
 // query's saved statistics and D (query_prologue_kernel's), dropout drawn once for each pair;
-// dv += P'ᵀ·dy, dk += s·dSᵀ·q, and dq += s·dS·k summed over the block's keys in shared memory, then
-// added to dqkv with one atomic add per element and chunk of queries.
+// dv += P'ᵀ·dy and dk += s·dSᵀ·q by the warp of the keys, then, the chunk's dS complete in shared
+// memory, dq += s·dS·k by the warp of the queries, added to dqkv with one atomic add per element
+// and chunk of queries.
 template <int HS, typename Qkv>
 __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
                                                                 const Qkv* qkv, const float* stats,
@@ -412,20 +429,9 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   float* gradient_rows = dqkv + head.offset(3 * C);  // the head's dq, dk, dv of token 0
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
   load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
-  // The chunk's dq from shared memory into dqkv, leaving zeros behind (each thread its own elements).
-  auto flush_dq = [&](int o0) {
-    for (int index = threadIdx.x; index < kChunk * HS; index += blockDim.x) {
-      const int query = o0 + index / HS;
-      if (query < T) atomicAdd(&gradient_rows[static_cast<std::size_t>(query) * 3 * C + index % HS], s.dq[index]);
-      s.dq[index] = 0.0f;
-    }
-  };
-  // The chunk's queries and dy, and each query's statistics and D (the last chunk's dq out first).
+  for (int index = threadIdx.x; index < kChunk * kChunkStride; index += blockDim.x) s.ds[index] = __float2bfloat16_rn(0.0f);
+  // The chunk's queries and dy, and each query's statistics and D.
   auto load_queries = [&](int o0) {
-    if (o0 == 0)
-      for (int index = threadIdx.x; index < kChunk * HS; index += blockDim.x) s.dq[index] = 0.0f;
-    else
-      flush_dq(o0 - kChunk);
     load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C, 3 * C, T - o0, kChunk);
     load_rows<HS>(s.other2, dout + head.offset(C) + static_cast<std::size_t>(o0) * C, C, T - o0, kChunk);
     for (int t = threadIdx.x; t < kChunk && o0 + t < T; t += blockDim.x) {
@@ -446,8 +452,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   clear<HS>(dv);
   clear<HS>(dk);
   over_chunks(T, load_queries, [&](int o0) {
-    if (!active) return;
-    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+    for (int n0 = 0; active && n0 < kChunk && o0 + n0 < T; n0 += kTile) {
       rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);           // k·qᵀ
       rows_times_rows<HS>(s.warp.second_tile, s.own2, r0, s.other2, n0);  // v·dyᵀ
       __syncwarp();
@@ -460,16 +465,18 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
           ds = (dtile[c] * dropped - a * s.D[t]) * scale;  // the plan's softmax_backward_kernel
         }
         s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(dropped);
-        s.warp.second_factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(ds);
+        s.ds[(r0 + lane.i) * kChunkStride + n0 + c] = __float2bfloat16_rn(ds);
       }
       __syncwarp();
-      accumulate<HS>(dv, s.warp.factor, s.other2, n0);        // P'ᵀ·dy
-      accumulate<HS>(dk, s.warp.second_factor, s.other, n0);  // dSᵀ·q
-      add_query_gradient<HS>(s.dq + n0 * HS, s.warp.second_factor, s.own, r0, s.warp.strip);  // dS·k
+      accumulate<HS>(dv, s.warp.factor, kFactorStride, s.other2, n0);                // P'ᵀ·dy
+      accumulate<HS>(dk, s.ds + r0 * kChunkStride + n0, kChunkStride, s.other, n0);  // dSᵀ·q
+      __syncwarp();  // (the next tile's scores go where accumulate's lanes read)
     }
+    __syncthreads();  // the chunk's dS complete
+    if (o0 + r0 < T)  // this warp's 16 queries: dS·k
+      add_query_gradients<HS>(gradient_rows, 3 * C, s.ds, s.own, r0, o0, T - k0 < kChunk ? T - k0 : kChunk, T,
+                              s.warp.strip);
   });
-  __syncthreads();  // every warp is done with the last chunk
-  flush_dq((T - 1) / kChunk * kChunk);
   if (!active) return;
   write_rows<HS>(gradient_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
   write_rows<HS>(gradient_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
