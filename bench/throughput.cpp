@@ -56,6 +56,7 @@ struct Args {
   std::vector<std::size_t> predict_batch_sizes = {16, 256};
   long warmup = 20;
   long steps = 200;
+  bool pack_tokens = true;  // the model's default (model/activations.hpp)
 };
 
 // The one place the benchmark makes a backend.
@@ -99,6 +100,7 @@ json describe_run(const Args& args, const data::TokenRows& rows, double tokenize
           {"tokens_p99", lengths[static_cast<std::size_t>(static_cast<double>(lengths.size()) * 0.99)]},
           {"tokens_max", lengths.back()},
           {"warmup", args.warmup},
+          {"pack_tokens", args.pack_tokens},
           {"steps", args.steps},
           {"date", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)))}};
 }
@@ -110,6 +112,7 @@ json time_training(const Args& args, const model::BertConfig& config, const data
   const train::TrainerOptions recipe;
   auto backend = make_backend(args);
   auto bert = cli::make_scratch_bert(*backend, config, recipe.seed);
+  bert->set_pack_tokens(args.pack_tokens);
   train::TrainingStep training_step(*bert, recipe.weight_decay, recipe.max_grad_norm);
   const train::LinearSchedule schedule(recipe.learning_rate, recipe.warmup_steps, args.warmup + args.steps);
   data::Batcher batcher(rows, {batch_size, true, recipe.group_by_length, recipe.seed, pad_id,
@@ -117,10 +120,10 @@ json time_training(const Args& args, const model::BertConfig& config, const data
   data::Rng dropout_seeds(recipe.seed);
   long step = 0;
 
-  // Returns the batch's rows and real tokens (padding left out): the last batch of an epoch may
-  // be short, so neither is assumed.
+  // Returns the batch's rows, real tokens and padded tokens (rows x the longest): the last batch
+  // of an epoch may be short, so none is assumed.
   struct Work {
-    std::size_t rows = 0, tokens = 0;
+    std::size_t rows = 0, tokens = 0, padded = 0;
   };
   const auto train_step = [&]() -> Work {
     const data::Batch batch = batcher.next_batch();
@@ -129,7 +132,8 @@ json time_training(const Args& args, const model::BertConfig& config, const data
     training_step.apply(schedule.lr(step));
     ++step;
     return {batch.rows.size(),
-            static_cast<std::size_t>(std::count(batch.attention_mask.begin(), batch.attention_mask.end(), 1))};
+            static_cast<std::size_t>(std::count(batch.attention_mask.begin(), batch.attention_mask.end(), 1)),
+            batch.attention_mask.size()};
   };
 
   for (long i = 0; i < args.warmup; ++i) train_step();
@@ -140,6 +144,7 @@ json time_training(const Args& args, const model::BertConfig& config, const data
     const Work work = train_step();
     timed.rows += work.rows;
     timed.tokens += work.tokens;
+    timed.padded += work.padded;
   }
   backend->synchronize();
   const double seconds = seconds_since(start);
@@ -148,6 +153,7 @@ json time_training(const Args& args, const model::BertConfig& config, const data
           {"steps_per_s", rounded(static_cast<double>(args.steps) / seconds, 3)},
           {"samples_per_s", rounded(static_cast<double>(timed.rows) / seconds, 2)},
           {"tokens_per_s", rounded(static_cast<double>(timed.tokens) / seconds, 1)},
+          {"padding_share", rounded(1.0 - static_cast<double>(timed.tokens) / static_cast<double>(timed.padded), 3)},
           {"peak_mem_gb", peak_gib(*backend)}};
 }
 
@@ -156,6 +162,7 @@ json time_prediction(const Args& args, const model::BertConfig& config, const da
                      std::int32_t pad_id, std::size_t batch_size) {
   auto backend = make_backend(args);
   auto bert = cli::make_scratch_bert(*backend, config, train::TrainerOptions{}.seed);
+  bert->set_pack_tokens(args.pack_tokens);
   train::Predictor predictor(*bert, batch_size, pad_id);
   backend->synchronize();
   const auto start = std::chrono::steady_clock::now();
@@ -211,6 +218,7 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", args.warmup, "untimed training steps per batch size")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--steps", args.steps, "timed training steps per batch size")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_flag("!--no-pack-tokens", args.pack_tokens, "run the token-wise ops on the padded batch, not the real tokens alone");
   CLI11_PARSE(app, argc, argv);
   try {
     run(args);

@@ -20,8 +20,8 @@
 #                       TEXTCLASS_CUDA_FUSED_ROUNDING=1 or =0 (fused_rounding, separate_rounding;
 #                       fused_rounding_weights: =1 with bf16 weights),
 #                       TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 (gemm_autotune), all three (all_on; all_on_graphs
-#                       with graphs too), TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 (reading_qkv), outside
-#                       the comparison                                                        (400)
+#                       with graphs too), TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 (reading_qkv),
+#                       throughput --no-pack-tokens (unpacked), outside the comparison       (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -136,7 +136,8 @@ stage_throughput() {
   # since 2026-11-27, separate_rounding turns it off), gemm_autotune
   # = each product's algorithm timed among cuBLASLt's candidates (gemm.cuh), all_on = fused rounding,
   # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs), reading_qkv = the
-  # tensor-core attention's backward pass reads qkv instead of keeping its bf16 copy
+  # tensor-core attention's backward pass reads qkv instead of keeping its bf16 copy, unpacked = the
+  # token-wise ops on the padded batch (throughput --no-pack-tokens)
   local variant setting
   local all_on="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1 TEXTCLASS_CUDA_GEMM_AUTOTUNE=1"
   for variant in ${TPUT_VARIANTS:-}; do
@@ -153,17 +154,20 @@ stage_throughput() {
       fused_rounding_weights) setting="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1" ;;
       gemm_autotune) setting=TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 ;;
       reading_qkv) setting=TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 ;;
+      unpacked) setting=--no-pack-tokens ;;
       all_on) setting=$all_on ;;
       all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
         echo "   rounded_weights, bf16_weights, fused_rounding, separate_rounding, fused_rounding_weights, gemm_autotune,"
-        echo "   reading_qkv,"
+        echo "   reading_qkv, unpacked,"
         echo "   all_on, all_on_graphs)"
         status=1; continue ;;
     esac
     echo "== ours: --device cuda --precision bf16, $setting"
+    local flags=""  # a setting that is a flag of throughput's goes to it, not to env
+    [[ $setting == --* ]] && { flags=$setting; setting=""; }
     # shellcheck disable=SC2086  # setting: NAME=value words
-    ours env $setting .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16,32,64 \
+    ours env $setting .devrun/bin/throughput $flags --device cuda --precision bf16 --batch-sizes 16,32,64 \
       --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv \
       2>"$out/throughput_ours_bf16_$variant.err" | tee "$out/throughput_ours_bf16_$variant.jsonl"
   done

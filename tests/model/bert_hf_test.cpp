@@ -31,15 +31,33 @@ class BertVersusHF : public testing::BackendTest {
 INSTANTIATE_TEST_SUITE_P(Backends, BertVersusHF, ::testing::ValuesIn(testing::backend_names()),
                          testing::backend_test_name);
 
+// The rows of a [B, T, C] tensor the model computed ([M, C], row i of padded row padded_rows[i]),
+// laid out as HF's padded one: the padding rows, which packed tokens leave out, taken from HF's.
+std::vector<float> as_padded(const std::vector<float>& rows, const std::vector<int32_t>& padded_rows,
+                             std::vector<float> hf, std::size_t C) {
+  for (std::size_t i = 0; i < padded_rows.size(); i++)
+    if (padded_rows[i] >= 0) std::copy_n(rows.begin() + i * C, C, hf.begin() + padded_rows[i] * C);
+  return hf;
+}
+
+// Packed (the padding rows left out: the batch has some) and unpacked (every row, the padding's too).
 TEST_P(BertVersusHF, EncoderOutputsMatchFromBothCheckpointStyles) {
   for (const char* dir : {"tiny", "tiny-pretraining-style"}) {
-    SCOPED_TRACE(dir);
-    auto bert = load(dir, Head::cls_linear);
-    Activations acts(backend());
-    bert->forward(acts, batch.rows(0, batch.B, false));
-    std::size_t n = static_cast<std::size_t>(batch.B) * batch.T * bert->config().hidden_size;
-    EXPECT_LE(max_abs_diff(download(backend(), acts.embeddings_output(), n), golden_tensors().read_floats("embeddings_output")), 1e-5);
-    EXPECT_LE(max_abs_diff(download(backend(), acts.last_hidden_state(), n), golden_tensors().read_floats("last_hidden_state")), 1e-5);
+    for (const bool pack : {true, false}) {
+      SCOPED_TRACE(std::string(dir) + (pack ? ", packed" : ", unpacked"));
+      auto bert = load(dir, Head::cls_linear);
+      bert->set_pack_tokens(pack);
+      Activations acts(backend());
+      bert->forward(acts, batch.rows(0, batch.B, false));
+      const std::size_t C = bert->config().hidden_size, N = static_cast<std::size_t>(batch.B) * batch.T;
+      const std::vector<int32_t>& rows = acts.padded_row_of_rows();
+      EXPECT_EQ(rows.size() < N, pack);
+      for (const char* name : {"embeddings_output", "last_hidden_state"}) {
+        const std::vector<float> hf = golden_tensors().read_floats(name);
+        const float* ours = std::string(name) == "embeddings_output" ? acts.embeddings_output() : acts.last_hidden_state();
+        EXPECT_LE(max_abs_diff(as_padded(download(backend(), ours, rows.size() * C), rows, hf, C), hf), 1e-5) << name;
+      }
+    }
   }
 }
 
@@ -69,26 +87,31 @@ TEST_P(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
   EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("hf_head.logits")), 1e-5);
 }
 
+// Packed tokens (the default) and unpacked.
 TEST_P(BertVersusHF, EveryGradientOfTheNotebookHead) {
-  auto bert = load("tiny", Head::cls_linear);
-  Activations acts(backend());
-  bert->zero_grad();
-  bert->forward(acts, batch.rows(0, batch.B), /*dropout_seed=*/1);  // dropout is 0 in this config
-  bert->backward(acts);
-  int compared = 0;
-  for (const ParameterView& view : bert->table().views()) {
-    SCOPED_TRACE(view.name);
-    std::vector<float> ours = testing::tensor_of(*bert, bert->grads(), view.name);
-    if (!view.trainable) {  // the pooler: HF's .grad is None, ours stays zero
-      EXPECT_FALSE(golden_tensors().contains("grad." + view.name));
-      EXPECT_EQ(max_abs_diff(ours, std::vector<float>(ours.size(), 0.0f)), 0.0);
-      continue;
+  for (const bool pack : {true, false}) {
+    SCOPED_TRACE(pack ? "packed" : "unpacked");
+    auto bert = load("tiny", Head::cls_linear);
+    bert->set_pack_tokens(pack);
+    Activations acts(backend());
+    bert->zero_grad();
+    bert->forward(acts, batch.rows(0, batch.B), /*dropout_seed=*/1);  // dropout is 0 in this config
+    bert->backward(acts);
+    int compared = 0;
+    for (const ParameterView& view : bert->table().views()) {
+      SCOPED_TRACE(view.name);
+      std::vector<float> ours = testing::tensor_of(*bert, bert->grads(), view.name);
+      if (!view.trainable) {  // the pooler: HF's .grad is None, ours stays zero
+        EXPECT_FALSE(golden_tensors().contains("grad." + view.name));
+        EXPECT_EQ(max_abs_diff(ours, std::vector<float>(ours.size(), 0.0f)), 0.0);
+        continue;
+      }
+      std::vector<float> theirs = golden_tensors().read_floats("grad." + view.name);
+      EXPECT_LE(testing::tolerance_ratio(ours, theirs, 1e-5, 1e-4), 1.0);
+      ++compared;
     }
-    std::vector<float> theirs = golden_tensors().read_floats("grad." + view.name);
-    EXPECT_LE(testing::tolerance_ratio(ours, theirs, 1e-5, 1e-4), 1.0);
-    ++compared;
+    EXPECT_EQ(compared, 39);  // all of golden.safetensors' grad.* tensors
   }
-  EXPECT_EQ(compared, 39);  // all of golden.safetensors' grad.* tensors
 }
 
 // Padding past the longest row (what data::make_batch's pad_to_multiple_of adds) is masked:

@@ -25,6 +25,7 @@ class ForwardingBackend : public backend::Backend {
   void synchronize() override { inner_->synchronize(); }
   MemoryUse memory_use() const override { return inner_->memory_use(); }
   int token_multiple() const override { return inner_->token_multiple(); }
+  int row_multiple() const override { return inner_->row_multiple(); }
   std::size_t prediction_batch_size() const override { return inner_->prediction_batch_size(); }
   AttentionSaved attention_saved(int B, int T, int C, int NH) const override {
     return inner_->attention_saved(B, T, C, NH);
@@ -91,11 +92,8 @@ class ForwardingBackend : public backend::Backend {
   void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
     inner_->dropout_backward(dinp, dout, p, seed, n);
   }
-  void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
-    inner_->first_token_forward(out, inp, B, T, C);
-  }
-  void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
-    inner_->first_token_backward(dinp, dout, B, T, C);
+  void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) override {
+    inner_->gather_rows(out, inp, rows, n, C);
   }
   void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
                             int V) override {

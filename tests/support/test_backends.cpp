@@ -18,6 +18,8 @@ class KeepsQkvBackend : public ForwardingBackend {
  public:
   KeepsQkvBackend() : ForwardingBackend(backend::make_cpu_backend()) {}
   std::string name() const override { return "cpu-keeps-qkv"; }
+  // As the CUDA backend, packed tokens come with rows of zeros after the last token (up to 8 here).
+  int row_multiple() const override { return 8; }
   AttentionSaved attention_saved(int B, int T, int C, int NH) const override {
     return {inner().attention_saved(B, T, C, NH).floats + qkv_floats(B, T, C), true};
   }

@@ -1,7 +1,8 @@
 #pragma once
 // The backends the numerical tests run on: "cpu" always, "cpu-keeps-qkv" (the CPU with an attention
 // that keeps its own copy of qkv, as the CUDA backend's tensor-core attention does, so that the
-// model shares qkv's memory among the layers), and "cuda" (fp32) in builds with the CUDA backend
+// model shares qkv's memory among the layers, and packed tokens rounded up to 8 rows as the CUDA
+// backend rounds them up to 64), and "cuda" (fp32) in builds with the CUDA backend
 // ("cuda-tf32" and "cuda-bf16" for the tensor-core tests, bf16 with the backend's defaults,
 // attention in tensor_core_attention.cuh's kernels among them, "cuda-bf16-rounded-weights" bf16
 // with each product rounding its weights instead of reading AdamW's bf16 copy of the parameters,

@@ -70,6 +70,10 @@ class Backend {
   // Batches whose length (T) is a multiple of this run fastest here; padding is masked, so a
   // longer padding changes results only by rounding. 1 on the CPU, where padding is work for nothing.
   virtual int token_multiple() const { return 1; }
+  // The model runs its token-wise ops on the real tokens alone, rounded up to a multiple of this
+  // with rows of zeros: a GPU then sees few distinct row counts (each new shape of product costs a
+  // cuBLASLt plan). 1 on the CPU.
+  virtual int row_multiple() const { return 1; }
   // Rows per prediction batch that make good use of this device (a GPU needs large batches to be
   // busy; the CPU gains nothing past a few dozen rows).
   virtual std::size_t prediction_batch_size() const { return 32; }
@@ -169,9 +173,10 @@ class Backend {
   virtual void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) = 0;
   virtual void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) = 0;
 
-  // out[B,C] = inp[B,0,C], the [CLS] rows; the backward zeroes dinp[B,T,C] and writes row 0
-  virtual void first_token_forward(float* out, const float* inp, int B, int T, int C) = 0;
-  virtual void first_token_backward(float* dinp, const float* dout, int B, int T, int C) = 0;
+  // out[i] = inp[rows[i]] for i < n, rows of C floats, zeros where rows[i] < 0 (rows: device
+  // memory): the [CLS] rows and their gradient, and the model's moves between the padded [B, T]
+  // layout and the rows of real tokens alone (bert.hpp). out must not overlap inp.
+  virtual void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) = 0;
 
   // losses[B] = -log softmax(logits[b])[labels[b]]; saves the softmax in probs[B,V]
   virtual void crossentropy_forward(float* losses, float* probs, const float* logits,

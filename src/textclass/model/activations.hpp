@@ -7,9 +7,17 @@
 // Laid out for evaluation (no backward pass to come), all layers share one LayerActivations: a
 // layer reads its input (the previous layer's ln2, the same buffer as its own) only before its
 // last op overwrites it. For bert-base that is 12x less memory, which is then touched once.
+//
+// Packed tokens: the ops that treat each token alone (LayerNorm, the linear layers, GELU,
+// dropout) run on the M rows of real tokens only, not on the padded B x T (AG News rows at batch
+// 16 are about 40% padding). Only the embeddings (position ids) and the attention (rows of a
+// sequence together) see the padded layout; gather_rows moves rows between the two (RowLayout).
+// Unpacked (no padding, or packing off), the two layouts are one and each pair of buffers below
+// is one buffer, so the moves are skipped.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "textclass/backend/backend.hpp"
@@ -18,22 +26,41 @@
 
 namespace textclass::model {
 
-// Shapes: N = B*T tokens, C hidden, I intermediate, NH heads, V classes.
+// Which rows of the padded [B, T] layout the model computes, and where (Activations' packed
+// tokens): made on the host from the attention mask, uploaded with the batch.
+struct RowLayout {
+  int M = 0;            // rows of tokens the token-wise ops run on: N, or the real tokens rounded up
+  bool packed = false;  // M rows of real tokens (and zero rows up to M) instead of the padded N
+  std::vector<int32_t> token_rows;   // [M] the padded row of each row, -1 for the rows after the last token
+  std::vector<int32_t> padded_rows;  // [N] the row of each padded row, -1 for padding
+  std::vector<int32_t> cls_rows;     // [B] the row of each sequence's first token ([CLS])
+  std::vector<int32_t> cls_of_row;   // [M] the sequence whose first token the row is, else -1
+};
+// Packs when `pack` and the mask has padding and every sequence starts with a real token; M is then
+// the real tokens rounded up to a multiple of row_multiple (Backend::row_multiple), unless that
+// reaches N.
+RowLayout row_layout(std::span<const int32_t> attention_mask, int B, int T, bool pack, int row_multiple);
+
+// Shapes: N = B*T padded tokens, M rows of tokens (RowLayout), C hidden, I intermediate, NH heads,
+// V classes. Each [M, ...] tensor is [N, ...] and each pair of a padded and a rows tensor one
+// tensor where unpacked.
 struct LayerActivations {
   float* qkv;       // [N, 3C] the attention's input projection: shared by the layers where no
                     // backward pass reads it (ActivationBuffers::attention_keeps_qkv)
+  float* qkv_rows;  // [M, 3C] the same from its linear layer (packed: a temporary)
   float* att;       // what attention's backward needs (Backend::attention_saved); null in evaluation
   float* atty;      // [N, C] attention output, before its dense layer
-  float* res1;      // [N, C] input + dropout(attention dense)
-  float* ln1;       // [N, C] LayerNorm(res1)
-  float* ln1_mean;  // [N]
-  float* ln1_rstd;  // [N]
-  float* fch;       // [N, I] intermediate dense
-  float* fch_gelu;  // [N, I] GELU of it: one buffer for all layers, recomputed by the backward pass
-  float* res2;      // [N, C] ln1 + dropout(output dense)
-  float* ln2;       // [N, C] LayerNorm(res2): the layer's output
-  float* ln2_mean;  // [N]
-  float* ln2_rstd;  // [N]
+  float* atty_rows; // [M, C] the same as the dense layer reads it (packed: a temporary)
+  float* res1;      // [M, C] input + dropout(attention dense)
+  float* ln1;       // [M, C] LayerNorm(res1)
+  float* ln1_mean;  // [M]
+  float* ln1_rstd;  // [M]
+  float* fch;       // [M, I] intermediate dense
+  float* fch_gelu;  // [M, I] GELU of it: one buffer for all layers, recomputed by the backward pass
+  float* res2;      // [M, C] ln1 + dropout(output dense)
+  float* ln2;       // [M, C] LayerNorm(res2): the layer's output
+  float* ln2_mean;  // [M]
+  float* ln2_rstd;  // [M]
 };
 
 struct ActivationBuffers {
@@ -41,15 +68,21 @@ struct ActivationBuffers {
   int32_t* token_type_ids;  // [B, T]
   int32_t* attention_mask;  // [B, T]
   int32_t* labels;          // [B]
+  int32_t* token_rows;      // RowLayout's four index lists
+  int32_t* padded_rows;
+  int32_t* cls_rows;
+  int32_t* cls_of_row;
+  bool packed;              // RowLayout::packed
 
-  float* emb_sum;   // [N, C] word + position + token type
-  float* emb_ln;    // [N, C] LayerNorm(emb_sum), in dense_out (not kept)
-  float* emb_mean;  // [N]
-  float* emb_rstd;  // [N]
-  float* emb_out;   // [N, C] dropout(emb_ln): the encoder's input
+  float* emb_sum_padded;  // [N, C] word + position + token type (packed: a temporary)
+  float* emb_sum;   // [M, C] the same, the rows of tokens
+  float* emb_ln;    // [M, C] LayerNorm(emb_sum), in dense_out (not kept)
+  float* emb_mean;  // [M]
+  float* emb_rstd;  // [M]
+  float* emb_out;   // [M, C] dropout(emb_ln): the encoder's input
   std::vector<LayerActivations> layers;
   bool attention_keeps_qkv;  // att keeps what the attention's backward pass needs of qkv (not read)
-  float* dense_out;  // [N, C] a dense layer's output before dropout and residual (not kept)
+  float* dense_out;  // [M, C] a dense layer's output before dropout and residual (not kept)
   float* cls;        // [B, C] the [CLS] rows of the last layer
   float* pooled_pre; // [B, C] pooler dense (Head::pooler)
   float* pooled;     // [B, C] tanh of it
@@ -59,13 +92,16 @@ struct ActivationBuffers {
   float* probs;      // [B, V]
 
   // backward temporaries, only when laid out for training (null otherwise)
-  float* d_a;       // [N, C] each: gradients flowing through a layer
+  float* d_a;       // [M, C] each: gradients flowing through a layer
   float* d_b;
   float* d_c;
   float* d_d;
-  float* d_fch;     // [N, I], the same buffer as d_fch_gelu
-  float* d_fch_gelu;  // [N, I]
+  float* d_fch;     // [M, I], the same buffer as d_fch_gelu
+  float* d_fch_gelu;  // [M, I]
+  float* d_atty;    // [N, C] d atty from d_b (packed: emb_sum_padded's buffer)
+  float* d_emb;     // [N, C] d emb_sum_padded from d_c (packed: emb_sum_padded's buffer)
   float* d_qkv;     // [N, 3C], in d_fch_gelu's buffer
+  float* d_qkv_rows;  // [M, 3C] the same, the rows of tokens (packed: the layers' qkv_rows)
   float* d_logits;  // [B, V]
   float* d_head_a;  // [B, C]
   float* d_head_b;  // [B, C]
@@ -78,30 +114,35 @@ class Activations {
   Activations(const Activations&) = delete;
   Activations& operator=(const Activations&) = delete;
 
-  // Lays the buffers out for a batch of B rows of T tokens, growing the allocations if needed.
-  void prepare(const BertConfig& config, int B, int T, bool for_training);
+  // Lays the buffers out for a batch of B rows of T tokens whose token-wise ops run on rows.M rows,
+  // growing the allocations if needed, and uploads rows' index lists.
+  void prepare(const BertConfig& config, int B, int T, const RowLayout& rows, bool for_training);
   const ActivationBuffers& buffers() const { return buffers_; }
 
   // What the last forward pass ran on, so backward can replay it.
   struct Pass {
-    int B = 0, T = 0;
+    int B = 0, T = 0, M = 0;  // M: RowLayout::M
     bool has_labels = false;
     std::optional<uint64_t> dropout_seed;  // set when the pass was a training pass
   };
   Pass pass;
 
-  // Device pointers to the encoder's input (after embeddings, LayerNorm, dropout) and output.
+  // Device pointers to the encoder's input (after embeddings, LayerNorm, dropout) and output,
+  // [M, C] each, and the padded row of each of the M rows (-1 for none).
   const float* embeddings_output() const { return buffers_.emb_out; }
   const float* last_hidden_state() const { return buffers_.layers.back().ln2; }
+  const std::vector<int32_t>& padded_row_of_rows() const { return padded_row_of_rows_; }
 
  private:
   struct Sizes {
     std::size_t floats, ints;
   };
   // Points buffers_ into the given allocations (or, with nulls, only measures them).
-  Sizes layout(const BertConfig& config, int B, int T, bool for_training, float* floats, int32_t* ints);
+  Sizes layout(const BertConfig& config, int B, int T, int M, bool packed, bool for_training, float* floats,
+               int32_t* ints);
 
   backend::Backend& backend_;
+  std::vector<int32_t> padded_row_of_rows_;
   ActivationBuffers buffers_{};
   float* floats_ = nullptr;
   int32_t* ints_ = nullptr;

@@ -74,8 +74,17 @@ class Bert {
   // training forward pass with labels). Parameters that are not trainable get nothing.
   void backward(Activations& acts);
 
+  // Whether the token-wise ops run on the real tokens alone (activations.hpp's packed tokens; on by
+  // default) or on the padded batch. The results are the same up to float rounding, and dropout's
+  // masks, drawn by position in the tensors, differ.
+  void set_pack_tokens(bool on) { pack_tokens_ = on; }
+
  private:
   void check_inputs(const Inputs& inputs) const;
+  // The moves between the layouts (activations.hpp): the M rows of tokens from padded [N, width]
+  // rows, and back (zeros for padding); nothing where the two are one buffer (unpacked).
+  void to_rows(const ActivationBuffers& a, float* rows, const float* padded, int M, int width) const;
+  void to_padded(const ActivationBuffers& a, float* padded, const float* rows, int N, int width) const;
   // Every dropout draws its mask from its own seed. Sites, in order: the embeddings; per layer
   // l the attention probabilities (1 + 3l), attention output (2 + 3l) and feed-forward output
   // (3 + 3l); last the head (1 + 3L).
@@ -89,6 +98,7 @@ class Bert {
   float* grads_ = nullptr;
   BertTensors p_;  // typed views of params_
   BertTensors g_;  // the same views of grads_
+  bool pack_tokens_ = true;
 };
 
 }  // namespace textclass::model

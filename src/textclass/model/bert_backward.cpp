@@ -13,9 +13,9 @@ void Bert::backward(Activations& acts) {
     throw std::logic_error("Bert::backward needs a training forward pass with labels");
   grads();  // makes the gradients on a model's first backward pass
   backend::Backend& be = backend_;
-  const int B = pass.B, T = pass.T, N = B * T, C = config_.hidden_size, I = config_.intermediate_size,
+  const int B = pass.B, T = pass.T, M = pass.M, C = config_.hidden_size, I = config_.intermediate_size,
             NH = config_.num_attention_heads, V = config_.num_labels(), L = config_.num_hidden_layers;
-  const std::size_t NC = static_cast<std::size_t>(N) * C, BC = static_cast<std::size_t>(B) * C;
+  const std::size_t MC = static_cast<std::size_t>(M) * C, BC = static_cast<std::size_t>(B) * C;
   const float p_hidden = static_cast<float>(config_.hidden_dropout_prob);
   const float p_attention = static_cast<float>(config_.attention_probs_dropout_prob);
   const float p_head = static_cast<float>(config_.head_dropout_prob());
@@ -31,7 +31,7 @@ void Bert::backward(Activations& acts) {
     be.tanh_backward(a.d_head_a, a.pooled, a.d_head_b, BC);
     be.matmul_backward(a.d_head_b, g_.pooler_weight, g_.pooler_bias, a.d_head_a, a.cls, p_.pooler_weight, B, C, C);
   }
-  be.first_token_backward(a.d_a, a.d_head_b, B, T, C);
+  be.gather_rows(a.d_a, a.d_head_b, a.cls_of_row, M, C);
 
   // The gradient of each layer's output on the way down comes in two shares (the block's and the
   // residual connection's), added where they are read: d_out + d_out2 (d_out2 null at the top). In
@@ -45,34 +45,38 @@ void Bert::backward(Activations& acts) {
     const float* x = l == 0 ? a.emb_out : a.layers[l - 1].ln2;
     // feed-forward block: d_b = d res2, which is also the residual's share of d ln1; d_d its dropout's
     be.residual_layernorm_backward(a.d_b, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, d_out, d_out2, la.res2,
-                                   w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), N, C);
-    be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(N) * I);  // shared by the layers: recomputed
-    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, gw.ffn_out_bias, a.d_d, la.fch_gelu, w.ffn_out_weight, N, I, C);
-    be.gelu_backward(a.d_fch, la.fch, a.d_fch_gelu, static_cast<std::size_t>(N) * I);
-    be.matmul_backward(a.d_c, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, N, C, I);
+                                   w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), M, C);
+    be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(M) * I);  // shared by the layers: recomputed
+    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, gw.ffn_out_bias, a.d_d, la.fch_gelu, w.ffn_out_weight, M, I, C);
+    be.gelu_backward(a.d_fch, la.fch, a.d_fch_gelu, static_cast<std::size_t>(M) * I);
+    be.matmul_backward(a.d_c, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, M, C, I);
     // attention block, from d ln1 = d_c + d_b: d_a = d res1, which is also the residual's share of d x;
     // d_d its dropout's
     be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, a.d_c, a.d_b, la.res1,
-                                   w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), N, C);
-    be.matmul_backward(a.d_b, gw.attn_out_weight, gw.attn_out_bias, a.d_d, la.atty, w.attn_out_weight, N, C, C);
+                                   w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), M, C);
+    to_rows(a, la.atty_rows, la.atty, M, C);  // packed, the forward pass's rows are gone: made again
+    be.matmul_backward(a.d_b, gw.attn_out_weight, gw.attn_out_bias, a.d_d, la.atty_rows, w.attn_out_weight, M, C, C);
+    to_padded(a, a.d_atty, a.d_b, B * T, C);
     // where att keeps what the backward pass needs of qkv, la.qkv holds another layer's by now
     const float* qkv = a.attention_keeps_qkv ? nullptr : la.qkv;
-    be.attention_backward(a.d_qkv, a.d_b, qkv, la.atty, la.att, a.attention_mask, p_attention, seed(1 + 3 * l), B, T,
-                          C, NH);
-    be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv, x, w.qkv_weight, N, C, 3 * C);
+    be.attention_backward(a.d_qkv, a.d_atty, qkv, la.atty, la.att, a.attention_mask, p_attention, seed(1 + 3 * l), B,
+                          T, C, NH);
+    to_rows(a, a.d_qkv_rows, a.d_qkv, M, 3 * C);
+    be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv_rows, x, w.qkv_weight, M, C, 3 * C);
     d_out = a.d_c;  // d x = d_c + d_a
     d_out2 = a.d_a;
   }
 
   // the embeddings, from d emb_out = d_out + d_out2
   if (d_out2 != nullptr) {
-    be.add(a.d_b, d_out, d_out2, NC);
+    be.add(a.d_b, d_out, d_out2, MC);
     d_out = a.d_b;
   }
-  be.dropout_backward(a.d_d, d_out, p_hidden, seed(0), NC);
+  be.dropout_backward(a.d_d, d_out, p_hidden, seed(0), MC);
   be.layernorm_backward(a.d_c, g_.embeddings_ln_weight, g_.embeddings_ln_bias, a.d_d, a.emb_sum,
-                        p_.embeddings_ln_weight, a.emb_mean, a.emb_rstd, N, C);
-  be.embeddings_backward(g_.word_embeddings, g_.position_embeddings, g_.token_type_embeddings, a.d_c, a.input_ids,
+                        p_.embeddings_ln_weight, a.emb_mean, a.emb_rstd, M, C);
+  to_padded(a, a.d_emb, a.d_c, B * T, C);
+  be.embeddings_backward(g_.word_embeddings, g_.position_embeddings, g_.token_type_embeddings, a.d_emb, a.input_ids,
                          a.token_type_ids, B, T, C);
   // torch's Embedding(padding_idx=pad_token_id), as HF builds it, never updates the padding row
   be.fill(g_.word_embeddings + static_cast<std::size_t>(config_.pad_token_id) * C, 0.0f, C);

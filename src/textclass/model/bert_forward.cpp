@@ -1,5 +1,6 @@
 // Bert::forward: embeddings, post-LN encoder layers, the head and the loss, one backend op per
-// step. Shapes: B rows, T tokens, N = B*T, C hidden, I intermediate, NH heads, V classes.
+// step. Shapes: B rows, T tokens, N = B*T, M rows of tokens (activations.hpp's packed tokens), C
+// hidden, I intermediate, NH heads, V classes.
 #include <cstdint>
 #include <numeric>
 #include <stdexcept>
@@ -16,8 +17,9 @@ Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t
 
 void Bert::stage(Activations& acts, const Inputs& in, std::optional<uint64_t> dropout_seed) const {
   check_inputs(in);
-  acts.prepare(config_, in.B, in.T, dropout_seed.has_value());
-  acts.pass = {in.B, in.T, !in.labels.empty(), dropout_seed};
+  const RowLayout rows = row_layout(in.attention_mask, in.B, in.T, pack_tokens_, backend_.row_multiple());
+  acts.prepare(config_, in.B, in.T, rows, dropout_seed.has_value());
+  acts.pass = {in.B, in.T, rows.M, !in.labels.empty(), dropout_seed};
   const ActivationBuffers& a = acts.buffers();
   backend_.upload(a.input_ids, in.input_ids.data(), in.input_ids.size_bytes());
   backend_.upload(a.token_type_ids, in.token_type_ids.data(), in.token_type_ids.size_bytes());
@@ -28,9 +30,9 @@ void Bert::stage(Activations& acts, const Inputs& in, std::optional<uint64_t> dr
 void Bert::forward_ops(Activations& acts) const {
   backend::Backend& be = backend_;
   const Activations::Pass& pass = acts.pass;
-  const int B = pass.B, T = pass.T, N = B * T, C = config_.hidden_size, I = config_.intermediate_size,
+  const int B = pass.B, T = pass.T, M = pass.M, C = config_.hidden_size, I = config_.intermediate_size,
             NH = config_.num_attention_heads, V = config_.num_labels(), L = config_.num_hidden_layers;
-  const std::size_t NC = static_cast<std::size_t>(N) * C;
+  const std::size_t MC = static_cast<std::size_t>(M) * C;
   const bool training = pass.dropout_seed.has_value();
   // evaluation runs with dropout off: p = 0 makes every dropout op a copy
   const float p_hidden = training ? static_cast<float>(config_.hidden_dropout_prob) : 0.0f;
@@ -40,32 +42,35 @@ void Bert::forward_ops(Activations& acts) const {
   auto seed = [&](int site) { return training ? site_seed(*pass.dropout_seed, site) : 0; };
   const ActivationBuffers& a = acts.buffers();
 
-  be.embeddings_forward(a.emb_sum, a.input_ids, a.token_type_ids, p_.word_embeddings, p_.position_embeddings,
+  be.embeddings_forward(a.emb_sum_padded, a.input_ids, a.token_type_ids, p_.word_embeddings, p_.position_embeddings,
                         p_.token_type_embeddings, B, T, C);
+  to_rows(a, a.emb_sum, a.emb_sum_padded, M, C);
   be.layernorm_forward(a.emb_ln, a.emb_mean, a.emb_rstd, a.emb_sum, p_.embeddings_ln_weight, p_.embeddings_ln_bias,
-                       eps, N, C);
-  be.dropout_forward(a.emb_out, a.emb_ln, p_hidden, seed(0), NC);
+                       eps, M, C);
+  be.dropout_forward(a.emb_out, a.emb_ln, p_hidden, seed(0), MC);
 
-  const float* x = a.emb_out;  // the current layer's input [N, C]
+  const float* x = a.emb_out;  // the current layer's input [M, C]
   for (int l = 0; l < L; ++l) {
     const LayerActivations& la = a.layers[l];
     const LayerTensors& w = p_.layers[l];
     // self-attention; its dense output is dropped out and added to the input, then normalised
-    be.matmul_forward(la.qkv, x, w.qkv_weight, w.qkv_bias, N, C, 3 * C);
+    be.matmul_forward(la.qkv_rows, x, w.qkv_weight, w.qkv_bias, M, C, 3 * C);
+    to_padded(a, la.qkv, la.qkv_rows, B * T, 3 * C);
     be.attention_forward(la.atty, la.att, la.qkv, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
-    be.matmul_forward(a.dense_out, la.atty, w.attn_out_weight, w.attn_out_bias, N, C, C);
+    to_rows(a, la.atty_rows, la.atty, M, C);
+    be.matmul_forward(a.dense_out, la.atty_rows, w.attn_out_weight, w.attn_out_bias, M, C, C);
     be.residual_layernorm_forward(la.ln1, la.res1, la.ln1_mean, la.ln1_rstd, a.dense_out, x, w.attn_ln_weight,
-                                  w.attn_ln_bias, p_hidden, seed(2 + 3 * l), eps, N, C);
+                                  w.attn_ln_bias, p_hidden, seed(2 + 3 * l), eps, M, C);
     // feed-forward, the same residual pattern
-    be.matmul_forward(la.fch, la.ln1, w.ffn_in_weight, w.ffn_in_bias, N, C, I);
-    be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(N) * I);
-    be.matmul_forward(a.dense_out, la.fch_gelu, w.ffn_out_weight, w.ffn_out_bias, N, I, C);
+    be.matmul_forward(la.fch, la.ln1, w.ffn_in_weight, w.ffn_in_bias, M, C, I);
+    be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(M) * I);
+    be.matmul_forward(a.dense_out, la.fch_gelu, w.ffn_out_weight, w.ffn_out_bias, M, I, C);
     be.residual_layernorm_forward(la.ln2, la.res2, la.ln2_mean, la.ln2_rstd, a.dense_out, la.ln1, w.ffn_ln_weight,
-                                  w.ffn_ln_bias, p_hidden, seed(3 + 3 * l), eps, N, C);
+                                  w.ffn_ln_bias, p_hidden, seed(3 + 3 * l), eps, M, C);
     x = la.ln2;
   }
 
-  be.first_token_forward(a.cls, x, B, T, C);
+  be.gather_rows(a.cls, x, a.cls_rows, B, C);
   const float* features = a.cls;
   if (head_ == Head::pooler) {
     be.matmul_forward(a.pooled_pre, a.cls, p_.pooler_weight, p_.pooler_bias, B, C, C);
@@ -99,12 +104,21 @@ float Bert::fetch_loss(const Activations& acts) const {
 uint64_t Bert::recording_key(const Activations& acts) const {
   const Activations::Pass& pass = acts.pass;
   auto address = [](const void* ptr) { return static_cast<uint64_t>(reinterpret_cast<std::uintptr_t>(ptr)); };
-  const uint64_t parts[] = {static_cast<uint64_t>(pass.B), static_cast<uint64_t>(pass.T), pass.has_labels,
-                            pass.dropout_seed.has_value(), address(params_), address(grads_),
-                            address(acts.buffers().emb_sum)};
+  const uint64_t parts[] = {static_cast<uint64_t>(pass.B), static_cast<uint64_t>(pass.T),
+                            static_cast<uint64_t>(pass.M),  pass.has_labels,
+                            pass.dropout_seed.has_value(),  address(params_),
+                            address(grads_),                address(acts.buffers().emb_sum)};
   uint64_t key = 0;
   for (uint64_t part : parts) key = site_seed(key ^ part, 0);  // a hash of the parts, in order
   return key;
+}
+
+void Bert::to_rows(const ActivationBuffers& a, float* rows, const float* padded, int M, int width) const {
+  if (rows != padded) backend_.gather_rows(rows, padded, a.token_rows, M, width);
+}
+
+void Bert::to_padded(const ActivationBuffers& a, float* padded, const float* rows, int N, int width) const {
+  if (padded != rows) backend_.gather_rows(padded, rows, a.padded_rows, N, width);
 }
 
 }  // namespace textclass::model

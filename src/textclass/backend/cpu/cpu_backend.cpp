@@ -10,7 +10,7 @@
 #include "textclass/backend/cpu/crossentropy.hpp"
 #include "textclass/backend/cpu/elementwise.hpp"
 #include "textclass/backend/cpu/embeddings.hpp"
-#include "textclass/backend/cpu/first_token.hpp"
+#include "textclass/backend/cpu/gather_rows.hpp"
 #include "textclass/backend/cpu/layernorm.hpp"
 #include "textclass/backend/cpu/matmul.hpp"
 #include "textclass/backend/cpu/openblas_kernels.hpp"
@@ -120,11 +120,8 @@ class CpuBackend final : public Backend {
   void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
     cpu::dropout_backward(dinp, dout, p, seed, n);
   }
-  void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
-    cpu::first_token_forward(out, inp, B, T, C);
-  }
-  void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
-    cpu::first_token_backward(dinp, dout, B, T, C);
+  void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) override {
+    cpu::gather_rows(out, inp, rows, n, C);
   }
   void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
                             int V) override {

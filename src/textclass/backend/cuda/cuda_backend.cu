@@ -73,6 +73,7 @@ class CudaBackend final : public Backend {
   // Lengths that are multiples of 8 keep every matmul operand 32-byte aligned (attention's [T, T]
   // scores too), and leave cuBLASLt a few dozen shapes to plan instead of one per length.
   int token_multiple() const override { return 8; }
+  int row_multiple() const override { return 64; }
   // On an H200 prediction ran 7,600 rows/s at batch 16 and 14,700 at 256 (bench/RESULTS.md).
   std::size_t prediction_batch_size() const override { return 256; }
   // Each row's softmax max and 1/sum: the backward pass recomputes the probabilities from them;
@@ -299,17 +300,11 @@ class CudaBackend final : public Backend {
     const auto timing = profile_->time("dropout_backward");
     cuda::dropout(stream_, dinp, nullptr, dout, p, seed_arg, n);
   }
-  void first_token_forward(float* out, const float* inp, int B, int T, int C) override {
-    writes(out, floats(B, C));
-    if (replayed("first_token_forward", out, inp, B, T, C)) return;
-    const auto timing = profile_->time("first_token_forward");
-    cuda::first_token_forward(stream_, out, inp, B, T, C);
-  }
-  void first_token_backward(float* dinp, const float* dout, int B, int T, int C) override {
-    writes(dinp, floats(B, T, C));
-    if (replayed("first_token_backward", dinp, dout, B, T, C)) return;
-    const auto timing = profile_->time("first_token_backward");
-    cuda::first_token_backward(stream_, dinp, dout, B, T, C);
+  void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) override {
+    writes(out, floats(n, C));
+    if (replayed("gather_rows", out, inp, rows, n, C)) return;
+    const auto timing = profile_->time("gather_rows");
+    cuda::gather_rows(stream_, out, inp, rows, n, C);
   }
   void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
                             int V) override {

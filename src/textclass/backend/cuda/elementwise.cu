@@ -1,5 +1,7 @@
 // The element-wise ops: fill, GELU, tanh, add and dropout as maps (elementwise_kernels.cuh), four
-// floats at a time where every tensor is 16-byte aligned; and the [CLS] row copy.
+// floats at a time where every tensor is 16-byte aligned; and gather_rows.
+#include <cstdint>
+
 #include "textclass/backend/backend.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/elementwise_kernels.cuh"
@@ -19,21 +21,14 @@ void launch_map(cudaStream_t stream, const Map<F>& map, std::size_t n, const cha
   check_launch(what);
 }
 
-// out[b, c] = inp[b, 0, c]
-__global__ void first_token_forward_kernel(float* out, const float* inp, int B, int T, int C) {
-  const std::size_t n = static_cast<std::size_t>(B) * C;
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) {
-    const std::size_t b = i / C, c = i % C;
-    out[i] = inp[b * T * C + c];
-  }
-}
-
-// dinp[b, t, c] = dout[b, c] at t = 0, else 0
-__global__ void first_token_backward_kernel(float* dinp, const float* dout, int B, int T, int C) {
-  const std::size_t n = static_cast<std::size_t>(B) * T * C;
-  for (std::size_t i = thread_index(); i < n; i += grid_stride()) {
-    const std::size_t c = i % C, t = (i / C) % T, b = i / (static_cast<std::size_t>(T) * C);
-    dinp[i] = t == 0 ? dout[b * C + c] : 0.0f;
+// out[i, :] = inp[rows[i], :], or zeros where rows[i] < 0; a thread per Vector (a float, or four
+// where the rows allow) of out, the rows `width` Vectors long.
+template <typename Vector>
+__global__ void gather_rows_kernel(Vector* out, const Vector* inp, const int32_t* rows, int n, int width) {
+  const std::size_t count = static_cast<std::size_t>(n) * width;
+  for (std::size_t i = thread_index(); i < count; i += grid_stride()) {
+    const int row = rows[i / width];
+    out[i] = row < 0 ? Vector{} : inp[static_cast<std::size_t>(row) * width + i % width];
   }
 }
 
@@ -73,18 +68,17 @@ void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const floa
   launch_map(stream, Map<Dropout>{out, rounded, inp, nullptr, Dropout{p, 1.0f / (1.0f - p), seed}}, n, "dropout");
 }
 
-void first_token_forward(cudaStream_t stream, float* out, const float* inp, int B, int T, int C) {
-  const std::size_t n = static_cast<std::size_t>(B) * C;
-  if (n == 0) return;
-  first_token_forward_kernel<<<blocks_for(n), kBlock, 0, stream>>>(out, inp, B, T, C);
-  check_launch("first_token_forward");
-}
-
-void first_token_backward(cudaStream_t stream, float* dinp, const float* dout, int B, int T, int C) {
-  const std::size_t n = static_cast<std::size_t>(B) * T * C;
-  if (n == 0) return;
-  first_token_backward_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dinp, dout, B, T, C);
-  check_launch("first_token_backward");
+void gather_rows(cudaStream_t stream, float* out, const float* inp, const int32_t* rows, int n, int C) {
+  if (n == 0 || C == 0) return;
+  auto aligned = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
+  if (C % 4 == 0 && aligned(out) && aligned(inp)) {
+    const std::size_t count = static_cast<std::size_t>(n) * (C / 4);
+    gather_rows_kernel<<<blocks_for(count), kBlock, 0, stream>>>(
+        reinterpret_cast<float4*>(out), reinterpret_cast<const float4*>(inp), rows, n, C / 4);
+  } else {
+    gather_rows_kernel<<<blocks_for(static_cast<std::size_t>(n) * C), kBlock, 0, stream>>>(out, inp, rows, n, C);
+  }
+  check_launch("gather_rows");
 }
 
 }  // namespace textclass::backend::cuda

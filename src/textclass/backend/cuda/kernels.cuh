@@ -68,8 +68,7 @@ void add(cudaStream_t stream, float* out, const float* a, const float* b, std::s
 void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, float p, Seed seed,
              std::size_t n);
 
-void first_token_forward(cudaStream_t stream, float* out, const float* inp, int B, int T, int C);
-void first_token_backward(cudaStream_t stream, float* dinp, const float* dout, int B, int T, int C);
+void gather_rows(cudaStream_t stream, float* out, const float* inp, const int32_t* rows, int n, int C);
 
 void crossentropy_forward(cudaStream_t stream, float* losses, float* probs, const float* logits,
                           const int32_t* labels, int B, int V);

@@ -11,7 +11,7 @@
 // per row), so either backward pass can follow either forward.
 //
 // For head sizes 16, 32 and 64 and T up to 512 (a block of the key kernel needs 66 KiB of shared
-// memory at 64 channels, whatever T, the forward kernel 48-50 KiB); attention.cu runs the plan
+// memory at 64 channels, whatever T, the forward kernel 47-49 KiB); attention.cu runs the plan
 // beyond.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
