@@ -31,11 +31,13 @@ using cuda::AttentionShape;
 struct Case {
   AttentionShape shape;
   float scale, dropout_p;
+  int last_row_length = 0;  // > 0: the last row's real tokens (else padding_mask's draw)
 };
 
 std::string describe(const Case& c) {
   return "B " + std::to_string(c.shape.B) + ", T " + std::to_string(c.shape.T) + ", C " + std::to_string(c.shape.C) +
-         ", NH " + std::to_string(c.shape.NH) + ", dropout " + std::to_string(c.dropout_p);
+         ", NH " + std::to_string(c.shape.NH) + ", dropout " + std::to_string(c.dropout_p) +
+         (c.last_row_length > 0 ? ", last row " + std::to_string(c.last_row_length) + " tokens" : "");
 }
 
 // Σ|actual - expected| / Σ|expected|. bf16's rounding of the factors puts it near 0.0025 here
@@ -98,19 +100,25 @@ void run_kernels(std::vector<float>& out, std::vector<__nv_bfloat16>& rounded, s
 // dropout also have the forward kernel write out's bf16 rounding (fused rounding), which must be
 // exactly out's, element by element. The forward kernel's copy of qkv must be qkv's rounding,
 // every element of it (each block writes its own rows of q, k and v); saving nothing must leave out
-// as it is; and the key kernel must give the same dqkv from the copy as from qkv's floats.
+// as it is; and the key kernel must give the same dqkv from the copy as from qkv's floats. Two
+// cases have a last row of 20 and of 64 tokens in a longer batch: the kernels stop at its last key
+// (keys_end), so whole chunks and key blocks of it are skipped, and the blocks of its padding must
+// still copy their rows and write zero gradients.
 TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
   for (const Case& c : {Case{{3, 37, 64, 4}, 1.0f, 0.0f}, Case{{2, 16, 64, 2}, 1.0f, 0.1f},
                         Case{{2, 77, 128, 2}, 0.5f, 0.1f}, Case{{2, 128, 128, 2}, 0.5f, 0.0f},
                         Case{{1, 150, 64, 2}, 1.0f, 0.1f},
-                        Case{{1, 200, 128, 2}, 0.5f, 0.1f}}) {
+                        Case{{1, 200, 128, 2}, 0.5f, 0.1f}, Case{{2, 150, 64, 1}, 1.0f, 0.1f, 20},
+                        Case{{2, 140, 64, 1}, 1.0f, 0.0f, 64}}) {
     SCOPED_TRACE(describe(c));
     const AttentionShape& s = c.shape;
     const uint64_t seed = 99;
     Random random(11);
     const std::vector<float> qkv = random.floats(3 * s.NC(), c.scale);
     const std::vector<float> dout = random.floats(s.NC());
-    const Ints mask = random.padding_mask(s.B, s.T);
+    Ints mask = random.padding_mask(s.B, s.T);
+    if (c.last_row_length > 0)
+      for (int t = 0; t < s.T; t++) mask[static_cast<std::size_t>(s.B - 1) * s.T + t] = t < c.last_row_length;
     std::vector<float> out(s.NC(), std::numeric_limits<float>::quiet_NaN());
     std::vector<float> dqkv(3 * s.NC(), std::numeric_limits<float>::quiet_NaN());
     std::vector<__nv_bfloat16> rounded(c.dropout_p > 0.0f ? s.NC() : 0, __float2bfloat16_rn(-1e30f));

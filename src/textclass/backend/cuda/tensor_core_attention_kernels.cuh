@@ -98,6 +98,7 @@ template <int HS>
 struct Shared {
   bf16 *own, *own2, *other, *other2;
   int* key_mask;
+  int* warp_ends;  // keys_end's
   float *max, *inverse, *D;
   bf16* ds;
   WarpArrays<HS> warp;
@@ -107,6 +108,7 @@ struct Shared {
         other(arena.take<bf16>(kChunk * kHeadStride<HS>)),
         other2(arena.take<bf16>(kChunk * kHeadStride<HS>)),
         key_mask(kernel == Kernel::key_backward ? nullptr : arena.take<int>(padded(T))),
+        warp_ends(arena.take<int>(kWarps)),
         max(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
         inverse(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
         D(kernel == Kernel::key_backward ? arena.take<float>(kChunk) : nullptr),
@@ -271,6 +273,25 @@ __device__ inline void load_mask(int* key_mask, const int32_t* mask, const Head&
   for (int t = threadIdx.x; t < head.T; t += blockDim.x) key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
 }
 
+// 1 + the last key the mask keeps in the block's batch row (T where it keeps none). The keys after
+// it get exactly zero attention (masked_score: exp(-FLT_MAX) is 0) and so exactly zero gradients,
+// so the kernels stop there: the padding of a batch's shorter rows costs nothing. By the whole block
+// (a barrier); warp_ends: kWarps ints of shared memory.
+__device__ inline int keys_end(const int32_t* mask, const Head& head, int* warp_ends) {
+  int end = 0;
+  for (int t = threadIdx.x; t < head.T; t += blockDim.x)
+    if (mask[static_cast<std::size_t>(head.b) * head.T + t] != 0) end = t + 1;
+  for (int lanes = 16; lanes > 0; lanes /= 2) {
+    const int other = __shfl_xor_sync(kFullMask, end, lanes);
+    end = other > end ? other : end;
+  }
+  if (threadIdx.x % 32 == 0) warp_ends[threadIdx.x / 32] = end;
+  __syncthreads();
+  int block_end = 0;
+  for (int w = 0; w < kWarps; w++) block_end = warp_ends[w] > block_end ? warp_ends[w] : block_end;
+  return block_end == 0 ? head.T : block_end;
+}
+
 // Where a lane is in a 16x16 tile: row i, columns c0.. c0+7.
 struct TileLane {
   int i = threadIdx.x % 32 / 2, c0 = threadIdx.x % 2 * 8;
@@ -306,6 +327,7 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
   bf16* copy = qkv_copy == nullptr ? nullptr : qkv_copy + head.offset(3 * C) + static_cast<std::size_t>(q0) * 3 * C;
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk, copy);  // q
   load_mask(s.key_mask, mask, head);
+  const int keys = keys_end(mask, head, s.warp_ends);
   auto load_keys_and_values = [&](int o0) {  // copied when they are the block's own rows
     const bool copied = copy != nullptr && o0 == q0;
     load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk,
@@ -328,9 +350,11 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
   bool started = false;
   Accumulator sums[HS / kTile];
   clear<HS>(sums);
-  over_chunks(T, load_keys_and_values, [&](int o0) {
+  // Rows past the keys are never staged: their copy is made here (s.other is free until over_chunks).
+  if (copy != nullptr && q0 >= keys) load_keys_and_values(q0);
+  over_chunks(keys, load_keys_and_values, [&](int o0) {
     if (!active) return;
-    for (int n0 = 0; n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+    for (int n0 = 0; n0 < kChunk && o0 + n0 < keys; n0 += kTile) {
       rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);
       __syncwarp();
       float tile_max = -FLT_MAX;
@@ -389,16 +413,15 @@ __global__ void __launch_bounds__(kThreads) query_prologue_kernel(float* dqkv, f
   if (query < T && first == 0) D[(static_cast<std::size_t>(b) * NH + h) * T + query] = dot;
 }
 
-// dq += dS · keys for the 16 queries n0.. n0+15 of the chunk at o0 and the block's 64 keys, from dS
-// as the warps left it (a key a row), added to the head's dq (rows 3C floats apart) with atomic adds.
-// Keys from T on add nothing: their dS is zero (or, for a warp with no keys before T, was never
-// written after the kernel zeroed it) and so are their rows.
+// dq += dS · keys for the 16 queries n0.. n0+15 of the chunk at o0 and the block's first `kept`
+// keys (those before keys_end), from dS as the warps left it (a key a row), added to the head's dq
+// (rows `stride` floats apart) with atomic adds. The keys after them add nothing: their dS is zero.
 template <int HS>
 __device__ void add_query_gradients(float* dq, int stride, const bf16* ds, const bf16* keys, int n0, int o0,
-                                    int keys_before_T, int T, float* strip) {
+                                    int kept, int T, float* strip) {
   Accumulator sums[HS / kTile];
   clear<HS>(sums);
-  for (int k = 0; k < keys_before_T; k += kTile) {
+  for (int k = 0; k < kept; k += kTile) {
     TransposedLeftFactor a;  // dS for these queries (rows) and 16 keys (columns)
     wmma::load_matrix_sync(a, ds + k * kChunkStride + n0, kChunkStride);
     for (int d = 0; d < HS / kTile; d++) {
@@ -427,6 +450,14 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   const Head head(T, C, NH, p, scale, seed);
   const Qkv* rows = qkv + head.offset(3 * C);
   float* gradient_rows = dqkv + head.offset(3 * C);  // the head's dq, dk, dv of token 0
+  const int keys = keys_end(mask, head, s.warp_ends);
+  if (k0 >= keys) {  // keys the mask drops, all of them: zero gradients
+    for (int index = threadIdx.x; index < kChunk * 2 * HS; index += blockDim.x) {
+      const int key = k0 + index / (2 * HS), c = index % (2 * HS);
+      if (key < T) gradient_rows[static_cast<std::size_t>(key) * 3 * C + (c < HS ? C + c : 2 * C + c - HS)] = 0.0f;
+    }
+    return;
+  }
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
   load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
   for (int index = threadIdx.x; index < kChunk * kChunkStride; index += blockDim.x) s.ds[index] = __float2bfloat16_rn(0.0f);
@@ -441,7 +472,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
     }
   };
   const int r0 = warp * kTile;
-  const bool active = k0 + r0 < T;
+  const bool active = k0 + r0 < T, computing = k0 + r0 < keys;  // (a warp past the keys writes zeros)
   const TileLane lane;
   const int key = k0 + r0 + lane.i;
   const int key_mask = key < T ? mask[static_cast<std::size_t>(head.b) * T + key] : 0;
@@ -452,7 +483,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   clear<HS>(dv);
   clear<HS>(dk);
   over_chunks(T, load_queries, [&](int o0) {
-    for (int n0 = 0; active && n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+    for (int n0 = 0; computing && n0 < kChunk && o0 + n0 < T; n0 += kTile) {
       rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);           // k·qᵀ
       rows_times_rows<HS>(s.warp.second_tile, s.own2, r0, s.other2, n0);  // v·dyᵀ
       __syncwarp();
@@ -474,7 +505,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
     }
     __syncthreads();  // the chunk's dS complete
     if (o0 + r0 < T)  // this warp's 16 queries: dS·k
-      add_query_gradients<HS>(gradient_rows, 3 * C, s.ds, s.own, r0, o0, T - k0 < kChunk ? T - k0 : kChunk, T,
+      add_query_gradients<HS>(gradient_rows, 3 * C, s.ds, s.own, r0, o0, keys - k0 < kChunk ? keys - k0 : kChunk, T,
                               s.warp.strip);
   });
   if (!active) return;
