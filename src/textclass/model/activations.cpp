@@ -105,7 +105,6 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, i
   a.padded_rows = ci.take(N);
   a.cls_rows = ci.take(b);
   a.cls_of_row = ci.take(M);
-  a.packed = packed;
 
   // Packed, the moves between the layouts go through two temporaries: one of [N, C] (the
   // embeddings' sum, then d atty and d emb_sum in the backward pass) and one of [M, 3C] (qkv_rows,

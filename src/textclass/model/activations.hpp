@@ -72,7 +72,6 @@ struct ActivationBuffers {
   int32_t* padded_rows;
   int32_t* cls_rows;
   int32_t* cls_of_row;
-  bool packed;              // RowLayout::packed
 
   float* emb_sum_padded;  // [N, C] word + position + token type (packed: a temporary)
   float* emb_sum;   // [M, C] the same, the rows of tokens

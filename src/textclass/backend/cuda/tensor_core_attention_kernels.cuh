@@ -273,14 +273,15 @@ __device__ inline void load_mask(int* key_mask, const int32_t* mask, const Head&
   for (int t = threadIdx.x; t < head.T; t += blockDim.x) key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
 }
 
-// 1 + the last key the mask keeps in the block's batch row (T where it keeps none). The keys after
-// it get exactly zero attention (masked_score: exp(-FLT_MAX) is 0) and so exactly zero gradients,
-// so the kernels stop there: the padding of a batch's shorter rows costs nothing. By the whole block
-// (a barrier); warp_ends: kWarps ints of shared memory.
-__device__ inline int keys_end(const int32_t* mask, const Head& head, int* warp_ends) {
+// 1 + the last key that row_mask (the block's batch row of the mask, T keys) keeps; T where it
+// keeps none. The keys after it get exactly zero attention (masked_score: exp(-FLT_MAX) is 0) and
+// so exactly zero gradients, so the kernels stop there: the padding of a batch's shorter rows costs
+// nothing. By the whole block (a barrier), each thread reading the keys load_mask has it copy;
+// warp_ends: kWarps ints of shared memory.
+__device__ inline int keys_end(const int32_t* row_mask, int T, int* warp_ends) {
   int end = 0;
-  for (int t = threadIdx.x; t < head.T; t += blockDim.x)
-    if (mask[static_cast<std::size_t>(head.b) * head.T + t] != 0) end = t + 1;
+  for (int t = threadIdx.x; t < T; t += blockDim.x)
+    if (row_mask[t] != 0) end = t + 1;
   for (int lanes = 16; lanes > 0; lanes /= 2) {
     const int other = __shfl_xor_sync(kFullMask, end, lanes);
     end = other > end ? other : end;
@@ -289,7 +290,7 @@ __device__ inline int keys_end(const int32_t* mask, const Head& head, int* warp_
   __syncthreads();
   int block_end = 0;
   for (int w = 0; w < kWarps; w++) block_end = warp_ends[w] > block_end ? warp_ends[w] : block_end;
-  return block_end == 0 ? head.T : block_end;
+  return block_end == 0 ? T : block_end;
 }
 
 // Where a lane is in a 16x16 tile: row i, columns c0.. c0+7.
@@ -327,7 +328,7 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
   bf16* copy = qkv_copy == nullptr ? nullptr : qkv_copy + head.offset(3 * C) + static_cast<std::size_t>(q0) * 3 * C;
   load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk, copy);  // q
   load_mask(s.key_mask, mask, head);
-  const int keys = keys_end(mask, head, s.warp_ends);
+  const int keys = keys_end(s.key_mask, T, s.warp_ends);  // (the thread's own copies: no barrier needed)
   auto load_keys_and_values = [&](int o0) {  // copied when they are the block's own rows
     const bool copied = copy != nullptr && o0 == q0;
     load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk,
@@ -450,7 +451,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   const Head head(T, C, NH, p, scale, seed);
   const Qkv* rows = qkv + head.offset(3 * C);
   float* gradient_rows = dqkv + head.offset(3 * C);  // the head's dq, dk, dv of token 0
-  const int keys = keys_end(mask, head, s.warp_ends);
+  const int keys = keys_end(mask + static_cast<std::size_t>(head.b) * T, T, s.warp_ends);
   if (k0 >= keys) {  // keys the mask drops, all of them: zero gradients
     for (int index = threadIdx.x; index < kChunk * 2 * HS; index += blockDim.x) {
       const int key = k0 + index / (2 * HS), c = index % (2 * HS);
