@@ -21,7 +21,8 @@
 #                       fused_rounding_weights: =1 with bf16 weights),
 #                       TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 (gemm_autotune), all three (all_on; all_on_graphs
 #                       with graphs too), TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 (reading_qkv),
-#                       throughput --no-pack-tokens (unpacked), outside the comparison       (400)
+#                       throughput --no-pack-tokens (unpacked), TEXTCLASS_CUDA_CONCURRENT_PRODUCTS=0
+#                       (one_stream), outside the comparison                                  (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -34,6 +35,8 @@
 #                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
 #                       times for the same products through PyTorch (gemm_shapes.py); with
 #                       PROFILE_NCU=0 the op tables only (~20 s a setting)                    (240)
+#   kernels     ~1 min  ncu's sections for the kernels matching NCU_KERNELS at bf16 batch 16
+#                       (not in the default STAGES; NCU_SKIP, NCU_COUNT)                      (180)
 #   attention   ~20 s   the attention ops alone, forward and backward at batch 16, T from 32 to 512,
 #                       the tensor-core kernels against the plan (bench/bench_cuda_attention.cpp;
 #                       not in the default STAGES)                                          (120)
@@ -137,7 +140,8 @@ stage_throughput() {
   # = each product's algorithm timed among cuBLASLt's candidates (gemm.cuh), all_on = fused rounding,
   # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs), reading_qkv = the
   # tensor-core attention's backward pass reads qkv instead of keeping its bf16 copy, unpacked = the
-  # token-wise ops on the padded batch (throughput --no-pack-tokens)
+  # token-wise ops on the padded batch (throughput --no-pack-tokens), one_stream = a linear layer's
+  # two backward products one after the other instead of side by side
   local variant setting
   local all_on="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1 TEXTCLASS_CUDA_GEMM_AUTOTUNE=1"
   for variant in ${TPUT_VARIANTS:-}; do
@@ -155,11 +159,12 @@ stage_throughput() {
       gemm_autotune) setting=TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 ;;
       reading_qkv) setting=TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 ;;
       unpacked) setting=--no-pack-tokens ;;
+      one_stream) setting=TEXTCLASS_CUDA_CONCURRENT_PRODUCTS=0 ;;
       all_on) setting=$all_on ;;
       all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
         echo "   rounded_weights, bf16_weights, fused_rounding, separate_rounding, fused_rounding_weights, gemm_autotune,"
-        echo "   reading_qkv, unpacked,"
+        echo "   reading_qkv, unpacked, one_stream,"
         echo "   all_on, all_on_graphs)"
         status=1; continue ;;
     esac
@@ -245,6 +250,27 @@ stage_profile() {
   python3 bench/device/gemm_shapes.py 1536 | grep layer_products
 }
 
+# ncu's sections (speed of light, occupancy, warp states, memory) for the training kernels whose
+# demangled names (namespaces included) match NCU_KERNELS, NCU_COUNT launches of them after NCU_SKIP
+# (past the first steps' plans), at bf16 batch 16: why a kernel takes the time it takes. All of it in
+# $OUT/ncu_sections.txt, a few lines a kernel on the console.
+stage_kernels() {
+  local ncu
+  ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
+  [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
+  local kernels=${NCU_KERNELS:-layernorm|bias_backward|gather_rows|query_prologue}
+  echo "== ncu sections: kernels matching '$kernels', launches ${NCU_SKIP:-400} to +${NCU_COUNT:-40}"
+  timeout 150 "$ncu" --clock-control none --kernel-name-base demangled --kernel-name "regex:$kernels" \
+    --launch-skip "${NCU_SKIP:-400}" \
+    --launch-count "${NCU_COUNT:-40}" --section SpeedOfLight --section LaunchStats --section Occupancy \
+    --section WarpStateStats --section MemoryWorkloadAnalysis --section SchedulerStats --page details \
+    env LD_LIBRARY_PATH=$lib .devrun/bin/throughput --device cuda --precision bf16 --batch-sizes 16 --warmup 10 \
+    --steps 10 --predict-batch-sizes 16 --rows 2000 --data data/ag_news/test.csv >"$out/ncu_sections.txt" \
+    2>"$out/ncu_sections.err"
+  grep -E 'CC [0-9]|Duration|DRAM Throughput|Achieved Occupancy|Registers Per|Warp Cycles Per Issued|No Eligible' \
+    "$out/ncu_sections.txt" | cut -c1-150 | head -200
+}
+
 python_sites() { python3 -c 'import site; print("\n".join(site.getsitepackages()))' 2>/dev/null; }
 
 # ---------------------------------------------------------------- before the stages
@@ -304,7 +330,7 @@ if [ "${1-}" = --stage ]; then  # one stage, run by the loop below under its tim
 fi
 
 declare -A limit=([env]=60 [tests]=240 [throughput]=400 [anchor]=300 [loss]=420 [run]=180 [profile]=240
-                  [attention]=120)
+                  [attention]=120 [kernels]=180)
 stages=${STAGES:-env tests throughput anchor loss}
 for stage in $stages; do
   [ -n "${limit[$stage]-}" ] || { echo "unknown stage '$stage' (known: ${!limit[*]})"; exit 2; }

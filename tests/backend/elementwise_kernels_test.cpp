@@ -175,7 +175,8 @@ TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
 }
 
 // LayerNorm's backward pass, plain and as residual_layernorm_backward (the output gradient in two
-// shares, dropout's backward pass after it), both ways, for the shapes of the forward test.
+// shares, dropout's backward pass after it), both ways, for the shapes of the forward test, with a
+// warp for each row and with fewer warps than rows.
 TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
   for (const LayerNormCase& c : kLayerNormCases) {
     for (bool residual : {false, true}) {
@@ -200,26 +201,29 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
         cpu->layernorm_backward(dres_d.get(), dw_d.get(), db_d.get(), dout_d.get(), inp_d.get(), w_d.get(),
                                 mean_d.get(), rstd_d.get(), c.N, c.C);
 
-      std::vector<float> mean = mean_d.read(), rstd = rstd_d.read(), dweight = dweight_before, dbias = dbias_before;
-      Floats inp_h(inp, c.shift), dout_h(dout, c.shift), dout2_h(dout2, c.shift), weight_h(weight, 0);
-      Floats dres_h(std::vector<float>(NC, kNaN), c.shift), dinp_h(std::vector<float>(NC, kNaN), c.shift);
-      const cuda::layernorm::BackwardRows rows{dres_h.get(),  residual ? dinp_h.get() : nullptr,
-                                               dweight.data(), dbias.data(),
-                                               dout_h.get(),  residual ? dout2_h.get() : nullptr,
-                                               inp_h.get(),   weight_h.get(),
-                                               mean.data(),   rstd.data(),
-                                               p,             cuda::Seed(41),
-                                               c.N,           c.C};
-      ASSERT_EQ(cuda::layernorm::fits_quads(rows), c.quads);
-      constexpr int kRows = cuda::layernorm::kRowsPerBlock;
-      cuda::layernorm::with_backward_kernel(rows, [&](auto kernel) {
-        host::launch(dim3((c.N + kRows - 1) / kRows), cuda::layernorm::kWarps * 32, 2 * c.C * sizeof(float),
-                     [&] { kernel(rows); });
-      });
-      expect_close(dres_h.values(NC), to_doubles(dres_d.read()), {1e-4, 1e-5}, "dres");
-      if (residual) expect_close(dinp_h.values(NC), to_doubles(dinp_d.read()), {1e-4, 1e-5}, "dinp");
-      expect_close(dweight, to_doubles(dw_d.read()), {1e-5, 1e-5}, "dweight");
-      expect_close(dbias, to_doubles(db_d.read()), {1e-5, 1e-5}, "dbias");
+      // a warp a row (as many blocks as that takes), and one block whose warps take several rows each
+      constexpr int kWarps = cuda::layernorm::kWarps;
+      for (const unsigned blocks : {static_cast<unsigned>((c.N + kWarps - 1) / kWarps), 1u}) {
+        SCOPED_TRACE(std::to_string(blocks) + " blocks");
+        std::vector<float> mean = mean_d.read(), rstd = rstd_d.read(), dweight = dweight_before, dbias = dbias_before;
+        Floats inp_h(inp, c.shift), dout_h(dout, c.shift), dout2_h(dout2, c.shift), weight_h(weight, 0);
+        Floats dres_h(std::vector<float>(NC, kNaN), c.shift), dinp_h(std::vector<float>(NC, kNaN), c.shift);
+        const cuda::layernorm::BackwardRows rows{dres_h.get(),  residual ? dinp_h.get() : nullptr,
+                                                 dweight.data(), dbias.data(),
+                                                 dout_h.get(),  residual ? dout2_h.get() : nullptr,
+                                                 inp_h.get(),   weight_h.get(),
+                                                 mean.data(),   rstd.data(),
+                                                 p,             cuda::Seed(41),
+                                                 c.N,           c.C};
+        ASSERT_EQ(cuda::layernorm::fits_quads(rows), c.quads);
+        cuda::layernorm::with_backward_kernel(rows, [&](auto kernel) {
+          host::launch(dim3(blocks), kWarps * 32, 2 * c.C * sizeof(float), [&] { kernel(rows); });
+        });
+        expect_close(dres_h.values(NC), to_doubles(dres_d.read()), {1e-4, 1e-5}, "dres");
+        if (residual) expect_close(dinp_h.values(NC), to_doubles(dinp_d.read()), {1e-4, 1e-5}, "dinp");
+        expect_close(dweight, to_doubles(dw_d.read()), {1e-5, 1e-5}, "dweight");
+        expect_close(dbias, to_doubles(db_d.read()), {1e-5, 1e-5}, "dbias");
+      }
     }
   }
 }

@@ -92,6 +92,12 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
     switches.gemm_autotune = true;
     return backend::make_cuda_backend(backend::Precision::bf16, switches);
   }
+  if (name == "cuda-bf16-one-stream" || name == "cuda-bf16-one-stream-graphs") {
+    backend::CudaSwitches switches;
+    switches.concurrent_products = false;
+    switches.graphs = name == "cuda-bf16-one-stream-graphs";
+    return backend::make_cuda_backend(backend::Precision::bf16, switches);
+  }
   if (name == "cuda-bf16-separate-rounding") {
     backend::CudaSwitches switches;
     switches.fused_rounding = false;

@@ -11,7 +11,8 @@
 // "cuda-bf16-separate-rounding" bf16 with the products rounding their own inputs,
 // "cuda-bf16-autotune" bf16 with the products' algorithms timed and chosen (gemm.cuh's autotuning),
 // "cuda-bf16-reading-qkv" bf16 with the tensor-core attention's backward pass reading qkv instead
-// of keeping its bf16 copy; "cuda" makes CUDA graphs of recordings, "cuda-direct" is fp32 without
+// of keeping its bf16 copy, "cuda-bf16-one-stream" bf16 with a linear layer's two backward products
+// one after the other instead of side by side ("-graphs" with CUDA graphs); "cuda" makes CUDA graphs of recordings, "cuda-direct" is fp32 without
 // them, "cuda-fused" fp32 with recordings and fused_attention.cuh's kernels). A BackendTest skips a
 // backend this machine cannot run (a CUDA build on a machine without a GPU, as in CI) and says why.
 #include <gtest/gtest.h>

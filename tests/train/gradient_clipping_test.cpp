@@ -1,6 +1,10 @@
 // clip_grad_norm_'s arithmetic: the norm over the parameters that have gradients, and its factor.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
+#include "../support/forwarding_backend.hpp"
 #include "textclass/backend/backend.hpp"
 #include "textclass/train/gradient_clipping.hpp"
 
@@ -15,6 +19,29 @@ TEST(GradientClipping, NormCoversOnlyTheSpans) {
   double norm = global_grad_norm(*backend, grads, {{0, 2, 0.01}, {3, 1, 0.0}});
   backend->free(grads);
   EXPECT_DOUBLE_EQ(norm, 13.0);
+}
+
+// The CPU backend, counting the calls to sum_squares (each one waits for a GPU).
+class CountingSums : public textclass::testing::ForwardingBackend {
+ public:
+  CountingSums() : ForwardingBackend(backend::make_cpu_backend()) {}
+  double sum_squares(const float* x, std::size_t n) override {
+    calls++;
+    return ForwardingBackend::sum_squares(x, n);
+  }
+  int calls = 0;
+};
+
+TEST(GradientClipping, AdjacentSpansAreSummedInOneCall) {
+  CountingSums backend;
+  std::vector<float> host = {3.0f, 4.0f, 12.0f, 100.0f, 5.0f, 1.0f};  // 100 lies outside the spans
+  float* grads = backend.alloc(host.size());
+  backend.upload(grads, host.data(), host.size() * sizeof(float));
+  // the weights and the biases of a layer, then a span after a gap
+  const double norm = global_grad_norm(backend, grads, {{0, 2, 0.01}, {2, 1, 0.0}, {4, 2, 0.01}});
+  backend.free(grads);
+  EXPECT_DOUBLE_EQ(norm, std::sqrt(9.0 + 16.0 + 144.0 + 25.0 + 1.0));
+  EXPECT_EQ(backend.calls, 2);
 }
 
 TEST(GradientClipping, FactorIsMaxNormOverNormCappedAtOne) {

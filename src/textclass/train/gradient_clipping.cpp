@@ -6,8 +6,14 @@
 namespace textclass::train {
 
 double global_grad_norm(backend::Backend& backend, const float* grads, const std::vector<ParameterSpan>& spans) {
+  // one sum over each run of adjacent spans: a backend's sum_squares waits for the device
   double sum = 0.0;
-  for (const ParameterSpan& s : spans) sum += backend.sum_squares(grads + s.offset, s.count);
+  for (std::size_t first = 0, last = 0; first < spans.size(); first = last) {
+    const std::size_t offset = spans[first].offset;
+    std::size_t end = offset + spans[first].count;
+    for (last = first + 1; last < spans.size() && spans[last].offset == end; last++) end += spans[last].count;
+    sum += backend.sum_squares(grads + offset, end - offset);
+  }
   return std::sqrt(sum);
 }
 

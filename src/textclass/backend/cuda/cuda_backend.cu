@@ -34,7 +34,7 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 class CudaBackend final : public Backend {
  public:
   CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
-              bool fused_rounding, bool gemm_autotune)
+              bool fused_rounding, bool gemm_autotune, bool concurrent_products)
       : precision_(precision), attention_kernels_(attention_kernels), bf16_weights_(bf16_weights) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
@@ -46,7 +46,7 @@ class CudaBackend final : public Backend {
     uint64_t keep_everything = UINT64_MAX;
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
     profile_ = std::make_unique<OpProfile>(stream_);
-    gemm_ = std::make_unique<Gemm>(stream_, precision, fused_rounding, gemm_autotune);
+    gemm_ = std::make_unique<Gemm>(stream_, precision, fused_rounding, gemm_autotune, concurrent_products);
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     // graphs would capture the profile's events: timing each op means launching each op
@@ -461,7 +461,10 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
   const bool fused_rounding = precision == Precision::bf16 &&
                               switches.fused_rounding.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ROUNDING", true));
   const bool gemm_autotune = switches.gemm_autotune.value_or(env_switch("TEXTCLASS_CUDA_GEMM_AUTOTUNE", false));
-  return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune);
+  const bool concurrent_products =
+      switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
+  return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
+                                       concurrent_products);
 }
 
 }  // namespace textclass::backend

@@ -63,6 +63,13 @@ struct CudaSwitches {
   // predicted 32% slower (bench/RESULTS.md, 2026-11-27), probably because every new padded length
   // makes new plans, whose trials then run inside the timed steps.
   std::optional<bool> gemm_autotune;
+  // A linear layer's backward pass runs its two products (the input's and the weight's gradients)
+  // side by side on two streams (gemm.cuh's run_sharing_b), for 32 MiB more of cuBLASLt workspace;
+  // TEXTCLASS_CUDA_CONCURRENT_PRODUCTS=0 runs them one after the other. At batch 16 each product
+  // of a layer has too few tiles to fill the GPU on its own. On by default: on an H200 it trained
+  // 1.3% and 2.2% faster at batch 16 in two calls (2.0-2.6% at 32, 1.4% at 64), for 0.03-0.04 GiB
+  // more (bench/RESULTS.md, 2026-11-27, night).
+  std::optional<bool> concurrent_products;
 };
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when

@@ -101,19 +101,26 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 }  // namespace
 
-Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool autotune)
+Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool autotune, bool concurrent_products)
     : stream_(stream),
       bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
       compute_(compute_type(precision, bf16_factors_)),
       fp32_factors_compute_(compute_type(precision, false)),
       a16_(stream),
       b16_(stream),
+      side_a16_(stream),
       saved_c_(stream),
       fused_rounding_(bf16_factors_ && fused_rounding),
       autotune_(autotune) {
   for (int i = 0; i < roundings_.slots(); i++) rounding_slots_.push_back(std::make_unique<Scratch>(stream));
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
+  if (concurrent_products) {
+    check(cudaStreamCreateWithFlags(&side_stream_, cudaStreamNonBlocking), "creating a stream");
+    check(cudaMalloc(&side_workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
+    check(cudaEventCreateWithFlags(&fork_, cudaEventDisableTiming), "creating an event");
+    check(cudaEventCreateWithFlags(&join_, cudaEventDisableTiming), "creating an event");
+  }
 }
 
 Gemm::~Gemm() {
@@ -122,6 +129,13 @@ Gemm::~Gemm() {
     cublasLtMatrixLayoutDestroy(plan.b);
     cublasLtMatrixLayoutDestroy(plan.c);
     cublasLtMatmulDescDestroy(plan.op);
+  }
+  if (side_stream_ != nullptr) {
+    cudaStreamSynchronize(side_stream_);
+    cudaEventDestroy(fork_);
+    cudaEventDestroy(join_);
+    cudaFree(side_workspace_);
+    cudaStreamDestroy(side_stream_);
   }
   cudaFree(workspace_);
   cublasLtDestroy(handle_);
@@ -167,7 +181,8 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment, bool bf16_copies
 }
 
 std::size_t Gemm::workspace_bytes() const {
-  std::size_t bytes = kWorkspaceBytes + a16_.bytes() + b16_.bytes() + saved_c_.bytes();
+  std::size_t bytes = kWorkspaceBytes + a16_.bytes() + b16_.bytes() + side_a16_.bytes() + saved_c_.bytes();
+  if (side_workspace_ != nullptr) bytes += kWorkspaceBytes;
   for (const auto& slot : rounding_slots_) bytes += slot->bytes();
   return bytes;
 }
@@ -201,8 +216,7 @@ Gemm::Plan& Gemm::plan_for(const GemmCall& call, bool bf16_copies) {
   return it->second;
 }
 
-void Gemm::run(const GemmCall& call, bool same_b) {
-  if (call.m == 0 || call.n == 0) return;
+Gemm::Ready Gemm::prepare(const GemmCall& call, bool same_b, Scratch& a_copies) {
   written(call.c, extent(call.m, call.n, call.ldc, call.batch, call.stride_c) * sizeof(float));
   const void* a = call.a;
   const void* b = call.b;
@@ -218,7 +232,7 @@ void Gemm::run(const GemmCall& call, bool same_b) {
     const __nv_bfloat16* a_rounded = op_rounding(call.a, a_extent);
     a = a_is_parameter ? params_copy_ + (call.a - params_)
         : a_rounded    ? a_rounded
-                       : bf16_copy(a16_, stream_, call.a, a_extent);
+                       : bf16_copy(a_copies, stream_, call.a, a_extent);
     const std::size_t b_extent = call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
                                              : extent(call.k, call.n, call.ldb, call.batch, call.stride_b);
     if (const __nv_bfloat16* b_rounded = op_rounding(call.b, b_extent)) {
@@ -237,13 +251,36 @@ void Gemm::run(const GemmCall& call, bool same_b) {
   Plan& plan = plan_for(planned, copies);
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
   if (!plan.tuned) tune(plan, a, b, call);
-  check(multiply(plan, plan.algo, a, b, call), "cublasLtMatmul");
+  return {&plan, a, b};
+}
+
+void Gemm::run(const GemmCall& call, bool same_b) {
+  if (call.m == 0 || call.n == 0) return;
+  const Ready ready = prepare(call, same_b, a16_);
+  check(multiply(*ready.plan, ready.plan->algo, ready.a, ready.b, call, stream_, workspace_), "cublasLtMatmul");
+}
+
+void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
+  if (side_stream_ == nullptr || first.m == 0 || first.n == 0 || second.m == 0 || second.n == 0) {
+    run(first);
+    run(second, /*same_b=*/true);
+    return;
+  }
+  // both factors' copies first, on the stream (the second's A into a scratch of its own)
+  const Ready one = prepare(first, false, a16_);
+  const Ready two = prepare(second, /*same_b=*/true, side_a16_);
+  check(cudaEventRecord(fork_, stream_), "forking a stream");
+  check(cudaStreamWaitEvent(side_stream_, fork_), "forking a stream");
+  check(multiply(*one.plan, one.plan->algo, one.a, one.b, first, stream_, workspace_), "cublasLtMatmul");
+  check(multiply(*two.plan, two.plan->algo, two.a, two.b, second, side_stream_, side_workspace_), "cublasLtMatmul");
+  check(cudaEventRecord(join_, side_stream_), "joining a stream");
+  check(cudaStreamWaitEvent(stream_, join_), "joining a stream");
 }
 
 cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
-                              const GemmCall& call) {
+                              const GemmCall& call, cudaStream_t stream, void* workspace) {
   return cublasLtMatmul(handle_, plan.op, &call.alpha, a, plan.a, b, plan.b, &call.beta, call.c, plan.c, call.c,
-                        plan.c, &algo, workspace_, kWorkspaceBytes, stream_);
+                        plan.c, &algo, workspace, kWorkspaceBytes, stream);
 }
 
 void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) {
@@ -261,10 +298,10 @@ void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) 
   check(cudaEventCreate(&stop), "creating an event");
   float best = -1.0f;  // none yet
   for (const cublasLtMatmulAlgo_t& algo : plan.candidates) {
-    if (multiply(plan, algo, a, b, call) != CUBLAS_STATUS_SUCCESS) continue;  // (untimed: loads its kernel)
+    if (multiply(plan, algo, a, b, call, stream_, workspace_) != CUBLAS_STATUS_SUCCESS) continue;  // (untimed: loads its kernel)
     check(cudaEventRecord(start, stream_), "recording an event");
     bool ran = true;
-    for (int run = 0; run < kTimedRuns && ran; run++) ran = multiply(plan, algo, a, b, call) == CUBLAS_STATUS_SUCCESS;
+    for (int run = 0; run < kTimedRuns && ran; run++) ran = multiply(plan, algo, a, b, call, stream_, workspace_) == CUBLAS_STATUS_SUCCESS;
     check(cudaEventRecord(stop, stream_), "recording an event");
     check(cudaEventSynchronize(stop), "timing a product");
     float ms = 0.0f;

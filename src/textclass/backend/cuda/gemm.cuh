@@ -38,7 +38,9 @@ class Gemm {
  public:
   // fused_rounding: the ops may hand the products roundings of their outputs (bf16 only).
   // autotune: time the heuristic's candidates, as above.
-  Gemm(cudaStream_t stream, Precision precision, bool fused_rounding = false, bool autotune = false);
+  // concurrent_products: run_sharing_b's products side by side.
+  Gemm(cudaStream_t stream, Precision precision, bool fused_rounding = false, bool autotune = false,
+       bool concurrent_products = false);
   ~Gemm();
   Gemm(const Gemm&) = delete;
   Gemm& operator=(const Gemm&) = delete;
@@ -46,6 +48,12 @@ class Gemm {
   // same_b: call.b holds what the previous call's b held (matmul_backward's two products share
   // dout), so its bf16 copy, when it has one of the same extent, is used again.
   void run(const GemmCall& call, bool same_b = false);
+  // Two products with the same B factor (matmul_backward's dout) and different outputs, neither
+  // reading what the other writes: `first` on the stream and `second` side by side with it on a
+  // second stream, which forks from the stream after both factors' copies and joins it again
+  // before anything after (concurrent_products: a product of a batch of 16 rows has too few
+  // tiles to fill the GPU alone); one after the other otherwise.
+  void run_sharing_b(const GemmCall& first, const GemmCall& second);
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
 
@@ -74,13 +82,20 @@ class Gemm {
   // Everything a plan depends on: shapes, strides, epilogue and the pointers' alignments.
   using Key = std::tuple<bool, bool, int, int, int, int, int, int, int, int64_t, int64_t, int64_t, bool, int, bool>;
   Plan& plan_for(const GemmCall& call, bool bf16_copies);
+  // A product ready to launch: its plan and the factors it reads (bf16 copies made, into a_copies
+  // for A, where it needs them).
+  struct Ready {
+    Plan* plan;
+    const void *a, *b;
+  };
+  Ready prepare(const GemmCall& call, bool same_b, Scratch& a_copies);
   // An op's rounding of exactly floats [source, source + n), or null.
   const __nv_bfloat16* op_rounding(const float* source, std::size_t n);
   Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
   // Times the plan's candidates on these operands and keeps the fastest (call's C as it was).
   void tune(Plan& plan, const void* a, const void* b, const GemmCall& call);
   cublasStatus_t multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
-                          const GemmCall& call);
+                          const GemmCall& call, cudaStream_t stream, void* workspace);
 
   cudaStream_t stream_;
   bool bf16_factors_;
@@ -89,6 +104,12 @@ class Gemm {
   void* workspace_ = nullptr;
   std::map<Key, Plan> plans_;
   Scratch a16_, b16_;  // the bf16 copies of A and B (bf16 precision only)
+  // run_sharing_b side by side: the second stream, its own workspace and copy of A, and the events
+  // of the fork and the join (all null or empty without concurrent_products)
+  cudaStream_t side_stream_ = nullptr;
+  void* side_workspace_ = nullptr;
+  Scratch side_a16_;
+  cudaEvent_t fork_ = nullptr, join_ = nullptr;
   Scratch saved_c_;    // autotuning: an output the trials add to, as it was
   const float* b16_source_ = nullptr;  // what the last B factor's copy (in b16_) is a copy of, and
   std::size_t b16_extent_ = 0;         // how many floats

@@ -1,5 +1,7 @@
 // LayerNorm's launchers: the kernels of layernorm_kernels.cuh, four floats at a time where the rows
 // allow it, one at a time otherwise.
+#include <algorithm>
+
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
@@ -23,7 +25,14 @@ void launch_backward(cudaStream_t stream, const BackwardRows& rows, const char* 
   const std::size_t shared_bytes = 2 * static_cast<std::size_t>(rows.C) * sizeof(float);
   if (shared_bytes > 48 * 1024)
     throw Error(std::string(what) + ": " + std::to_string(rows.C) + " channels exceed the CUDA kernel's shared memory");
-  const unsigned blocks = (rows.N + kRowsPerBlock - 1) / kRowsPerBlock;
+  // a warp a row, at most a block an SM (backward_kernel's warps loop over the rows beyond)
+  static const int sms = [] {
+    int device = 0, count = 0;
+    check(cudaGetDevice(&device), "finding the current device");
+    check(cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device), "counting the SMs");
+    return count;
+  }();
+  const unsigned blocks = std::min((rows.N + kWarps - 1) / kWarps, sms);
   with_backward_kernel(rows, [&](auto kernel) { kernel<<<blocks, kWarps * 32, shared_bytes, stream>>>(rows); });
   check_launch(what);
 }

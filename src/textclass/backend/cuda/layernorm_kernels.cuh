@@ -101,9 +101,11 @@ __global__ void forward_kernel(ForwardRows f) {
       if (f.rounded != nullptr) f.rounded[offset + c] = __float2bfloat16_rn(y);
     }
   } else {
+    // All of a lane's loads come first (its row's input, the weight and the bias) and its stores
+    // last, since a load after a store may not be moved before it (on an H200 at batch 16 the op
+    // took about what it took with the res stores among the loads: 14.4 against 14.8 us a call).
     const int quads = C / 4;
-    float4 x[kQuads] = {};
-    double sum = 0.0;
+    float4 x[kQuads] = {}, w[kQuads] = {}, b[kQuads] = {};
 TEXTCLASS_UNROLL
     for (int k = 0; k < kQuads; k++) {
       const int q = lane + 32 * k;
@@ -111,7 +113,13 @@ TEXTCLASS_UNROLL
       const std::size_t i = offset + 4 * static_cast<std::size_t>(q);
       const float4 v = *reinterpret_cast<const float4*>(f.inp + i);
       x[k] = make_float4(f.input(i, v.x, s), f.input(i + 1, v.y, s), f.input(i + 2, v.z, s), f.input(i + 3, v.w, s));
-      if (f.residual != nullptr) *reinterpret_cast<float4*>(f.res + i) = x[k];
+      w[k] = *reinterpret_cast<const float4*>(f.weight + 4 * q);
+      b[k] = *reinterpret_cast<const float4*>(f.bias + 4 * q);
+    }
+    double sum = 0.0;
+TEXTCLASS_UNROLL
+    for (int k = 0; k < kQuads; k++) {
+      if (lane + 32 * k >= quads) continue;
       sum += x[k].x;
       sum += x[k].y;
       sum += x[k].z;
@@ -133,10 +141,9 @@ TEXTCLASS_UNROLL
       const int q = lane + 32 * k;
       if (q >= quads) continue;
       const int c = 4 * q;
-      const float4 w = *reinterpret_cast<const float4*>(f.weight + c);
-      const float4 b = *reinterpret_cast<const float4*>(f.bias + c);
-      const float4 y = make_float4((x[k].x - m) * rs * w.x + b.x, (x[k].y - m) * rs * w.y + b.y,
-                                   (x[k].z - m) * rs * w.z + b.z, (x[k].w - m) * rs * w.w + b.w);
+      if (f.residual != nullptr) *reinterpret_cast<float4*>(f.res + offset + c) = x[k];
+      const float4 y = make_float4((x[k].x - m) * rs * w[k].x + b[k].x, (x[k].y - m) * rs * w[k].y + b[k].y,
+                                   (x[k].z - m) * rs * w[k].z + b[k].z, (x[k].w - m) * rs * w[k].w + b[k].w);
       *reinterpret_cast<float4*>(f.out + offset + c) = y;
       if (f.rounded != nullptr) store_rounded(f.rounded + offset + c, y);
     }
@@ -165,10 +172,6 @@ template <typename Use>
 void with_forward_kernel(const ForwardRows& rows, Use&& use) {
   with_quads(fits_quads(rows), rows.C, [&](auto quads) { use(forward_kernel<decltype(quads)::value>); });
 }
-
-// backward: rows whose parameter gradients a block sums in shared memory. One per warp: a batch of
-// 16 AG News rows has only about 1,500 tokens, and blocks of more rows would leave SMs idle.
-constexpr int kRowsPerBlock = kWarps;
 
 // What a backward pass reads and writes: the output gradient dout, plus dout2 unless it is null
 // (summed as the add kernel sums); dinp (the LayerNorm's input gradient) and, unless `dropped` is
@@ -202,9 +205,15 @@ inline bool fits_quads(const BackwardRows& g) {
          aligned(g.dout2) && aligned(g.inp) && aligned(g.weight);
 }
 
-// Each block takes kRowsPerBlock rows (a warp per row); the parameter gradients of its rows gather
-// in shared memory (2C floats), then go to global memory with one atomic add per channel. kQuads as
-// forward_kernel's: 0, one float at a time; else a lane's channels in registers, float4s.
+// A warp per row, each warp taking rows warp, warp + W, ... (W the grid's warps: at most one block an
+// SM, so that few blocks add their sums to the parameter gradients). A lane sums the dweight and dbias
+// terms of its channels over its warp's rows; the block's warps add theirs to 2C floats of shared
+// memory, then one atomic add per channel goes to global memory. kQuads as forward_kernel's: 0, one
+// float at a time, each row's terms added to shared memory with atomic adds; else a lane's channels
+// in registers, float4s, and the warps' sums added to shared memory one warp after another (with
+// every warp adding each row's terms with shared atomic adds to the same channels, and a block of 8
+// rows, the residual LayerNorm's backward pass took 28 us a call on an H200 at batch 16; 20 this way,
+// bench/RESULTS.md).
 template <int kQuads>
 __global__ void backward_kernel(BackwardRows g) {
   const int C = g.C;
@@ -212,14 +221,15 @@ __global__ void backward_kernel(BackwardRows g) {
   float* dbias_block = dweight_block + C;
   for (int c = threadIdx.x; c < C; c += blockDim.x) dweight_block[c] = dbias_block[c] = 0.0f;
   __syncthreads();
-  const int lane = threadIdx.x % 32, row = blockIdx.x * kRowsPerBlock + threadIdx.x / 32;
+  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  const int first_row = blockIdx.x * kWarps + warp, row_stride = gridDim.x * kWarps;
   const uint64_t s = g.seed_value();
-  if (row < g.N) {
-    const std::size_t offset = static_cast<std::size_t>(row) * C;
-    const float m = g.mean[row], rs = g.rstd[row];
-    float g_sum = 0.0f, g_norm_sum = 0.0f;
-    if constexpr (kQuads == 0) {
+  if constexpr (kQuads == 0) {
+    for (int row = first_row; row < g.N; row += row_stride) {
+      const std::size_t offset = static_cast<std::size_t>(row) * C;
+      const float m = g.mean[row], rs = g.rstd[row];
       const float* x = g.inp + offset;
+      float g_sum = 0.0f, g_norm_sum = 0.0f;
       for (int c = lane; c < C; c += 32) {
         const float gc = g.gradient(offset + c) * g.weight[c];
         g_sum += gc;
@@ -235,18 +245,25 @@ __global__ void backward_kernel(BackwardRows g) {
         atomicAdd(&dweight_block[c], dc * norm);
         atomicAdd(&dbias_block[c], dc);
       }
-    } else {
-      const int quads = C / 4;
-      float4 norm[kQuads] = {}, d[kQuads] = {};  // (zeros: the host compiler cannot see every read guarded)
+    }
+  } else {
+    const int quads = C / 4;
+    float4 dweight[kQuads] = {}, dbias[kQuads] = {};  // this lane's channels, summed over its rows
+    for (int row = first_row; row < g.N; row += row_stride) {
+      const std::size_t offset = static_cast<std::size_t>(row) * C;
+      const float m = g.mean[row], rs = g.rstd[row];
+      float g_sum = 0.0f, g_norm_sum = 0.0f;
+      // (zeros: the host compiler cannot see every read guarded)
+      float4 norm[kQuads] = {}, d[kQuads] = {}, w[kQuads] = {};
 TEXTCLASS_UNROLL
       for (int k = 0; k < kQuads; k++) {
         const int q = lane + 32 * k;
         if (q >= quads) continue;
         const float4 x = *reinterpret_cast<const float4*>(g.inp + offset + 4 * q);
-        const float4 w = *reinterpret_cast<const float4*>(g.weight + 4 * q);
+        w[k] = *reinterpret_cast<const float4*>(g.weight + 4 * q);
         d[k] = g.gradient4(offset + 4 * q);
         norm[k] = make_float4((x.x - m) * rs, (x.y - m) * rs, (x.z - m) * rs, (x.w - m) * rs);
-        const float4 gc = make_float4(d[k].x * w.x, d[k].y * w.y, d[k].z * w.z, d[k].w * w.w);
+        const float4 gc = make_float4(d[k].x * w[k].x, d[k].y * w[k].y, d[k].z * w[k].z, d[k].w * w[k].w);
         g_sum += gc.x + gc.y + gc.z + gc.w;
         g_norm_sum += gc.x * norm[k].x + gc.y * norm[k].y + gc.z * norm[k].z + gc.w * norm[k].w;
       }
@@ -257,24 +274,37 @@ TEXTCLASS_UNROLL
         if (q >= quads) continue;
         const int c = 4 * q;
         const std::size_t i = offset + c;
-        const float4 w = *reinterpret_cast<const float4*>(g.weight + c);
-        const float4 v = make_float4(rs * (d[k].x * w.x - g_mean - norm[k].x * g_norm_mean),
-                                     rs * (d[k].y * w.y - g_mean - norm[k].y * g_norm_mean),
-                                     rs * (d[k].z * w.z - g_mean - norm[k].z * g_norm_mean),
-                                     rs * (d[k].w * w.w - g_mean - norm[k].w * g_norm_mean));
+        const float4 v = make_float4(rs * (d[k].x * w[k].x - g_mean - norm[k].x * g_norm_mean),
+                                     rs * (d[k].y * w[k].y - g_mean - norm[k].y * g_norm_mean),
+                                     rs * (d[k].z * w[k].z - g_mean - norm[k].z * g_norm_mean),
+                                     rs * (d[k].w * w[k].w - g_mean - norm[k].w * g_norm_mean));
         *reinterpret_cast<float4*>(g.dinp + i) = v;
         if (g.dropped != nullptr)
           *reinterpret_cast<float4*>(g.dropped + i) =
               make_float4(g.drop(i, v.x, s), g.drop(i + 1, v.y, s), g.drop(i + 2, v.z, s), g.drop(i + 3, v.w, s));
-        atomicAdd(&dweight_block[c], d[k].x * norm[k].x);
-        atomicAdd(&dweight_block[c + 1], d[k].y * norm[k].y);
-        atomicAdd(&dweight_block[c + 2], d[k].z * norm[k].z);
-        atomicAdd(&dweight_block[c + 3], d[k].w * norm[k].w);
-        atomicAdd(&dbias_block[c], d[k].x);
-        atomicAdd(&dbias_block[c + 1], d[k].y);
-        atomicAdd(&dbias_block[c + 2], d[k].z);
-        atomicAdd(&dbias_block[c + 3], d[k].w);
+        dweight[k].x += d[k].x * norm[k].x;
+        dweight[k].y += d[k].y * norm[k].y;
+        dweight[k].z += d[k].z * norm[k].z;
+        dweight[k].w += d[k].w * norm[k].w;
+        dbias[k].x += d[k].x;
+        dbias[k].y += d[k].y;
+        dbias[k].z += d[k].z;
+        dbias[k].w += d[k].w;
       }
+    }
+    for (int w = 0; w < kWarps; w++) {  // one warp after another, each lane its own float4s
+      if (warp == w) {
+TEXTCLASS_UNROLL
+        for (int k = 0; k < kQuads; k++) {
+          const int q = lane + 32 * k;
+          if (q >= quads) continue;
+          float4& dw = reinterpret_cast<float4*>(dweight_block)[q];
+          float4& db = reinterpret_cast<float4*>(dbias_block)[q];
+          dw = make_float4(dw.x + dweight[k].x, dw.y + dweight[k].y, dw.z + dweight[k].z, dw.w + dweight[k].w);
+          db = make_float4(db.x + dbias[k].x, db.y + dbias[k].y, db.z + dbias[k].z, db.w + dbias[k].w);
+        }
+      }
+      __syncthreads();
     }
   }
   __syncthreads();
