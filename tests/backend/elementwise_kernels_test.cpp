@@ -175,8 +175,9 @@ TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
 }
 
 // LayerNorm's backward pass, plain and as residual_layernorm_backward (the output gradient in two
-// shares, dropout's backward pass after it), both ways, for the shapes of the forward test, with a
-// warp for each row and with fewer warps than rows.
+// shares, dropout's backward pass after it, whose column sums and bf16 rounding it also writes),
+// both ways, for the shapes of the forward test, with a warp for each row and with fewer warps than
+// rows.
 TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
   for (const LayerNormCase& c : kLayerNormCases) {
     for (bool residual : {false, true}) {
@@ -187,16 +188,17 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
       const std::vector<float> inp = random.floats(NC, 2.0f), dout = random.floats(NC), dout2 = random.floats(NC);
       const std::vector<float> weight = random.floats(c.C), bias = random.floats(c.C);
       const std::vector<float> dweight_before = random.floats(c.C), dbias_before = random.floats(c.C);
+      const std::vector<float> sums_before = random.floats(c.C);
       auto cpu = make_cpu_backend(1);
       Buffer<float> inp_d(*cpu, inp), dout_d(*cpu, dout), dout2_d(*cpu, dout2), w_d(*cpu, weight), b_d(*cpu, bias);
       Buffer<float> out_d(*cpu, NC), mean_d(*cpu, c.N), rstd_d(*cpu, c.N), dres_d(*cpu, NC), dinp_d(*cpu, NC);
-      Buffer<float> dw_d(*cpu, dweight_before), db_d(*cpu, dbias_before);
+      Buffer<float> dw_d(*cpu, dweight_before), db_d(*cpu, dbias_before), sums_d(*cpu, sums_before);
       cpu->layernorm_forward(out_d.get(), mean_d.get(), rstd_d.get(), inp_d.get(), w_d.get(), b_d.get(), 1e-12f, c.N,
                              c.C);
       if (residual)
-        cpu->residual_layernorm_backward(dres_d.get(), dinp_d.get(), dw_d.get(), db_d.get(), dout_d.get(),
-                                         dout2_d.get(), inp_d.get(), w_d.get(), mean_d.get(), rstd_d.get(), p, 41,
-                                         c.N, c.C);
+        cpu->residual_layernorm_backward(dres_d.get(), dinp_d.get(), dw_d.get(), db_d.get(), sums_d.get(),
+                                         dout_d.get(), dout2_d.get(), inp_d.get(), w_d.get(), mean_d.get(),
+                                         rstd_d.get(), p, 41, c.N, c.C);
       else
         cpu->layernorm_backward(dres_d.get(), dw_d.get(), db_d.get(), dout_d.get(), inp_d.get(), w_d.get(),
                                 mean_d.get(), rstd_d.get(), c.N, c.C);
@@ -206,6 +208,8 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
       for (const unsigned blocks : {static_cast<unsigned>((c.N + kWarps - 1) / kWarps), 1u}) {
         SCOPED_TRACE(std::to_string(blocks) + " blocks");
         std::vector<float> mean = mean_d.read(), rstd = rstd_d.read(), dweight = dweight_before, dbias = dbias_before;
+        std::vector<float> sums = sums_before;
+        std::vector<__nv_bfloat16> rounded(NC);
         Floats inp_h(inp, c.shift), dout_h(dout, c.shift), dout2_h(dout2, c.shift), weight_h(weight, 0);
         Floats dres_h(std::vector<float>(NC, kNaN), c.shift), dinp_h(std::vector<float>(NC, kNaN), c.shift);
         const cuda::layernorm::BackwardRows rows{dres_h.get(),  residual ? dinp_h.get() : nullptr,
@@ -214,15 +218,22 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
                                                  inp_h.get(),   weight_h.get(),
                                                  mean.data(),   rstd.data(),
                                                  p,             cuda::Seed(41),
-                                                 c.N,           c.C};
+                                                 c.N,           c.C,
+                                                 residual ? sums.data() : nullptr,
+                                                 residual ? rounded.data() : nullptr};
         ASSERT_EQ(cuda::layernorm::fits_quads(rows), c.quads);
         cuda::layernorm::with_backward_kernel(rows, [&](auto kernel) {
-          host::launch(dim3(blocks), kWarps * 32, 2 * c.C * sizeof(float), [&] { kernel(rows); });
+          host::launch(dim3(blocks), kWarps * 32, cuda::layernorm::kSums * c.C * sizeof(float), [&] { kernel(rows); });
         });
         expect_close(dres_h.values(NC), to_doubles(dres_d.read()), {1e-4, 1e-5}, "dres");
         if (residual) expect_close(dinp_h.values(NC), to_doubles(dinp_d.read()), {1e-4, 1e-5}, "dinp");
         expect_close(dweight, to_doubles(dw_d.read()), {1e-5, 1e-5}, "dweight");
         expect_close(dbias, to_doubles(db_d.read()), {1e-5, 1e-5}, "dbias");
+        if (!residual) continue;
+        expect_close(sums, to_doubles(sums_d.read()), {1e-5, 1e-5}, "dinp's column sums");
+        for (std::size_t i = 0; i < NC; i++)
+          ASSERT_EQ(__bfloat162float(rounded[i]), __bfloat162float(__float2bfloat16_rn(dinp_h.get()[i])))
+              << "dinp's rounding [" << i << "]";
       }
     }
   }

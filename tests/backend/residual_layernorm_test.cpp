@@ -1,7 +1,8 @@
 // residual_layernorm_forward against the three ops it fuses (dropout_forward, add,
 // layernorm_forward, each tested against its reference): the same res, out, mean and rstd, bit
 // for bit, with and without dropout. Likewise its backward pass against add (of the output
-// gradient's two shares, when there are two), layernorm_backward and dropout_backward.
+// gradient's two shares, when there are two), layernorm_backward and dropout_backward, and the
+// column sums of dropout's output gradient that it adds up too (a linear layer's bias gradient).
 #include "op_test.hpp"
 
 namespace textclass::backend::op_test {
@@ -58,6 +59,7 @@ TEST_P(ResidualLayerNormTest, BackwardEqualsLayerNormBackwardAndDropoutBackwardI
       const std::vector<float> res = random.floats(n, 3.0f), dout = random.floats(n), dout2 = random.floats(n);
       const std::vector<float> weight = random.floats(s.C), bias = random.floats(s.C);
       const std::vector<float> dweight_before = random.floats(s.C), dbias_before = random.floats(s.C);
+      const std::vector<float> sums_before = random.floats(s.C);
       Buffer<float> res_d(backend(), res), dout_d(backend(), dout), dout2_d(backend(), dout2),
           weight_d(backend(), weight), bias_d(backend(), bias);
       Buffer<float> out_d(backend(), n), mean_d(backend(), s.N), rstd_d(backend(), s.N);
@@ -66,9 +68,10 @@ TEST_P(ResidualLayerNormTest, BackwardEqualsLayerNormBackwardAndDropoutBackwardI
 
       Buffer<float> dres_d(backend(), n), dinp_d(backend(), n);
       Buffer<float> dweight_d(backend(), dweight_before), dbias_d(backend(), dbias_before);
-      backend().residual_layernorm_backward(dres_d.get(), dinp_d.get(), dweight_d.get(), dbias_d.get(), dout_d.get(),
-                                            two_shares ? dout2_d.get() : nullptr, res_d.get(), weight_d.get(),
-                                            mean_d.get(), rstd_d.get(), p, seed, s.N, s.C);
+      Buffer<float> sums_d(backend(), sums_before);
+      backend().residual_layernorm_backward(dres_d.get(), dinp_d.get(), dweight_d.get(), dbias_d.get(), sums_d.get(),
+                                            dout_d.get(), two_shares ? dout2_d.get() : nullptr, res_d.get(),
+                                            weight_d.get(), mean_d.get(), rstd_d.get(), p, seed, s.N, s.C);
 
       Buffer<float> dres2_d(backend(), n), dinp2_d(backend(), n), sum_d(backend(), n);
       Buffer<float> dweight2_d(backend(), dweight_before), dbias2_d(backend(), dbias_before);
@@ -84,6 +87,10 @@ TEST_P(ResidualLayerNormTest, BackwardEqualsLayerNormBackwardAndDropoutBackwardI
       // dout2) differ by a few float roundings of 2, about 1e-6 each.
       expect_close(dweight_d.read(), to_doubles(dweight2_d.read()), {1e-6, 1e-5}, "dweight");
       expect_close(dbias_d.read(), to_doubles(dbias2_d.read()), {1e-6, 1e-5}, "dbias");
+      const std::vector<float> dinp2 = dinp2_d.read();
+      Doubles sums(sums_before.begin(), sums_before.end());
+      for (std::size_t i = 0; i < n; i++) sums[i % s.C] += dinp2[i];
+      expect_close(sums_d.read(), sums, {1e-5, 1e-5}, "dinp's column sums");
     }
   }
 }

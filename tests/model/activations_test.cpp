@@ -22,7 +22,8 @@ BertConfig three_layers() {
 }
 
 // Training keeps each layer's qkv for the backward pass, unless the attention keeps its own copy:
-// then the layers share one buffer (with GELU's output), as evaluation always does.
+// then the layers share one buffer for it. Training keeps each layer's GELU output too (the backward
+// pass reads it). Evaluation shares one buffer among the layers for both.
 TEST(Activations, LayersShareQkvWhereNoBackwardPassReadsIt) {
   const BertConfig config = three_layers();
   for (const char* name : {"cpu", "cpu-keeps-qkv"}) {
@@ -37,13 +38,14 @@ TEST(Activations, LayersShareQkvWhereNoBackwardPassReadsIt) {
       EXPECT_EQ(a.attention_keeps_qkv, keeps);
       const bool shared = !training || keeps;
       EXPECT_EQ(a.layers[0].qkv == a.layers[2].qkv, shared) << "training " << training;
-      EXPECT_EQ(a.layers[1].qkv == a.layers[1].fch_gelu, shared) << "training " << training;
+      EXPECT_EQ(a.layers[1].qkv == a.layers[1].fch_gelu, !training) << "training " << training;
+      EXPECT_EQ(a.layers[0].fch_gelu == a.layers[2].fch_gelu, !training) << "training " << training;
     }
   }
 }
 
-// The shared buffer is as large as the larger of qkv and GELU's output: the buffer after it (the
-// first layer's att) starts past a whole qkv.
+// The layers' shared qkv buffer (training, the attention keeping its own copy) holds a whole qkv:
+// the buffer after it (the first layer's att) starts past it.
 TEST(Activations, TheSharedBufferHoldsQkv) {
   const BertConfig config = three_layers();
   auto backend = testing::make_test_backend("cpu-keeps-qkv");

@@ -55,11 +55,12 @@ class ForwardingBackend : public backend::Backend {
                                   uint64_t seed, float eps, int N, int C) override {
     inner_->residual_layernorm_forward(out, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed, eps, N, C);
   }
-  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,
-                                   const float* dout2, const float* res, const float* weight, const float* mean,
-                                   const float* rstd, float dropout_p, uint64_t seed, int N, int C) override {
-    inner_->residual_layernorm_backward(dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd, dropout_p,
-                                        seed, N, C);
+  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, float* dinp_sums,
+                                   const float* dout, const float* dout2, const float* res, const float* weight,
+                                   const float* mean, const float* rstd, float dropout_p, uint64_t seed, int N,
+                                   int C) override {
+    inner_->residual_layernorm_backward(dres, dinp, dweight, dbias, dinp_sums, dout, dout2, res, weight, mean, rstd,
+                                        dropout_p, seed, N, C);
   }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {

@@ -129,11 +129,13 @@ class Backend {
   // as add makes it: a post-LN network's output gradient comes in two shares): dres[N,C] = the
   // LayerNorm's input gradient (the residual's gradient), then dinp = dropout_backward(dres) with
   // the forward's mask (inp's gradient), exactly as add, layernorm_backward and dropout_backward in
-  // turn; dweight and dbias accumulate. The outputs must not alias the inputs.
-  virtual void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,
-                                           const float* dout2, const float* res, const float* weight,
-                                           const float* mean, const float* rstd, float dropout_p, uint64_t seed,
-                                           int N, int C) = 0;
+  // turn; dweight and dbias accumulate, and so does dinp_sums[C] += Σ_n dinp[n] unless it is null
+  // (the bias gradient of the linear layer whose output inp is, which then passes matmul_backward no
+  // dbias). The outputs must not alias the inputs.
+  virtual void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, float* dinp_sums,
+                                           const float* dout, const float* dout2, const float* res,
+                                           const float* weight, const float* mean, const float* rstd,
+                                           float dropout_p, uint64_t seed, int N, int C) = 0;
 
   // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]   (bias may be null; weight as torch's Linear)
   virtual void matmul_forward(float* out, const float* inp, const float* weight, const float* bias,

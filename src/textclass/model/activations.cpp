@@ -117,16 +117,16 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, i
   a.emb_rstd = cf.take(M);
   a.emb_out = cf.take(M * C);
   a.layers.resize(config.num_hidden_layers);
-  // GELU's output is the input of the feed-forward's second dense layer, which its backward needs
-  // again; it is recomputed there from fch (one element-wise pass), so all layers share one buffer:
-  // a quarter of a training pass's activations. qkv shares it too where no backward pass reads qkv
-  // (evaluation, or an attention that keeps its own copy in att): the attention has read qkv before
-  // GELU writes, and the feed-forward has read GELU's output before the next layer's qkv is made.
+  // In evaluation every layer reuses the first one's buffers, and qkv shares one with GELU's output:
+  // the attention has read qkv before GELU writes, and the feed-forward has read GELU's output before
+  // the next layer's qkv is made. Training keeps each layer's GELU output (the input of the feed-
+  // forward's second dense layer, which its backward pass reads again), and qkv where a backward pass
+  // reads it; where the attention keeps its own copy in att, the layers share one buffer for qkv.
   const backend::Backend::AttentionSaved saved =
       backend_.attention_saved(B, T, static_cast<int>(C), static_cast<int>(NH));
   a.attention_keeps_qkv = saved.keeps_qkv;
   const bool qkv_shared = !for_training || saved.keeps_qkv;
-  float* shared = cf.take(qkv_shared ? std::max(M * I, N * 3 * C) : M * I);
+  float* shared = for_training ? (qkv_shared ? cf.take(N * 3 * C) : nullptr) : cf.take(std::max(M * I, N * 3 * C));
   for (std::size_t layer = 0; layer < a.layers.size(); layer++) {
     LayerActivations& l = a.layers[layer];
     if (!for_training && layer > 0) {  // evaluation: every layer reuses the first one's buffers
@@ -143,7 +143,7 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, i
     l.ln1_mean = cf.take(M);
     l.ln1_rstd = cf.take(M);
     l.fch = cf.take(M * I);
-    l.fch_gelu = shared;
+    l.fch_gelu = for_training ? cf.take(M * I) : shared;
     l.res2 = cf.take(M * C);
     l.ln2 = cf.take(M * C);
     l.ln2_mean = cf.take(M);

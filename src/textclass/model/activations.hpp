@@ -56,7 +56,7 @@ struct LayerActivations {
   float* ln1_mean;  // [M]
   float* ln1_rstd;  // [M]
   float* fch;       // [M, I] intermediate dense
-  float* fch_gelu;  // [M, I] GELU of it: one buffer for all layers, recomputed by the backward pass
+  float* fch_gelu;  // [M, I] GELU of it (in evaluation, one buffer with qkv)
   float* res2;      // [M, C] ln1 + dropout(output dense)
   float* ln2;       // [M, C] LayerNorm(res2): the layer's output
   float* ln2_mean;  // [M]

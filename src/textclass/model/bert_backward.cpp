@@ -43,19 +43,20 @@ void Bert::backward(Activations& acts) {
     const LayerTensors& w = p_.layers[l];
     const LayerTensors& gw = g_.layers[l];
     const float* x = l == 0 ? a.emb_out : a.layers[l - 1].ln2;
-    // feed-forward block: d_b = d res2, which is also the residual's share of d ln1; d_d its dropout's
-    be.residual_layernorm_backward(a.d_b, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, d_out, d_out2, la.res2,
-                                   w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), M, C);
-    be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(M) * I);  // shared by the layers: recomputed
-    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, gw.ffn_out_bias, a.d_d, la.fch_gelu, w.ffn_out_weight, M, I, C);
+    // feed-forward block: d_b = d res2, which is also the residual's share of d ln1; d_d its dropout's,
+    // the output dense layer's output gradient, whose column sums (its bias gradient) the same op adds
+    be.residual_layernorm_backward(a.d_b, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, gw.ffn_out_bias, d_out, d_out2,
+                                   la.res2, w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), M, C);
+    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, nullptr, a.d_d, la.fch_gelu, w.ffn_out_weight, M, I, C);
     be.gelu_backward(a.d_fch, la.fch, a.d_fch_gelu, static_cast<std::size_t>(M) * I);
     be.matmul_backward(a.d_c, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, M, C, I);
     // attention block, from d ln1 = d_c + d_b: d_a = d res1, which is also the residual's share of d x;
-    // d_d its dropout's
-    be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, a.d_c, a.d_b, la.res1,
-                                   w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), M, C);
+    // d_d its dropout's (and the attention's dense layer's bias gradient, as above)
+    be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, gw.attn_out_bias, a.d_c, a.d_b,
+                                   la.res1, w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), M,
+                                   C);
     to_rows(a, la.atty_rows, la.atty, M, C);  // packed, the forward pass's rows are gone: made again
-    be.matmul_backward(a.d_b, gw.attn_out_weight, gw.attn_out_bias, a.d_d, la.atty_rows, w.attn_out_weight, M, C, C);
+    be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty_rows, w.attn_out_weight, M, C, C);
     to_padded(a, a.d_atty, a.d_b, B * T, C);
     // where att keeps what the backward pass needs of qkv, la.qkv holds another layer's by now
     const float* qkv = a.attention_keeps_qkv ? nullptr : la.qkv;

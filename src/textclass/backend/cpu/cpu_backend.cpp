@@ -78,9 +78,10 @@ class CpuBackend final : public Backend {
     cpu::add(res, res, residual, n);
     cpu::layernorm_forward(out, mean, rstd, res, weight, bias, eps, N, C);
   }
-  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,
-                                   const float* dout2, const float* res, const float* weight, const float* mean,
-                                   const float* rstd, float dropout_p, uint64_t seed, int N, int C) override {
+  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, float* dinp_sums,
+                                   const float* dout, const float* dout2, const float* res, const float* weight,
+                                   const float* mean, const float* rstd, float dropout_p, uint64_t seed, int N,
+                                   int C) override {
     const std::size_t n = static_cast<std::size_t>(N) * C;
     if (dout2 != nullptr) {  // dinp holds the sum until the last step overwrites it
       cpu::add(dinp, dout, dout2, n);
@@ -88,6 +89,7 @@ class CpuBackend final : public Backend {
     }
     cpu::layernorm_backward(dres, dweight, dbias, dout, res, weight, mean, rstd, N, C);
     cpu::dropout_backward(dinp, dres, dropout_p, seed, n);
+    if (dinp_sums != nullptr) cpu::add_column_sums(dinp_sums, dinp, N, C);
   }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {

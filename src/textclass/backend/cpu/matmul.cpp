@@ -24,18 +24,21 @@ void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dou
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, C, OC, 1.0f, dout, OC, weight, C, 0.0f, dinp, C);
   }
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N, 1.0f, dout, OC, inp, C, 1.0f, dweight, C);
-  if (dbias == nullptr) return;
-  // Column sums of dout: threads split the channels, each summing its columns down the rows.
+  if (dbias != nullptr) add_column_sums(dbias, dout, N, OC);
+}
+
+void add_column_sums(float* sums, const float* x, int N, int C) {
+  // threads split the channels, each summing its columns down the rows
   constexpr int block = 64;
 #pragma omp parallel for schedule(static)
-  for (int o0 = 0; o0 < OC; o0 += block) {
-    const int o1 = std::min(OC, o0 + block);
-    double sums[block] = {};
+  for (int c0 = 0; c0 < C; c0 += block) {
+    const int c1 = std::min(C, c0 + block);
+    double partial[block] = {};
     for (int n = 0; n < N; n++) {
-      const float* d = dout + static_cast<std::size_t>(n) * OC;
-      for (int o = o0; o < o1; o++) sums[o - o0] += d[o];
+      const float* row = x + static_cast<std::size_t>(n) * C;
+      for (int c = c0; c < c1; c++) partial[c - c0] += row[c];
     }
-    for (int o = o0; o < o1; o++) dbias[o] += static_cast<float>(sums[o - o0]);
+    for (int c = c0; c < c1; c++) sums[c] += static_cast<float>(partial[c - c0]);
   }
 }
 

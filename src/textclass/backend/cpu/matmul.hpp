@@ -13,4 +13,7 @@ void matmul_forward(float* out, const float* inp, const float* weight, const flo
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int N, int C, int OC);
 
+// sums[c] += Σ_n x[n, c] (a bias gradient), summed in double down each column.
+void add_column_sums(float* sums, const float* x, int N, int C);
+
 }  // namespace textclass::backend::cpu

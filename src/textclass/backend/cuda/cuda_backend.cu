@@ -201,20 +201,24 @@ class CudaBackend final : public Backend {
                                      residual, weight, bias, dropout_p, seed_arg, eps, N, C);
     note_scratch();
   }
-  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, const float* dout,
-                                   const float* dout2, const float* res, const float* weight, const float* mean,
-                                   const float* rstd, float dropout_p, uint64_t seed, int N, int C) override {
+  void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, float* dinp_sums,
+                                   const float* dout, const float* dout2, const float* res, const float* weight,
+                                   const float* mean, const float* rstd, float dropout_p, uint64_t seed, int N,
+                                   int C) override {
     writes(dres, floats(N, C));
     writes(dinp, floats(N, C));
     writes(dweight, C);
     writes(dbias, C);
+    writes(dinp_sums, C);
     const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("residual_layernorm_bwd", dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd, dropout_p,
-                 N, C))
+    if (replayed("residual_layernorm_bwd", dres, dinp, dweight, dbias, dinp_sums, dout, dout2, res, weight, mean, rstd,
+                 dropout_p, N, C))
       return;
     const auto timing = profile_->time("residual_layernorm_bwd");
-    cuda::residual_layernorm_backward(stream_, dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd,
-                                      dropout_p, seed_arg, N, C);
+    // with the bias gradient, dinp is a linear layer's output gradient: the rounding for its products
+    __nv_bfloat16* rounded = dinp_sums == nullptr ? nullptr : gemm_->rounding_for(dinp, floats(N, C));
+    cuda::residual_layernorm_backward(stream_, dres, dinp, rounded, dweight, dbias, dinp_sums, dout, dout2, res,
+                                      weight, mean, rstd, dropout_p, seed_arg, N, C);
   }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {

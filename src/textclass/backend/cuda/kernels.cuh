@@ -30,9 +30,11 @@ void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* 
                                 const float* bias, float dropout_p, Seed seed, float eps, int N, int C);
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                         const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C);
-void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, float* dweight, float* dbias,
-                                 const float* dout, const float* dout2, const float* res, const float* weight,
-                                 const float* mean, const float* rstd, float dropout_p, Seed seed, int N, int C);
+// (dinp_rounded: dinp's bf16 rounding, unless null)
+void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, __nv_bfloat16* dinp_rounded,
+                                 float* dweight, float* dbias, float* dinp_sums, const float* dout, const float* dout2,
+                                 const float* res, const float* weight, const float* mean, const float* rstd,
+                                 float dropout_p, Seed seed, int N, int C);
 
 void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                     int OC);

@@ -22,7 +22,7 @@ void launch_forward(cudaStream_t stream, const ForwardRows& rows, const char* wh
 
 void launch_backward(cudaStream_t stream, const BackwardRows& rows, const char* what) {
   if (rows.N == 0) return;
-  const std::size_t shared_bytes = 2 * static_cast<std::size_t>(rows.C) * sizeof(float);
+  const std::size_t shared_bytes = kSums * static_cast<std::size_t>(rows.C) * sizeof(float);
   if (shared_bytes > 48 * 1024)
     throw Error(std::string(what) + ": " + std::to_string(rows.C) + " channels exceed the CUDA kernel's shared memory");
   // a warp a row, at most a block an SM (backward_kernel's warps loop over the rows beyond)
@@ -54,11 +54,13 @@ void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* 
                  "residual_layernorm_forward");
 }
 
-void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, float* dweight, float* dbias,
-                                 const float* dout, const float* dout2, const float* res, const float* weight,
-                                 const float* mean, const float* rstd, float dropout_p, Seed seed, int N, int C) {
+void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, __nv_bfloat16* dinp_rounded,
+                                 float* dweight, float* dbias, float* dinp_sums, const float* dout, const float* dout2,
+                                 const float* res, const float* weight, const float* mean, const float* rstd,
+                                 float dropout_p, Seed seed, int N, int C) {
   launch_backward(stream,
-                  BackwardRows{dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd, dropout_p, seed, N, C},
+                  BackwardRows{dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd, dropout_p, seed, N, C,
+                               dinp_sums, dinp_rounded},
                   "residual_layernorm_backward");
 }
 

@@ -176,13 +176,17 @@ void with_forward_kernel(const ForwardRows& rows, Use&& use) {
 // What a backward pass reads and writes: the output gradient dout, plus dout2 unless it is null
 // (summed as the add kernel sums); dinp (the LayerNorm's input gradient) and, unless `dropped` is
 // null, dropout's backward pass over it with the forward's mask, as the dropout kernel computes it
-// (residual_layernorm_backward); dweight and dbias accumulate.
+// (residual_layernorm_backward); dweight and dbias accumulate. Where dropped is written: its column
+// sums accumulate into dropped_sums and its bf16 rounding goes to dropped_rounded, each unless null
+// (the bias gradient and the products' factor of the linear layer before the dropout).
 struct BackwardRows {
   float *dinp, *dropped, *dweight, *dbias;
   const float *dout, *dout2, *inp, *weight, *mean, *rstd;
   float p;
   Seed seed;
   int N, C;
+  float* dropped_sums = nullptr;
+  __nv_bfloat16* dropped_rounded = nullptr;
 
   __device__ float gradient(std::size_t i) const { return dout2 == nullptr ? dout[i] : dout[i] + dout2[i]; }
   __device__ float4 gradient4(std::size_t i) const {
@@ -200,26 +204,29 @@ struct BackwardRows {
 
 // Whether backward_kernel<kQuads > 0> takes these rows (as fits_quads for the forward pass).
 inline bool fits_quads(const BackwardRows& g) {
-  auto aligned = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
+  auto aligned = [](const void* p, std::uintptr_t to = 16) { return reinterpret_cast<std::uintptr_t>(p) % to == 0; };
   return g.C % 4 == 0 && g.C <= 4 * 32 * kMaxQuads && aligned(g.dinp) && aligned(g.dropped) && aligned(g.dout) &&
-         aligned(g.dout2) && aligned(g.inp) && aligned(g.weight);
+         aligned(g.dout2) && aligned(g.inp) && aligned(g.weight) && aligned(g.dropped_rounded, 8);
 }
 
 // A warp per row, each warp taking rows warp, warp + W, ... (W the grid's warps: at most one block an
-// SM, so that few blocks add their sums to the parameter gradients). A lane sums the dweight and dbias
-// terms of its channels over its warp's rows; the block's warps add theirs to 2C floats of shared
-// memory, then one atomic add per channel goes to global memory. kQuads as forward_kernel's: 0, one
+// SM, so that few blocks add their sums to the parameter gradients). A lane sums the dweight, dbias
+// and dropped_sums terms of its channels over its warp's rows; the block's warps add theirs to 3C
+// floats of shared memory (kSums), then one atomic add per channel and sum goes to global memory. kQuads as forward_kernel's: 0, one
 // float at a time, each row's terms added to shared memory with atomic adds; else a lane's channels
 // in registers, float4s, and the warps' sums added to shared memory one warp after another (with
 // every warp adding each row's terms with shared atomic adds to the same channels, and a block of 8
 // rows, the residual LayerNorm's backward pass took 28 us a call on an H200 at batch 16; 20 this way,
 // bench/RESULTS.md).
+constexpr int kSums = 3;  // column sums a backward block gathers in shared memory: dweight, dbias, dropped's
+
 template <int kQuads>
 __global__ void backward_kernel(BackwardRows g) {
   const int C = g.C;
   float* dweight_block = reinterpret_cast<float*>(block_shared_memory());
   float* dbias_block = dweight_block + C;
-  for (int c = threadIdx.x; c < C; c += blockDim.x) dweight_block[c] = dbias_block[c] = 0.0f;
+  float* dropped_block = dbias_block + C;
+  for (int c = threadIdx.x; c < C; c += blockDim.x) dweight_block[c] = dbias_block[c] = dropped_block[c] = 0.0f;
   __syncthreads();
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int first_row = blockIdx.x * kWarps + warp, row_stride = gridDim.x * kWarps;
@@ -241,14 +248,19 @@ __global__ void backward_kernel(BackwardRows g) {
         const float dc = g.gradient(offset + c);
         const float v = rs * (dc * g.weight[c] - g_mean - norm * g_norm_mean);
         g.dinp[offset + c] = v;
-        if (g.dropped != nullptr) g.dropped[offset + c] = g.drop(offset + c, v, s);
+        if (g.dropped != nullptr) {
+          const float dropped = g.drop(offset + c, v, s);
+          g.dropped[offset + c] = dropped;
+          if (g.dropped_rounded != nullptr) g.dropped_rounded[offset + c] = __float2bfloat16_rn(dropped);
+          if (g.dropped_sums != nullptr) atomicAdd(&dropped_block[c], dropped);
+        }
         atomicAdd(&dweight_block[c], dc * norm);
         atomicAdd(&dbias_block[c], dc);
       }
     }
   } else {
     const int quads = C / 4;
-    float4 dweight[kQuads] = {}, dbias[kQuads] = {};  // this lane's channels, summed over its rows
+    float4 dweight[kQuads] = {}, dbias[kQuads] = {}, dropped_sum[kQuads] = {};  // this lane's, over its rows
     for (int row = first_row; row < g.N; row += row_stride) {
       const std::size_t offset = static_cast<std::size_t>(row) * C;
       const float m = g.mean[row], rs = g.rstd[row];
@@ -279,9 +291,14 @@ TEXTCLASS_UNROLL
                                      rs * (d[k].z * w[k].z - g_mean - norm[k].z * g_norm_mean),
                                      rs * (d[k].w * w[k].w - g_mean - norm[k].w * g_norm_mean));
         *reinterpret_cast<float4*>(g.dinp + i) = v;
-        if (g.dropped != nullptr)
-          *reinterpret_cast<float4*>(g.dropped + i) =
+        if (g.dropped != nullptr) {
+          const float4 dropped =
               make_float4(g.drop(i, v.x, s), g.drop(i + 1, v.y, s), g.drop(i + 2, v.z, s), g.drop(i + 3, v.w, s));
+          *reinterpret_cast<float4*>(g.dropped + i) = dropped;
+          if (g.dropped_rounded != nullptr) store_rounded(g.dropped_rounded + i, dropped);
+          dropped_sum[k] = make_float4(dropped_sum[k].x + dropped.x, dropped_sum[k].y + dropped.y,
+                                       dropped_sum[k].z + dropped.z, dropped_sum[k].w + dropped.w);
+        }
         dweight[k].x += d[k].x * norm[k].x;
         dweight[k].y += d[k].y * norm[k].y;
         dweight[k].z += d[k].z * norm[k].z;
@@ -300,8 +317,11 @@ TEXTCLASS_UNROLL
           if (q >= quads) continue;
           float4& dw = reinterpret_cast<float4*>(dweight_block)[q];
           float4& db = reinterpret_cast<float4*>(dbias_block)[q];
+          float4& ds = reinterpret_cast<float4*>(dropped_block)[q];
           dw = make_float4(dw.x + dweight[k].x, dw.y + dweight[k].y, dw.z + dweight[k].z, dw.w + dweight[k].w);
           db = make_float4(db.x + dbias[k].x, db.y + dbias[k].y, db.z + dbias[k].z, db.w + dbias[k].w);
+          ds = make_float4(ds.x + dropped_sum[k].x, ds.y + dropped_sum[k].y, ds.z + dropped_sum[k].z,
+                           ds.w + dropped_sum[k].w);
         }
       }
       __syncthreads();
@@ -311,6 +331,7 @@ TEXTCLASS_UNROLL
   for (int c = threadIdx.x; c < C; c += blockDim.x) {
     atomicAdd(&g.dweight[c], dweight_block[c]);
     atomicAdd(&g.dbias[c], dbias_block[c]);
+    if (g.dropped_sums != nullptr) atomicAdd(&g.dropped_sums[c], dropped_block[c]);
   }
 }
 
