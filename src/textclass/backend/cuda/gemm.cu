@@ -298,10 +298,12 @@ void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) 
   check(cudaEventCreate(&stop), "creating an event");
   float best = -1.0f;  // none yet
   for (const cublasLtMatmulAlgo_t& algo : plan.candidates) {
-    if (multiply(plan, algo, a, b, call, stream_, workspace_) != CUBLAS_STATUS_SUCCESS) continue;  // (untimed: loads its kernel)
+    // (untimed: loads its kernel)
+    if (multiply(plan, algo, a, b, call, stream_, workspace_) != CUBLAS_STATUS_SUCCESS) continue;
     check(cudaEventRecord(start, stream_), "recording an event");
     bool ran = true;
-    for (int run = 0; run < kTimedRuns && ran; run++) ran = multiply(plan, algo, a, b, call, stream_, workspace_) == CUBLAS_STATUS_SUCCESS;
+    for (int run = 0; run < kTimedRuns && ran; run++)
+      ran = multiply(plan, algo, a, b, call, stream_, workspace_) == CUBLAS_STATUS_SUCCESS;
     check(cudaEventRecord(stop, stream_), "recording an event");
     check(cudaEventSynchronize(stop), "timing a product");
     float ms = 0.0f;

@@ -209,16 +209,16 @@ inline bool fits_quads(const BackwardRows& g) {
          aligned(g.dout2) && aligned(g.inp) && aligned(g.weight) && aligned(g.dropped_rounded, 8);
 }
 
-// A warp per row, each warp taking rows warp, warp + W, ... (W the grid's warps: at most one block an
-// SM, so that few blocks add their sums to the parameter gradients). A lane sums the dweight, dbias
-// and dropped_sums terms of its channels over its warp's rows; the block's warps add theirs to 3C
-// floats of shared memory (kSums), then one atomic add per channel and sum goes to global memory. kQuads as forward_kernel's: 0, one
-// float at a time, each row's terms added to shared memory with atomic adds; else a lane's channels
-// in registers, float4s, and the warps' sums added to shared memory one warp after another (with
-// every warp adding each row's terms with shared atomic adds to the same channels, and a block of 8
-// rows, the residual LayerNorm's backward pass took 28 us a call on an H200 at batch 16; 20 this way,
-// bench/RESULTS.md).
-constexpr int kSums = 3;  // column sums a backward block gathers in shared memory: dweight, dbias, dropped's
+// A warp per row, each warp taking rows warp, warp + W, ... (W the grid's warps: at most one block
+// an SM, so that few blocks add their sums to the parameter gradients). A lane sums the dweight,
+// dbias and dropped_sums terms of its channels over its warp's rows; the block's warps add theirs
+// to 3C floats of shared memory (kSums), then one atomic add per channel and sum goes to global
+// memory. kQuads as forward_kernel's: 0, one float at a time, each row's terms added to shared
+// memory with atomic adds; else a lane's channels in registers, float4s, and the warps' sums added
+// to shared memory one warp after another (with every warp adding each row's terms with shared
+// atomic adds to the same channels, and a block of 8 rows, the residual LayerNorm's backward pass
+// took 28 us a call on an H200 at batch 16; 20 this way, bench/RESULTS.md).
+constexpr int kSums = 3;  // column sums in a backward block's shared memory: dweight, dbias, dropped's
 
 template <int kQuads>
 __global__ void backward_kernel(BackwardRows g) {
