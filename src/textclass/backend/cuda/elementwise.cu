@@ -70,8 +70,7 @@ void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const floa
 
 void gather_rows(cudaStream_t stream, float* out, const float* inp, const int32_t* rows, int n, int C) {
   if (n == 0 || C == 0) return;
-  auto aligned = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
-  if (C % 4 == 0 && aligned(out) && aligned(inp)) {
+  if (C % 4 == 0 && aligned(out, 16) && aligned(inp, 16)) {
     const std::size_t count = static_cast<std::size_t>(n) * (C / 4);
     gather_rows_kernel<<<blocks_for(count), kBlock, 0, stream>>>(
         reinterpret_cast<float4*>(out), reinterpret_cast<const float4*>(inp), rows, n, C / 4);

@@ -49,7 +49,6 @@ struct Map {
 // Whether map's tensors are aligned for Map::four (16 bytes; 8 for the bf16 rounding).
 template <typename F>
 bool aligned_for_quads(const Map<F>& map) {
-  auto aligned = [](const void* p, std::uintptr_t to) { return reinterpret_cast<std::uintptr_t>(p) % to == 0; };
   return aligned(map.out, 16) && aligned(map.a, 16) && aligned(map.b, 16) && aligned(map.rounded, 8);
 }
 

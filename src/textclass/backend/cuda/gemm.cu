@@ -84,7 +84,7 @@ __global__ void round_to_bf16_unaligned_kernel(__nv_bfloat16* dst, const float* 
 }  // namespace
 
 void round_to_bf16(cudaStream_t stream, __nv_bfloat16* dst, const float* src, std::size_t n) {
-  if (reinterpret_cast<std::uintptr_t>(src) % 16 == 0 && reinterpret_cast<std::uintptr_t>(dst) % 8 == 0)
+  if (aligned(src, 16) && aligned(dst, 8))
     round_to_bf16_kernel<<<blocks_for(n / 4 + 1), kBlock, 0, stream>>>(dst, src, n);
   else
     round_to_bf16_unaligned_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dst, src, n);

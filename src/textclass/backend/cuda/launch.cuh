@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 
 // #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn).
 #if defined(__CUDACC__)
@@ -17,6 +18,9 @@ namespace textclass::backend::cuda {
 
 constexpr int kBlock = 256;  // threads per block of the element-wise kernels
 constexpr unsigned kFullMask = 0xffffffffu;
+
+// Whether p is a multiple of `bytes` (the kernels' float4 paths want 16, a bf16 quad's store 8).
+inline bool aligned(const void* p, std::uintptr_t bytes) { return reinterpret_cast<std::uintptr_t>(p) % bytes == 0; }
 
 // Blocks for n elements at one per thread, capped: the kernels loop with a grid stride beyond it.
 inline unsigned blocks_for(std::size_t n, int threads = kBlock) {

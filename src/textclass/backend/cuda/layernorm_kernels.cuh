@@ -54,7 +54,6 @@ constexpr int kMaxQuads = 8;  // float4s a lane holds: C up to 4·32·8 = 1024
 // Whether forward_kernel<kQuads > 0> takes these rows: C a multiple of 4 up to 1024, every tensor
 // 16-byte aligned (8 for the bf16 rounding).
 inline bool fits_quads(const ForwardRows& f) {
-  auto aligned = [](const void* p, std::uintptr_t to) { return reinterpret_cast<std::uintptr_t>(p) % to == 0; };
   return f.C % 4 == 0 && f.C <= 4 * 32 * kMaxQuads && aligned(f.out, 16) && aligned(f.res, 16) &&
          aligned(f.inp, 16) && aligned(f.residual, 16) && aligned(f.weight, 16) && aligned(f.bias, 16) &&
          aligned(f.rounded, 8);
@@ -204,9 +203,9 @@ struct BackwardRows {
 
 // Whether backward_kernel<kQuads > 0> takes these rows (as fits_quads for the forward pass).
 inline bool fits_quads(const BackwardRows& g) {
-  auto aligned = [](const void* p, std::uintptr_t to = 16) { return reinterpret_cast<std::uintptr_t>(p) % to == 0; };
-  return g.C % 4 == 0 && g.C <= 4 * 32 * kMaxQuads && aligned(g.dinp) && aligned(g.dropped) && aligned(g.dout) &&
-         aligned(g.dout2) && aligned(g.inp) && aligned(g.weight) && aligned(g.dropped_rounded, 8);
+  return g.C % 4 == 0 && g.C <= 4 * 32 * kMaxQuads && aligned(g.dinp, 16) && aligned(g.dropped, 16) &&
+         aligned(g.dout, 16) && aligned(g.dout2, 16) && aligned(g.inp, 16) && aligned(g.weight, 16) &&
+         aligned(g.dropped_rounded, 8);
 }
 
 // A warp per row, each warp taking rows warp, warp + W, ... (W the grid's warps: at most one block
