@@ -22,7 +22,8 @@
 #                       TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 (gemm_autotune), all three (all_on; all_on_graphs
 #                       with graphs too), TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 (reading_qkv),
 #                       throughput --no-pack-tokens (unpacked), TEXTCLASS_CUDA_CONCURRENT_PRODUCTS=0
-#                       (one_stream), outside the comparison                                  (400)
+#                       (one_stream), TEXTCLASS_CUDA_ATTENTION_ON_ROWS=0 (padded_attention),
+#                       outside the comparison                                                (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -141,7 +142,8 @@ stage_throughput() {
   # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs), reading_qkv = the
   # tensor-core attention's backward pass reads qkv instead of keeping its bf16 copy, unpacked = the
   # token-wise ops on the padded batch (throughput --no-pack-tokens), one_stream = a linear layer's
-  # two backward products one after the other instead of side by side
+  # two backward products one after the other instead of side by side, padded_attention = the
+  # tensor-core attention on the padded layout (the rows of tokens moved there and back)
   local variant setting
   local all_on="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1 TEXTCLASS_CUDA_GEMM_AUTOTUNE=1"
   for variant in ${TPUT_VARIANTS:-}; do
@@ -160,11 +162,12 @@ stage_throughput() {
       reading_qkv) setting=TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 ;;
       unpacked) setting=--no-pack-tokens ;;
       one_stream) setting=TEXTCLASS_CUDA_CONCURRENT_PRODUCTS=0 ;;
+      padded_attention) setting=TEXTCLASS_CUDA_ATTENTION_ON_ROWS=0 ;;
       all_on) setting=$all_on ;;
       all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
         echo "   rounded_weights, bf16_weights, fused_rounding, separate_rounding, fused_rounding_weights, gemm_autotune,"
-        echo "   reading_qkv, unpacked, one_stream,"
+        echo "   reading_qkv, unpacked, one_stream, padded_attention,"
         echo "   all_on, all_on_graphs)"
         status=1; continue ;;
     esac

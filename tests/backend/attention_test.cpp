@@ -137,5 +137,80 @@ TEST_P(AttentionTest, BackwardMatchesFiniteDifferences) {
   }
 }
 
+// attention_forward_rows and attention_backward_rows (packed tokens, Backend::attends_on_rows) on a
+// backend that has them, against the same backend's padded ops where padding queries have no output
+// gradient (as in the model): the same out for every token, to the bit, and the same dqkv (to the
+// order of a GPU's atomic adds); zeros in the rows after the last token, whose qkv and dout are
+// NaN and so must not be read, as qkv's must not where att keeps it. The bf16 backends with the
+// tensor-core attention run it too (the comparison is with themselves).
+class AttentionRowsTest : public OpTest {};
+INSTANTIATE_TEST_SUITE_P(Backends, AttentionRowsTest, all_backends(), backend_test_name);
+#ifdef TEXTCLASS_HAS_CUDA
+INSTANTIATE_TEST_SUITE_P(TensorCores, AttentionRowsTest,
+                         ::testing::Values("cuda-bf16", "cuda-bf16-reading-qkv"),
+                         backend_test_name);
+#endif
+
+TEST_P(AttentionRowsTest, RowsGiveThePaddedNumbers) {
+  bool ran = false;
+  for (const Shape s : {Shape{1, 1, 32, 2}, Shape{2, 9, 32, 2}, Shape{3, 70, 128, 2}, Shape{4, 40, 768, 12}}) {
+    if (!backend().attends_on_rows(s.B, s.T, s.C, s.NH)) continue;
+    ran = true;
+    for (const float p : {0.0f, 0.25f}) {
+      SCOPED_TRACE(describe(s, p));
+      const int C = s.C, T = s.T;
+      const std::size_t N = static_cast<std::size_t>(s.B) * T;
+      Random random(s.B * 10 + T);
+      const std::vector<float> qkv = random.floats(N * 3 * C);
+      std::vector<float> dout = random.floats(N * C);
+      const Ints mask = random.padding_mask(s.B, T);
+      Ints starts(s.B + 1, 0), padded_row;  // the packed layout, and the padded row of each of its tokens
+      for (std::size_t i = 0; i < N; i++) {
+        if (mask[i] == 0) {
+          std::fill_n(dout.begin() + i * C, C, 0.0f);
+          continue;
+        }
+        starts[i / T + 1] = static_cast<int32_t>(padded_row.size()) + 1;
+        padded_row.push_back(static_cast<int32_t>(i));
+      }
+      const int real = static_cast<int>(padded_row.size()), M = real + 3;  // 3 rows of no token
+      const float nan = std::numeric_limits<float>::quiet_NaN();
+      std::vector<float> rows_qkv(static_cast<std::size_t>(M) * 3 * C, nan), rows_dout(static_cast<std::size_t>(M) * C, nan);
+      for (int row = 0; row < real; row++) {
+        std::copy_n(qkv.begin() + std::size_t(padded_row[row]) * 3 * C, 3 * C, rows_qkv.begin() + std::size_t(row) * 3 * C);
+        std::copy_n(dout.begin() + std::size_t(padded_row[row]) * C, C, rows_dout.begin() + std::size_t(row) * C);
+      }
+      const Backend::AttentionSaved saved = backend().attention_saved(s.B, T, C, s.NH);
+      Buffer<int32_t> mask_d(backend(), mask), starts_d(backend(), starts);
+
+      Buffer<float> qkv_d(backend(), qkv), dout_d(backend(), dout), out_d(backend(), N * C), att_d(backend(), saved.floats),
+          dqkv_d(backend(), N * 3 * C);
+      backend().attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), p, seed, s.B, T, C, s.NH);
+      backend().attention_backward(dqkv_d.get(), dout_d.get(), qkv_d.get(), out_d.get(), att_d.get(), mask_d.get(), p,
+                                   seed, s.B, T, C, s.NH);
+      Buffer<float> rows_qkv_d(backend(), rows_qkv), rows_dout_d(backend(), rows_dout),
+          rows_out_d(backend(), static_cast<std::size_t>(M) * C), rows_att_d(backend(), saved.floats),
+          rows_dqkv_d(backend(), static_cast<std::size_t>(M) * 3 * C);
+      backend().attention_forward_rows(rows_out_d.get(), rows_att_d.get(), rows_qkv_d.get(), mask_d.get(),
+                                       starts_d.get(), M, p, seed, s.B, T, C, s.NH);
+      if (saved.keeps_qkv) backend().fill(rows_qkv_d.get(), nan, rows_qkv.size());
+      backend().attention_backward_rows(rows_dqkv_d.get(), rows_dout_d.get(), rows_qkv_d.get(), rows_out_d.get(),
+                                        rows_att_d.get(), mask_d.get(), starts_d.get(), M, p, seed, s.B, T, C, s.NH);
+
+      const std::vector<float> out = out_d.read(), dqkv = dqkv_d.read();
+      std::vector<float> expected_out(static_cast<std::size_t>(M) * C, 0.0f);
+      Doubles expected_dqkv(static_cast<std::size_t>(M) * 3 * C, 0.0);
+      for (int row = 0; row < real; row++) {
+        std::copy_n(out.begin() + std::size_t(padded_row[row]) * C, C, expected_out.begin() + std::size_t(row) * C);
+        std::copy_n(dqkv.begin() + std::size_t(padded_row[row]) * 3 * C, 3 * C,
+                    expected_dqkv.begin() + std::size_t(row) * 3 * C);
+      }
+      EXPECT_EQ(rows_out_d.read(), expected_out) << "out";
+      expect_close(rows_dqkv_d.read(), expected_dqkv, {1e-5, 1e-6}, "dqkv");
+    }
+  }
+  if (!ran) GTEST_SKIP() << backend().name() << " attends on the padded layout only";
+}
+
 }  // namespace
 }  // namespace textclass::backend::op_test

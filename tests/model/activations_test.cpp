@@ -66,8 +66,9 @@ TEST(RowLayout, PackTheRealTokensWhereThereIsPadding) {
   EXPECT_EQ(rows.M, 7);
   EXPECT_EQ(rows.token_rows, (std::vector<int32_t>{0, 1, 2, 4, 5, 6, 7}));
   EXPECT_EQ(rows.padded_rows, (std::vector<int32_t>{0, 1, 2, -1, 3, 4, 5, 6}));
-  EXPECT_EQ(rows.cls_rows, (std::vector<int32_t>{0, 3}));
+  EXPECT_EQ(rows.starts, (std::vector<int32_t>{0, 3, 7}));
   EXPECT_EQ(rows.cls_of_row, (std::vector<int32_t>{0, -1, -1, 1, -1, -1, -1}));
+  EXPECT_TRUE(rows.prefix);
 
   const RowLayout rounded = row_layout(mask, 2, 4, true, 4);
   EXPECT_FALSE(rounded.packed) << "8 rows are no fewer than the padded 8";
@@ -77,6 +78,12 @@ TEST(RowLayout, PackTheRealTokensWhereThereIsPadding) {
   EXPECT_EQ(filled.M, 8);
   EXPECT_EQ(filled.token_rows, (std::vector<int32_t>{0, 1, 4, 8, 9, 10, -1, -1}));
   EXPECT_EQ(filled.cls_of_row, (std::vector<int32_t>{0, -1, 1, 2, -1, -1, -1, -1}));
+  EXPECT_EQ(filled.starts, (std::vector<int32_t>{0, 2, 3, 6})) << "the last start: the real tokens, not M";
+  EXPECT_TRUE(filled.prefix);
+
+  const RowLayout gap = row_layout(std::vector<int32_t>{1, 0, 1, 1, 1, 1, 1, 0}, 2, 4, true, 1);
+  EXPECT_TRUE(gap.packed);
+  EXPECT_FALSE(gap.prefix) << "a real token after padding";
 }
 
 // No padding, packing off, or a sequence that starts with padding (its [CLS] row would be gone):
@@ -91,7 +98,7 @@ TEST(RowLayout, KeepThePaddedLayoutOtherwise) {
     EXPECT_EQ(rows.M, 6);
     EXPECT_EQ(rows.token_rows, (std::vector<int32_t>{0, 1, 2, 3, 4, 5}));
     EXPECT_EQ(rows.padded_rows, rows.token_rows);
-    EXPECT_EQ(rows.cls_rows, (std::vector<int32_t>{0, 3}));
+    EXPECT_EQ(rows.starts, (std::vector<int32_t>{0, 3, 6}));
     EXPECT_EQ(rows.cls_of_row, (std::vector<int32_t>{0, -1, -1, 1, -1, -1}));
   }
 }
@@ -114,7 +121,35 @@ TEST(Activations, PackedRowsAreSeparateBuffersOnlyWhenPacked) {
     EXPECT_EQ(a.d_emb != a.d_c, pack);
     EXPECT_EQ(a.d_qkv_rows != a.d_qkv, pack);
     EXPECT_EQ(acts.padded_row_of_rows().size(), pack ? 7u : 8u);
+    EXPECT_FALSE(a.attention_on_rows) << "the CPU attends on the padded layout";
   }
+}
+
+// On a backend that attends on rows, packed with prefix masks: the attention's tensors are the rows'
+// (each pair one buffer, as wide as the rows) and only the embeddings move. A mask with a gap keeps the
+// padded attention.
+TEST(Activations, AttentionOnRowsMovesOnlyTheEmbeddings) {
+  const BertConfig config = three_layers();
+  auto backend = testing::make_test_backend("cpu-on-rows");
+  const std::size_t C = config.hidden_size;
+  {
+    Activations acts(*backend);
+    acts.prepare(config, 2, 4, row_layout(std::vector<int32_t>{1, 1, 1, 0, 1, 1, 1, 1}, 2, 4, true, 1), true);
+    const ActivationBuffers& a = acts.buffers();
+    EXPECT_TRUE(a.attention_on_rows);
+    EXPECT_EQ(a.layers[1].qkv_rows, a.layers[1].qkv);
+    EXPECT_EQ(a.layers[1].atty_rows, a.layers[1].atty);
+    EXPECT_EQ(a.d_atty, a.d_b);
+    EXPECT_EQ(a.d_qkv_rows, a.d_qkv);
+    EXPECT_NE(a.emb_sum_padded, a.emb_sum);
+    EXPECT_NE(a.d_emb, a.d_c);
+    EXPECT_GE(a.layers[1].atty, a.layers[1].qkv + 7 * 3 * C) << "qkv holds the 7 rows";
+    EXPECT_GE(a.layers[1].res1, a.layers[1].atty + 7 * C) << "atty holds the 7 rows";
+  }
+  Activations acts(*backend);
+  acts.prepare(config, 2, 4, row_layout(std::vector<int32_t>{1, 0, 1, 1, 1, 1, 1, 0}, 2, 4, true, 1), true);
+  EXPECT_FALSE(acts.buffers().attention_on_rows);
+  EXPECT_NE(acts.buffers().layers[1].qkv_rows, acts.buffers().layers[1].qkv);
 }
 
 }  // namespace

@@ -78,6 +78,16 @@ class ForwardingBackend : public backend::Backend {
                           const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
     inner_->attention_backward(dqkv, dout, qkv, out, att, mask, dropout_p, seed, B, T, C, NH);
   }
+  bool attends_on_rows(int B, int T, int C, int NH) const override { return inner_->attends_on_rows(B, T, C, NH); }
+  void attention_forward_rows(float* out, float* att, const float* qkv, const int32_t* mask, const int32_t* starts,
+                              int M, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
+    inner_->attention_forward_rows(out, att, qkv, mask, starts, M, dropout_p, seed, B, T, C, NH);
+  }
+  void attention_backward_rows(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
+                               const int32_t* mask, const int32_t* starts, int M, float dropout_p, uint64_t seed, int B,
+                               int T, int C, int NH) override {
+    inner_->attention_backward_rows(dqkv, dout, qkv, out, att, mask, starts, M, dropout_p, seed, B, T, C, NH);
+  }
   void gelu_forward(float* out, const float* inp, std::size_t n) override { inner_->gelu_forward(out, inp, n); }
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
     inner_->gelu_backward(dinp, inp, dout, n);

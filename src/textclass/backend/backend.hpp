@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -159,6 +160,29 @@ class Backend {
   virtual void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out,
                                   const float* att, const int32_t* mask, float dropout_p, uint64_t seed,
                                   int B, int T, int C, int NH) = 0;
+
+  // The same attention on the packed rows of tokens (model/activations.hpp), where the model keeps
+  // no padded copy of qkv: qkv[M,3C], out and dout [M,C], dqkv [M,3C]; batch row b's tokens are rows
+  // starts[b] .. starts[b+1]-1 in order (starts: B+1 ints, device memory), and its mask (still
+  // [B,T]) is that many ones, then zeros: a prefix. Rows starts[B] .. M-1 are no token's: set to zero
+  // in out and dqkv. For every token the numbers are attention_forward's and attention_backward's on
+  // the padded layout (the same dropout, indexed as there; att as there), where padding queries have
+  // no output gradient (the model's have none: only real tokens reach the loss).
+  // attends_on_rows(B, T, C, NH): whether they run here for that shape (the model otherwise moves its
+  // rows to the padded layout and back around attention_forward and attention_backward).
+  virtual bool attends_on_rows(int /*B*/, int /*T*/, int /*C*/, int /*NH*/) const { return false; }
+  virtual void attention_forward_rows(float* /*out*/, float* /*att*/, const float* /*qkv*/,
+                                      const int32_t* /*mask*/, const int32_t* /*starts*/, int /*M*/,
+                                      float /*dropout_p*/, uint64_t /*seed*/, int /*B*/, int /*T*/, int /*C*/,
+                                      int /*NH*/) {
+    throw std::logic_error(name() + " has no attention on packed rows (attends_on_rows)");
+  }
+  virtual void attention_backward_rows(float* /*dqkv*/, const float* /*dout*/, const float* /*qkv*/,
+                                       const float* /*out*/, const float* /*att*/, const int32_t* /*mask*/,
+                                       const int32_t* /*starts*/, int /*M*/, float /*dropout_p*/, uint64_t /*seed*/,
+                                       int /*B*/, int /*T*/, int /*C*/, int /*NH*/) {
+    throw std::logic_error(name() + " has no attention on packed rows (attends_on_rows)");
+  }
 
   // out = 0.5 x (1 + erf(x / sqrt 2)), the exact GELU
   virtual void gelu_forward(float* out, const float* inp, std::size_t n) = 0;

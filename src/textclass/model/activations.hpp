@@ -12,6 +12,8 @@
 // dropout) run on the M rows of real tokens only, not on the padded B x T (AG News rows at batch
 // 16 are about 40% padding). Only the embeddings (position ids) and the attention (rows of a
 // sequence together) see the padded layout; gather_rows moves rows between the two (RowLayout).
+// Where each mask is a prefix (real tokens, then padding) and the backend attends on rows
+// (Backend::attends_on_rows), the attention runs on the rows too: only the embeddings move.
 // Unpacked (no padding, or packing off), the two layouts are one and each pair of buffers below
 // is one buffer, so the moves are skipped.
 #include <cstddef>
@@ -31,9 +33,11 @@ namespace textclass::model {
 struct RowLayout {
   int M = 0;            // rows of tokens the token-wise ops run on: N, or the real tokens rounded up
   bool packed = false;  // M rows of real tokens (and zero rows up to M) instead of the padded N
+  bool prefix = false;  // every mask is real tokens, then padding: packed, a sequence's rows are consecutive
   std::vector<int32_t> token_rows;   // [M] the padded row of each row, -1 for the rows after the last token
   std::vector<int32_t> padded_rows;  // [N] the row of each padded row, -1 for padding
-  std::vector<int32_t> cls_rows;     // [B] the row of each sequence's first token ([CLS])
+  std::vector<int32_t> starts;       // [B + 1] the row of each sequence's first token ([CLS]), then the
+                                     // number of rows that are tokens
   std::vector<int32_t> cls_of_row;   // [M] the sequence whose first token the row is, else -1
 };
 // Packs when `pack` and the mask has padding and every sequence starts with a real token; M is then
@@ -44,12 +48,13 @@ RowLayout row_layout(std::span<const int32_t> attention_mask, int B, int T, bool
 // Shapes: N = B*T padded tokens, M rows of tokens (RowLayout), C hidden, I intermediate, NH heads,
 // V classes. Each [M, ...] tensor is [N, ...] and each pair of a padded and a rows tensor one
 // tensor where unpacked.
+// The attention's tensors are [A, ...]: A = N, or M where it attends on rows (ActivationBuffers).
 struct LayerActivations {
-  float* qkv;       // [N, 3C] the attention's input projection: shared by the layers where no
+  float* qkv;       // [A, 3C] the attention's input projection: shared by the layers where no
                     // backward pass reads it (ActivationBuffers::attention_keeps_qkv)
   float* qkv_rows;  // [M, 3C] the same from its linear layer (packed: a temporary)
   float* att;       // what attention's backward needs (Backend::attention_saved); null in evaluation
-  float* atty;      // [N, C] attention output, before its dense layer
+  float* atty;      // [A, C] attention output, before its dense layer
   float* atty_rows; // [M, C] the same as the dense layer reads it (packed: a temporary)
   float* res1;      // [M, C] input + dropout(attention dense)
   float* ln1;       // [M, C] LayerNorm(res1)
@@ -70,7 +75,7 @@ struct ActivationBuffers {
   int32_t* labels;          // [B]
   int32_t* token_rows;      // RowLayout's four index lists
   int32_t* padded_rows;
-  int32_t* cls_rows;
+  int32_t* starts;
   int32_t* cls_of_row;
 
   float* emb_sum_padded;  // [N, C] word + position + token type (packed: a temporary)
@@ -81,6 +86,8 @@ struct ActivationBuffers {
   float* emb_out;   // [M, C] dropout(emb_ln): the encoder's input
   std::vector<LayerActivations> layers;
   bool attention_keeps_qkv;  // att keeps what the attention's backward pass needs of qkv (not read)
+  bool attention_on_rows;    // packed, with prefix masks, on a backend that attends on rows: the
+                             // attention's tensors are the rows' (each pair below is one buffer)
   float* dense_out;  // [M, C] a dense layer's output before dropout and residual (not kept)
   float* cls;        // [B, C] the [CLS] rows of the last layer
   float* pooled_pre; // [B, C] pooler dense (Head::pooler)
@@ -97,9 +104,9 @@ struct ActivationBuffers {
   float* d_d;
   float* d_fch;     // [M, I], the same buffer as d_fch_gelu
   float* d_fch_gelu;  // [M, I]
-  float* d_atty;    // [N, C] d atty from d_b (packed: emb_sum_padded's buffer)
+  float* d_atty;    // [A, C] d atty from d_b (packed: emb_sum_padded's buffer, unless on rows)
   float* d_emb;     // [N, C] d emb_sum_padded from d_c (packed: emb_sum_padded's buffer)
-  float* d_qkv;     // [N, 3C], in d_fch_gelu's buffer
+  float* d_qkv;     // [A, 3C], in d_fch_gelu's buffer
   float* d_qkv_rows;  // [M, 3C] the same, the rows of tokens (packed: the layers' qkv_rows)
   float* d_logits;  // [B, V]
   float* d_head_a;  // [B, C]
@@ -137,8 +144,8 @@ class Activations {
     std::size_t floats, ints;
   };
   // Points buffers_ into the given allocations (or, with nulls, only measures them).
-  Sizes layout(const BertConfig& config, int B, int T, int M, bool packed, bool for_training, float* floats,
-               int32_t* ints);
+  Sizes layout(const BertConfig& config, int B, int T, int M, bool packed, bool on_rows, bool for_training,
+               float* floats, int32_t* ints);
 
   backend::Backend& backend_;
   std::vector<int32_t> padded_row_of_rows_;

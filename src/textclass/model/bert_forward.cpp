@@ -55,9 +55,14 @@ void Bert::forward_ops(Activations& acts) const {
     const LayerTensors& w = p_.layers[l];
     // self-attention; its dense output is dropped out and added to the input, then normalised
     be.matmul_forward(la.qkv_rows, x, w.qkv_weight, w.qkv_bias, M, C, 3 * C);
-    to_padded(a, la.qkv, la.qkv_rows, B * T, 3 * C);
-    be.attention_forward(la.atty, la.att, la.qkv, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
-    to_rows(a, la.atty_rows, la.atty, M, C);
+    if (a.attention_on_rows) {  // (qkv is qkv_rows, atty atty_rows)
+      be.attention_forward_rows(la.atty, la.att, la.qkv, a.attention_mask, a.starts, M, p_attention, seed(1 + 3 * l),
+                                B, T, C, NH);
+    } else {
+      to_padded(a, la.qkv, la.qkv_rows, B * T, 3 * C);
+      be.attention_forward(la.atty, la.att, la.qkv, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
+      to_rows(a, la.atty_rows, la.atty, M, C);
+    }
     be.matmul_forward(a.dense_out, la.atty_rows, w.attn_out_weight, w.attn_out_bias, M, C, C);
     be.residual_layernorm_forward(la.ln1, la.res1, la.ln1_mean, la.ln1_rstd, a.dense_out, x, w.attn_ln_weight,
                                   w.attn_ln_bias, p_hidden, seed(2 + 3 * l), eps, M, C);
@@ -70,7 +75,7 @@ void Bert::forward_ops(Activations& acts) const {
     x = la.ln2;
   }
 
-  be.gather_rows(a.cls, x, a.cls_rows, B, C);
+  be.gather_rows(a.cls, x, a.starts, B, C);  // (the first B starts)
   const float* features = a.cls;
   if (head_ == Head::pooler) {
     be.matmul_forward(a.pooled_pre, a.cls, p_.pooler_weight, p_.pooler_bias, B, C, C);

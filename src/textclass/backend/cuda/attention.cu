@@ -3,6 +3,7 @@
 // products over the B·NH heads; or, when asked (kernels.cuh's AttentionKernels) and the shape
 // allows, the kernels of tensor_core_attention.cuh or fused_attention.cuh.
 #include <cfloat>
+#include <stdexcept>
 
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
@@ -161,6 +162,12 @@ bool on_tensor_cores(AttentionKernels kernels, const AttentionShape& shape) {
 // Whether the tensor-core kernels keep qkv's bf16 rounding (where they run).
 bool keeps_qkv(AttentionKernels kernels) { return kernels == AttentionKernels::tensor_cores; }
 
+// The plan and the fused kernels know only the padded layout.
+void require_padded(const TokenRows& tokens) {
+  if (tokens.starts != nullptr)
+    throw std::logic_error("attention on packed tokens runs only on the tensor-core kernels (attends_on_rows)");
+}
+
 }  // namespace
 
 Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH) {
@@ -170,16 +177,23 @@ Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, 
   return {attention_stats_floats(shape), false};
 }
 
+bool attends_on_rows(AttentionKernels kernels, int B, int T, int C, int NH) {
+  return on_tensor_cores(kernels, AttentionShape{B, T, C, NH});
+}
+
 void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
-                       float* att, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
-                       int C, int NH) {
+                       float* att, const float* qkv, const int32_t* mask, const TokenRows& tokens, float dropout_p,
+                       Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   if (on_tensor_cores(kernels, shape)) {
-    __nv_bfloat16* rounded = gemm.rounding_for(out, shape.NC());  // for the product that reads out next
-    tensor_core_attention_forward(stream, out, rounded, att, keeps_qkv(kernels), qkv, mask, dropout_p, seed, shape);
+    const std::size_t out_floats = tokens.starts != nullptr ? static_cast<std::size_t>(tokens.rows) * C : shape.NC();
+    __nv_bfloat16* rounded = gemm.rounding_for(out, out_floats);  // for the product that reads out next
+    tensor_core_attention_forward(stream, out, rounded, att, keeps_qkv(kernels), qkv, mask, tokens, dropout_p, seed,
+                                  shape);
     return;
   }
+  require_padded(tokens);
   // the statistics, in scratch where nothing is saved (after the plan's own scratch)
   const std::size_t unsaved = att == nullptr ? attention_stats_floats(shape) : 0;
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {out, qkv})) {
@@ -195,15 +209,16 @@ void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Attent
 
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
                         const float* dout, const float* qkv, const float* out, const float* att, const int32_t* mask,
-                        float dropout_p, Seed seed, int B, int T, int C, int NH) {
+                        const TokenRows& tokens, float dropout_p, Seed seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
   if (shape.NC() == 0) return;
   if (on_tensor_cores(kernels, shape)) {
     float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape));
-    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, att, keeps_qkv(kernels), mask, dropout_p,
-                                   seed, shape);
+    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, att, keeps_qkv(kernels), mask, tokens,
+                                   dropout_p, seed, shape);
     return;
   }
+  require_padded(tokens);
   const float* stats = att;
   if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {
     fused_attention_backward(stream, dqkv, scratch.floats(shape.rows()), dout, qkv, stats, mask, dropout_p, seed, shape);

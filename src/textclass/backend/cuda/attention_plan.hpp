@@ -40,6 +40,15 @@ struct AttentionShape {
   float scale() const { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(hs()))); }
 };
 
+// Where a batch's tokens lie in the attention's qkv, out, dout and dqkv: null starts, the padded
+// layout, token t of batch row b at row b·T + t; else packed (Backend::attention_forward_rows), at
+// row starts[b] + t for the starts[b + 1] - starts[b] real tokens of row b (its mask a prefix), and
+// rows starts[B] .. rows - 1 are no token's (the tensor-core kernels set them to zero in out and dqkv).
+struct TokenRows {
+  const int32_t* starts = nullptr;  // [B + 1], device memory
+  int rows = 0;
+};
+
 // Floats of the statistics the forward pass saves for the backward pass (att of
 // Backend::attention_forward): each row's max and 1/sum.
 inline std::size_t attention_stats_floats(const AttentionShape& s) { return 2 * s.rows(); }

@@ -34,8 +34,9 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 class CudaBackend final : public Backend {
  public:
   CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
-              bool fused_rounding, bool gemm_autotune, bool concurrent_products)
-      : precision_(precision), attention_kernels_(attention_kernels), bf16_weights_(bf16_weights) {
+              bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool attention_on_rows)
+      : precision_(precision), attention_kernels_(attention_kernels), attention_on_rows_(attention_on_rows),
+        bf16_weights_(bf16_weights) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
@@ -80,6 +81,9 @@ class CudaBackend final : public Backend {
   // on tensor cores also qkv's bf16 rounding, which the backward pass reads instead of qkv.
   AttentionSaved attention_saved(int B, int T, int C, int NH) const override {
     return cuda::attention_saved(attention_kernels_, B, T, C, NH);
+  }
+  bool attends_on_rows(int B, int T, int C, int NH) const override {
+    return attention_on_rows_ && cuda::attends_on_rows(attention_kernels_, B, T, C, NH);
   }
 
   std::string name() const override {
@@ -245,7 +249,20 @@ class CudaBackend final : public Backend {
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_forward", out, att, qkv, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_forward");
-    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, dropout_p, seed_arg, B, T, C, NH);
+    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, {}, dropout_p,
+                            seed_arg, B, T, C, NH);
+    note_scratch();
+  }
+  void attention_forward_rows(float* out, float* att, const float* qkv, const int32_t* mask, const int32_t* starts,
+                              int M, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
+    require_rows(B, T, C, NH);
+    writes(out, floats(M, C));
+    if (att != nullptr) writes(att, attention_saved(B, T, C, NH).floats);
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("attention_forward_rows", out, att, qkv, mask, starts, M, dropout_p, B, T, C, NH)) return;
+    const auto timing = profile_->time("attention_forward");
+    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, {starts, M},
+                            dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
@@ -254,9 +271,26 @@ class CudaBackend final : public Backend {
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("attention_backward", dqkv, dout, qkv, out, att, mask, dropout_p, B, T, C, NH)) return;
     const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask,
+    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask, {},
                              dropout_p, seed_arg, B, T, C, NH);
     note_scratch();
+  }
+  void attention_backward_rows(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
+                               const int32_t* mask, const int32_t* starts, int M, float dropout_p, uint64_t seed, int B,
+                               int T, int C, int NH) override {
+    require_rows(B, T, C, NH);
+    writes(dqkv, floats(M, 3 * C));
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("attention_backward_rows", dqkv, dout, qkv, out, att, mask, starts, M, dropout_p, B, T, C, NH))
+      return;
+    const auto timing = profile_->time("attention_backward");
+    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask,
+                             {starts, M}, dropout_p, seed_arg, B, T, C, NH);
+    note_scratch();
+  }
+  void require_rows(int B, int T, int C, int NH) const {
+    if (!attends_on_rows(B, T, C, NH))
+      throw std::logic_error("cuda: no attention on packed rows for this shape or these switches (attends_on_rows)");
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {
     writes(out, n);
@@ -418,6 +452,7 @@ class CudaBackend final : public Backend {
 
   Precision precision_;
   AttentionKernels attention_kernels_;
+  bool attention_on_rows_;
   bool bf16_weights_;
   const float* copied_params_ = nullptr;  // what params_bf16_ is a copy of
   std::size_t copied_count_ = 0, params_bf16_bytes_ = 0;
@@ -467,8 +502,10 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
   const bool gemm_autotune = switches.gemm_autotune.value_or(env_switch("TEXTCLASS_CUDA_GEMM_AUTOTUNE", false));
   const bool concurrent_products =
       switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
+  const bool attention_on_rows =
+      switches.attention_on_rows.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_ON_ROWS", true));
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
-                                       concurrent_products);
+                                       concurrent_products, attention_on_rows);
 }
 
 }  // namespace textclass::backend

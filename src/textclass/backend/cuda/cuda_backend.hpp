@@ -70,6 +70,12 @@ struct CudaSwitches {
   // 1.3% and 2.2% faster at batch 16 in two calls (2.0-2.6% at 32, 1.4% at 64), for 0.03-0.04 GiB
   // more (bench/RESULTS.md, 2026-11-27, night).
   std::optional<bool> concurrent_products;
+  // Where the tensor-core attention runs, it reads and writes the model's packed rows of tokens
+  // (Backend::attention_forward_rows): no moves of qkv, its output and their gradients between the
+  // rows and the padded layout (60 gathers a step for bert-base), and no blocks for padding queries;
+  // TEXTCLASS_CUDA_ATTENTION_ON_ROWS=0 turns it off. On by default, though not yet run on a GPU
+  // (bench/RESULTS.md lists it).
+  std::optional<bool> attention_on_rows;
 };
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when

@@ -12,6 +12,7 @@
 
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
+#include "textclass/backend/cuda/attention_plan.hpp"  // TokenRows
 #include "textclass/backend/cuda/seed.cuh"
 
 namespace textclass::backend::cuda {
@@ -52,14 +53,17 @@ inline bool on_tensor_cores(AttentionKernels kernels) {
 // What att of the backend's attention ops holds: each row's softmax statistics (attention_plan.hpp)
 // and, where the tensor-core kernels run, qkv's bf16 rounding (tensor_core_attention.cuh).
 Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH);
+// Whether the kernels take packed tokens for this shape (TokenRows with starts): the tensor-core ones.
+bool attends_on_rows(AttentionKernels kernels, int B, int T, int C, int NH);
+// att null: nothing is saved (no backward pass follows). tokens: where the tokens lie
+// (attention_plan.hpp); packed only where attends_on_rows (std::logic_error otherwise).
 void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
-                       float* att, const float* qkv, const int32_t* mask, float dropout_p, Seed seed, int B, int T,
-                       int C, int NH);
-// att null: nothing is saved (no backward pass follows). qkv is not read (and may be null) where
-// attention_saved says att keeps it.
+                       float* att, const float* qkv, const int32_t* mask, const TokenRows& tokens, float dropout_p,
+                       Seed seed, int B, int T, int C, int NH);
+// qkv is not read (and may be null) where attention_saved says att keeps it.
 void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
                         const float* dout, const float* qkv, const float* out, const float* att, const int32_t* mask,
-                        float dropout_p, Seed seed, int B, int T, int C, int NH);
+                        const TokenRows& tokens, float dropout_p, Seed seed, int B, int T, int C, int NH);
 
 void gelu_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, std::size_t n);
 void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);

@@ -77,14 +77,14 @@ std::size_t tensor_core_attention_saved_floats(const AttentionShape& s, bool kee
 }
 
 void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* saved,
-                                   bool keeps_qkv, const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
-                                   const AttentionShape& s) {
+                                   bool keeps_qkv, const float* qkv, const int32_t* mask, const TokenRows& tokens,
+                                   float dropout_p, Seed seed, const AttentionShape& s) {
   require_aligned("forward", {out, rounded, saved, qkv});
   const Saved keep = saved_in(saved, keeps_qkv, s);
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     forward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::forward), stream>>>(
-        out, rounded, keep.stats, keep.qkv, qkv, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+        out, rounded, keep.stats, keep.qkv, qkv, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, forward)");
 }
@@ -93,21 +93,22 @@ std::size_t tensor_core_attention_backward_scratch(const AttentionShape& s) { re
 
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
                                     const float* qkv, const float* out, const float* saved, bool keeps_qkv,
-                                    const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& s) {
+                                    const int32_t* mask, const TokenRows& tokens, float dropout_p, Seed seed,
+                                    const AttentionShape& s) {
   require_aligned("backward", {dqkv, dout, qkv, out, saved});
   const Saved keep = saved_in(const_cast<float*>(saved), keeps_qkv, s);
   float* D = scratch;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    query_prologue_kernel<HS><<<grid_of(s), kThreads, 0, stream>>>(dqkv, D, dout, out, s.T, s.C, s.NH);
+    query_prologue_kernel<HS><<<grid_of(s), kThreads, 0, stream>>>(dqkv, D, dout, out, tokens, s.T, s.C, s.NH);
     check_launch("attention (tensor cores, backward: D and dq's zeros)");
     const int bytes = shared_bytes<HS>(s.T, Kernel::key_backward);
     if (keeps_qkv)
       key_backward_kernel<HS, bf16><<<grid_of(s), kThreads, bytes, stream>>>(
-          dqkv, D, dout, keep.qkv, keep.stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+          dqkv, D, dout, keep.qkv, keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
     else
       key_backward_kernel<HS, float><<<grid_of(s), kThreads, bytes, stream>>>(
-          dqkv, D, dout, qkv, keep.stats, mask, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+          dqkv, D, dout, qkv, keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, backward)");
 }

@@ -38,16 +38,19 @@ bool tensor_core_attention_fits(const AttentionShape& shape);
 std::size_t tensor_core_attention_saved_floats(const AttentionShape& shape, bool keeps_qkv);
 
 // rounded: null, or where out's bf16 rounding goes too (fused rounding, gemm.cuh), 8-byte aligned.
-// saved: null where no backward pass follows (nothing is saved).
+// saved: null where no backward pass follows (nothing is saved). tokens: where the tokens lie
+// (attention_plan.hpp); packed, the blocks past a sequence's tokens return at once, and the copy of
+// qkv has qkv's rows.
 void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* saved,
-                                   bool keeps_qkv, const float* qkv, const int32_t* mask, float dropout_p, Seed seed,
-                                   const AttentionShape& shape);
+                                   bool keeps_qkv, const float* qkv, const int32_t* mask, const TokenRows& tokens,
+                                   float dropout_p, Seed seed, const AttentionShape& shape);
 // Floats of scratch the backward pass needs: each row's D.
 std::size_t tensor_core_attention_backward_scratch(const AttentionShape& shape);
 // out: what the forward pass wrote (each row's D is dout·out); saved: what it saved (keeps_qkv as
 // the forward pass had it; then qkv is not read and may be null).
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
                                     const float* qkv, const float* out, const float* saved, bool keeps_qkv,
-                                    const int32_t* mask, float dropout_p, Seed seed, const AttentionShape& shape);
+                                    const int32_t* mask, const TokenRows& tokens, float dropout_p, Seed seed,
+                                    const AttentionShape& shape);
 
 }  // namespace textclass::backend::cuda

@@ -34,6 +34,7 @@
 #include <type_traits>
 
 #include "textclass/backend/backend.hpp"  // dropout_uniform
+#include "textclass/backend/cuda/attention_plan.hpp"  // TokenRows
 #include "textclass/backend/cuda/launch.cuh"
 #include "textclass/backend/cuda/seed.cuh"
 
@@ -251,23 +252,52 @@ __device__ inline float masked_score(float product, float scale, int key_mask) {
   return key_mask == 0 ? x + -FLT_MAX : x;
 }
 
+// Where batch row b's tokens are: the row of token 0 and how many rows follow.
+struct Sequence {
+  std::size_t first;
+  int length;
+  __device__ Sequence(const TokenRows& tokens, int b, int T)
+      : first(tokens.starts == nullptr ? static_cast<std::size_t>(b) * T : tokens.starts[b]),
+        length(tokens.starts == nullptr ? T : tokens.starts[b + 1] - tokens.starts[b]) {}
+};
+
 // The block's head and what every kernel needs to know of it.
 struct Head {
   int T, C, NH, b, h;
+  Sequence sequence;  // the batch row's tokens
   float p, scale, keep_scale;
   uint64_t seed;  // drawn once, when there is dropout
-  __device__ Head(int T_, int C_, int NH_, float p_, float scale_, Seed s)
-      : T(T_), C(C_), NH(NH_), b(blockIdx.y / NH_), h(blockIdx.y % NH_), p(p_), scale(scale_),
-        keep_scale(1.0f / (1.0f - p_)), seed(p_ > 0.0f ? s.get() : 0) {}
-  // The row of [B, NH, T] that query t is: its statistics, and where its dropout indices start.
+  __device__ Head(int T_, int C_, int NH_, const TokenRows& tokens, float p_, float scale_, Seed s)
+      : T(T_), C(C_), NH(NH_), b(blockIdx.y / NH_), h(blockIdx.y % NH_), sequence(tokens, b, T_), p(p_),
+        scale(scale_), keep_scale(1.0f / (1.0f - p_)), seed(p_ > 0.0f ? s.get() : 0) {}
+  // The sequence's tokens in the row tensors: T where padded.
+  __device__ int length() const { return sequence.length; }
+  // The row of [B, NH, T] that query t is: its statistics, and where its dropout indices start (the
+  // padded layout's, whatever the layout of the tokens: every layout draws the same dropout).
   __device__ std::size_t row(int t) const { return (static_cast<std::size_t>(b) * NH + h) * T + t; }
   // Whether dropout keeps (query, key): the hash every backend draws (backend.hpp).
   __device__ bool keeps(int query, int key) const { return p == 0.0f || dropout_uniform(seed, row(query) * T + key) >= p; }
   __device__ float dropped(float probability, bool kept) const { return kept ? probability * keep_scale : 0.0f; }
   __device__ float dropped(float probability, int query, int key) const { return dropped(probability, keeps(query, key)); }
-  // This head's channels in the first row of this batch row of a [B, T, width] tensor.
-  __device__ std::size_t offset(int width) const { return static_cast<std::size_t>(b) * T * width + h * (C / NH); }
+  // This head's channels in the row of this batch row's token 0, rows of `width` floats.
+  __device__ std::size_t offset(int width) const { return sequence.first * width + h * (C / NH); }
 };
+
+// Rows tokens.starts[B] .. tokens.rows - 1 of a packed layout are no token's: the blocks of the last
+// batch row's first 64 tokens set their head's channels there to zero, in `parts` tensors C floats
+// apart in rows of `width` (out: 1 of C; dqkv: 3 of 3C), and in `rounded` (out's bf16) unless null.
+__device__ inline void clear_rows_after_tokens(float* dst, bf16* rounded, int width, int parts, const TokenRows& tokens,
+                                               int C, int NH) {
+  const int B = gridDim.y / NH, h = blockIdx.y % NH, hs = C / NH;
+  if (tokens.starts == nullptr || blockIdx.x != 0 || static_cast<int>(blockIdx.y) / NH != B - 1) return;
+  const int first = tokens.starts[B], count = (tokens.rows - first) * parts * hs;
+  for (int index = threadIdx.x; index < count; index += blockDim.x) {
+    const int row = first + index / (parts * hs), part = index / hs % parts, c = index % hs;
+    const std::size_t at = static_cast<std::size_t>(row) * width + part * C + h * hs + c;
+    dst[at] = 0.0f;
+    if (rounded != nullptr) rounded[at] = __float2bfloat16_rn(0.0f);
+  }
+}
 
 __device__ inline void load_mask(int* key_mask, const int32_t* mask, const Head& head) {
   for (int t = threadIdx.x; t < head.T; t += blockDim.x) key_mask[t] = mask[static_cast<std::size_t>(head.b) * head.T + t];
@@ -313,31 +343,35 @@ __device__ void over_chunks(int T, Load load, Visit visit) {
 
 // out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head, and its bf16 rounding
 // unless `rounded` is null; each row's max and 1/sum into stats, and the bf16 rounding of the 64
-// rows' q, k and v (of this head) into qkv_copy ([B, T, 3C] as qkv), which the backward pass reads
-// (both null where no backward pass follows).
+// rows' q, k and v (of this head) into qkv_copy (qkv's layout), which the backward pass reads
+// (both null where no backward pass follows). Packed tokens: blocks past their sequence have nothing
+// to do.
 template <int HS>
 __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rounded, float* stats, bf16* qkv_copy,
-                                                           const float* qkv, const int32_t* mask, float p, Seed seed,
-                                                           float scale, int T, int C, int NH) {
+                                                           const float* qkv, const int32_t* mask, TokenRows tokens,
+                                                           float p, Seed seed, float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
+  clear_rows_after_tokens(out, rounded, C, 1, tokens, C, NH);
+  const Head head(T, C, NH, tokens, p, scale, seed);
+  const int length = head.length();
+  if (q0 >= length) return;  // (the whole block)
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::forward);
-  const Head head(T, C, NH, p, scale, seed);
   const float* rows = qkv + head.offset(3 * C);
   // the block's rows of the copy (null: no copy)
   bf16* copy = qkv_copy == nullptr ? nullptr : qkv_copy + head.offset(3 * C) + static_cast<std::size_t>(q0) * 3 * C;
-  load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, T - q0, kChunk, copy);  // q
+  load_rows<HS>(s.own, rows + static_cast<std::size_t>(q0) * 3 * C, 3 * C, length - q0, kChunk, copy);  // q
   load_mask(s.key_mask, mask, head);
   const int keys = keys_end(s.key_mask, T, s.warp_ends);  // (the thread's own copies: no barrier needed)
   auto load_keys_and_values = [&](int o0) {  // copied when they are the block's own rows
     const bool copied = copy != nullptr && o0 == q0;
-    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, T - o0, kChunk,
+    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C + C, 3 * C, length - o0, kChunk,
                   copied ? copy + C : nullptr);
-    load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, T - o0, kChunk,
+    load_rows<HS>(s.other2, rows + static_cast<std::size_t>(o0) * 3 * C + 2 * C, 3 * C, length - o0, kChunk,
                   copied ? copy + 2 * C : nullptr);
   };
   const int r0 = warp * kTile;  // in the block's rows
-  const bool active = q0 + r0 < T;
+  const bool active = q0 + r0 < length;
   const TileLane lane;
   const int query = q0 + r0 + lane.i;
   const float* tile = s.warp.tile + lane.i * kTileStride;
@@ -368,7 +402,7 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
         const int j = o0 + n0 + c;
         const float e = j < T ? expf(score(j) - max) : 0.0f;
         sum += e;
-        const float a = query < T && j < T ? head.dropped(e, query, j) : 0.0f;
+        const float a = query < length && j < T ? head.dropped(e, query, j) : 0.0f;
         s.warp.factor[lane.i * kFactorStride + c] = __float2bfloat16_rn(a);
       }
       if (started && __any_sync(kFullMask, rescale != 1.0f)) {  // (sums are zero before the first tile)
@@ -383,14 +417,14 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
     }
   });
   const float inverse = 1.0f / (sum + __shfl_xor_sync(kFullMask, sum, 1));
-  if (stats != nullptr && query < T && lane.c0 == 0) {
+  if (stats != nullptr && query < length && lane.c0 == 0) {
     stats[2 * head.row(query)] = max;
     stats[2 * head.row(query) + 1] = inverse;
   }
   if (!active) return;
   if (lane.c0 == 0) s.warp.row_factor[lane.i] = inverse;
   __syncwarp();
-  write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, T,
+  write_rows<HS>(out + head.offset(C), C, sums, s.warp.strip, q0 + r0, length,
                  rounded == nullptr ? nullptr : rounded + head.offset(C), s.warp.row_factor);
 }
 
@@ -399,23 +433,27 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
 // threads a query, each a float4 of its channels (a warp reads and writes whole rows), the block
 // kThreads · 4 / HS queries at a time: all of a thread's loads first, then the sums and the stores (a
 // load after a store to dqkv may not be moved before it: at one query after another, each waited for
-// the memory in turn, and this kernel took 28 us a layer on an H200 at batch 16).
+// the memory in turn, and this kernel took 28 us a layer on an H200 at batch 16). Packed tokens: the
+// rows after the last token are set to zero in dqkv here too.
 template <int HS>
 __global__ void __launch_bounds__(kThreads) query_prologue_kernel(float* dqkv, float* D, const float* dout,
-                                                                  const float* out, int T, int C, int NH) {
+                                                                  const float* out, TokenRows tokens, int T, int C,
+                                                                  int NH) {
   constexpr int kLanes = HS / 4, kQueriesAtOnce = kThreads / kLanes, kTrips = kChunk / kQueriesAtOnce;
   static_assert(HS % 4 == 0 && 32 % kLanes == 0 && kChunk % kQueriesAtOnce == 0);
+  clear_rows_after_tokens(dqkv, nullptr, 3 * C, 3, tokens, C, NH);
   const int b = blockIdx.y / NH, h = blockIdx.y % NH;  // as Head has them
+  const Sequence sequence(tokens, b, T);
   const int c = threadIdx.x % kLanes * 4;              // this thread's channels of the head: c .. c + 3
   auto query = [&](int trip) {
     return static_cast<int>(blockIdx.x) * kChunk + trip * kQueriesAtOnce + static_cast<int>(threadIdx.x) / kLanes;
   };
-  auto token = [&](int trip) { return static_cast<std::size_t>(b) * T + query(trip); };
+  auto token = [&](int trip) { return sequence.first + query(trip); };
   float4 y[kTrips], o[kTrips];
 TEXTCLASS_UNROLL
   for (int trip = 0; trip < kTrips; trip++) {
     y[trip] = o[trip] = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-    if (query(trip) >= T) continue;
+    if (query(trip) >= sequence.length) continue;
     const std::size_t at = token(trip) * C + h * HS + c;
     y[trip] = *reinterpret_cast<const float4*>(dout + at);
     o[trip] = *reinterpret_cast<const float4*>(out + at);
@@ -424,18 +462,19 @@ TEXTCLASS_UNROLL
   for (int trip = 0; trip < kTrips; trip++) {  // (the same trips for every lane: the shuffles)
     float dot = y[trip].x * o[trip].x + y[trip].y * o[trip].y + y[trip].z * o[trip].z + y[trip].w * o[trip].w;
     for (int offset = kLanes / 2; offset > 0; offset /= 2) dot += __shfl_xor_sync(kFullMask, dot, offset);
-    if (query(trip) >= T) continue;
+    if (query(trip) >= sequence.length) continue;
     *reinterpret_cast<float4*>(dqkv + token(trip) * 3 * C + h * HS + c) = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
     if (c == 0) D[(static_cast<std::size_t>(b) * NH + h) * T + query(trip)] = dot;
   }
 }
 
-// dq += dS · keys for the 16 queries n0.. n0+15 of the chunk at o0 and the block's first `kept`
-// keys (those before keys_end), from dS as the warps left it (a key a row), added to the head's dq
-// (rows `stride` floats apart) with atomic adds. The keys after them add nothing: their dS is zero.
+// dq += dS · keys for the 16 queries n0.. n0+15 of the chunk at o0 (those before `length`) and the
+// block's first `kept` keys (those before keys_end), from dS as the warps left it (a key a row), added
+// to the head's dq (rows `stride` floats apart) with atomic adds. The keys after them add nothing:
+// their dS is zero.
 template <int HS>
 __device__ void add_query_gradients(float* dq, int stride, const bf16* ds, const bf16* keys, int n0, int o0,
-                                    int kept, int T, float* strip) {
+                                    int kept, int length, float* strip) {
   Accumulator sums[HS / kTile];
   clear<HS>(sums);
   for (int k = 0; k < kept; k += kTile) {
@@ -447,7 +486,7 @@ __device__ void add_query_gradients(float* dq, int stride, const bf16* ds, const
       wmma::mma_sync(sums[d], a, b, sums[d]);
     }
   }
-  write_rows<HS, true>(dq, stride, sums, strip, o0 + n0, T);
+  write_rows<HS, true>(dq, stride, sums, strip, o0 + n0, length);
 }
 
 // dk, dv and dq for 64 keys of a head, from qkv (the forward kernel's bf16 copy of it, or its
@@ -459,37 +498,40 @@ __device__ void add_query_gradients(float* dq, int stride, const bf16* ds, const
 template <int HS, typename Qkv>
 __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
                                                                 const Qkv* qkv, const float* stats,
-                                                                const int32_t* mask, float p, Seed seed, float scale,
-                                                                int T, int C, int NH) {
+                                                                const int32_t* mask, TokenRows tokens, float p,
+                                                                Seed seed, float scale, int T, int C, int NH) {
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
+  const Head head(T, C, NH, tokens, p, scale, seed);
+  const int length = head.length();
+  if (k0 >= length) return;  // (packed tokens: the whole block)
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::key_backward);
-  const Head head(T, C, NH, p, scale, seed);
   const Qkv* rows = qkv + head.offset(3 * C);
   float* gradient_rows = dqkv + head.offset(3 * C);  // the head's dq, dk, dv of token 0
   const int keys = keys_end(mask + static_cast<std::size_t>(head.b) * T, T, s.warp_ends);
   if (k0 >= keys) {  // keys the mask drops, all of them: zero gradients
     for (int index = threadIdx.x; index < kChunk * 2 * HS; index += blockDim.x) {
       const int key = k0 + index / (2 * HS), c = index % (2 * HS);
-      if (key < T) gradient_rows[static_cast<std::size_t>(key) * 3 * C + (c < HS ? C + c : 2 * C + c - HS)] = 0.0f;
+      if (key < length)
+        gradient_rows[static_cast<std::size_t>(key) * 3 * C + (c < HS ? C + c : 2 * C + c - HS)] = 0.0f;
     }
     return;
   }
-  load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, T - k0, kChunk);       // k
-  load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, T - k0, kChunk);  // v
+  load_rows<HS>(s.own, rows + static_cast<std::size_t>(k0) * 3 * C + C, 3 * C, length - k0, kChunk);       // k
+  load_rows<HS>(s.own2, rows + static_cast<std::size_t>(k0) * 3 * C + 2 * C, 3 * C, length - k0, kChunk);  // v
   for (int index = threadIdx.x; index < kChunk * kChunkStride; index += blockDim.x) s.ds[index] = __float2bfloat16_rn(0.0f);
   // The chunk's queries and dy, and each query's statistics and D.
   auto load_queries = [&](int o0) {
-    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C, 3 * C, T - o0, kChunk);
-    load_rows<HS>(s.other2, dout + head.offset(C) + static_cast<std::size_t>(o0) * C, C, T - o0, kChunk);
-    for (int t = threadIdx.x; t < kChunk && o0 + t < T; t += blockDim.x) {
+    load_rows<HS>(s.other, rows + static_cast<std::size_t>(o0) * 3 * C, 3 * C, length - o0, kChunk);
+    load_rows<HS>(s.other2, dout + head.offset(C) + static_cast<std::size_t>(o0) * C, C, length - o0, kChunk);
+    for (int t = threadIdx.x; t < kChunk && o0 + t < length; t += blockDim.x) {
       s.max[t] = stats[2 * head.row(o0 + t)];
       s.inverse[t] = stats[2 * head.row(o0 + t) + 1];
       s.D[t] = D[head.row(o0 + t)];
     }
   };
   const int r0 = warp * kTile;
-  const bool active = k0 + r0 < T, computing = k0 + r0 < keys;  // (a warp past the keys writes zeros)
+  const bool active = k0 + r0 < length, computing = k0 + r0 < keys;  // (a warp past the keys writes zeros)
   const TileLane lane;
   const int key = k0 + r0 + lane.i;
   const int key_mask = key < T ? mask[static_cast<std::size_t>(head.b) * T + key] : 0;
@@ -499,15 +541,15 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
   Accumulator dv[HS / kTile], dk[HS / kTile];
   clear<HS>(dv);
   clear<HS>(dk);
-  over_chunks(T, load_queries, [&](int o0) {
-    for (int n0 = 0; computing && n0 < kChunk && o0 + n0 < T; n0 += kTile) {
+  over_chunks(length, load_queries, [&](int o0) {
+    for (int n0 = 0; computing && n0 < kChunk && o0 + n0 < length; n0 += kTile) {
       rows_times_rows<HS>(s.warp.tile, s.own, r0, s.other, n0);           // k·qᵀ
       rows_times_rows<HS>(s.warp.second_tile, s.own2, r0, s.other2, n0);  // v·dyᵀ
       __syncwarp();
       for (int c = lane.c0; c < lane.c0 + 8; c++) {
         const int t = n0 + c, query = o0 + t;  // t: the query's row in the chunk
         float dropped = 0.0f, ds = 0.0f;
-        if (key < T && query < T) {
+        if (key < length && query < length) {
           const float a = expf(masked_score(tile[c], scale, key_mask) - s.max[t]) * s.inverse[t];
           dropped = head.dropped(a, query, key);
           ds = (dtile[c] * dropped - a * s.D[t]) * scale;  // the plan's softmax_backward_kernel
@@ -521,13 +563,13 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
       __syncwarp();  // (the next tile's scores go where accumulate's lanes read)
     }
     __syncthreads();  // the chunk's dS complete
-    if (o0 + r0 < T)  // this warp's 16 queries: dS·k
-      add_query_gradients<HS>(gradient_rows, 3 * C, s.ds, s.own, r0, o0, keys - k0 < kChunk ? keys - k0 : kChunk, T,
+    if (o0 + r0 < length)  // this warp's 16 queries: dS·k
+      add_query_gradients<HS>(gradient_rows, 3 * C, s.ds, s.own, r0, o0, keys - k0 < kChunk ? keys - k0 : kChunk, length,
                               s.warp.strip);
   });
   if (!active) return;
-  write_rows<HS>(gradient_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, T);
-  write_rows<HS>(gradient_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, T);
+  write_rows<HS>(gradient_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, length);
+  write_rows<HS>(gradient_rows + 2 * C, 3 * C, dv, s.warp.strip, k0 + r0, length);
 }
 
 }  // namespace textclass::backend::cuda::tensor_cores
