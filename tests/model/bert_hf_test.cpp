@@ -2,6 +2,8 @@
 // both heads' logits and losses, and every gradient of the notebook head's loss.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "hf_fixtures.hpp"
 #include "test_backends.hpp"
 #include "textclass/error.hpp"
@@ -145,6 +147,49 @@ TEST_P(BertVersusHF, LongerPaddingChangesNothing) {
                                        golden_tensors().read_floats("grad." + name), 1e-5, 1e-4),
               1.0);
   }
+}
+
+// A mask with a gap (padding between real tokens, which the tokenizer never makes but a caller of
+// the library may) cannot go to an attention on rows (Backend::attends_on_rows): the model keeps the
+// padded attention for that batch and gives the plain CPU's logits and gradients, and its recording
+// key differs from a batch of prefix masks with as many tokens (the two issue different ops).
+TEST_P(BertVersusHF, MasksWithGapsGiveTheCpusNumbers) {
+  std::vector<int32_t> gapped = batch.attention_mask;
+  int row = -1, length = 0;  // a row with padding: its second token becomes padding, its first padding a token
+  for (int b = 0; b < batch.B && row < 0; b++) {
+    length = static_cast<int>(std::count(gapped.begin() + b * batch.T, gapped.begin() + (b + 1) * batch.T, 1));
+    if (length >= 3 && length < batch.T) row = b;
+  }
+  ASSERT_GE(row, 0) << "the golden batch has a padded row of 3 tokens or more";
+  gapped[static_cast<std::size_t>(row) * batch.T + 1] = 0;
+  gapped[static_cast<std::size_t>(row) * batch.T + length] = 1;
+  Inputs in = batch.rows(0, batch.B);
+  in.attention_mask = gapped;
+
+  auto cpu = backend::make_cpu_backend();
+  auto reference = load_bert(*cpu, hf_fixture("tiny"), LoadOptions{});
+  Activations reference_acts(*cpu);
+  reference->zero_grad();
+  const Output expected = reference->forward(reference_acts, in, /*dropout_seed=*/1);
+  reference->backward(reference_acts);
+
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(backend());
+  bert->zero_grad();
+  const Output out = bert->forward(acts, in, /*dropout_seed=*/1);
+  bert->backward(acts);
+  EXPECT_LE(max_abs_diff(out.logits, expected.logits), 1e-5);
+  const std::string name = "bert.encoder.layer.0.attention.self.query.weight";
+  EXPECT_LE(testing::tolerance_ratio(testing::tensor_of(*bert, bert->grads(), name),
+                                     testing::tensor_of(*reference, reference->grads(), name), 1e-5, 1e-4),
+            1.0);
+  EXPECT_FALSE(acts.buffers().attention_on_rows);
+
+  const uint64_t gapped_key = bert->recording_key(acts);
+  bert->stage(acts, batch.rows(0, batch.B), 1);
+  EXPECT_EQ(acts.buffers().attention_on_rows,
+            backend().attends_on_rows(batch.B, batch.T, bert->config().hidden_size, bert->config().num_attention_heads));
+  EXPECT_EQ(bert->recording_key(acts) != gapped_key, acts.buffers().attention_on_rows);
 }
 
 TEST_P(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {

@@ -109,10 +109,11 @@ float Bert::fetch_loss(const Activations& acts) const {
 uint64_t Bert::recording_key(const Activations& acts) const {
   const Activations::Pass& pass = acts.pass;
   auto address = [](const void* ptr) { return static_cast<uint64_t>(reinterpret_cast<std::uintptr_t>(ptr)); };
-  const uint64_t parts[] = {static_cast<uint64_t>(pass.B), static_cast<uint64_t>(pass.T),
-                            static_cast<uint64_t>(pass.M),  pass.has_labels,
-                            pass.dropout_seed.has_value(),  address(params_),
-                            address(grads_),                address(acts.buffers().emb_sum)};
+  const uint64_t parts[] = {static_cast<uint64_t>(pass.B),   static_cast<uint64_t>(pass.T),
+                            static_cast<uint64_t>(pass.M),   pass.has_labels,
+                            pass.dropout_seed.has_value(),   acts.buffers().attention_on_rows,
+                            address(params_),                address(grads_),
+                            address(acts.buffers().emb_sum)};
   uint64_t key = 0;
   for (uint64_t part : parts) key = site_seed(key ^ part, 0);  // a hash of the parts, in order
   return key;
