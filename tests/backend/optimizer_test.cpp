@@ -106,5 +106,37 @@ TEST_P(OptimizerTest, AdamWStepsEachSpanWithItsDecayAndLeavesTheRest) {
   }
 }
 
+// The same step on arrays that start one float past an alignment (the CUDA backend then moves a float
+// at a time instead of four) and on aligned ones, over spans that start and end inside groups of four:
+// the same floats, bit for bit.
+TEST_P(OptimizerTest, AdamWStepsTheSameWhereverTheArraysStart) {
+  const std::vector<ParameterSpan> spans = {{3, 509, 0.3}, {514, 250, 0.0}};
+  const std::size_t n = 770;
+  Random random(29);
+  const std::vector<float> params = random.floats(n), grads = random.floats(n), moments = random.floats(n, 0.01f);
+  std::vector<float> second_moments(n);
+  for (std::size_t i = 0; i < n; i++) second_moments[i] = moments[i] * moments[i];
+  // params, m and v after one step, the arrays starting `shift` floats into their buffers
+  auto step = [&](std::size_t shift) {
+    auto shifted = [&](const std::vector<float>& x) {
+      std::vector<float> y(shift, 0.0f);
+      y.insert(y.end(), x.begin(), x.end());
+      return y;
+    };
+    auto unshifted = [&](const Buffer<float>& y) {
+      const std::vector<float> all = y.read();
+      return std::vector<float>(all.begin() + static_cast<std::ptrdiff_t>(shift), all.end());
+    };
+    Buffer<float> params_d(backend(), shifted(params)), grads_d(backend(), shifted(grads)),
+        m_d(backend(), shifted(moments)), v_d(backend(), shifted(second_moments));
+    backend().adamw_update(params_d.get() + shift, grads_d.get() + shift, m_d.get() + shift, v_d.get() + shift, spans,
+                           1e-2, 0.9, 0.999, 1e-8, 0.5f, 2);
+    return std::vector<std::vector<float>>{unshifted(params_d), unshifted(m_d), unshifted(v_d)};
+  };
+  const std::vector<std::vector<float>> aligned = step(0);
+  EXPECT_EQ(step(1), aligned);
+  EXPECT_NE(aligned[0], params) << "the step moved the parameters";
+}
+
 }  // namespace
 }  // namespace textclass::backend::op_test

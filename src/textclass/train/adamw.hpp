@@ -31,7 +31,7 @@ class AdamW {
   int steps_taken() const { return step_; }
 
   // The optimizer's state (both moments and the step count) as a safetensors file: tensors
-  // "exp_avg" and "exp_avg_sq" (torch's names) over the whole allocation, "step" in the metadata.
+  // "exp_avg" and "exp_avg_sq" (torch's names) of num_floats each, "step" in the metadata.
   // load() restores it exactly, so a resumed run continues bit for bit; it throws Error when the
   // file belongs to a model of another size.
   void save(const std::string& path) const;
@@ -42,7 +42,10 @@ class AdamW {
   std::size_t num_floats_;
   std::vector<ParameterSpan> spans_;
   AdamWSettings settings_;
-  float* moments_ = nullptr;  // [2, num_floats]: m then v
+  // m, then v from moments_ + moment_stride() (num_floats rounded up to 64: v starts 256-byte
+  // aligned as m does, so the GPU's AdamW moves four floats at a time in both)
+  float* moments_ = nullptr;
+  std::size_t moment_stride() const { return (num_floats_ + 63) / 64 * 64; }
   int step_ = 0;
 };
 

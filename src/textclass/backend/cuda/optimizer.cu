@@ -58,40 +58,97 @@ struct SpanTable {
   AdamWScalars scalars[kSpansPerLaunch];
 };
 
-// torch.optim.AdamW's single-tensor arithmetic, the same function as the CPU backend's, over
-// floats [first, first + n) of the parameter layout; each updated parameter's bf16 rounding also
-// into params_bf16, when given.
-__global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, __nv_bfloat16* params_bf16,
-                             std::size_t first, std::size_t n, SpanTable spans) {
-  const std::size_t stride = grid_stride();
-  for (std::size_t base = thread_index(); base < n; base += kUnroll * stride) {
-    float p[kUnroll], g[kUnroll], mu[kUnroll], nu[kUnroll];
-#pragma unroll
-    for (int u = 0; u < kUnroll; u++) {
-      const std::size_t e = first + base + u * stride;
-      if (base + u * stride < n) {
-        p[u] = params[e];
-        g[u] = grads[e];
-        mu[u] = m[e];
-        nu[u] = v[e];
-      }
+// W floats at src into dst (a float4 when W is 4: src 16-byte aligned), and back.
+template <int W>
+__device__ inline void load_group(float (&dst)[W], const float* src) {
+  if constexpr (W == 4) {
+    const float4 x = *reinterpret_cast<const float4*>(src);
+    dst[0] = x.x, dst[1] = x.y, dst[2] = x.z, dst[3] = x.w;
+  } else {
+    for (int k = 0; k < W; k++) dst[k] = src[k];
+  }
+}
+template <int W>
+__device__ inline void store_group(float* dst, const float (&src)[W], __nv_bfloat16* rounded = nullptr) {
+  if constexpr (W == 4) {
+    const float4 x = make_float4(src[0], src[1], src[2], src[3]);
+    *reinterpret_cast<float4*>(dst) = x;
+    if (rounded != nullptr) store_rounded(rounded, x);
+  } else {
+    for (int k = 0; k < W; k++) {
+      dst[k] = src[k];
+      if (rounded != nullptr) rounded[k] = __float2bfloat16_rn(src[k]);
     }
-#pragma unroll
+  }
+}
+
+// torch.optim.AdamW's single-tensor arithmetic, the same function as the CPU backend's, over
+// floats [first, last) of the parameter layout; each updated parameter's bf16 rounding also into
+// params_bf16, when given. A thread takes groups of W floats (W = 4: float4 loads and stores, every
+// array 16-byte aligned, params_bf16 8-byte); a group wholly inside [first, last) is loaded and
+// stored whole, its floats in no span stored as they were loaded, and the partial groups at the two
+// ends float by float.
+template <int W>
+__global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, __nv_bfloat16* params_bf16,
+                             std::size_t first, std::size_t last, SpanTable spans) {
+  const std::size_t stride = grid_stride(), group0 = first / W, groups = (last + W - 1) / W - group0;
+  for (std::size_t base = thread_index(); base < groups; base += kUnroll * stride) {
+    float p[kUnroll][W], g[kUnroll][W], mu[kUnroll][W], nu[kUnroll][W];
+TEXTCLASS_UNROLL
     for (int u = 0; u < kUnroll; u++) {
-      const std::size_t e = first + base + u * stride;
-      if (base + u * stride >= n) continue;
-      for (int s = 0; s < spans.count; s++) {
-        if (e >= spans.begin[s] && e < spans.end[s]) {
-          adamw_element(p[u], g[u], mu[u], nu[u], spans.scalars[s]);
-          params[e] = p[u];
-          if (params_bf16 != nullptr) params_bf16[e] = __float2bfloat16_rn(p[u]);
-          m[e] = mu[u];
-          v[e] = nu[u];
+      const std::size_t e = (group0 + base + u * stride) * W;
+      if (base + u * stride >= groups) continue;
+      if (e >= first && e + W <= last) {
+        load_group<W>(p[u], params + e);
+        load_group<W>(g[u], grads + e);
+        load_group<W>(mu[u], m + e);
+        load_group<W>(nu[u], v + e);
+        continue;
+      }
+TEXTCLASS_UNROLL
+      for (int k = 0; k < W; k++)
+        if (e + k >= first && e + k < last) {
+          p[u][k] = params[e + k];
+          g[u][k] = grads[e + k];
+          mu[u][k] = m[e + k];
+          nu[u][k] = v[e + k];
+        }
+    }
+TEXTCLASS_UNROLL
+    for (int u = 0; u < kUnroll; u++) {
+      const std::size_t e = (group0 + base + u * stride) * W;
+      if (base + u * stride >= groups) continue;
+      const bool whole = e >= first && e + W <= last;
+TEXTCLASS_UNROLL
+      for (int k = 0; k < W; k++) {
+        const std::size_t i = e + k;
+        if (i < first || i >= last) continue;
+        for (int s = 0; s < spans.count; s++) {
+          if (i < spans.begin[s] || i >= spans.end[s]) continue;
+          adamw_element(p[u][k], g[u][k], mu[u][k], nu[u][k], spans.scalars[s]);
+          if (!whole) {
+            params[i] = p[u][k];
+            if (params_bf16 != nullptr) params_bf16[i] = __float2bfloat16_rn(p[u][k]);
+            m[i] = mu[u][k];
+            v[i] = nu[u][k];
+          }
           break;
         }
       }
+      if (!whole) continue;
+      store_group<W>(params + e, p[u], params_bf16 == nullptr ? nullptr : params_bf16 + e);
+      store_group<W>(m + e, mu[u]);
+      store_group<W>(v + e, nu[u]);
     }
   }
+}
+
+template <int W>
+void launch_adamw(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
+                  __nv_bfloat16* params_bf16, std::size_t first, std::size_t last, const SpanTable& table) {
+  const std::size_t groups = (last + W - 1) / W - first / W;
+  adamw_kernel<W><<<blocks_for((groups + kUnroll - 1) / kUnroll), kBlock, 0, stream>>>(params, grads, m, v,
+                                                                                      params_bf16, first, last, table);
 }
 
 }  // namespace
@@ -119,8 +176,12 @@ void adamw_update(cudaStream_t stream, float* params, const float* grads, float*
       table.count++;
     }
     if (table.count == 0) continue;
-    adamw_kernel<<<blocks_for((last - first + kUnroll - 1) / kUnroll), kBlock, 0, stream>>>(
-        params, grads, m, v, params_bf16, first, last - first, table);
+    // four floats a load where every array allows it (Backend::alloc's do; train::AdamW aligns v too)
+    if (aligned(params, 16) && aligned(grads, 16) && aligned(m, 16) && aligned(v, 16) &&
+        (params_bf16 == nullptr || aligned(params_bf16, 8)))
+      launch_adamw<4>(stream, params, grads, m, v, params_bf16, first, last, table);
+    else
+      launch_adamw<1>(stream, params, grads, m, v, params_bf16, first, last, table);
     check_launch("adamw_update");
   }
 }
