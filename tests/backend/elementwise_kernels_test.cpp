@@ -1,5 +1,5 @@
-// The CUDA backend's element-wise map (backend/cuda/elementwise_kernels.cuh) and LayerNorm kernels
-// (layernorm_kernels.cuh) run on host threads (kernels_on_host.hpp) against the CPU backend's
+// The CUDA backend's element-wise map (backend/cuda/elementwise_kernels.cuh), LayerNorm kernels
+// (layernorm_kernels.cuh) and AdamW kernel (optimizer_kernels.cuh) run on host threads (kernels_on_host.hpp) against the CPU backend's
 // ops: both ways of each (four floats at a time where the tensors are aligned, one at a time where
 // they are not, as the launchers choose), with lengths that leave a few floats after the last whole
 // four, grids smaller than the work (so the threads stride), tensors updated in place, and the bf16
@@ -12,6 +12,7 @@
 #pragma GCC diagnostic ignored "-Wattributes"
 #include "textclass/backend/cuda/elementwise_kernels.cuh"
 #include "textclass/backend/cuda/layernorm_kernels.cuh"
+#include "textclass/backend/cuda/optimizer_kernels.cuh"
 #pragma GCC diagnostic pop
 
 #include <limits>
@@ -236,6 +237,53 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
               << "dinp's rounding [" << i << "]";
       }
     }
+  }
+}
+
+// AdamW both ways (W = 4 and 1) on 2 blocks of 64 threads (so the threads stride), over spans that
+// start and end inside groups of four around floats in none: the CPU backend's step bit for bit
+// (the same adamw_element), the bf16 copy each stepped parameter's rounding, and the floats in no
+// span as they were (a group of four wholly inside the spans' range is stored whole).
+TEST(ElementwiseKernelsOnHost, AdamWMatchesTheCpuBothWays) {
+  const std::size_t n = 1003;
+  // [0, 5) in none, [5, 605) decayed, [605, 609) in none, [609, 999) undecayed, [999, 1003) in none
+  const std::vector<ParameterSpan> spans = {{5, 600, 0.3}, {609, 390, 0.0}};
+  const double lr = 1e-2, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  const float grad_scale = 0.5f;
+  const int step = 3;
+  Random random(31);
+  const std::vector<float> params = random.floats(n), grads = random.floats(n), m = random.floats(n, 0.01f);
+  std::vector<float> v(n);
+  for (std::size_t i = 0; i < n; i++) v[i] = m[i] * m[i];
+  auto cpu = make_cpu_backend(1);
+  Buffer<float> params_d(*cpu, params), grads_d(*cpu, grads), m_d(*cpu, m), v_d(*cpu, v);
+  cpu->adamw_update(params_d.get(), grads_d.get(), m_d.get(), v_d.get(), spans, lr, beta1, beta2, eps, grad_scale,
+                    step);
+  const std::vector<float> expected_params = params_d.read(), expected_m = m_d.read(), expected_v = v_d.read();
+  ASSERT_NE(expected_params, params);
+
+  const cuda::optimizer::SpanTable table =
+      cuda::optimizer::span_table(spans, 0, lr, beta1, beta2, eps, grad_scale, step);
+  ASSERT_EQ(table.first, 5u);
+  ASSERT_EQ(table.last, 999u);
+  for (const int width : {4, 1}) {
+    SCOPED_TRACE(width == 4 ? "four floats at a time" : "one float at a time");
+    Floats p(params, 0), g(grads, 0), mu(m, 0), nu(v, 0);
+    std::vector<__nv_bfloat16> copy(n + 4, __float2bfloat16_rn(-1e30f));
+    __nv_bfloat16* copy_at = copy.data() + (4 - reinterpret_cast<std::uintptr_t>(copy.data()) / 2 % 4) % 4;
+    host::launch(dim3(2), 64, 0, [&] {
+      if (width == 4) cuda::optimizer::adamw_kernel<4>(p.get(), g.get(), mu.get(), nu.get(), copy_at, table);
+      else cuda::optimizer::adamw_kernel<1>(p.get(), g.get(), mu.get(), nu.get(), copy_at, table);
+    });
+    EXPECT_EQ(p.values(n), expected_params);
+    EXPECT_EQ(mu.values(n), expected_m);
+    EXPECT_EQ(nu.values(n), expected_v);
+    for (const ParameterSpan& span : spans)
+      for (std::size_t i = span.offset; i < span.offset + span.count; i++)
+        ASSERT_EQ(__bfloat162float(copy_at[i]), __bfloat162float(__float2bfloat16_rn(expected_params[i]))) << i;
+    for (const std::size_t i : {0u, 4u, 1002u})
+      EXPECT_EQ(__bfloat162float(copy_at[i]), __bfloat162float(__float2bfloat16_rn(-1e30f)))
+          << "a float outside every group with a span: " << i;
   }
 }
 
