@@ -76,6 +76,36 @@ TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
       cpu->gelu_backward(out_d.get(), x_d.get(), y_d.get(), n);
       expect_close(b.values(n), to_doubles(out_d.read()), {1e-5, 1e-7}, "gelu backward");
     }
+    if (quads) {  // as [59, 17] rows (1003 floats) in place, with the column sums and the rounding
+      const int N = 59, C = 17;
+      Floats a(x, 0), b(y, 0);
+      std::vector<float> sums(C, 1.0f);
+      const dim3 grid = cuda::elementwise::column_sums_grid(N, C);
+      ASSERT_GE(grid.y, 2u) << "the row slices stride";
+      host::launch(grid, cuda::elementwise::column_sums_threads(), cuda::elementwise::column_sums_shared_bytes, [&] {
+        cuda::elementwise::column_sums_kernel(
+            Map<cuda::elementwise::GeluBackward>{b.get(), r, a.get(), b.get(), {}}, sums.data(), N, C);
+      });
+      cpu->gelu_backward(out_d.get(), x_d.get(), y_d.get(), n);
+      const std::vector<float> dinp = out_d.read();
+      expect_close(b.values(n), to_doubles(dinp), {1e-5, 1e-7}, "gelu backward with sums");
+      Doubles expected(C, 1.0);
+      for (std::size_t i = 0; i < n; i++) expected[i % C] += dinp[i];
+      expect_close(sums, expected, {1e-5, 1e-6}, "gelu backward's column sums");
+      for (std::size_t i = 0; i < n; i++)
+        ASSERT_EQ(__bfloat162float(r[i]), __bfloat162float(__float2bfloat16_rn(b.get()[i]))) << "rounding " << i;
+      // the bias gradient: the column sums of a alone, no out, and its rounding
+      std::vector<float> bias(C, 0.0f);
+      host::launch(grid, cuda::elementwise::column_sums_threads(), cuda::elementwise::column_sums_shared_bytes, [&] {
+        cuda::elementwise::column_sums_kernel(Map<cuda::elementwise::First>{nullptr, r, a.get(), nullptr, {}},
+                                              bias.data(), N, C);
+      });
+      Doubles column_sums(C, 0.0);
+      for (std::size_t i = 0; i < n; i++) column_sums[i % C] += x[i];
+      expect_close(bias, column_sums, {1e-5, 1e-6}, "column sums");
+      for (std::size_t i = 0; i < n; i++)
+        ASSERT_EQ(__bfloat162float(r[i]), __bfloat162float(__float2bfloat16_rn(x[i]))) << "column sums' rounding " << i;
+    }
     {
       Floats a(x, shift), b(y, shift);  // out = a
       run_map(Map<cuda::elementwise::Sum>{a.get(), nullptr, a.get(), b.get(), {}}, n, quads);

@@ -99,6 +99,19 @@ TEST_P(ElementwiseTest, BackwardsMatchFiniteDifferences) {
   Buffer<float> in_place_d(backend(), dout);  // dinp may be dout (the model's backward does so)
   backend().gelu_backward(in_place_d.get(), x_d.get(), in_place_d.get(), n);
   EXPECT_EQ(in_place_d.read(), gelu_dinp);
+  {  // as [N, C] rows, in place, adding dinp's column sums to sums that start at 1, 2, ...
+    const int N = 20, C = 15;
+    std::vector<float> start(C);
+    for (int c = 0; c < C; c++) start[c] = float(c + 1);
+    Buffer<float> rows_d(backend(), dout), sums_d(backend(), start);
+    backend().gelu_backward_sums(rows_d.get(), sums_d.get(), x_d.get(), rows_d.get(), N, C);
+    const std::vector<float> rows = rows_d.read();
+    expect_close(rows, to_doubles(gelu_dinp), {1e-6, 1e-7}, "gelu dinp as rows");
+    Doubles sums(start.begin(), start.end());
+    for (int row = 0; row < N; row++)
+      for (int c = 0; c < C; c++) sums[c] += gelu_dinp[static_cast<std::size_t>(row) * C + c];
+    expect_close(sums_d.read(), sums, {1e-5, 1e-6}, "gelu dinp's column sums");
+  }
 
   backend().fill(dinp_d.get(), std::numeric_limits<float>::quiet_NaN(), n);
   backend().tanh_forward(out_d.get(), x_d.get(), n);

@@ -43,8 +43,9 @@ struct Block {
 struct Thread {
   Block* block = nullptr;
   dim3 index, block_index, block_dim, grid_dim;
-  int lane() const { return static_cast<int>(index.x % 32); }
-  int warp() const { return static_cast<int>(index.x / 32); }
+  int linear = 0;  // the thread's place in its block, x fastest: its warp and lane
+  int lane() const { return linear % 32; }
+  int warp() const { return linear / 32; }
 };
 inline thread_local Thread current;
 
@@ -73,18 +74,25 @@ inline int any(bool predicate) {
 
 // kernel() for every thread of a grid, a block at a time.
 template <typename Kernel>
-void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
+void launch(dim3 grid, dim3 threads, std::size_t shared_bytes, Kernel kernel) {
+  const int count = static_cast<int>(threads.x * threads.y * threads.z);
   for (unsigned y = 0; y < grid.y; y++) {
     for (unsigned x = 0; x < grid.x; x++) {
-      Block block(threads, shared_bytes);
+      Block block(count, shared_bytes);
       std::vector<std::jthread> running;
-      for (int t = 0; t < threads; t++)
+      for (int t = 0; t < count; t++)
         running.emplace_back([&, t] {
-          current = Thread{&block, dim3(t), dim3(x, y), dim3(threads), grid};
+          const unsigned u = static_cast<unsigned>(t);
+          const dim3 index(u % threads.x, u / threads.x % threads.y, u / (threads.x * threads.y));
+          current = Thread{&block, index, dim3(x, y), threads, grid, t};
           kernel();
         });
     }
   }
+}
+template <typename Kernel>
+void launch(dim3 grid, int threads, std::size_t shared_bytes, Kernel kernel) {
+  launch(grid, dim3(static_cast<unsigned>(threads)), shared_bytes, kernel);
 }
 
 }  // namespace textclass::testing::kernels_on_host

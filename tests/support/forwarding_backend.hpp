@@ -92,6 +92,10 @@ class ForwardingBackend : public backend::Backend {
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
     inner_->gelu_backward(dinp, inp, dout, n);
   }
+  void gelu_backward_sums(float* dinp, float* dinp_sums, const float* inp, const float* dout, int N,
+                          int C) override {
+    inner_->gelu_backward_sums(dinp, dinp_sums, inp, dout, N, C);
+  }
   void tanh_forward(float* out, const float* inp, std::size_t n) override { inner_->tanh_forward(out, inp, n); }
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
     inner_->tanh_backward(dinp, out, dout, n);

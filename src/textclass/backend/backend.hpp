@@ -188,6 +188,11 @@ class Backend {
   virtual void gelu_forward(float* out, const float* inp, std::size_t n) = 0;
   // (dinp may be dout)
   virtual void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) = 0;
+  // gelu_backward over [N, C] rows that also adds the column sums of dinp into dinp_sums[C]: the bias
+  // gradient of the linear layer whose output inp is (its matmul_backward then gets no dbias).
+  // (dinp may be dout.)
+  virtual void gelu_backward_sums(float* dinp, float* dinp_sums, const float* inp, const float* dout, int N,
+                                  int C) = 0;
   // out = tanh(inp); the backward uses the saved output: dinp = dout (1 - out²)
   virtual void tanh_forward(float* out, const float* inp, std::size_t n) = 0;
   virtual void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) = 0;

@@ -48,8 +48,9 @@ void Bert::backward(Activations& acts) {
     be.residual_layernorm_backward(a.d_b, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, gw.ffn_out_bias, d_out, d_out2,
                                    la.res2, w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), M, C);
     be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, nullptr, a.d_d, la.fch_gelu, w.ffn_out_weight, M, I, C);
-    be.gelu_backward(a.d_fch, la.fch, a.d_fch_gelu, static_cast<std::size_t>(M) * I);
-    be.matmul_backward(a.d_c, gw.ffn_in_weight, gw.ffn_in_bias, a.d_fch, la.ln1, w.ffn_in_weight, M, C, I);
+    // (and the input dense layer's bias gradient, the column sums of d_fch)
+    be.gelu_backward_sums(a.d_fch, gw.ffn_in_bias, la.fch, a.d_fch_gelu, M, I);
+    be.matmul_backward(a.d_c, gw.ffn_in_weight, nullptr, a.d_fch, la.ln1, w.ffn_in_weight, M, C, I);
     // attention block, from d ln1 = d_c + d_b: d_a = d res1, which is also the residual's share of d x;
     // d_d its dropout's (and the attention's dense layer's bias gradient, as above)
     be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, gw.attn_out_bias, a.d_c, a.d_b,

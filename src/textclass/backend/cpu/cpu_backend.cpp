@@ -111,6 +111,11 @@ class CpuBackend final : public Backend {
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
     cpu::gelu_backward(dinp, inp, dout, n);
   }
+  void gelu_backward_sums(float* dinp, float* dinp_sums, const float* inp, const float* dout, int N,
+                          int C) override {
+    cpu::gelu_backward(dinp, inp, dout, static_cast<std::size_t>(N) * C);
+    cpu::add_column_sums(dinp_sums, dinp, N, C);
+  }
   void tanh_forward(float* out, const float* inp, std::size_t n) override { cpu::tanh_forward(out, inp, n); }
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
     cpu::tanh_backward(dinp, out, dout, n);

@@ -305,6 +305,15 @@ class CudaBackend final : public Backend {
     const auto timing = profile_->time("gelu_backward");
     cuda::gelu_backward(stream_, dinp, inp, dout, n);
   }
+  void gelu_backward_sums(float* dinp, float* dinp_sums, const float* inp, const float* dout, int N,
+                          int C) override {
+    writes(dinp, floats(N, C));
+    writes(dinp_sums, C);
+    if (replayed("gelu_backward_sums", dinp, dinp_sums, inp, dout, N, C)) return;
+    const auto timing = profile_->time("gelu_backward");
+    // (the linear layer's products find this rounding of dinp, when there is one)
+    cuda::gelu_backward_sums(stream_, dinp, gemm_->rounding_for(dinp, floats(N, C)), dinp_sums, inp, dout, N, C);
+  }
   void tanh_forward(float* out, const float* inp, std::size_t n) override {
     writes(out, n);
     if (replayed("tanh_forward", out, inp, n)) return;

@@ -46,6 +46,14 @@ void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const flo
   launch_map(stream, Map<GeluBackward>{dinp, nullptr, inp, dout, GeluBackward{}}, n, "gelu_backward");
 }
 
+void gelu_backward_sums(cudaStream_t stream, float* dinp, __nv_bfloat16* rounded, float* sums, const float* inp,
+                        const float* dout, int N, int C) {
+  if (N == 0 || C == 0) return;
+  column_sums_kernel<<<column_sums_grid(N, C), column_sums_threads(), column_sums_shared_bytes, stream>>>(
+      Map<GeluBackward>{dinp, rounded, inp, dout, GeluBackward{}}, sums, N, C);
+  check_launch("gelu_backward (with column sums)");
+}
+
 void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n) {
   launch_map(stream, Map<Tanh>{out, nullptr, inp, nullptr, Tanh{}}, n, "tanh_forward");
 }

@@ -110,4 +110,66 @@ struct Dropout {
   }
 };
 
+// x itself: the column sums of a tensor (column_sums_kernel), as a linear layer's bias gradient
+struct First : Stateless {
+  __device__ float operator()(std::size_t, float x, float) const { return x; }
+};
+
+// A map over the rows of [N, C] tensors (element i = n·C + c) that also adds each column's sum of
+// its outputs into sums[C]: a linear layer's bias gradient from its output gradient (F = First, no
+// out: only the sums and the bf16 rounding), or through GELU's backward pass. blockIdx.x picks
+// kSumColumns columns, blockIdx.y a slice of the rows (column_sums_grid); a block's kSumRowGroups
+// partial sums per column meet in shared memory, then one atomic add per column. A thread loads
+// kSumRowsAtOnce rows before it stores anything, since a load after a store may not be moved before
+// it: a row at a time, ncu measured 6-10 us a bias gradient on an H200 at batch 16, at a tenth to a
+// quarter of the memory's bandwidth (bench/RESULTS.md). out may be a or b (each element is read,
+// then written, by one thread).
+constexpr int kSumColumns = 32, kSumRowGroups = 8, kSumRowsAtOnce = 4;
+template <typename F>
+__global__ void column_sums_kernel(Map<F> map, float* sums, int N, int C) {
+  // [kSumRowGroups][kSumColumns + 1] of dynamic shared memory (column_sums_shared_bytes)
+  auto* partial = reinterpret_cast<float(*)[kSumColumns + 1]>(block_shared_memory());
+  F f = map.f;
+  f.prepare();
+  const int c = blockIdx.x * kSumColumns + threadIdx.x;
+  const int stride = gridDim.y * kSumRowGroups;
+  float sum = 0.0f;
+  if (c < C)
+    for (int n0 = blockIdx.y * kSumRowGroups + threadIdx.y; n0 < N; n0 += kSumRowsAtOnce * stride) {
+      float a[kSumRowsAtOnce], b[kSumRowsAtOnce];
+TEXTCLASS_UNROLL
+      for (int r = 0; r < kSumRowsAtOnce; r++) {
+        const int n = n0 + r * stride;
+        const std::size_t i = static_cast<std::size_t>(n) * C + c;
+        a[r] = n < N && map.a != nullptr ? map.a[i] : 0.0f;
+        b[r] = n < N && map.b != nullptr ? map.b[i] : 0.0f;
+      }
+TEXTCLASS_UNROLL
+      for (int r = 0; r < kSumRowsAtOnce; r++) {
+        const int n = n0 + r * stride;
+        if (n >= N) continue;
+        const std::size_t i = static_cast<std::size_t>(n) * C + c;
+        const float y = f(i, a[r], b[r]);
+        sum += y;
+        if (map.out != nullptr) map.out[i] = y;
+        if (map.rounded != nullptr) map.rounded[i] = __float2bfloat16_rn(y);
+      }
+    }
+  partial[threadIdx.y][threadIdx.x] = sum;
+  __syncthreads();
+  if (threadIdx.y == 0 && c < C) {
+    for (int y = 1; y < kSumRowGroups; y++) sum += partial[y][threadIdx.x];
+    atomicAdd(&sums[c], sum);
+  }
+}
+
+// column_sums_kernel's threads, dynamic shared memory and blocks: a thread's rows loaded at once, in as many row slices as
+// give each thread one such group (at most 32).
+inline dim3 column_sums_threads() { return dim3(kSumColumns, kSumRowGroups); }
+constexpr std::size_t column_sums_shared_bytes = kSumRowGroups * (kSumColumns + 1) * sizeof(float);
+inline dim3 column_sums_grid(int N, int C) {
+  const int slices = (N + kSumRowGroups * kSumRowsAtOnce - 1) / (kSumRowGroups * kSumRowsAtOnce);
+  return dim3((C + kSumColumns - 1) / kSumColumns, slices < 1 ? 1 : slices > 32 ? 32 : slices);
+}
+
 }  // namespace textclass::backend::cuda::elementwise

@@ -67,6 +67,10 @@ void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Atten
 
 void gelu_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, std::size_t n);
 void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);
+// The same over [N, C] rows, adding the column sums of dinp into sums[C]; rounded: null, or where
+// dinp's bf16 rounding goes too.
+void gelu_backward_sums(cudaStream_t stream, float* dinp, __nv_bfloat16* rounded, float* sums, const float* inp,
+                        const float* dout, int N, int C);
 void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
 void tanh_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n);
 void add(cudaStream_t stream, float* out, const float* a, const float* b, std::size_t n);
