@@ -270,6 +270,25 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
   }
 }
 
+// The sum of squares' partial sums both ways (W = 4 and 1) on 3 blocks of 64 threads: together Σ x²
+// in double, the 3 floats after the last whole four included.
+TEST(ElementwiseKernelsOnHost, SumOfSquaresBothWays) {
+  const std::size_t n = 1003;
+  const std::vector<float> x = Random(37).floats(n, 2.0f);
+  double expected = 0.0;
+  for (float value : x) expected += double(value) * value;
+  for (const int width : {4, 1}) {
+    SCOPED_TRACE(width == 4 ? "four floats at a time" : "one float at a time");
+    Floats in(x, 0);
+    std::vector<double> partials(3, std::numeric_limits<double>::quiet_NaN());
+    host::launch(dim3(3), 64, cuda::optimizer::kSumSquaresSharedBytes, [&] {
+      if (width == 4) cuda::optimizer::sum_squares_partial_kernel<4>(partials.data(), in.get(), n);
+      else cuda::optimizer::sum_squares_partial_kernel<1>(partials.data(), in.get(), n);
+    });
+    EXPECT_NEAR(partials[0] + partials[1] + partials[2], expected, 1e-12 * expected);
+  }
+}
+
 // AdamW both ways (W = 4 and 1) on 2 blocks of 64 threads (so the threads stride), over spans that
 // start and end inside groups of four around floats in none: the CPU backend's step bit for bit
 // (the same adamw_element), the bf16 copy each stepped parameter's rounding, and the floats in no

@@ -17,29 +17,6 @@ using optimizer::kUnroll;
 using optimizer::SpanTable;
 using optimizer::kSpansPerLaunch;
 
-// Block sums of x² in double: kSumSquaresBlocks partials, each from a fixed set of elements, so the
-// total does not depend on timing (unlike atomics).
-__global__ void sum_squares_partial_kernel(double* partials, const float* x, std::size_t n) {
-  __shared__ double warp_sums[kBlock / 32];
-  const std::size_t stride = grid_stride();
-  double sum = 0.0;
-  for (std::size_t base = thread_index(); base < n; base += kUnroll * stride) {
-    float value[kUnroll];
-#pragma unroll
-    for (int u = 0; u < kUnroll; u++) value[u] = base + u * stride < n ? x[base + u * stride] : 0.0f;
-#pragma unroll
-    for (int u = 0; u < kUnroll; u++) sum += static_cast<double>(value[u]) * value[u];
-  }
-  sum = warp_sum(sum);
-  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = sum;
-  __syncthreads();
-  if (threadIdx.x == 0) {
-    double block = 0.0;
-    for (int w = 0; w < kBlock / 32; w++) block += warp_sums[w];
-    partials[blockIdx.x] = block;
-  }
-}
-
 // *result = Σ partials, one warp, in a fixed order.
 __global__ void sum_partials_kernel(double* result, const double* partials, int count) {
   double sum = 0.0;
@@ -59,7 +36,13 @@ void launch_adamw(cudaStream_t stream, float* params, const float* grads, float*
 }  // namespace
 
 void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n) {
-  sum_squares_partial_kernel<<<kSumSquaresBlocks, kBlock, 0, stream>>>(partials, x, n);
+  // four floats a load where x allows it (global_grad_norm's spans may start anywhere)
+  if (aligned(x, 16))
+    optimizer::sum_squares_partial_kernel<4><<<kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream>>>(
+        partials, x, n);
+  else
+    optimizer::sum_squares_partial_kernel<1><<<kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream>>>(
+        partials, x, n);
   check_launch("sum_squares");
   sum_partials_kernel<<<1, 32, 0, stream>>>(result, partials, kSumSquaresBlocks);
   check_launch("sum_squares (total)");

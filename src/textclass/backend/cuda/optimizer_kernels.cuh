@@ -1,6 +1,7 @@
 #pragma once
-// The AdamW kernel (optimizer.cu launches it), a header so that a test can also run it on host
-// threads (tests/backend/elementwise_kernels_test.cpp with kernels_on_host.hpp).
+// The kernels of the optimizer's ops (optimizer.cu launches them): the sum of squares behind the
+// global gradient norm, and AdamW. A header so that a test can also run them on host threads
+// (tests/backend/elementwise_kernels_test.cpp with kernels_on_host.hpp).
 #include <cuda_bf16.h>
 
 #include <algorithm>
@@ -67,6 +68,39 @@ __device__ inline void store_group(float* dst, const float (&src)[W], __nv_bfloa
       dst[k] = src[k];
       if (rounded != nullptr) rounded[k] = __float2bfloat16_rn(src[k]);
     }
+  }
+}
+
+// Block sums of x² in double, one partial a block (the launch gives kSumSquaresBlocks blocks of
+// kBlock threads), each from a fixed set of elements, so the total does not depend on timing (unlike
+// atomics): groups of W floats (a float4 when W is 4, x 16-byte aligned), then the floats after the
+// last whole group one at a time. The warps' sums meet in kSumSquaresSharedBytes of dynamic shared
+// memory.
+constexpr std::size_t kSumSquaresSharedBytes = kBlock / 32 * sizeof(double);
+template <int W>
+__global__ void sum_squares_partial_kernel(double* partials, const float* x, std::size_t n) {
+  auto* warp_sums = reinterpret_cast<double*>(block_shared_memory());
+  const std::size_t stride = grid_stride(), groups = n / W;
+  double sum = 0.0;
+  for (std::size_t base = thread_index(); base < groups; base += kUnroll * stride) {
+    float value[kUnroll][W];
+TEXTCLASS_UNROLL
+    for (int u = 0; u < kUnroll; u++) {
+      if (base + u * stride < groups) load_group<W>(value[u], x + (base + u * stride) * W);
+      else for (int k = 0; k < W; k++) value[u][k] = 0.0f;
+    }
+TEXTCLASS_UNROLL
+    for (int u = 0; u < kUnroll; u++)
+      for (int k = 0; k < W; k++) sum += static_cast<double>(value[u][k]) * value[u][k];
+  }
+  for (std::size_t i = groups * W + thread_index(); i < n; i += stride) sum += static_cast<double>(x[i]) * x[i];
+  sum = warp_sum(sum);
+  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = sum;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    double block = 0.0;
+    for (int w = 0; w < static_cast<int>(blockDim.x) / 32; w++) block += warp_sums[w];
+    partials[blockIdx.x] = block;
   }
 }
 
