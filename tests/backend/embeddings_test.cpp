@@ -47,10 +47,10 @@ TEST_P(EmbeddingsTest, ForwardMatchesReferenceAndBackwardMatchesFiniteDifference
     Buffer<float> wte_d(backend(), wte), wpe_d(backend(), wpe), wtt_d(backend(), wtt), out_d(backend(), tokens * s.C);
     Buffer<float> dout_d(backend(), dout), dwte_d(backend(), dwte_before), dwpe_d(backend(), dwpe_before);
     Buffer<float> dwtt_d(backend(), dwtt_before);
-    backend().embeddings_forward(out_d.get(), ids_d.get(), types_d.get(), wte_d.get(), wpe_d.get(), wtt_d.get(), s.B,
-                                 s.T, s.C);
+    backend().embeddings_forward(out_d.get(), ids_d.get(), types_d.get(), nullptr, wte_d.get(), wpe_d.get(),
+                                 wtt_d.get(), s.B * s.T, s.T, s.C);
     backend().embeddings_backward(dwte_d.get(), dwpe_d.get(), dwtt_d.get(), dout_d.get(), ids_d.get(), types_d.get(),
-                                  s.B, s.T, s.C);
+                                  nullptr, s.B * s.T, s.T, s.C);
 
     const Doubles Wte = to_doubles(wte), Wpe = to_doubles(wpe), Wtt = to_doubles(wtt), R = to_doubles(dout);
     // Two float additions: the result is within two roundings of the exact sum.
@@ -66,6 +66,52 @@ TEST_P(EmbeddingsTest, ForwardMatchesReferenceAndBackwardMatchesFiniteDifference
     expect_gradient(
         added(dwtt_d.read(), dwtt_before), wtt, [&](const Doubles& x) { return loss(Wte, Wpe, x); }, "dwtt");
   }
+}
+
+// On rows (the model's packed tokens): out's row r is token rows[r]'s embeddings, zeros where rows[r]
+// < 0, and the backward pass scatters the rows as the padded op scatters a dout whose other tokens
+// are zero.
+TEST_P(EmbeddingsTest, RowsPickTheirTokens) {
+  const int B = 2, T = 5, C = 70;
+  const Ints rows = {0, 1, 2, 5, 6, 7, 8, -1, -1};  // batch rows of 3 and 4 tokens, two rows of none
+  const int M = static_cast<int>(rows.size());
+  Random random(41);
+  const Ints ids = random.ints(B * T, vocab), token_types = random.ints(B * T, types);
+  const std::vector<float> wte = random.floats(static_cast<std::size_t>(vocab) * C);
+  const std::vector<float> wpe = random.floats(static_cast<std::size_t>(T) * C);
+  const std::vector<float> wtt = random.floats(static_cast<std::size_t>(types) * C);
+  const std::vector<float> dout = random.floats(static_cast<std::size_t>(M) * C);
+  Buffer<int32_t> ids_d(backend(), ids), types_d(backend(), token_types), rows_d(backend(), rows);
+  Buffer<float> wte_d(backend(), wte), wpe_d(backend(), wpe), wtt_d(backend(), wtt);
+
+  Buffer<float> padded_d(backend(), static_cast<std::size_t>(B) * T * C), out_d(backend(), static_cast<std::size_t>(M) * C);
+  backend().embeddings_forward(padded_d.get(), ids_d.get(), types_d.get(), nullptr, wte_d.get(), wpe_d.get(),
+                               wtt_d.get(), B * T, T, C);
+  backend().embeddings_forward(out_d.get(), ids_d.get(), types_d.get(), rows_d.get(), wte_d.get(), wpe_d.get(),
+                               wtt_d.get(), M, T, C);
+  const std::vector<float> padded = padded_d.read();
+  std::vector<float> expected(static_cast<std::size_t>(M) * C, 0.0f), padded_dout(padded.size(), 0.0f);
+  for (int r = 0; r < M; r++) {
+    if (rows[r] < 0) continue;
+    std::copy_n(padded.begin() + std::size_t(rows[r]) * C, C, expected.begin() + std::size_t(r) * C);
+    std::copy_n(dout.begin() + std::size_t(r) * C, C, padded_dout.begin() + std::size_t(rows[r]) * C);
+  }
+  EXPECT_EQ(out_d.read(), expected);
+
+  Buffer<float> dout_d(backend(), dout), padded_dout_d(backend(), padded_dout);
+  Buffer<float> dwte_d(backend(), std::vector<float>(wte.size(), 0.0f)), dwpe_d(backend(), std::vector<float>(wpe.size(), 0.0f)),
+      dwtt_d(backend(), std::vector<float>(wtt.size(), 0.0f));
+  Buffer<float> padded_dwte_d(backend(), std::vector<float>(wte.size(), 0.0f)),
+      padded_dwpe_d(backend(), std::vector<float>(wpe.size(), 0.0f)),
+      padded_dwtt_d(backend(), std::vector<float>(wtt.size(), 0.0f));
+  backend().embeddings_backward(dwte_d.get(), dwpe_d.get(), dwtt_d.get(), dout_d.get(), ids_d.get(), types_d.get(),
+                                rows_d.get(), M, T, C);
+  backend().embeddings_backward(padded_dwte_d.get(), padded_dwpe_d.get(), padded_dwtt_d.get(), padded_dout_d.get(),
+                                ids_d.get(), types_d.get(), nullptr, B * T, T, C);
+  // (a GPU adds with atomics, in no fixed order)
+  expect_close(dwte_d.read(), to_doubles(padded_dwte_d.read()), {1e-6, 1e-6}, "dwte");
+  expect_close(dwpe_d.read(), to_doubles(padded_dwpe_d.read()), {1e-6, 1e-6}, "dwpe");
+  expect_close(dwtt_d.read(), to_doubles(padded_dwtt_d.read()), {1e-6, 1e-6}, "dwtt");
 }
 
 }  // namespace

@@ -111,17 +111,16 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, i
   a.starts = ci.take(b + 1);
   a.cls_of_row = ci.take(M);
 
-  // Packed, the moves between the layouts go through two temporaries: one of [N, C] (the
-  // embeddings' sum, then d atty and d emb_sum in the backward pass) and one of [M, 3C] (qkv_rows,
-  // atty_rows, d_qkv_rows, each read right after it is written). On rows, the attention's tensors
-  // are the rows' and only the embeddings move. A: the attention's rows.
+  // Packed, the attention's moves between the layouts go through two temporaries: one of [M, 3C]
+  // (qkv_rows, atty_rows, d_qkv_rows, each read right after it is written) and, training, one of
+  // [N, C] (d atty). On rows, the attention's tensors are the rows' and nothing moves. A: the
+  // attention's rows.
   a.attention_on_rows = on_rows;
   const bool moves = packed && !on_rows;
   const std::size_t A = on_rows ? M : N;
-  float* padded_temporary = packed ? cf.take(N * C) : nullptr;
+  float* padded_temporary = moves && for_training ? cf.take(N * C) : nullptr;
   float* rows_temporary = moves ? cf.take(M * 3 * C) : nullptr;
   a.emb_sum = cf.take(M * C);
-  a.emb_sum_padded = packed ? padded_temporary : a.emb_sum;
   a.emb_mean = cf.take(M);
   a.emb_rstd = cf.take(M);
   a.emb_out = cf.take(M * C);
@@ -178,7 +177,6 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, i
   a.d_fch = a.d_fch_gelu;  // GELU's backward runs in place
   a.d_qkv = a.d_fch_gelu;  // a layer's attention backward starts after its feed-forward's is done
   a.d_atty = moves && for_training ? padded_temporary : a.d_b;
-  a.d_emb = packed && for_training ? padded_temporary : a.d_c;
   a.d_qkv_rows = moves && for_training ? rows_temporary : a.d_qkv;
   a.d_logits = cg.take(b * V);
   a.d_head_a = cg.take(b * C);

@@ -8,12 +8,12 @@
 // layer reads its input (the previous layer's ln2, the same buffer as its own) only before its
 // last op overwrites it. For bert-base that is 12x less memory, which is then touched once.
 //
-// Packed tokens: the ops that treat each token alone (LayerNorm, the linear layers, GELU,
-// dropout) run on the M rows of real tokens only, not on the padded B x T (AG News rows at batch
-// 16 are about 40% padding). Only the embeddings (position ids) and the attention (rows of a
-// sequence together) see the padded layout; gather_rows moves rows between the two (RowLayout).
-// Where each mask is a prefix (real tokens, then padding) and the backend attends on rows
-// (Backend::attends_on_rows), the attention runs on the rows too: only the embeddings move.
+// Packed tokens: the ops that treat each token alone (the embeddings, LayerNorm, the linear layers,
+// GELU, dropout) run on the M rows of real tokens only, not on the padded B x T (AG News rows at
+// batch 16 are about 47% padding). Only the attention (rows of a sequence together) sees the padded
+// layout; gather_rows moves rows between the two (RowLayout). Where each mask is a prefix (real
+// tokens, then padding) and the backend attends on rows (Backend::attends_on_rows), the attention
+// runs on the rows too, and nothing moves.
 // Unpacked (no padding, or packing off), the two layouts are one and each pair of buffers below
 // is one buffer, so the moves are skipped.
 #include <cstddef>
@@ -78,8 +78,7 @@ struct ActivationBuffers {
   int32_t* starts;
   int32_t* cls_of_row;
 
-  float* emb_sum_padded;  // [N, C] word + position + token type (packed: a temporary)
-  float* emb_sum;   // [M, C] the same, the rows of tokens
+  float* emb_sum;   // [M, C] word + position + token type, the rows of tokens
   float* emb_ln;    // [M, C] LayerNorm(emb_sum), in dense_out (not kept)
   float* emb_mean;  // [M]
   float* emb_rstd;  // [M]
@@ -104,8 +103,7 @@ struct ActivationBuffers {
   float* d_d;
   float* d_fch;     // [M, I], the same buffer as d_fch_gelu
   float* d_fch_gelu;  // [M, I]
-  float* d_atty;    // [A, C] d atty from d_b (packed: emb_sum_padded's buffer, unless on rows)
-  float* d_emb;     // [N, C] d emb_sum_padded from d_c (packed: emb_sum_padded's buffer)
+  float* d_atty;    // [A, C] d atty from d_b (packed: a temporary, unless on rows)
   float* d_qkv;     // [A, 3C], in d_fch_gelu's buffer
   float* d_qkv_rows;  // [M, 3C] the same, the rows of tokens (packed: the layers' qkv_rows)
   float* d_logits;  // [B, V]

@@ -53,13 +53,13 @@ class CpuBackend final : public Backend {
   }
   void synchronize() override {}
 
-  void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
-                          const float* wpe, const float* wtt, int B, int T, int C) override {
-    cpu::embeddings_forward(out, ids, token_types, wte, wpe, wtt, B, T, C);
+  void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const int32_t* rows,
+                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C) override {
+    cpu::embeddings_forward(out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
-                           const int32_t* token_types, int B, int T, int C) override {
-    cpu::embeddings_backward(dwte, dwpe, dwtt, dout, ids, token_types, B, T, C);
+                           const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {
+    cpu::embeddings_backward(dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
   }
   void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                          float eps, int N, int C) override {

@@ -158,19 +158,19 @@ class CudaBackend final : public Backend {
   }
 
   // ---- forward and backward ops ------------------------------------------------------------
-  void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const float* wte,
-                          const float* wpe, const float* wtt, int B, int T, int C) override {
-    writes(out, floats(B, T, C));
-    if (replayed("embeddings_forward", out, ids, token_types, wte, wpe, wtt, B, T, C)) return;
+  void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const int32_t* rows,
+                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C) override {
+    writes(out, floats(M, C));
+    if (replayed("embeddings_forward", out, ids, token_types, rows, wte, wpe, wtt, M, T, C)) return;
     const auto timing = profile_->time("embeddings_forward");
-    cuda::embeddings_forward(stream_, out, ids, token_types, wte, wpe, wtt, B, T, C);
+    cuda::embeddings_forward(stream_, out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
-                           const int32_t* token_types, int B, int T, int C) override {
+                           const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {
     gemm_->forget_roundings();  // (the tables' sizes are not ours to know)
-    if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, B, T, C)) return;
+    if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C)) return;
     const auto timing = profile_->time("embeddings_backward");
-    cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, B, T, C);
+    cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
   }
   void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                          float eps, int N, int C) override {

@@ -20,9 +20,9 @@ namespace textclass::backend::cuda {
 void fill(cudaStream_t stream, float* x, float value, std::size_t n);
 
 void embeddings_forward(cudaStream_t stream, float* out, const int32_t* ids, const int32_t* token_types,
-                        const float* wte, const float* wpe, const float* wtt, int B, int T, int C);
+                        const int32_t* rows, const float* wte, const float* wpe, const float* wtt, int M, int T, int C);
 void embeddings_backward(cudaStream_t stream, float* dwte, float* dwpe, float* dwtt, const float* dout,
-                         const int32_t* ids, const int32_t* token_types, int B, int T, int C);
+                         const int32_t* ids, const int32_t* token_types, const int32_t* rows, int M, int T, int C);
 
 void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
                        const float* weight, const float* bias, float eps, int N, int C);
