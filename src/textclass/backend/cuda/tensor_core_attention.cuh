@@ -4,7 +4,9 @@
 // kernel over 64 keys a block (tensor_core_attention_kernels.cuh), each going once over the other
 // side of the head 64 rows at a time in shared memory as bf16, scores made 16x16 tile by tile and
 // never stored. No [T, T] buffer and no split or merge of the heads: the kernels read qkv and dout
-// and write out and dqkv in their own layouts. The forward pass may keep qkv's bf16 rounding (the
+// and write out and dqkv in their own layouts, padded ([B, T, ...]) or the model's packed rows of
+// tokens (TokenRows, attention_plan.hpp), where blocks past a sequence's tokens have nothing to do.
+// The forward pass may keep qkv's bf16 rounding (the
 // factors its products read) for the backward pass: half of qkv's memory. A product's factors are
 // rounded to bf16 and summed in fp32, as cuBLAS's bf16 products; softmax and dropout are fp32 with
 // the plan's arithmetic (attention_plan.hpp), and the statistics saved are the plan's (max and 1/sum
