@@ -209,7 +209,7 @@ TEST_P(AttentionRowsTest, RowsGiveThePaddedNumbers) {
       expect_close(rows_dqkv_d.read(), expected_dqkv, {1e-5, 1e-6}, "dqkv");
     }
   }
-  if (!ran) GTEST_SKIP() << backend().name() << " attends on the padded layout only";
+  if (!ran) GTEST_SKIP() << "attention on the padded layout only here (" << backend().name() << ")";
 }
 
 }  // namespace
