@@ -163,8 +163,8 @@ TEXTCLASS_UNROLL
   }
 }
 
-// column_sums_kernel's threads, dynamic shared memory and blocks: a thread's rows loaded at once, in as many row slices as
-// give each thread one such group (at most 32).
+// column_sums_kernel's threads, dynamic shared memory and blocks: a thread's rows loaded at once, in
+// as many row slices as give each thread one such group (at most 32).
 inline dim3 column_sums_threads() { return dim3(kSumColumns, kSumRowGroups); }
 constexpr std::size_t column_sums_shared_bytes = kSumRowGroups * (kSumColumns + 1) * sizeof(float);
 inline dim3 column_sums_grid(int N, int C) {

@@ -105,11 +105,11 @@ TEXTCLASS_UNROLL
 }
 
 // torch.optim.AdamW's single-tensor arithmetic, the same function as the CPU backend's, over
-// floats [spans.first, spans.last) of the parameter layout; each updated parameter's bf16 rounding also into
-// params_bf16, when given. A thread takes groups of W floats (W = 4: float4 loads and stores, every
-// array 16-byte aligned, params_bf16 8-byte); a group wholly inside [first, last) is loaded and
-// stored whole, its floats in no span stored as they were loaded, and the partial groups at the two
-// ends float by float.
+// floats [spans.first, spans.last) of the parameter layout; each updated parameter's bf16 rounding
+// also into params_bf16, when given. A thread takes groups of W floats (W = 4: float4 loads and
+// stores, every array 16-byte aligned, params_bf16 8-byte); a group wholly inside [first, last) is
+// loaded and stored whole, its floats in no span stored as they were loaded, and the partial groups
+// at the two ends float by float.
 template <int W>
 __global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, __nv_bfloat16* params_bf16,
                              SpanTable spans) {

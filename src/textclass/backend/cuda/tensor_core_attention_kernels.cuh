@@ -564,8 +564,8 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
     }
     __syncthreads();  // the chunk's dS complete
     if (o0 + r0 < length)  // this warp's 16 queries: dS·k
-      add_query_gradients<HS>(gradient_rows, 3 * C, s.ds, s.own, r0, o0, keys - k0 < kChunk ? keys - k0 : kChunk, length,
-                              s.warp.strip);
+      add_query_gradients<HS>(gradient_rows, 3 * C, s.ds, s.own, r0, o0, keys - k0 < kChunk ? keys - k0 : kChunk,
+                              length, s.warp.strip);
   });
   if (!active) return;
   write_rows<HS>(gradient_rows + C, 3 * C, dk, s.warp.strip, k0 + r0, length);
