@@ -244,53 +244,22 @@ class CudaBackend final : public Backend {
   }
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
                          uint64_t seed, int B, int T, int C, int NH) override {
-    writes(out, floats(B, T, C));
-    if (att != nullptr) writes(att, attention_saved(B, T, C, NH).floats);
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_forward", out, att, qkv, mask, dropout_p, B, T, C, NH)) return;
-    const auto timing = profile_->time("attention_forward");
-    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, {}, dropout_p,
-                            seed_arg, B, T, C, NH);
-    note_scratch();
+    attend(out, att, qkv, mask, {nullptr, B * T}, dropout_p, seed, B, T, C, NH);
   }
   void attention_forward_rows(float* out, float* att, const float* qkv, const int32_t* mask, const int32_t* starts,
                               int M, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
     require_rows(B, T, C, NH);
-    writes(out, floats(M, C));
-    if (att != nullptr) writes(att, attention_saved(B, T, C, NH).floats);
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_forward_rows", out, att, qkv, mask, starts, M, dropout_p, B, T, C, NH)) return;
-    const auto timing = profile_->time("attention_forward");
-    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, {starts, M},
-                            dropout_p, seed_arg, B, T, C, NH);
-    note_scratch();
+    attend(out, att, qkv, mask, {starts, M}, dropout_p, seed, B, T, C, NH);
   }
   void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
                           const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
-    writes(dqkv, floats(B, T, 3 * C));
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_backward", dqkv, dout, qkv, out, att, mask, dropout_p, B, T, C, NH)) return;
-    const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask, {},
-                             dropout_p, seed_arg, B, T, C, NH);
-    note_scratch();
+    attend_backward(dqkv, dout, qkv, out, att, mask, {nullptr, B * T}, dropout_p, seed, B, T, C, NH);
   }
   void attention_backward_rows(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
                                const int32_t* mask, const int32_t* starts, int M, float dropout_p, uint64_t seed, int B,
                                int T, int C, int NH) override {
     require_rows(B, T, C, NH);
-    writes(dqkv, floats(M, 3 * C));
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_backward_rows", dqkv, dout, qkv, out, att, mask, starts, M, dropout_p, B, T, C, NH))
-      return;
-    const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask,
-                             {starts, M}, dropout_p, seed_arg, B, T, C, NH);
-    note_scratch();
-  }
-  void require_rows(int B, int T, int C, int NH) const {
-    if (!attends_on_rows(B, T, C, NH))
-      throw std::logic_error("cuda: no attention on packed rows for this shape or these switches (attends_on_rows)");
+    attend_backward(dqkv, dout, qkv, out, att, mask, {starts, M}, dropout_p, seed, B, T, C, NH);
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {
     writes(out, n);
@@ -443,6 +412,35 @@ class CudaBackend final : public Backend {
   template <typename... Args>
   bool replayed(const char* op, Args... args) {
     return recorder_->skip(fingerprint(op, args...));
+  }
+  // Both attention ops, on the padded layout (tokens.starts null, tokens.rows = B·T) or the rows.
+  void attend(float* out, float* att, const float* qkv, const int32_t* mask, const TokenRows& tokens, float dropout_p,
+              uint64_t seed, int B, int T, int C, int NH) {
+    writes(out, floats(tokens.rows, C));
+    if (att != nullptr) writes(att, attention_saved(B, T, C, NH).floats);
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("attention_forward", out, att, qkv, mask, tokens.starts, tokens.rows, dropout_p, B, T, C, NH)) return;
+    const auto timing = profile_->time("attention_forward");
+    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, tokens, dropout_p,
+                            seed_arg, B, T, C, NH);
+    note_scratch();
+  }
+  void attend_backward(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
+                       const int32_t* mask, const TokenRows& tokens, float dropout_p, uint64_t seed, int B, int T,
+                       int C, int NH) {
+    writes(dqkv, floats(tokens.rows, 3 * C));
+    const Seed seed_arg = recorder_->seed(seed);
+    if (replayed("attention_backward", dqkv, dout, qkv, out, att, mask, tokens.starts, tokens.rows, dropout_p, B, T,
+                 C, NH))
+      return;
+    const auto timing = profile_->time("attention_backward");
+    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask, tokens,
+                             dropout_p, seed_arg, B, T, C, NH);
+    note_scratch();
+  }
+  void require_rows(int B, int T, int C, int NH) const {
+    if (!attends_on_rows(B, T, C, NH))
+      throw std::logic_error("cuda: no attention on packed rows for this shape or these switches (attends_on_rows)");
   }
   // The start of the calls that a recording may not hold (backend.hpp).
   void not_recording(const char* call) const {
