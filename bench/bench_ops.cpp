@@ -54,7 +54,8 @@ void BM_matmul_forward_backward_fc1(benchmark::State& state) {
   float* dbias = random_buffer(*backend, OC);
   for (auto _ : state) {
     backend->matmul_forward(out, inp, weight, bias, N, C, OC);
-    backend->matmul_backward(dinp, dweight, dbias, out, inp, weight, N, C, OC);
+    backend->matmul_backward(dinp, dweight, dbias, out, inp, weight, N, C, OC,
+                             textclass::backend::GradientWrite::accumulate);
   }
   for (float* p : {inp, weight, bias, out, dinp, dweight, dbias}) backend->free(p);
 }

@@ -52,13 +52,21 @@ TEST(CudaPlan, LinearLayerCallsMatchTheCpuMatmul) {
   cpu->matmul_forward(out_d.get(), inp_d.get(), weight_d.get(), bias_d.get(), N, C, OC);
   expect_close(out, to_doubles(out_d.read()), {1e-5, 1e-6}, "out");
 
-  std::vector<float> dinp(N * C, std::numeric_limits<float>::quiet_NaN()), dweight = dweight_before;
-  interpret(cuda::linear_input_gradient(dinp.data(), dout.data(), weight.data(), N, C, OC));
-  interpret(cuda::linear_weight_gradient(dweight.data(), dout.data(), inp.data(), N, C, OC));
-  Buffer<float> dinp_d(*cpu, N * C), dweight_d(*cpu, dweight_before), dbias_d(*cpu, std::vector<float>(OC, 0.0f));
-  cpu->matmul_backward(dinp_d.get(), dweight_d.get(), dbias_d.get(), dout_d.get(), inp_d.get(), weight_d.get(), N, C, OC);
-  expect_close(dinp, to_doubles(dinp_d.read()), {1e-5, 1e-6}, "dinp");
-  expect_close(dweight, to_doubles(dweight_d.read()), {1e-5, 1e-6}, "dweight (accumulated)");
+  for (const GradientWrite write : {GradientWrite::accumulate, GradientWrite::overwrite}) {
+    const bool adds = write == GradientWrite::accumulate;
+    SCOPED_TRACE(adds ? "accumulating" : "overwriting");
+    // an overwritten gradient's NaN must not reach the result
+    std::vector<float> dinp(N * C, std::numeric_limits<float>::quiet_NaN()),
+        dweight = adds ? dweight_before : std::vector<float>(OC * C, std::numeric_limits<float>::quiet_NaN());
+    interpret(cuda::linear_input_gradient(dinp.data(), dout.data(), weight.data(), N, C, OC));
+    interpret(cuda::linear_weight_gradient(dweight.data(), dout.data(), inp.data(), N, C, OC, write));
+    Buffer<float> dinp_d(*cpu, N * C), dweight_d(*cpu, adds ? dweight_before : std::vector<float>(OC * C, 0.0f));
+    Buffer<float> dbias_d(*cpu, std::vector<float>(OC, 0.0f));
+    cpu->matmul_backward(dinp_d.get(), dweight_d.get(), dbias_d.get(), dout_d.get(), inp_d.get(), weight_d.get(), N, C,
+                         OC, GradientWrite::accumulate);
+    expect_close(dinp, to_doubles(dinp_d.read()), {1e-5, 1e-6}, "dinp");
+    expect_close(dweight, to_doubles(dweight_d.read()), {1e-5, 1e-6}, "dweight");
+  }
 }
 
 // attention_plan.hpp's steps with host loops: the same math as attention.cu's kernels, one row

@@ -61,7 +61,7 @@ TEST_P(MatmulTest, BackwardMatchesFiniteDifferences) {
     Buffer<float> inp_d(backend(), inp), weight_d(backend(), weight), dout_d(backend(), dout);
     Buffer<float> dinp_d(backend(), inp.size()), dweight_d(backend(), dweight_before), dbias_d(backend(), dbias_before);
     backend().matmul_backward(dinp_d.get(), dweight_d.get(), dbias_d.get(), dout_d.get(), inp_d.get(), weight_d.get(),
-                              s.N, s.C, s.OC);
+                              s.N, s.C, s.OC, GradientWrite::accumulate);
 
     const Doubles R = to_doubles(dout), X = to_doubles(inp), W = to_doubles(weight), Bi = to_doubles(bias);
     expect_gradient(
@@ -84,7 +84,8 @@ TEST_P(MatmulTest, BackwardSkipsNullGradients) {
   Buffer<float> inp_d(backend(), inp), weight_d(backend(), weight), dout_d(backend(), dout);
   const std::vector<float> dweight_before = random.floats(OC * C);
   Buffer<float> dweight_d(backend(), dweight_before);
-  backend().matmul_backward(nullptr, dweight_d.get(), nullptr, dout_d.get(), inp_d.get(), weight_d.get(), N, C, OC);
+  backend().matmul_backward(nullptr, dweight_d.get(), nullptr, dout_d.get(), inp_d.get(), weight_d.get(), N, C, OC,
+                            GradientWrite::accumulate);
   Doubles expected(OC * C);
   for (int o = 0; o < OC; o++) {
     for (int c = 0; c < C; c++) {
@@ -105,10 +106,10 @@ TEST_P(MatmulTest, ParameterGradientsAccumulateAndInputGradientIsOverwritten) {
       dweight_d(backend(), std::vector<float>(OC * C, 0.0f));
   Buffer<float> dbias_d(backend(), std::vector<float>(OC, 0.0f));
   backend().matmul_backward(dinp_d.get(), dweight_d.get(), dbias_d.get(), dout_d.get(), inp_d.get(), weight_d.get(), N,
-                            C, OC);
+                            C, OC, GradientWrite::accumulate);
   const std::vector<float> dinp_once = dinp_d.read(), dweight_once = dweight_d.read(), dbias_once = dbias_d.read();
   backend().matmul_backward(dinp_d.get(), dweight_d.get(), dbias_d.get(), dout_d.get(), inp_d.get(), weight_d.get(), N,
-                            C, OC);
+                            C, OC, GradientWrite::accumulate);
   auto doubled = [](const std::vector<float>& x) {
     Doubles twice(x.size());
     for (std::size_t i = 0; i < x.size(); i++) twice[i] = 2.0 * x[i];
@@ -117,6 +118,31 @@ TEST_P(MatmulTest, ParameterGradientsAccumulateAndInputGradientIsOverwritten) {
   expect_close(dweight_d.read(), doubled(dweight_once), {1e-6, 0.0}, "dweight after two calls");
   expect_close(dbias_d.read(), doubled(dbias_once), {1e-6, 0.0}, "dbias after two calls");
   expect_close(dinp_d.read(), to_doubles(dinp_once), {0.0, 0.0}, "dinp after two calls");
+}
+
+TEST_P(MatmulTest, OverwritingGivesTheGradientThatAddingGivesToZeros) {
+  // The first pass after zeroing may overwrite dweight instead (what was there, NaN here, is not
+  // read); dbias still accumulates. Shapes as the model's: many rows, a bias.
+  for (const Shape s : {Shape{4, 3, 5}, Shape{70, 96, 288}}) {
+    SCOPED_TRACE(describe(s));
+    Random random(s.N + s.C + s.OC);
+    const std::vector<float> inp = random.floats(static_cast<std::size_t>(s.N) * s.C),
+                             weight = random.floats(static_cast<std::size_t>(s.OC) * s.C),
+                             dout = random.floats(static_cast<std::size_t>(s.N) * s.OC),
+                             dbias_before = random.floats(s.OC);
+    Buffer<float> inp_d(backend(), inp), weight_d(backend(), weight), dout_d(backend(), dout);
+    const std::size_t W = weight.size();
+    Buffer<float> dweight_added(backend(), std::vector<float>(W, 0.0f)), dbias_added(backend(), dbias_before);
+    Buffer<float> dweight_written(backend(), std::vector<float>(W, std::numeric_limits<float>::quiet_NaN()));
+    Buffer<float> dbias_written(backend(), dbias_before), dinp_d(backend(), inp.size());
+    backend().matmul_backward(dinp_d.get(), dweight_added.get(), dbias_added.get(), dout_d.get(), inp_d.get(),
+                              weight_d.get(), s.N, s.C, s.OC, GradientWrite::accumulate);
+    backend().matmul_backward(dinp_d.get(), dweight_written.get(), dbias_written.get(), dout_d.get(), inp_d.get(),
+                              weight_d.get(), s.N, s.C, s.OC, GradientWrite::overwrite);
+    // (a GPU may sum in another order when it need not add C)
+    expect_close(dweight_written.read(), to_doubles(dweight_added.read()), {1e-6, 1e-6}, "dweight");
+    expect_close(dbias_written.read(), to_doubles(dbias_added.read()), {0.0, 0.0}, "dbias (accumulated both ways)");
+  }
 }
 
 }  // namespace

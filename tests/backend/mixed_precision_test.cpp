@@ -71,7 +71,7 @@ TEST_P(MixedPrecisionTest, WeightGradientsAddOncePerCall) {
     Buffer<float> dinp_d(backend, inp.size());
     for (int call = 0; call < calls; call++)
       backend.matmul_backward(dinp_d.get(), dweight_d.get(), nullptr, dout_d.get(), inp_d.get(), weight_d.get(), N, C,
-                              OC);
+                              OC, GradientWrite::accumulate);
     return dweight_d.read();
   };
   // dweight[o, c] = Σ_n dout[n, o] inp[n, c]: the bound's rows are dout's columns, its columns inp's
@@ -187,7 +187,7 @@ TEST_P(MixedPrecisionTest, ProductsReadTheirInputsAsTheyAreNow) {
     be.fill(dw.get(), 0.0f, static_cast<std::size_t>(OC) * C);
     be.fill(db.get(), 0.0f, OC);
     be.matmul_backward(dinp.get(), dw.get(), with_bias ? db.get() : nullptr, dout_d.get(), x.get(), w_d.get(), N, C,
-                       OC);
+                       OC, GradientWrite::accumulate);
     const std::vector<float> d = dout_d.read(), inp = x.read();
     // as products out = lhs·rhsᵀ: dinp = dout·(wᵀ)ᵀ, dw = doutᵀ·(xᵀ)ᵀ
     auto transposed = [](const std::vector<float>& m, int rows, int cols) {

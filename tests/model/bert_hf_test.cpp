@@ -206,6 +206,42 @@ TEST_P(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
   EXPECT_LE(testing::tolerance_ratio(ours, twice, 2e-5, 1e-4), 1.0);
 }
 
+// zero_grad clears only the gradients that ops add to (embeddings, biases, LayerNorms); the linear
+// layers' weight gradients, most of the floats, are overwritten by the next backward pass instead.
+// Whatever a step left in any gradient (NaN here), the next step's are a fresh model's.
+TEST_P(BertVersusHF, ZeroGradLeavesNothingOfTheLastStep) {
+  for (const Head head : {Head::cls_linear, Head::pooler}) {
+    SCOPED_TRACE(head == Head::pooler ? "pooler head" : "notebook head");
+    auto fresh = load("tiny", head), used = load("tiny", head);
+    Activations acts(backend());
+    fresh->zero_grad();
+    fresh->forward(acts, batch.rows(0, batch.B), 1);
+    fresh->backward(acts);
+
+    for (const ParameterView& view : used->table().views())
+      backend().fill(used->grads() + view.offset, std::nanf(""), view.numel);
+    used->zero_grad();
+    int left = 0;
+    for (const ParameterView& view : used->table().views()) {
+      const std::vector<float> g = testing::tensor_of(*used, used->grads(), view.name);
+      const bool overwritten =
+          view.trainable && view.shape.size() == 2 && view.name.find("embeddings") == std::string::npos;
+      left += overwritten;
+      EXPECT_EQ(std::count_if(g.begin(), g.end(), [](float x) { return std::isnan(x); }), overwritten ? g.size() : 0)
+          << view.name << (overwritten ? " left for backward to overwrite" : " cleared");
+    }
+    EXPECT_EQ(left, head == Head::pooler ? 2 * 6 + 2 : 2 * 6 + 1);  // (the tiny model has 2 layers)
+
+    used->forward(acts, batch.rows(0, batch.B), 1);
+    used->backward(acts);
+    for (const ParameterView& view : used->table().views())
+      EXPECT_LE(max_abs_diff(testing::tensor_of(*used, used->grads(), view.name),
+                             testing::tensor_of(*fresh, fresh->grads(), view.name)),
+                1e-6)
+          << view.name;
+  }
+}
+
 TEST_P(BertVersusHF, ActivationsGrowForLargerBatches) {
   auto bert = load("tiny", Head::cls_linear);
   Activations acts(backend());

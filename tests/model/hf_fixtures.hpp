@@ -75,7 +75,11 @@ inline std::vector<float> tensor_of(const model::Bert& bert, const float* base, 
 inline double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
   if (a.size() != b.size()) return INFINITY;
   double worst = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(static_cast<double>(a[i]) - b[i]));
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double diff = std::fabs(static_cast<double>(a[i]) - b[i]);
+    if (std::isnan(diff)) return INFINITY;  // (std::max would pass over it)
+    worst = std::max(worst, diff);
+  }
   return worst;
 }
 
@@ -86,6 +90,7 @@ inline double tolerance_ratio(const std::vector<float>& a, const std::vector<flo
   double worst = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     double diff = std::fabs(static_cast<double>(a[i]) - b[i]);
+    if (std::isnan(diff)) return INFINITY;
     double bound = std::max(abs_tol, rel_tol * std::fabs(static_cast<double>(b[i])));
     worst = std::max(worst, diff / bound);
   }

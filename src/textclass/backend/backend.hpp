@@ -10,7 +10,9 @@
 //   OC output channels of a linear layer                               V  classes of a classifier
 // Gradient conventions: parameter gradients (dweight, dbias, dwte, ...) ACCUMULATE (+=), so
 // gradient accumulation across micro-batches needs no extra op; input gradients (dinp, dqkv)
-// are OVERWRITTEN (=).
+// are OVERWRITTEN (=). The one exception on request: matmul_backward's dweight with
+// GradientWrite::overwrite (the first pass after zeroing, whose largest gradients need then be
+// neither cleared nor read).
 // Dropout is counter-based: element i of a tensor is kept iff dropout_uniform(seed, i) >= p, and
 // kept values are scaled by 1/(1-p). The backward pass regenerates the same mask from the seed,
 // so no mask is stored and every backend draws the same mask.
@@ -47,6 +49,9 @@ struct ParameterSpan {
   std::size_t count = 0;
   double weight_decay = 0.0;
 };
+
+// How matmul_backward writes dweight: adds to it, or overwrites what is there.
+enum class GradientWrite { accumulate, overwrite };
 
 class Backend {
  public:
@@ -142,10 +147,12 @@ class Backend {
   // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]   (bias may be null; weight as torch's Linear)
   virtual void matmul_forward(float* out, const float* inp, const float* weight, const float* bias,
                               int N, int C, int OC) = 0;
-  // dinp[N,C] = dout · weight;  dweight[OC,C] += doutᵀ · inp;  dbias[OC] += Σ_n dout[n]
-  // (dinp may be null when the input needs no gradient; dbias null when there is no bias)
+  // dinp[N,C] = dout · weight;  dweight[OC,C] += doutᵀ · inp (= with GradientWrite::overwrite);
+  // dbias[OC] += Σ_n dout[n]  (dinp may be null when the input needs no gradient; dbias null when
+  // there is no bias)
   virtual void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout,
-                               const float* inp, const float* weight, int N, int C, int OC) = 0;
+                               const float* inp, const float* weight, int N, int C, int OC,
+                               GradientWrite dweight_write) = 0;
 
   // qkv[B,T,3C]: query, key and value projections side by side. mask[B,T]: 1 token, 0 padding.
   // out[B,T,C] = per head h: dropout(softmax(q_h·k_hᵀ/sqrt(hs) + padding bias)) · v_h, heads

@@ -1,7 +1,9 @@
 #include "textclass/model/bert.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "textclass/error.hpp"
 
@@ -25,11 +27,53 @@ float* Bert::grads() {
     grads_ = backend_.alloc(table_.total_floats());
     backend_.fill(grads_, 0.0f, table_.total_floats());
     g_ = resolve_tensors(table_, config_.num_hidden_layers, grads_);
+    zeroed_runs_ = accumulated_runs();
   }
   return grads_;
 }
 
-void Bert::zero_grad() { backend_.fill(grads(), 0.0f, table_.total_floats()); }
+void Bert::zero_grad() {
+  grads();
+  for (const Run& run : zeroed_runs_) backend_.fill(grads_ + run.offset, 0.0f, run.count);
+  overwrite_weight_gradients_ = true;
+}
+
+std::vector<Bert::Run> Bert::accumulated_runs() const {
+  // the weight gradients that backward's products write (matmul_backward's dweight): each layer's
+  // four, the head's; as [first, end) in floats of grads_
+  const std::size_t C = config_.hidden_size, I = config_.intermediate_size, V = config_.num_labels();
+  std::vector<std::pair<const float*, std::size_t>> overwritten;
+  for (const LayerTensors& layer : g_.layers) {
+    overwritten.emplace_back(layer.qkv_weight, 3 * C * C);  // query, key and value
+    overwritten.emplace_back(layer.attn_out_weight, C * C);
+    overwritten.emplace_back(layer.ffn_in_weight, I * C);
+    overwritten.emplace_back(layer.ffn_out_weight, C * I);
+  }
+  overwritten.emplace_back(g_.classifier_weight, V * C);
+  if (head_ == Head::pooler) overwritten.emplace_back(g_.pooler_weight, C * C);
+  auto is_overwritten = [&](const ParameterView& view) {
+    const float* first = grads_ + view.offset;
+    return std::any_of(overwritten.begin(), overwritten.end(), [&](const auto& weight) {
+      return first >= weight.first && first + view.numel <= weight.first + weight.second;
+    });
+  };
+
+  std::vector<ParameterView> views = table_.views();
+  std::sort(views.begin(), views.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
+  std::vector<Run> runs;
+  bool open = false;  // whether the last run may grow: no overwritten tensor since its start
+  for (const ParameterView& view : views) {
+    if (is_overwritten(view)) {
+      open = false;
+    } else if (open) {
+      runs.back().count = view.offset + view.numel - runs.back().offset;
+    } else {
+      runs.push_back({view.offset, view.numel});
+      open = true;
+    }
+  }
+  return runs;
+}
 
 uint64_t Bert::site_seed(uint64_t step_seed, int site) {
   // splitmix64's finaliser, so neighbouring sites get unrelated streams rather than shifted copies

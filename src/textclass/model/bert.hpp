@@ -51,6 +51,10 @@ class Bert {
   // this, zero_grad or backward. A model that only predicts holds none.
   float* grads();
 
+  // Gradients to zero, as far as anyone can tell after the next backward pass: that pass overwrites
+  // the linear layers' weight gradients (Backend::GradientWrite::overwrite), so only the rest is
+  // cleared here (the embeddings', biases' and LayerNorms', which ops add to). Until that pass the
+  // weight gradients still hold the last step's: read grads() only after a backward pass.
   void zero_grad();
 
   // Logits for a batch, and the mean loss when it has labels. With a dropout_seed this is a
@@ -67,7 +71,8 @@ class Bert {
   Output fetch_output(const Activations& acts) const;
   float fetch_loss(const Activations& acts) const;
   // A key for Backend::begin_recording that stands for the ops forward_ops and backward issue for
-  // acts' staged pass: its shape and kind, and the memory of the weights, gradients and acts.
+  // acts' staged pass: its shape and kind, whether it overwrites the weight gradients (zero_grad),
+  // and the memory of the weights, gradients and acts.
   uint64_t recording_key(const Activations& acts) const;
 
   // Adds the gradient of the last training pass's mean loss to grads() (acts must hold a
@@ -90,6 +95,13 @@ class Bert {
   // (3 + 3l); last the head (1 + 3L).
   static uint64_t site_seed(uint64_t step_seed, int site);
 
+  // The runs of grads_ that zero_grad clears: every gradient but the linear layers' weights, each
+  // run across the alignment gaps between its tensors (zeros from the allocation on, never written).
+  struct Run {
+    std::size_t offset = 0, count = 0;
+  };
+  std::vector<Run> accumulated_runs() const;
+
   backend::Backend& backend_;
   BertConfig config_;
   Head head_;
@@ -98,6 +110,8 @@ class Bert {
   float* grads_ = nullptr;
   BertTensors p_;  // typed views of params_
   BertTensors g_;  // the same views of grads_
+  std::vector<Run> zeroed_runs_;  // accumulated_runs(), made with grads_
+  bool overwrite_weight_gradients_ = false;  // zero_grad sets it, backward clears it
   bool pack_tokens_ = true;
 };
 

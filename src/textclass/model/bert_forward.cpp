@@ -111,6 +111,7 @@ uint64_t Bert::recording_key(const Activations& acts) const {
   const uint64_t parts[] = {static_cast<uint64_t>(pass.B),   static_cast<uint64_t>(pass.T),
                             static_cast<uint64_t>(pass.M),   pass.has_labels,
                             pass.dropout_seed.has_value(),   acts.buffers().attention_on_rows,
+                            overwrite_weight_gradients_,
                             address(params_),                address(grads_),
                             address(acts.buffers().emb_sum)};
   uint64_t key = 0;

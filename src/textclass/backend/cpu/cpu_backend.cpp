@@ -96,8 +96,8 @@ class CpuBackend final : public Backend {
     cpu::matmul_forward(out, inp, weight, bias, N, C, OC);
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                       const float* weight, int N, int C, int OC) override {
-    cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+                       const float* weight, int N, int C, int OC, GradientWrite dweight_write) override {
+    cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write);
   }
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p, uint64_t seed,
                          int B, int T, int C, int NH) override {

@@ -3,15 +3,17 @@
 // output channel); bias, dbias [OC]; out, dout [N,OC].
 //   out = inp · weightᵀ + bias                       (bias may be null)
 //   dinp = dout · weight                              (overwritten; dinp may be null)
-//   dweight += doutᵀ · inp,  dbias += Σ_n dout[n]     (accumulated; dbias may be null)
+//   dweight += doutᵀ · inp,  dbias += Σ_n dout[n]     (accumulated; dbias may be null;
+//                                                      dweight overwritten on request)
 // The products are OpenBLAS sgemm calls, threaded by OpenBLAS itself.
+#include "textclass/backend/backend.hpp"  // GradientWrite
 
 namespace textclass::backend::cpu {
 
 void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC);
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                     const float* weight, int N, int C, int OC);
+                     const float* weight, int N, int C, int OC, GradientWrite dweight_write);
 
 // sums[c] += Σ_n x[n, c] (a bias gradient), summed in double down each column.
 void add_column_sums(float* sums, const float* x, int N, int C);

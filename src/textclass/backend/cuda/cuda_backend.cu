@@ -34,9 +34,10 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 class CudaBackend final : public Backend {
  public:
   CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
-              bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool attention_on_rows)
+              bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool attention_on_rows,
+              int row_multiple)
       : precision_(precision), attention_kernels_(attention_kernels), attention_on_rows_(attention_on_rows),
-        bf16_weights_(bf16_weights) {
+        bf16_weights_(bf16_weights), row_multiple_(row_multiple) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
@@ -74,7 +75,7 @@ class CudaBackend final : public Backend {
   // Lengths that are multiples of 8 keep every matmul operand 32-byte aligned (attention's [T, T]
   // scores too), and leave cuBLASLt a few dozen shapes to plan instead of one per length.
   int token_multiple() const override { return 8; }
-  int row_multiple() const override { return 64; }
+  int row_multiple() const override { return row_multiple_; }
   // On an H200 prediction ran 7,600 rows/s at batch 16 and 14,700 at 256 (bench/RESULTS.md).
   std::size_t prediction_batch_size() const override { return 256; }
   // Each row's softmax max and 1/sum: the backward pass recomputes the probabilities from them;
@@ -233,13 +234,13 @@ class CudaBackend final : public Backend {
     note_scratch();
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                       const float* weight, int N, int C, int OC) override {
+                       const float* weight, int N, int C, int OC, GradientWrite dweight_write) override {
     writes(dinp, floats(N, C));
     writes(dweight, floats(OC, C));
     writes(dbias, OC);
-    if (replayed("matmul_backward", dinp, dweight, dbias, dout, inp, weight, N, C, OC)) return;
+    if (replayed("matmul_backward", dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write)) return;
     const auto timing = profile_->time("matmul_backward");
-    cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+    cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write);
     note_scratch();
   }
   void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
@@ -461,6 +462,7 @@ class CudaBackend final : public Backend {
   AttentionKernels attention_kernels_;
   bool attention_on_rows_;
   bool bf16_weights_;
+  int row_multiple_;
   const float* copied_params_ = nullptr;  // what params_bf16_ is a copy of
   std::size_t copied_count_ = 0, params_bf16_bytes_ = 0;
   __nv_bfloat16* params_bf16_ = nullptr;
@@ -511,8 +513,11 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
       switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
   const bool attention_on_rows =
       switches.attention_on_rows.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_ON_ROWS", true));
+  const int row_multiple = switches.row_multiple.value_or(env_count("TEXTCLASS_CUDA_ROW_MULTIPLE", 64, 1024));
+  if (row_multiple < 1 || row_multiple > 1024)
+    throw Error("CudaSwitches::row_multiple " + std::to_string(row_multiple) + ": expected 1 to 1024");
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
-                                       concurrent_products, attention_on_rows);
+                                       concurrent_products, attention_on_rows, row_multiple);
 }
 
 }  // namespace textclass::backend

@@ -76,6 +76,10 @@ struct CudaSwitches {
   // TEXTCLASS_CUDA_ATTENTION_ON_ROWS=0 turns it off. On by default, though not yet run on a GPU
   // (bench/RESULTS.md lists it).
   std::optional<bool> attention_on_rows;
+  // The model's packed rows of tokens are rounded up to a multiple of this (Backend::row_multiple):
+  // fewer rows of zeros with a smaller one, more shapes for cuBLASLt to plan;
+  // TEXTCLASS_CUDA_ROW_MULTIPLE=n (1 to 1024), 64 by default.
+  std::optional<int> row_multiple;
 };
 
 // A CUDA backend on the current device (CUDA_VISIBLE_DEVICES picks it). Throws Error when

@@ -55,15 +55,16 @@ inline GemmCall linear_input_gradient(float* dinp, const float* dout, const floa
   return call;
 }
 
-//   dW[OC,C] += doutᵀ·inp   is  dWᵀ (C x OC) += inpᵀ (C x N) · op_T(doutᵀ: OC x N)
-inline GemmCall linear_weight_gradient(float* dweight, const float* dout, const float* inp, int N, int C, int OC) {
+//   dW[OC,C] += doutᵀ·inp   is  dWᵀ (C x OC) += inpᵀ (C x N) · op_T(doutᵀ: OC x N)   (= when overwriting)
+inline GemmCall linear_weight_gradient(float* dweight, const float* dout, const float* inp, int N, int C, int OC,
+                                       GradientWrite write) {
   GemmCall call;
   call.transb = true;
   call.m = C, call.n = OC, call.k = N;
   call.a = inp, call.lda = C;
   call.b = dout, call.ldb = OC;
   call.c = dweight, call.ldc = C;
-  call.beta = 1.0f;  // parameter gradients accumulate
+  call.beta = write == GradientWrite::accumulate ? 1.0f : 0.0f;
   return call;
 }
 

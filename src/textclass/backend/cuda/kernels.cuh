@@ -40,7 +40,7 @@ void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, 
 void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                     int OC);
 void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
-                     const float* inp, const float* weight, int N, int C, int OC);
+                     const float* inp, const float* weight, int N, int C, int OC, GradientWrite dweight_write);
 
 // Which kernels run attention: the plan of attention_plan.hpp (split heads, cuBLASLt products,
 // softmax kernels), or fused_attention.cuh's or tensor_core_attention.cuh's kernels where the shape

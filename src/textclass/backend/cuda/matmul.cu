@@ -17,7 +17,7 @@ void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weigh
 }
 
 void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
-                     const float* inp, const float* weight, int N, int C, int OC) {
+                     const float* inp, const float* weight, int N, int C, int OC, GradientWrite dweight_write) {
   if (dbias != nullptr && N > 0) {
     // (the products below find this rounding of dout, when there is one, instead of making theirs)
     __nv_bfloat16* rounded = gemm.rounding_for(dout, static_cast<std::size_t>(N) * OC);
@@ -26,7 +26,7 @@ void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweigh
         Map<First>{nullptr, rounded, dout, nullptr, First{}}, dbias, N, OC);
     check_launch("matmul_backward (bias)");
   }
-  const GemmCall weight_gradient = linear_weight_gradient(dweight, dout, inp, N, C, OC);
+  const GemmCall weight_gradient = linear_weight_gradient(dweight, dout, inp, N, C, OC, dweight_write);
   if (dinp == nullptr) gemm.run(weight_gradient);
   else gemm.run_sharing_b(linear_input_gradient(dinp, dout, weight, N, C, OC), weight_gradient);  // dout both
 }
