@@ -265,7 +265,7 @@ stage_kernels() {
   local ncu
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
   [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
-  local kernels=${NCU_KERNELS:-layernorm|bias_backward|gather_rows|query_prologue}
+  local kernels=${NCU_KERNELS:-layernorm|column_sums|adamw|query_prologue}
   echo "== ncu sections: kernels matching '$kernels', launches ${NCU_SKIP:-400} to +${NCU_COUNT:-40}"
   timeout 150 "$ncu" --clock-control none --kernel-name-base demangled --kernel-name "regex:$kernels" \
     --launch-skip "${NCU_SKIP:-400}" \

@@ -129,6 +129,7 @@ class CudaBackend final : public Backend {
     parameters_written(x, n * sizeof(float));
     writes(x, n);
     if (replayed("fill", x, value, n)) return;
+    const auto timing = profile_->time("fill");
     cuda::fill(stream_, x, value, n);
   }
   void synchronize() override {
