@@ -23,18 +23,19 @@ void Bert::backward(Activations& acts) {
   auto seed = [&](int site) { return site_seed(*pass.dropout_seed, site); };
   const ActivationBuffers& a = acts.buffers();
   using backend::GradientWrite;
-  const GradientWrite weights = overwrite_weight_gradients_ ? GradientWrite::overwrite : GradientWrite::accumulate;
+  const GradientWrite dweight_write =
+      overwrite_weight_gradients_ ? GradientWrite::overwrite : GradientWrite::accumulate;
   overwrite_weight_gradients_ = false;
 
   // the head, down to the gradient of the [CLS] features
   be.crossentropy_backward(a.d_logits, a.probs, a.labels, B, V);
   be.matmul_backward(a.d_head_a, g_.classifier_weight, g_.classifier_bias, a.d_logits, a.head_in,
-                     p_.classifier_weight, B, C, V, weights);
+                     p_.classifier_weight, B, C, V, dweight_write);
   be.dropout_backward(a.d_head_b, a.d_head_a, p_head, seed(1 + 3 * L), BC);
   if (head_ == Head::pooler) {
     be.tanh_backward(a.d_head_a, a.pooled, a.d_head_b, BC);
     be.matmul_backward(a.d_head_b, g_.pooler_weight, g_.pooler_bias, a.d_head_a, a.cls, p_.pooler_weight, B, C, C,
-                       weights);
+                       dweight_write);
   }
   be.gather_rows(a.d_a, a.d_head_b, a.cls_of_row, M, C);
 
@@ -53,10 +54,10 @@ void Bert::backward(Activations& acts) {
     be.residual_layernorm_backward(a.d_b, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, gw.ffn_out_bias, d_out, d_out2,
                                    la.res2, w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), M, C);
     be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, nullptr, a.d_d, la.fch_gelu, w.ffn_out_weight, M, I, C,
-                       weights);
+                       dweight_write);
     // (and the input dense layer's bias gradient, the column sums of d_fch)
     be.gelu_backward_sums(a.d_fch, gw.ffn_in_bias, la.fch, a.d_fch_gelu, M, I);
-    be.matmul_backward(a.d_c, gw.ffn_in_weight, nullptr, a.d_fch, la.ln1, w.ffn_in_weight, M, C, I, weights);
+    be.matmul_backward(a.d_c, gw.ffn_in_weight, nullptr, a.d_fch, la.ln1, w.ffn_in_weight, M, C, I, dweight_write);
     // attention block, from d ln1 = d_c + d_b: d_a = d res1, which is also the residual's share of d x;
     // d_d its dropout's (and the attention's dense layer's bias gradient, as above)
     be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, gw.attn_out_bias, a.d_c, a.d_b,
@@ -65,18 +66,19 @@ void Bert::backward(Activations& acts) {
     // where att keeps what the backward pass needs of qkv, la.qkv holds another layer's by now
     const float* qkv = a.attention_keeps_qkv ? nullptr : la.qkv;
     if (a.attention_on_rows) {  // (atty is atty_rows, d_atty d_b, d_qkv d_qkv_rows)
-      be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty, w.attn_out_weight, M, C, C, weights);
+      be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty, w.attn_out_weight, M, C, C, dweight_write);
       be.attention_backward_rows(a.d_qkv, a.d_b, qkv, la.atty, la.att, a.attention_mask, a.starts, M, p_attention,
                                  seed(1 + 3 * l), B, T, C, NH);
     } else {
       to_rows(a, la.atty_rows, la.atty, M, C);  // packed, the forward pass's rows are gone: made again
-      be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty_rows, w.attn_out_weight, M, C, C, weights);
+      be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty_rows, w.attn_out_weight, M, C, C,
+                         dweight_write);
       to_padded(a, a.d_atty, a.d_b, B * T, C);
       be.attention_backward(a.d_qkv, a.d_atty, qkv, la.atty, la.att, a.attention_mask, p_attention, seed(1 + 3 * l),
                             B, T, C, NH);
       to_rows(a, a.d_qkv_rows, a.d_qkv, M, 3 * C);
     }
-    be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv_rows, x, w.qkv_weight, M, C, 3 * C, weights);
+    be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv_rows, x, w.qkv_weight, M, C, 3 * C, dweight_write);
     d_out = a.d_c;  // d x = d_c + d_a
     d_out2 = a.d_a;
   }

@@ -514,9 +514,12 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
       switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
   const bool attention_on_rows =
       switches.attention_on_rows.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_ON_ROWS", true));
-  const int row_multiple = switches.row_multiple.value_or(env_count("TEXTCLASS_CUDA_ROW_MULTIPLE", 64, 1024));
-  if (row_multiple < 1 || row_multiple > 1024)
-    throw Error("CudaSwitches::row_multiple " + std::to_string(row_multiple) + ": expected 1 to 1024");
+  constexpr int kMostRowMultiple = 1024;
+  const int row_multiple =
+      switches.row_multiple.value_or(env_count("TEXTCLASS_CUDA_ROW_MULTIPLE", 64, kMostRowMultiple));
+  if (row_multiple < 1 || row_multiple > kMostRowMultiple)  // (a switch set in code; env_count checks its own)
+    throw Error("CudaSwitches::row_multiple " + std::to_string(row_multiple) + ": expected 1 to " +
+                std::to_string(kMostRowMultiple));
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
                                        concurrent_products, attention_on_rows, row_multiple);
 }
