@@ -20,7 +20,8 @@ class MixedPrecisionTest : public textclass::testing::BackendTest {
 INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
                          ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-rounded-weights",
                                            "cuda-bf16-separate-rounding", "cuda-bf16-autotune",
-                                           "cuda-bf16-reading-qkv"),
+                                           "cuda-bf16-reading-qkv", "cuda-bf16-prompt-joins",
+                                           "cuda-bf16-one-stream"),
                          backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
@@ -39,6 +40,14 @@ void expect_within_bf16_rounding(const std::vector<float>& ours, const std::vect
           << what << ": out[" << n << "," << o << "]";
     }
   }
+}
+
+// m [rows, cols] row-major, transposed: [cols, rows]
+std::vector<float> transposed(const std::vector<float>& m, int rows, int cols) {
+  std::vector<float> t(m.size());
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) t[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
+  return t;
 }
 
 TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
@@ -75,11 +84,7 @@ TEST_P(MixedPrecisionTest, WeightGradientsAddOncePerCall) {
     return dweight_d.read();
   };
   // dweight[o, c] = Σ_n dout[n, o] inp[n, c]: the bound's rows are dout's columns, its columns inp's
-  std::vector<float> dout_t(dout.size()), inp_t(inp.size());
-  for (int n = 0; n < N; n++) {
-    for (int o = 0; o < OC; o++) dout_t[static_cast<std::size_t>(o) * N + n] = dout[static_cast<std::size_t>(n) * OC + o];
-    for (int c = 0; c < C; c++) inp_t[static_cast<std::size_t>(c) * N + n] = inp[static_cast<std::size_t>(n) * C + c];
-  }
+  const std::vector<float> dout_t = transposed(dout, N, OC), inp_t = transposed(inp, N, C);
   for (int calls : {1, 2}) {
     std::vector<float> twice_t = inp_t;  // two calls: twice the product's magnitude
     for (float& x : twice_t) x *= static_cast<float>(calls);
@@ -190,13 +195,6 @@ TEST_P(MixedPrecisionTest, ProductsReadTheirInputsAsTheyAreNow) {
                        OC, GradientWrite::accumulate);
     const std::vector<float> d = dout_d.read(), inp = x.read();
     // as products out = lhs·rhsᵀ: dinp = dout·(wᵀ)ᵀ, dw = doutᵀ·(xᵀ)ᵀ
-    auto transposed = [](const std::vector<float>& m, int rows, int cols) {
-      std::vector<float> t(m.size());
-      for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++)
-          t[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
-      return t;
-    };
     auto exact_product = [](const std::vector<float>& lhs, const std::vector<float>& rhs, int rows, int inner,
                             int cols) {
       std::vector<float> out(static_cast<std::size_t>(rows) * cols);
@@ -220,6 +218,70 @@ TEST_P(MixedPrecisionTest, ProductsReadTheirInputsAsTheyAreNow) {
     }
     be.add(dout_d.get(), dout_d.get(), dout_d.get(), dout.size());  // dout doubles: a stale rounding is half
   }
+}
+
+// With deferred joins (cuda_backend.hpp) a weight gradient's product may still be running on the
+// second stream when the ops after it start. Here each of six backward passes is followed at once
+// by fills of NaN over its inputs, and the next passes take the rounding slots and the copy of dout
+// again (six passes for four slots); after three of them come a copy that reads the weight
+// gradient, a fill over it, and its sum of squares. Every weight gradient must be the product of
+// its inputs as they were at its call, and each later op must find it written: a product that read
+// NaN or a newer dout, or an op that ran before it, is far outside the bf16 bound. The shapes make
+// the weight gradient much slower than the input gradient (64 x 64 outputs, each a sum over 8,192
+// rows), so that without the joins the ops after it would overtake it.
+TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
+  const int N = 8192, C = 64, OC = 64, passes = 6, copied_pass = 3, filled_pass = 4, summed_pass = 5;
+  const std::size_t NC = static_cast<std::size_t>(N) * C, NOC = static_cast<std::size_t>(N) * OC, W = OC * C;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Random random(11);
+  std::vector<std::vector<float>> inps, douts;
+  for (int k = 0; k < passes; k++) {
+    inps.push_back(random.floats(NC));
+    douts.push_back(random.floats(NOC));
+  }
+  const std::vector<float> weight = random.floats(W);
+  struct Run {
+    std::vector<std::vector<float>> dw;
+    std::vector<float> copied;
+    double squares;
+  };
+  auto run = [&](Backend& be) {
+    Buffer<float> w(be, weight), dinp(be, NC), db(be, OC), copied(be, W);
+    std::vector<std::unique_ptr<Buffer<float>>> inp, dout, dw;
+    for (int k = 0; k < passes; k++) {
+      inp.push_back(std::make_unique<Buffer<float>>(be, inps[k]));
+      dout.push_back(std::make_unique<Buffer<float>>(be, douts[k]));
+      dw.push_back(std::make_unique<Buffer<float>>(be, W));  // NaN
+    }
+    Run result;
+    for (int k = 0; k < passes; k++) {
+      be.fill(db.get(), 0.0f, OC);
+      be.matmul_backward(dinp.get(), dw[k]->get(), db.get(), dout[k]->get(), inp[k]->get(), w.get(), N, C, OC,
+                         GradientWrite::overwrite);
+      be.fill(inp[k]->get(), nan, NC);
+      be.fill(dout[k]->get(), nan, NOC);
+      if (k == copied_pass) be.copy(copied.get(), dw[k]->get(), W);
+      if (k == filled_pass) be.fill(dw[k]->get(), 0.5f, W);
+      if (k == summed_pass) result.squares = be.sum_squares(dw[k]->get(), W);
+    }
+    for (int k = 0; k < passes; k++) result.dw.push_back(dw[k]->read());
+    result.copied = copied.read();
+    return result;
+  };
+  const Run ours = run(backend()), exact = run(cpu());
+  for (int k = 0; k < passes; k++) {
+    SCOPED_TRACE("pass " + std::to_string(k));
+    if (k == filled_pass) {
+      EXPECT_EQ(ours.dw[k], std::vector<float>(W, 0.5f)) << "the fill over the weight gradient";
+      continue;
+    }
+    expect_within_bf16_rounding(ours.dw[k], exact.dw[k], transposed(douts[k], N, OC), transposed(inps[k], N, C), OC,
+                                N, C, 1e-4, "dw");
+  }
+  EXPECT_EQ(ours.copied, ours.dw[copied_pass]) << "the copy of a weight gradient";
+  double squares = 0.0;
+  for (float x : ours.dw[summed_pass]) squares += double(x) * x;
+  EXPECT_NEAR(ours.squares, squares, 1e-9 * squares) << "the sum of squares of a weight gradient";
 }
 
 // Attention multiplies twice (scores, then probabilities by values) and its backward pass four

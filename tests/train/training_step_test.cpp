@@ -73,17 +73,19 @@ TEST(TrainingStepOnCuda, FusedRoundingTrainsAsThePlainBf16) {
 }
 
 // A linear layer's two backward products run side by side on two streams by default (the fork after
-// the factors' bf16 copies, the join before the next op). The same kernels on the same inputs, so
+// the factors' bf16 copies; the join before the next op, or deferred until something needs the
+// weight gradient or writes what its product reads). The same kernels on the same inputs, so
 // its steps, launched directly and replayed in graphs (which capture the fork and the join), follow
 // those of the products one after the other to the atomic adds' order; a product that read its
-// factors before they were written, or an op that read a gradient before its product wrote it, would
-// be off by far more.
+// factors before they were written or after they were written again, or an op that read a gradient
+// before its product wrote it, would be off by far more.
 TEST(TrainingStepOnCuda, ConcurrentProductsTrainAsOneStream) {
   const std::string why_not = textclass::testing::backend_unavailable_reason("cuda-bf16-one-stream");
   if (!why_not.empty()) GTEST_SKIP() << "cuda-bf16-one-stream: " << why_not;
   const std::vector<double> one_stream = trace_of_steps("cuda-bf16-one-stream");
   expect_trace_near("cuda-bf16-one-stream-graphs", one_stream, 1e-3);
   expect_trace_near("cuda-bf16", one_stream, 1e-3);
+  expect_trace_near("cuda-bf16-prompt-joins", one_stream, 1e-3);
   expect_trace_near("cuda-bf16-fused-rounding-graphs", one_stream, 1e-3);
 }
 

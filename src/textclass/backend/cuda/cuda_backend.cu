@@ -1,7 +1,8 @@
 // The CUDA backend: device memory from a stream-ordered pool, and the launchers of this folder,
-// one call per op, all on one stream; recordings as CUDA graphs (graph_recorder.cuh). Nothing
-// synchronises with the host except download(), sum_squares() (which returns a number) and
-// synchronize().
+// one call per op, all on one stream but for the weight-gradient products, which gemm.cuh may run
+// on a second one (joined before the optimizer's ops, transfers and recordings read anything);
+// recordings as CUDA graphs (graph_recorder.cuh). Nothing synchronises with the host except
+// download(), sum_squares() (which returns a number) and synchronize().
 #include "textclass/backend/cuda/cuda_backend.hpp"
 
 #include <algorithm>
@@ -34,13 +35,19 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 class CudaBackend final : public Backend {
  public:
   CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
-              bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool attention_on_rows,
-              int row_multiple)
+              bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool deferred_joins,
+              bool attention_on_rows, int row_multiple)
       : precision_(precision), attention_kernels_(attention_kernels), attention_on_rows_(attention_on_rows),
         bf16_weights_(bf16_weights), row_multiple_(row_multiple) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
-    check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
+    // With deferred joins the weight gradients' products run beside the main stream's ops: those
+    // come first where both have blocks waiting for an SM (the second stream has the default, lowest
+    // priority).
+    int lowest = 0, highest = 0;
+    check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
+    const bool first = concurrent_products && deferred_joins;
+    check(cudaStreamCreateWithPriority(&stream_, cudaStreamNonBlocking, first ? highest : lowest), "creating a stream");
     // The memory arena: freed blocks stay in the device's pool instead of going back to the
     // driver, so after the first steps alloc() and the scratch never reach cudaMalloc again.
     cudaMemPool_t pool = nullptr;
@@ -48,7 +55,8 @@ class CudaBackend final : public Backend {
     uint64_t keep_everything = UINT64_MAX;
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
     profile_ = std::make_unique<OpProfile>(stream_);
-    gemm_ = std::make_unique<Gemm>(stream_, precision, fused_rounding, gemm_autotune, concurrent_products);
+    gemm_ = std::make_unique<Gemm>(stream_, precision, fused_rounding, gemm_autotune, concurrent_products,
+                                   deferred_joins);
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     // graphs would capture the profile's events: timing each op means launching each op
@@ -116,10 +124,12 @@ class CudaBackend final : public Backend {
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
     not_recording("download");
+    gemm_->join();
     check(cudaMemcpyAsync(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream_), "copying from the GPU");
     synchronize();
   }
   void copy(float* dst, const float* src, std::size_t n) override {
+    gemm_->join();  // (src may be a gradient)
     parameters_written(dst, n * sizeof(float));
     writes(dst, n);
     if (replayed("copy", dst, src, n)) return;
@@ -134,6 +144,7 @@ class CudaBackend final : public Backend {
   }
   void synchronize() override {
     not_recording("synchronize");
+    gemm_->join();
     {
       const auto timing = profile_->time("wait");
       check(cudaStreamSynchronize(stream_), "running the GPU's queued work");
@@ -147,14 +158,17 @@ class CudaBackend final : public Backend {
   // Each recording starts and ends with no op's rounding current (fused rounding), so that the ops
   // inside make the same choices of slots every time its key comes.
   void begin_recording(uint64_t key) override {
+    gemm_->join();  // (a capture may not wait on work from before it)
     gemm_->forget_roundings();
     recorder_->begin(key, generation());
   }
   void end_recording() override {
+    gemm_->join();  // (a capture must end with its forked streams joined)
     gemm_->forget_roundings();
     recorder_->end(generation());
   }
   void cancel_recording() override {
+    gemm_->join();
     gemm_->forget_roundings();
     recorder_->cancel();
   }
@@ -169,7 +183,9 @@ class CudaBackend final : public Backend {
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
                            const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {
-    gemm_->forget_roundings();  // (the tables' sizes are not ours to know)
+    // (the tables' sizes are not ours to know: nothing of the products' may be pending)
+    gemm_->join();
+    gemm_->forget_roundings();
     if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C)) return;
     const auto timing = profile_->time("embeddings_backward");
     cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
@@ -342,6 +358,7 @@ class CudaBackend final : public Backend {
   // ---- optimizer ---------------------------------------------------------------------------
   double sum_squares(const float* x, std::size_t n) override {
     not_recording("sum_squares");
+    gemm_->join();  // (the weight gradients)
     const auto timing = profile_->time("sum_squares");
     double* result = sum_squares_buffer_ + kSumSquaresBlocks;
     cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
@@ -352,6 +369,7 @@ class CudaBackend final : public Backend {
   void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
                     double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
     not_recording("adamw_update");
+    gemm_->join();  // (the weight gradients)
     gemm_->forget_roundings();  // the parameters and the moments change
     const auto timing = profile_->time("adamw_update");
     __nv_bfloat16* params_bf16 = parameters_in_bf16(params, spans);
@@ -512,6 +530,7 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
   const bool gemm_autotune = switches.gemm_autotune.value_or(env_switch("TEXTCLASS_CUDA_GEMM_AUTOTUNE", false));
   const bool concurrent_products =
       switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
+  const bool deferred_joins = switches.deferred_joins.value_or(env_switch("TEXTCLASS_CUDA_DEFERRED_JOINS", true));
   const bool attention_on_rows =
       switches.attention_on_rows.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_ON_ROWS", true));
   constexpr int kMostRowMultiple = 1024;
@@ -521,7 +540,7 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
     throw Error("CudaSwitches::row_multiple " + std::to_string(row_multiple) + ": expected 1 to " +
                 std::to_string(kMostRowMultiple));
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
-                                       concurrent_products, attention_on_rows, row_multiple);
+                                       concurrent_products, deferred_joins, attention_on_rows, row_multiple);
 }
 
 }  // namespace textclass::backend

@@ -70,6 +70,13 @@ struct CudaSwitches {
   // 1.3% and 2.2% faster at batch 16 in two calls (2.0-2.6% at 32, 1.4% at 64), for 0.03-0.04 GiB
   // more (bench/RESULTS.md, 2026-11-27, night).
   std::optional<bool> concurrent_products;
+  // With concurrent products, the main stream does not wait for a layer's weight-gradient product
+  // right after it, only before something reads that gradient or writes what the product reads
+  // (gemm.cuh's deferred joins): the product runs beside the small kernels that follow it, the
+  // side stream rounds the product's input itself, and the main stream has the higher priority;
+  // TEXTCLASS_CUDA_DEFERRED_JOINS=0 joins at once.
+  // On by default, though not yet run on a GPU (bench/RESULTS.md lists it).
+  std::optional<bool> deferred_joins;
   // Where the tensor-core attention runs, it reads and writes the model's packed rows of tokens
   // (Backend::attention_forward_rows): no moves of qkv, its output and their gradients between the
   // rows and the padded layout (60 gathers a step for bert-base), and no blocks for padding queries;

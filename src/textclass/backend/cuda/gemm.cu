@@ -101,7 +101,8 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 }  // namespace
 
-Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool autotune, bool concurrent_products)
+Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool autotune, bool concurrent_products,
+           bool deferred_joins)
     : stream_(stream),
       bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
       compute_(compute_type(precision, bf16_factors_)),
@@ -109,9 +110,11 @@ Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool a
       a16_(stream),
       b16_(stream),
       side_a16_(stream),
+      deferred_joins_(concurrent_products && deferred_joins),
       saved_c_(stream),
       fused_rounding_(bf16_factors_ && fused_rounding),
-      autotune_(autotune) {
+      autotune_(autotune),
+      roundings_(deferred_joins_ ? 4 : 2) {
   for (int i = 0; i < roundings_.slots(); i++) rounding_slots_.push_back(std::make_unique<Scratch>(stream));
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
@@ -120,6 +123,11 @@ Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool a
     check(cudaMalloc(&side_workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
     check(cudaEventCreateWithFlags(&fork_, cudaEventDisableTiming), "creating an event");
     check(cudaEventCreateWithFlags(&join_, cudaEventDisableTiming), "creating an event");
+  }
+  if (deferred_joins_) {
+    product_done_.resize(kProductEvents);
+    for (cudaEvent_t& event : product_done_)
+      check(cudaEventCreateWithFlags(&event, cudaEventDisableTiming), "creating an event");
   }
 }
 
@@ -134,6 +142,7 @@ Gemm::~Gemm() {
     cudaStreamSynchronize(side_stream_);
     cudaEventDestroy(fork_);
     cudaEventDestroy(join_);
+    for (cudaEvent_t event : product_done_) cudaEventDestroy(event);
     cudaFree(side_workspace_);
     cudaStreamDestroy(side_stream_);
   }
@@ -190,13 +199,28 @@ std::size_t Gemm::workspace_bytes() const {
 __nv_bfloat16* Gemm::rounding_for(const float* source, std::size_t n) {
   if (!fused_rounding_ || n == 0) return nullptr;
   const int slot = roundings_.claim(source, n);
+  before_writing(slot_buffer(slot));
   return reinterpret_cast<__nv_bfloat16*>(rounding_slots_[slot]->floats((n + 1) / 2));
 }
 
-const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n) {
-  if (!fused_rounding_) return nullptr;
-  const int slot = roundings_.find(source, n);
-  return slot < 0 ? nullptr : reinterpret_cast<const __nv_bfloat16*>(rounding_slots_[slot]->data());
+const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n, int* slot) {
+  *slot = fused_rounding_ ? roundings_.find(source, n) : -1;
+  return *slot < 0 ? nullptr : reinterpret_cast<const __nv_bfloat16*>(rounding_slots_[*slot]->data());
+}
+
+void Gemm::written(const void* dst, std::size_t bytes) {
+  roundings_.written(dst, bytes);
+  wait_for(pending_.last_touching(dst, bytes));
+}
+
+void Gemm::before_writing(int buffer) {
+  if (buffer != kNoBuffer) wait_for(pending_.last_reading(buffer));
+}
+
+void Gemm::wait_for(uint64_t product) {
+  if (product == 0) return;
+  check(cudaStreamWaitEvent(stream_, product_done_[product % kProductEvents]), "joining a stream");
+  pending_.waited_for(product);
 }
 
 void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {
@@ -216,47 +240,71 @@ Gemm::Plan& Gemm::plan_for(const GemmCall& call, bool bf16_copies) {
   return it->second;
 }
 
-Gemm::Ready Gemm::prepare(const GemmCall& call, bool same_b, Scratch& a_copies) {
+Gemm::Ready Gemm::prepare(const GemmCall& call, bool same_b, Scratch& a_copies, int a_copies_buffer, bool a_on_side) {
   written(call.c, extent(call.m, call.n, call.ldc, call.batch, call.stride_c) * sizeof(float));
-  const void* a = call.a;
-  const void* b = call.b;
+  Ready ready{nullptr, call.a, call.b};
   GemmCall planned = call;
   const bool copies = bf16_factors_ && !call.fp32_factors && call.k > 0;
+  std::size_t a_extent = 0;
+  bool a_needs_copy = false;  // neither the parameters' copy nor an op's rounding
   if (copies) {
     // the copies start 256-byte aligned, whatever the factors' own alignment
-    const std::size_t a_extent = call.transa ? extent(call.k, call.m, call.lda, call.batch, call.stride_a)
-                                             : extent(call.m, call.k, call.lda, call.batch, call.stride_a);
+    a_extent = call.transa ? extent(call.k, call.m, call.lda, call.batch, call.stride_a)
+                           : extent(call.m, call.k, call.lda, call.batch, call.stride_a);
     // (a weight copy that starts 16-byte aligned: cuBLASLt's bf16 kernels want that)
     const bool a_is_parameter = params_copy_ != nullptr && within(call.a, a_extent, params_, params_count_) &&
                                 (call.a - params_) % 8 == 0;
-    const __nv_bfloat16* a_rounded = op_rounding(call.a, a_extent);
-    a = a_is_parameter ? params_copy_ + (call.a - params_)
-        : a_rounded    ? a_rounded
-                       : bf16_copy(a_copies, stream_, call.a, a_extent);
+    int a_slot = -1, b_slot = -1;
+    if (a_is_parameter) {
+      ready.a = params_copy_ + (call.a - params_);
+    } else if (const __nv_bfloat16* a_rounded = op_rounding(call.a, a_extent, &a_slot)) {
+      ready.a = a_rounded;
+      ready.a_buffer = slot_buffer(a_slot);
+    } else {
+      a_needs_copy = true;
+    }
     const std::size_t b_extent = call.transb ? extent(call.n, call.k, call.ldb, call.batch, call.stride_b)
                                              : extent(call.k, call.n, call.ldb, call.batch, call.stride_b);
-    if (const __nv_bfloat16* b_rounded = op_rounding(call.b, b_extent)) {
-      b = b_rounded;
+    if (const __nv_bfloat16* b_rounded = op_rounding(call.b, b_extent, &b_slot)) {
+      ready.b = b_rounded;
+      ready.b_buffer = slot_buffer(b_slot);
     } else {
       if (!same_b || call.b != b16_source_ || b_extent != b16_extent_) {
+        before_writing(kB16Buffer);
         b16_copy_ = bf16_copy(b16_, stream_, call.b, b_extent);
         b16_source_ = call.b;
         b16_extent_ = b_extent;
       }
-      b = b16_copy_;  // this call's copy, or the previous call's of the same factor
+      ready.b = b16_copy_;  // this call's copy, or the previous call's of the same factor
+      ready.b_buffer = kB16Buffer;
     }
-    planned.a = reinterpret_cast<const float*>(a_is_parameter ? a : nullptr);  // null: a copy's 256 bytes
+    planned.a = reinterpret_cast<const float*>(a_is_parameter ? ready.a : nullptr);  // null: a copy's 256 bytes
     planned.b = nullptr;
   }
   Plan& plan = plan_for(planned, copies);
+  ready.plan = &plan;
+  if (a_needs_copy) {
+    // (growing the scratch frees the copy that a pending product may be reading)
+    const std::size_t copy_floats = (a_extent + 1) / 2;
+    if (!a_on_side || !plan.tuned || a_copies.bytes() < copy_floats * sizeof(float)) before_writing(a_copies_buffer);
+    ready.a_buffer = a_copies_buffer;
+    if (a_on_side && plan.tuned) {
+      ready.round_a = reinterpret_cast<__nv_bfloat16*>(a_copies.floats(copy_floats));
+      ready.a = ready.round_a;
+      ready.a_source = call.a;
+      ready.a_extent = a_extent;
+    } else {
+      ready.a = bf16_copy(a_copies, stream_, call.a, a_extent);
+    }
+  }
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
-  if (!plan.tuned) tune(plan, a, b, call);
-  return {&plan, a, b};
+  if (!plan.tuned) tune(plan, ready.a, ready.b, call);
+  return ready;
 }
 
 void Gemm::run(const GemmCall& call, bool same_b) {
   if (call.m == 0 || call.n == 0) return;
-  const Ready ready = prepare(call, same_b, a16_);
+  const Ready ready = prepare(call, same_b, a16_, kNoBuffer);
   check(multiply(*ready.plan, ready.plan->algo, ready.a, ready.b, call, stream_, workspace_), "cublasLtMatmul");
 }
 
@@ -266,15 +314,29 @@ void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
     run(second, /*same_b=*/true);
     return;
   }
-  // both factors' copies first, on the stream (the second's A into a scratch of its own)
-  const Ready one = prepare(first, false, a16_);
-  const Ready two = prepare(second, /*same_b=*/true, side_a16_);
+  // both factors' copies first, on the stream (the second's A into a scratch of its own), except
+  // the second's A when its join is deferred: the side stream rounds it, after the fork
+  const bool deferred = deferred_joins_ && bf16_factors_ && !second.fp32_factors && second.k > 0;
+  const Ready one = prepare(first, false, a16_, kNoBuffer);
+  const Ready two = prepare(second, /*same_b=*/true, side_a16_, kSideA16Buffer, /*a_on_side=*/deferred);
   check(cudaEventRecord(fork_, stream_), "forking a stream");
   check(cudaStreamWaitEvent(side_stream_, fork_), "forking a stream");
   check(multiply(*one.plan, one.plan->algo, one.a, one.b, first, stream_, workspace_), "cublasLtMatmul");
+  if (two.round_a != nullptr) round_to_bf16(side_stream_, two.round_a, two.a_source, two.a_extent);
   check(multiply(*two.plan, two.plan->algo, two.a, two.b, second, side_stream_, side_workspace_), "cublasLtMatmul");
-  check(cudaEventRecord(join_, side_stream_), "joining a stream");
-  check(cudaStreamWaitEvent(stream_, join_), "joining a stream");
+  if (!deferred) {
+    check(cudaEventRecord(join_, side_stream_), "joining a stream");
+    check(cudaStreamWaitEvent(stream_, join_), "joining a stream");
+    pending_.waited_for(pending_.last());  // (and so for any deferred product before it)
+    return;
+  }
+  std::vector<int> buffers;
+  for (int buffer : {two.a_buffer, two.b_buffer})
+    if (buffer != kNoBuffer) buffers.push_back(buffer);
+  const uint64_t product =
+      pending_.add(two.a_source, two.a_extent * sizeof(float), buffers, second.c,
+                   extent(second.m, second.n, second.ldc, second.batch, second.stride_c) * sizeof(float));
+  check(cudaEventRecord(product_done_[product % kProductEvents], side_stream_), "recording a product's end");
 }
 
 cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
@@ -285,6 +347,7 @@ cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo
 
 void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) {
   plan.tuned = true;
+  join();  // (the trials read and write on the stream, outside what SideProducts keeps)
   cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
   check(cudaStreamIsCapturing(stream_, &capture), "asking whether the stream is being captured");
   if (capture != cudaStreamCaptureStatusNone) return;  // a graph would keep the trials: the first guess stays

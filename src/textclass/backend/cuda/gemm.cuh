@@ -16,6 +16,16 @@
 // on the real operands and keeps the fastest; where the call adds to its output (beta not 0: the
 // weight gradients), the output is saved first and put back after the trials. Never while the
 // stream is being captured into a graph.
+// Deferred joins (with concurrent products; bf16 copies only): the weight-gradient product of a
+// linear layer's backward pass, on the second stream, is not joined right after it. The second
+// stream rounds that product's fp32 input itself, and the main stream goes on with the next ops
+// while the product runs (at batch 16 the LayerNorm, GELU and attention kernels between two layers'
+// products leave most SMs idle). SideProducts keeps what the pending products read and write: the
+// main stream waits for the last product that reads or writes something before it writes that (an
+// op's written(), a rounding slot or the copy of B taken again, a buffer that grows), each product
+// with an event of its own (a ring of them: where a product's event has been recorded again for a
+// later product, the wait is for the later one), and for all of them before anything that may read
+// a gradient (join(): the backend calls it before the optimizer's ops, transfers and recordings).
 #include <cublasLt.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -30,6 +40,7 @@
 #include "textclass/backend/cuda/gemm_call.hpp"
 #include "textclass/backend/cuda/rounded_copies.hpp"
 #include "textclass/backend/cuda/scratch.cuh"
+#include "textclass/backend/cuda/side_products.hpp"
 
 namespace textclass::backend::cuda {
 
@@ -38,9 +49,10 @@ class Gemm {
  public:
   // fused_rounding: the ops may hand the products roundings of their outputs (bf16 only).
   // autotune: time the heuristic's candidates, as above.
-  // concurrent_products: run_sharing_b's products side by side.
+  // concurrent_products: run_sharing_b's products side by side; deferred_joins: the second of them
+  // joined only when something needs it (above).
   Gemm(cudaStream_t stream, Precision precision, bool fused_rounding = false, bool autotune = false,
-       bool concurrent_products = false);
+       bool concurrent_products = false, bool deferred_joins = false);
   ~Gemm();
   Gemm(const Gemm&) = delete;
   Gemm& operator=(const Gemm&) = delete;
@@ -52,8 +64,12 @@ class Gemm {
   // reading what the other writes: `first` on the stream and `second` side by side with it on a
   // second stream, which forks from the stream after both factors' copies and joins it again
   // before anything after (concurrent_products: a product of a batch of 16 rows has too few
-  // tiles to fill the GPU alone); one after the other otherwise.
+  // tiles to fill the GPU alone), or later (deferred_joins: `second` must be the weight gradient,
+  // whose A factor is an activation that the ops after it leave alone); one after the other
+  // otherwise.
   void run_sharing_b(const GemmCall& first, const GemmCall& second);
+  // The main stream waits for every product still pending on the second stream (deferred joins).
+  void join() { wait_for(pending_.last()); }
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
 
@@ -63,7 +79,8 @@ class Gemm {
   __nv_bfloat16* rounding_for(const float* source, std::size_t n);
   // Bytes [dst, dst + bytes) are about to be written: a rounding of them is no longer current.
   // Every op must say so of what it writes, before it claims a rounding_for() its output.
-  void written(const void* dst, std::size_t bytes) { roundings_.written(dst, bytes); }
+  // With deferred joins, the main stream first joins a pending product that reads or writes them.
+  void written(const void* dst, std::size_t bytes);
   // No rounding is current (and the slots go out in a new table's order): a recording starts here.
   void forget_roundings() { roundings_.clear(); }
   // copy[i] is parameter params[i] rounded to bf16, for i < n, until the next call: an A factor
@@ -82,15 +99,28 @@ class Gemm {
   // Everything a plan depends on: shapes, strides, epilogue and the pointers' alignments.
   using Key = std::tuple<bool, bool, int, int, int, int, int, int, int, int64_t, int64_t, int64_t, bool, int, bool>;
   Plan& plan_for(const GemmCall& call, bool bf16_copies);
+  // SideProducts' numbers of our buffers: b16_, side_a16_, then the rounding slots.
+  static constexpr int kNoBuffer = -1, kB16Buffer = 0, kSideA16Buffer = 1;
+  static int slot_buffer(int slot) { return 2 + slot; }
   // A product ready to launch: its plan and the factors it reads (bf16 copies made, into a_copies
-  // for A, where it needs them).
+  // for A, where it needs them), and which of our buffers (SideProducts' numbers, or kNoBuffer)
+  // those are. With a_on_side (and a plan already tuned), A's copy is left to the side stream:
+  // round_a's n floats from a_source into round_a.
   struct Ready {
     Plan* plan;
     const void *a, *b;
+    int a_buffer = kNoBuffer, b_buffer = kNoBuffer;
+    __nv_bfloat16* round_a = nullptr;
+    const float* a_source = nullptr;
+    std::size_t a_extent = 0;
   };
-  Ready prepare(const GemmCall& call, bool same_b, Scratch& a_copies);
-  // An op's rounding of exactly floats [source, source + n), or null.
-  const __nv_bfloat16* op_rounding(const float* source, std::size_t n);
+  Ready prepare(const GemmCall& call, bool same_b, Scratch& a_copies, int a_copies_buffer, bool a_on_side = false);
+  // An op's rounding of exactly floats [source, source + n), or null; its slot in *slot.
+  const __nv_bfloat16* op_rounding(const float* source, std::size_t n, int* slot);
+  // The main stream is about to write (or grow) buffer `buffer`: it waits for a pending product that reads it.
+  void before_writing(int buffer);
+  // The main stream waits for side product `product` (SideProducts' number; 0: none).
+  void wait_for(uint64_t product);
   Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
   // Times the plan's candidates on these operands and keeps the fastest (call's C as it was).
   void tune(Plan& plan, const void* a, const void* b, const GemmCall& call);
@@ -110,6 +140,10 @@ class Gemm {
   void* side_workspace_ = nullptr;
   Scratch side_a16_;
   cudaEvent_t fork_ = nullptr, join_ = nullptr;
+  bool deferred_joins_;
+  SideProducts pending_;               // the second stream's products not yet waited for
+  static constexpr int kProductEvents = 16;
+  std::vector<cudaEvent_t> product_done_;  // product p's end: event p % kProductEvents
   Scratch saved_c_;    // autotuning: an output the trials add to, as it was
   const float* b16_source_ = nullptr;  // what the last B factor's copy (in b16_) is a copy of, and
   std::size_t b16_extent_ = 0;         // how many floats
@@ -119,8 +153,10 @@ class Gemm {
   const __nv_bfloat16* params_copy_ = nullptr;
   bool fused_rounding_;
   bool autotune_;
-  // The ops' roundings (two slots: an op's output and a gradient, as matmul_backward reads them)
-  RoundedCopies roundings_{2};
+  // The ops' roundings: two slots (an op's output and a gradient, as matmul_backward reads them),
+  // four with deferred joins (a layer's backward pass claims four, and each is read by a product
+  // that may still be running when the next is claimed)
+  RoundedCopies roundings_;
   std::vector<std::unique_ptr<Scratch>> rounding_slots_;
 };
 
