@@ -42,9 +42,18 @@ struct ForwardRows {
 
   // The LayerNorm's input at element i (inp[i] = x), once the thread has drawn its seed s.
   __device__ float input(std::size_t i, float x, uint64_t s) const {
+    return residual == nullptr ? x : dropped(i, x, s) + residual[i];
+  }
+  // The same for the four elements from i (16-byte aligned: fits_quads), the residual read as one float4.
+  __device__ float4 input4(std::size_t i, float4 x, uint64_t s) const {
     if (residual == nullptr) return x;
-    const float dropped = p == 0.0f ? x : dropout_uniform(s, i) >= p ? __fmul_rn(x, 1.0f / (1.0f - p)) : 0.0f;
-    return dropped + residual[i];
+    const float4 r = *reinterpret_cast<const float4*>(residual + i);
+    return make_float4(dropped(i, x.x, s) + r.x, dropped(i + 1, x.y, s) + r.y, dropped(i + 2, x.z, s) + r.z,
+                       dropped(i + 3, x.w, s) + r.w);
+  }
+  // Dropout's output at element i (the product rounded before the add, no fused multiply-add).
+  __device__ float dropped(std::size_t i, float x, uint64_t s) const {
+    return p == 0.0f ? x : dropout_uniform(s, i) >= p ? __fmul_rn(x, 1.0f / (1.0f - p)) : 0.0f;
   }
   __device__ uint64_t seed_value() const { return residual == nullptr || p == 0.0f ? 0 : seed.get(); }
 };
@@ -110,8 +119,7 @@ TEXTCLASS_UNROLL
       const int q = lane + 32 * k;
       if (q >= quads) continue;
       const std::size_t i = offset + 4 * static_cast<std::size_t>(q);
-      const float4 v = *reinterpret_cast<const float4*>(f.inp + i);
-      x[k] = make_float4(f.input(i, v.x, s), f.input(i + 1, v.y, s), f.input(i + 2, v.z, s), f.input(i + 3, v.w, s));
+      x[k] = f.input4(i, *reinterpret_cast<const float4*>(f.inp + i), s);
       w[k] = *reinterpret_cast<const float4*>(f.weight + 4 * q);
       b[k] = *reinterpret_cast<const float4*>(f.bias + 4 * q);
     }
