@@ -55,8 +55,8 @@ class CudaBackend final : public Backend {
     uint64_t keep_everything = UINT64_MAX;
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
     profile_ = std::make_unique<OpProfile>(stream_);
-    gemm_ = std::make_unique<Gemm>(stream_, precision, fused_rounding, gemm_autotune, concurrent_products,
-                                   deferred_joins);
+    gemm_ = std::make_unique<Gemm>(stream_, precision, *profile_, fused_rounding, gemm_autotune,
+                                   concurrent_products, deferred_joins);
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     // graphs would capture the profile's events: timing each op means launching each op
@@ -70,10 +70,10 @@ class CudaBackend final : public Backend {
   ~CudaBackend() override {
     cudaStreamSynchronize(stream_);
     recorder_.reset();
+    gemm_.reset();     // (it times its waits in the profile)
     profile_.reset();  // prints its table, when profiling
     staging_.reset();
     scratch_.reset();
-    gemm_.reset();
     cudaFree(params_bf16_);
     cudaFree(sum_squares_buffer_);
     cudaStreamSynchronize(stream_);

@@ -101,9 +101,10 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 }  // namespace
 
-Gemm::Gemm(cudaStream_t stream, Precision precision, bool fused_rounding, bool autotune, bool concurrent_products,
-           bool deferred_joins)
+Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fused_rounding, bool autotune,
+           bool concurrent_products, bool deferred_joins)
     : stream_(stream),
+      profile_(profile),
       bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
       compute_(compute_type(precision, bf16_factors_)),
       fp32_factors_compute_(compute_type(precision, false)),
@@ -219,6 +220,7 @@ void Gemm::before_writing(int buffer) {
 
 void Gemm::wait_for(uint64_t product) {
   if (product == 0) return;
+  const auto timing = profile_.time("side_wait");
   check(cudaStreamWaitEvent(stream_, product_done_[product % kProductEvents]), "joining a stream");
   pending_.waited_for(product);
 }

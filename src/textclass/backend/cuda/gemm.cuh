@@ -38,6 +38,7 @@
 
 #include "textclass/backend/cuda/cuda_backend.hpp"
 #include "textclass/backend/cuda/gemm_call.hpp"
+#include "textclass/backend/cuda/op_profile.cuh"
 #include "textclass/backend/cuda/rounded_copies.hpp"
 #include "textclass/backend/cuda/scratch.cuh"
 #include "textclass/backend/cuda/side_products.hpp"
@@ -50,9 +51,10 @@ class Gemm {
   // fused_rounding: the ops may hand the products roundings of their outputs (bf16 only).
   // autotune: time the heuristic's candidates, as above.
   // concurrent_products: run_sharing_b's products side by side; deferred_joins: the second of them
-  // joined only when something needs it (above).
-  Gemm(cudaStream_t stream, Precision precision, bool fused_rounding = false, bool autotune = false,
-       bool concurrent_products = false, bool deferred_joins = false);
+  // joined only when something needs it (above), each wait timed as "side_wait" in `profile` (the
+  // main stream's stall there), which must outlive the waits.
+  Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fused_rounding = false,
+       bool autotune = false, bool concurrent_products = false, bool deferred_joins = false);
   ~Gemm();
   Gemm(const Gemm&) = delete;
   Gemm& operator=(const Gemm&) = delete;
@@ -128,6 +130,7 @@ class Gemm {
                           const GemmCall& call, cudaStream_t stream, void* workspace);
 
   cudaStream_t stream_;
+  OpProfile& profile_;
   bool bf16_factors_;
   cublasComputeType_t compute_, fp32_factors_compute_;
   cublasLtHandle_t handle_ = nullptr;
