@@ -221,16 +221,18 @@ TEST_P(MixedPrecisionTest, ProductsReadTheirInputsAsTheyAreNow) {
 }
 
 // With deferred joins (cuda_backend.hpp) a weight gradient's product may still be running on the
-// second stream when the ops after it start. Here each of six backward passes is followed at once
-// by fills of NaN over its inputs, and the next passes take the rounding slots and the copy of dout
-// again (six passes for four slots); after three of them come a copy that reads the weight
-// gradient, a fill over it, and its sum of squares. Every weight gradient must be the product of
-// its inputs as they were at its call, and each later op must find it written: a product that read
-// NaN or a newer dout, or an op that ran before it, is far outside the bf16 bound. The shapes make
-// the weight gradient much slower than the input gradient (64 x 64 outputs, each a sum over 8,192
-// rows), so that without the joins the ops after it would overtake it.
+// second stream when the ops after it start. Nine backward passes, each a product that waits for
+// nothing before it, take the rounding slots (four; with fused rounding each pass takes one) or the
+// copy of dout again while earlier products may still read them; NaN goes over each pass's inputs
+// four passes later, and at once after one pass; after three others come a fill over the weight
+// gradient, a copy of it and its sum of squares. Every weight gradient must be the product of its
+// inputs as they were at its call, and each later op must find it written: a product that read NaN
+// or a newer dout, or an op that ran before it, is far outside the bf16 bound. The shapes make the
+// weight gradient much slower than the input gradient (64 x 64 outputs, each a sum over 8,192 rows),
+// so that without the waits the ops after it would overtake it.
 TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
-  const int N = 8192, C = 64, OC = 64, passes = 6, copied_pass = 3, filled_pass = 4, summed_pass = 5;
+  const int N = 8192, C = 64, OC = 64, passes = 9, lag = 4;
+  const int filled_pass = 5, copied_pass = 6, nan_pass = 7, summed_pass = 8;
   const std::size_t NC = static_cast<std::size_t>(N) * C, NOC = static_cast<std::size_t>(N) * OC, W = OC * C;
   const float nan = std::numeric_limits<float>::quiet_NaN();
   Random random(11);
@@ -254,15 +256,19 @@ TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
       dw.push_back(std::make_unique<Buffer<float>>(be, W));  // NaN
     }
     Run result;
+    auto spoil_inputs = [&](int k) {
+      be.fill(inp[k]->get(), nan, NC);
+      be.fill(dout[k]->get(), nan, NOC);
+    };
     for (int k = 0; k < passes; k++) {
       be.fill(db.get(), 0.0f, OC);
       be.matmul_backward(dinp.get(), dw[k]->get(), db.get(), dout[k]->get(), inp[k]->get(), w.get(), N, C, OC,
                          GradientWrite::overwrite);
-      be.fill(inp[k]->get(), nan, NC);
-      be.fill(dout[k]->get(), nan, NOC);
-      if (k == copied_pass) be.copy(copied.get(), dw[k]->get(), W);
       if (k == filled_pass) be.fill(dw[k]->get(), 0.5f, W);
+      if (k == copied_pass) be.copy(copied.get(), dw[k]->get(), W);
+      if (k == nan_pass) spoil_inputs(k);
       if (k == summed_pass) result.squares = be.sum_squares(dw[k]->get(), W);
+      if (k >= lag) spoil_inputs(k - lag);
     }
     for (int k = 0; k < passes; k++) result.dw.push_back(dw[k]->read());
     result.copied = copied.read();

@@ -84,6 +84,7 @@ TEST(SideProducts, AWaitForOneProductIsAWaitForEveryOneBefore) {
   EXPECT_EQ(pending.last(), 0u);
   EXPECT_EQ(pending.last_reading(2), 0u);
   EXPECT_EQ(pending.last_touching(memory.data(), 100 * sizeof(float)), 0u);
+  EXPECT_EQ(pending.next(), third + 1);
   EXPECT_EQ(pending.add(a, sizeof(float), {}, nullptr, 0), third + 1);  // numbers go on
   EXPECT_EQ(pending.last_touching(a, sizeof(float)), third + 1);
 }

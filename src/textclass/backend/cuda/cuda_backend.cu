@@ -46,7 +46,7 @@ class CudaBackend final : public Backend {
     // priority).
     int lowest = 0, highest = 0;
     check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
-    const bool first = concurrent_products && deferred_joins;
+    const bool first = concurrent_products && deferred_joins && multiplies_bf16_copies(precision);
     check(cudaStreamCreateWithPriority(&stream_, cudaStreamNonBlocking, first ? highest : lowest), "creating a stream");
     // The memory arena: freed blocks stay in the device's pool instead of going back to the
     // driver, so after the first steps alloc() and the scratch never reach cudaMalloc again.
@@ -163,12 +163,17 @@ class CudaBackend final : public Backend {
     recorder_->begin(key, generation());
   }
   void end_recording() override {
-    gemm_->join();  // (a capture must end with its forked streams joined)
+    try {
+      gemm_->join();  // (a capture must end with its forked streams joined)
+    } catch (...) {
+      cancel_recording();  // (so that the next recording may begin)
+      throw;
+    }
     gemm_->forget_roundings();
     recorder_->end(generation());
   }
   void cancel_recording() override {
-    gemm_->join();
+    gemm_->abandon();  // (no throw: a Recording's destructor calls this while an error is on its way up)
     gemm_->forget_roundings();
     recorder_->cancel();
   }

@@ -101,17 +101,21 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 }  // namespace
 
+bool multiplies_bf16_copies(Precision precision) {
+  return precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true);
+}
+
 Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fused_rounding, bool autotune,
            bool concurrent_products, bool deferred_joins)
     : stream_(stream),
       profile_(profile),
-      bf16_factors_(precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true)),
+      bf16_factors_(multiplies_bf16_copies(precision)),
       compute_(compute_type(precision, bf16_factors_)),
       fp32_factors_compute_(compute_type(precision, false)),
       a16_(stream),
       b16_(stream),
       side_a16_(stream),
-      deferred_joins_(concurrent_products && deferred_joins),
+      deferred_joins_(concurrent_products && deferred_joins && bf16_factors_),
       saved_c_(stream),
       fused_rounding_(bf16_factors_ && fused_rounding),
       autotune_(autotune),
@@ -225,6 +229,14 @@ void Gemm::wait_for(uint64_t product) {
   pending_.waited_for(product);
 }
 
+void Gemm::abandon() {
+  const uint64_t last = pending_.last();
+  if (last == 0) return;
+  cudaStreamWaitEvent(stream_, product_done_[last % kProductEvents]);
+  cudaGetLastError();
+  pending_.waited_for(last);
+}
+
 void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {
   params_ = copy == nullptr ? nullptr : params;
   params_count_ = copy == nullptr ? 0 : n;
@@ -318,7 +330,7 @@ void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
   }
   // both factors' copies first, on the stream (the second's A into a scratch of its own), except
   // the second's A when its join is deferred: the side stream rounds it, after the fork
-  const bool deferred = deferred_joins_ && bf16_factors_ && !second.fp32_factors && second.k > 0;
+  const bool deferred = deferred_joins_ && !second.fp32_factors && second.k > 0;
   const Ready one = prepare(first, false, a16_, kNoBuffer);
   const Ready two = prepare(second, /*same_b=*/true, side_a16_, kSideA16Buffer, /*a_on_side=*/deferred);
   check(cudaEventRecord(fork_, stream_), "forking a stream");
@@ -335,10 +347,10 @@ void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
   std::vector<int> buffers;
   for (int buffer : {two.a_buffer, two.b_buffer})
     if (buffer != kNoBuffer) buffers.push_back(buffer);
-  const uint64_t product =
-      pending_.add(two.a_source, two.a_extent * sizeof(float), buffers, second.c,
-                   extent(second.m, second.n, second.ldc, second.batch, second.stride_c) * sizeof(float));
-  check(cudaEventRecord(product_done_[product % kProductEvents], side_stream_), "recording a product's end");
+  // (the event first: a product pending without it would be waited for on another's)
+  check(cudaEventRecord(product_done_[pending_.next() % kProductEvents], side_stream_), "recording a product's end");
+  pending_.add(two.a_source, two.a_extent * sizeof(float), buffers, second.c,
+               extent(second.m, second.n, second.ldc, second.batch, second.stride_c) * sizeof(float));
 }
 
 cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,

@@ -72,6 +72,8 @@ class Gemm {
   void run_sharing_b(const GemmCall& first, const GemmCall& second);
   // The main stream waits for every product still pending on the second stream (deferred joins).
   void join() { wait_for(pending_.last()); }
+  // join() where an error is already on its way up: unchecked, and it clears CUDA's last error.
+  void abandon();
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
 
@@ -162,6 +164,10 @@ class Gemm {
   RoundedCopies roundings_;
   std::vector<std::unique_ptr<Scratch>> rounding_slots_;
 };
+
+// Whether a Gemm of this precision multiplies bf16 copies of its factors (above: bf16, unless
+// TEXTCLASS_CUDA_BF16_COPIES=0); only those defer joins.
+bool multiplies_bf16_copies(Precision precision);
 
 // dst[i] = src[i] rounded to the nearest bf16 (ties to even), i < n.
 void round_to_bf16(cudaStream_t stream, __nv_bfloat16* dst, const float* src, std::size_t n);

@@ -96,7 +96,8 @@ void GraphRecorder::end(uint64_t generation) {
       throw std::logic_error("CUDA backend: device memory was allocated or freed inside a recording");
     }
     Graph graph{nullptr, fingerprint_, seeds_, generation};
-    const cudaError_t status = cudaGraphInstantiate(&graph.exec, captured, 0);
+    // (each kernel keeps its stream's priority: the weight gradients' products run below the rest)
+    const cudaError_t status = cudaGraphInstantiate(&graph.exec, captured, cudaGraphInstantiateFlagUseNodePriority);
     cudaGraphDestroy(captured);
     check(status, "instantiating a CUDA graph");
     if (graphs_.size() >= kMaxGraphs) drop_all();

@@ -32,6 +32,8 @@ class SideProducts {
     return last_;
   }
 
+  // The number the next product added will have.
+  uint64_t next() const { return last_ + 1; }
   // The last product added and not yet waited for; 0 when none is pending.
   uint64_t last() const { return last_ > waited_ ? last_ : 0; }
 
