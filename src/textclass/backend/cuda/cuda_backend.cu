@@ -109,7 +109,7 @@ class CudaBackend final : public Backend {
   void free(void* ptr) override {
     if (ptr == nullptr) return;
     parameters_written(ptr, memory_.bytes_at(ptr));
-    gemm_->written(ptr, memory_.bytes_at(ptr));
+    gemm_->freed(ptr, memory_.bytes_at(ptr));
     memory_.freed(ptr);
     ++frees_;  // a graph may have used it (and a capture that sees this fails at its end)
     // Unchecked: free runs in destructors, often while an error is on its way up, and a failure

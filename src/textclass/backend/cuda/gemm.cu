@@ -213,28 +213,26 @@ const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n, int* 
   return *slot < 0 ? nullptr : reinterpret_cast<const __nv_bfloat16*>(rounding_slots_[*slot]->data());
 }
 
-void Gemm::written(const void* dst, std::size_t bytes) {
+void Gemm::written(const void* dst, std::size_t bytes, bool checked) {
   roundings_.written(dst, bytes);
-  wait_for(pending_.last_touching(dst, bytes));
+  wait_for(pending_.last_touching(dst, bytes), checked);
 }
 
 void Gemm::before_writing(int buffer) {
   if (buffer != kNoBuffer) wait_for(pending_.last_reading(buffer));
 }
 
-void Gemm::wait_for(uint64_t product) {
+void Gemm::wait_for(uint64_t product, bool checked) {
   if (product == 0) return;
-  const auto timing = profile_.time("side_wait");
-  check(cudaStreamWaitEvent(stream_, product_done_[product % kProductEvents]), "joining a stream");
+  const cudaEvent_t done = product_done_[product % kProductEvents];
   pending_.waited_for(product);
-}
-
-void Gemm::abandon() {
-  const uint64_t last = pending_.last();
-  if (last == 0) return;
-  cudaStreamWaitEvent(stream_, product_done_[last % kProductEvents]);
-  cudaGetLastError();
-  pending_.waited_for(last);
+  if (!checked) {  // (and not profiled: the profile checks its events)
+    cudaStreamWaitEvent(stream_, done);
+    cudaGetLastError();
+    return;
+  }
+  const auto timing = profile_.time("side_wait");
+  check(cudaStreamWaitEvent(stream_, done), "joining a stream");
 }
 
 void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {
