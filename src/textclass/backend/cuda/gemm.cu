@@ -108,7 +108,6 @@ bool multiplies_bf16_copies(Precision precision) {
 Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fused_rounding, bool autotune,
            bool concurrent_products, bool deferred_joins)
     : stream_(stream),
-      profile_(profile),
       bf16_factors_(multiplies_bf16_copies(precision)),
       compute_(compute_type(precision, bf16_factors_)),
       fp32_factors_compute_(compute_type(precision, false)),
@@ -124,15 +123,10 @@ Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fu
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
   if (concurrent_products) {
-    check(cudaStreamCreateWithFlags(&side_stream_, cudaStreamNonBlocking), "creating a stream");
+    int lowest = 0, highest = 0;
+    check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
+    side_ = std::make_unique<SideStream>(stream, lowest, profile, "side_wait");
     check(cudaMalloc(&side_workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
-    check(cudaEventCreateWithFlags(&fork_, cudaEventDisableTiming), "creating an event");
-    check(cudaEventCreateWithFlags(&join_, cudaEventDisableTiming), "creating an event");
-  }
-  if (deferred_joins_) {
-    product_done_.resize(kProductEvents);
-    for (cudaEvent_t& event : product_done_)
-      check(cudaEventCreateWithFlags(&event, cudaEventDisableTiming), "creating an event");
   }
 }
 
@@ -143,14 +137,8 @@ Gemm::~Gemm() {
     cublasLtMatrixLayoutDestroy(plan.c);
     cublasLtMatmulDescDestroy(plan.op);
   }
-  if (side_stream_ != nullptr) {
-    cudaStreamSynchronize(side_stream_);
-    cudaEventDestroy(fork_);
-    cudaEventDestroy(join_);
-    for (cudaEvent_t event : product_done_) cudaEventDestroy(event);
-    cudaFree(side_workspace_);
-    cudaStreamDestroy(side_stream_);
-  }
+  side_.reset();  // (after its products)
+  cudaFree(side_workspace_);
   cudaFree(workspace_);
   cublasLtDestroy(handle_);
 }
@@ -215,24 +203,11 @@ const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n, int* 
 
 void Gemm::written(const void* dst, std::size_t bytes, bool checked) {
   roundings_.written(dst, bytes);
-  wait_for(pending_.last_touching(dst, bytes), checked);
+  if (side_ != nullptr) side_->before_touching(dst, bytes, checked);
 }
 
 void Gemm::before_writing(int buffer) {
-  if (buffer != kNoBuffer) wait_for(pending_.last_reading(buffer));
-}
-
-void Gemm::wait_for(uint64_t product, bool checked) {
-  if (product == 0) return;
-  const cudaEvent_t done = product_done_[product % kProductEvents];
-  pending_.waited_for(product);
-  if (!checked) {  // (and not profiled: the profile checks its events)
-    cudaStreamWaitEvent(stream_, done);
-    cudaGetLastError();
-    return;
-  }
-  const auto timing = profile_.time("side_wait");
-  check(cudaStreamWaitEvent(stream_, done), "joining a stream");
+  if (side_ != nullptr && buffer != kNoBuffer) side_->before_writing(buffer);
 }
 
 void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {
@@ -321,7 +296,7 @@ void Gemm::run(const GemmCall& call, bool same_b) {
 }
 
 void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
-  if (side_stream_ == nullptr || first.m == 0 || first.n == 0 || second.m == 0 || second.n == 0) {
+  if (side_ == nullptr || first.m == 0 || first.n == 0 || second.m == 0 || second.n == 0) {
     run(first);
     run(second, /*same_b=*/true);
     return;
@@ -331,24 +306,18 @@ void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
   const bool deferred = deferred_joins_ && !second.fp32_factors && second.k > 0;
   const Ready one = prepare(first, false, a16_, kNoBuffer);
   const Ready two = prepare(second, /*same_b=*/true, side_a16_, kSideA16Buffer, /*a_on_side=*/deferred);
-  check(cudaEventRecord(fork_, stream_), "forking a stream");
-  check(cudaStreamWaitEvent(side_stream_, fork_), "forking a stream");
+  side_->fork();
   check(multiply(*one.plan, one.plan->algo, one.a, one.b, first, stream_, workspace_), "cublasLtMatmul");
-  if (two.round_a != nullptr) round_to_bf16(side_stream_, two.round_a, two.a_source, two.a_extent);
-  check(multiply(*two.plan, two.plan->algo, two.a, two.b, second, side_stream_, side_workspace_), "cublasLtMatmul");
-  if (!deferred) {
-    check(cudaEventRecord(join_, side_stream_), "joining a stream");
-    check(cudaStreamWaitEvent(stream_, join_), "joining a stream");
-    pending_.waited_for(pending_.last());  // (and so for any deferred product before it)
-    return;
-  }
+  if (two.round_a != nullptr) round_to_bf16(side_->stream(), two.round_a, two.a_source, two.a_extent);
+  check(multiply(*two.plan, two.plan->algo, two.a, two.b, second, side_->stream(), side_workspace_),
+        "cublasLtMatmul");
   std::vector<int> buffers;
   for (int buffer : {two.a_buffer, two.b_buffer})
     if (buffer != kNoBuffer) buffers.push_back(buffer);
-  // (the event first: a product pending without it would be waited for on another's)
-  check(cudaEventRecord(product_done_[pending_.next() % kProductEvents], side_stream_), "recording a product's end");
-  pending_.add(two.a_source, two.a_extent * sizeof(float), buffers, second.c,
-               extent(second.m, second.n, second.ldc, second.batch, second.stride_c) * sizeof(float));
+  side_->end_piece({{two.a_source, two.a_extent * sizeof(float)},
+                    {second.c, extent(second.m, second.n, second.ldc, second.batch, second.stride_c) * sizeof(float)}},
+                   buffers);
+  if (!deferred) side_->join();
 }
 
 cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
@@ -359,7 +328,7 @@ cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo
 
 void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) {
   plan.tuned = true;
-  join();  // (the trials read and write on the stream, outside what SideProducts keeps)
+  join();  // (the trials read and write on the stream, outside what SideWork keeps)
   cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
   check(cudaStreamIsCapturing(stream_, &capture), "asking whether the stream is being captured");
   if (capture != cudaStreamCaptureStatusNone) return;  // a graph would keep the trials: the first guess stays

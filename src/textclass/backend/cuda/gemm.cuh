@@ -20,12 +20,11 @@
 // linear layer's backward pass, on the second stream, is not joined right after it. The second
 // stream rounds that product's fp32 input itself, and the main stream goes on with the next ops
 // while the product runs (at batch 16 the LayerNorm, GELU and attention kernels between two layers'
-// products leave most SMs idle). SideProducts keeps what the pending products read and write: the
-// main stream waits for the last product that reads or writes something before it writes that (an
-// op's written(), a rounding slot or the copy of B taken again, a buffer that grows), each product
-// with an event of its own (a ring of them: where a product's event has been recorded again for a
-// later product, the wait is for the later one), and for all of them before anything that may read
-// a gradient (join(): the backend calls it before the optimizer's ops, transfers and recordings).
+// products leave most SMs idle). The second stream (side_stream.cuh) keeps what the pending products
+// read and write: the main stream waits for the last product that reads or writes something before
+// it writes that (an op's written(), a rounding slot or the copy of B taken again, a buffer that
+// grows), and for all of them before anything that may read a gradient (join(): the backend calls
+// it before the optimizer's ops, transfers and recordings).
 #include <cublasLt.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -41,7 +40,7 @@
 #include "textclass/backend/cuda/op_profile.cuh"
 #include "textclass/backend/cuda/rounded_copies.hpp"
 #include "textclass/backend/cuda/scratch.cuh"
-#include "textclass/backend/cuda/side_products.hpp"
+#include "textclass/backend/cuda/side_stream.cuh"
 
 namespace textclass::backend::cuda {
 
@@ -71,9 +70,13 @@ class Gemm {
   // otherwise.
   void run_sharing_b(const GemmCall& first, const GemmCall& second);
   // The main stream waits for every product still pending on the second stream (deferred joins).
-  void join() { wait_for(pending_.last()); }
+  void join() {
+    if (side_ != nullptr) side_->join();
+  }
   // join() where an error is already on its way up: unchecked, and it clears CUDA's last error.
-  void abandon() { wait_for(pending_.last(), /*checked=*/false); }
+  void abandon() {
+    if (side_ != nullptr) side_->join(/*checked=*/false);
+  }
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
 
@@ -106,11 +109,11 @@ class Gemm {
   // Everything a plan depends on: shapes, strides, epilogue and the pointers' alignments.
   using Key = std::tuple<bool, bool, int, int, int, int, int, int, int, int64_t, int64_t, int64_t, bool, int, bool>;
   Plan& plan_for(const GemmCall& call, bool bf16_copies);
-  // SideProducts' numbers of our buffers: b16_, side_a16_, then the rounding slots.
+  // SideWork's numbers of our buffers: b16_, side_a16_, then the rounding slots.
   static constexpr int kNoBuffer = -1, kB16Buffer = 0, kSideA16Buffer = 1;
   static int slot_buffer(int slot) { return 2 + slot; }
   // A product ready to launch: its plan and the factors it reads (bf16 copies made, into a_copies
-  // for A, where it needs them), and which of our buffers (SideProducts' numbers, or kNoBuffer)
+  // for A, where it needs them), and which of our buffers (SideWork's numbers, or kNoBuffer)
   // those are. With a_on_side (and a plan already tuned), A's copy is left to the side stream:
   // round_a's n floats from a_source into round_a.
   struct Ready {
@@ -127,9 +130,6 @@ class Gemm {
   // The main stream is about to write (or grow) buffer `buffer`: it waits for a pending product that reads it.
   void before_writing(int buffer);
   void written(const void* dst, std::size_t bytes, bool checked);
-  // The main stream waits for side product `product` (SideProducts' number; 0: none); unchecked,
-  // a failure is dropped with CUDA's last error.
-  void wait_for(uint64_t product, bool checked = true);
   Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
   // Times the plan's candidates on these operands and keeps the fastest (call's C as it was).
   void tune(Plan& plan, const void* a, const void* b, const GemmCall& call);
@@ -137,23 +137,18 @@ class Gemm {
                           const GemmCall& call, cudaStream_t stream, void* workspace);
 
   cudaStream_t stream_;
-  OpProfile& profile_;
   bool bf16_factors_;
   cublasComputeType_t compute_, fp32_factors_compute_;
   cublasLtHandle_t handle_ = nullptr;
   void* workspace_ = nullptr;
   std::map<Key, Plan> plans_;
   Scratch a16_, b16_;  // the bf16 copies of A and B (bf16 precision only)
-  // run_sharing_b side by side: the second stream, its own workspace and copy of A, and the events
-  // of the fork and the join (all null or empty without concurrent_products)
-  cudaStream_t side_stream_ = nullptr;
+  // run_sharing_b side by side: the second stream (with the products not yet waited for), its own
+  // workspace and copy of A (null without concurrent_products)
+  std::unique_ptr<SideStream> side_;
   void* side_workspace_ = nullptr;
   Scratch side_a16_;
-  cudaEvent_t fork_ = nullptr, join_ = nullptr;
   bool deferred_joins_;
-  SideProducts pending_;               // the second stream's products not yet waited for
-  static constexpr int kProductEvents = 16;
-  std::vector<cudaEvent_t> product_done_;  // product p's end: event p % kProductEvents
   Scratch saved_c_;    // autotuning: an output the trials add to, as it was
   const float* b16_source_ = nullptr;  // what the last B factor's copy (in b16_) is a copy of, and
   std::size_t b16_extent_ = 0;         // how many floats

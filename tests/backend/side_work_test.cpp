@@ -1,7 +1,7 @@
-// What the side stream's pending products read and write (backend/cuda/side_products.hpp), on any
-// machine: which product the main stream must wait for before a write, and that a wait for one
-// product is a wait for every product before it.
-#include "textclass/backend/cuda/side_products.hpp"
+// What a side stream's pending work reads and writes (backend/cuda/side_work.hpp), on any machine:
+// which piece the main stream must wait for before a write, and that a wait for one piece is a
+// wait for every piece before it.
+#include "textclass/backend/cuda/side_work.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,14 +11,14 @@
 namespace textclass::backend::cuda {
 namespace {
 
-TEST(SideProducts, AWriteOverWhatAProductReadsOrWritesWaitsForIt) {
+TEST(SideWork, AWriteOverWhatAProductReadsOrWritesWaitsForIt) {
   std::vector<float> memory(100);
   const float* input = memory.data() + 10;   // floats 10..19
   const float* output = memory.data() + 40;  // floats 40..44
-  SideProducts pending;
+  SideWork pending;
   EXPECT_EQ(pending.last(), 0u);
   EXPECT_EQ(pending.last_touching(input, 10 * sizeof(float)), 0u);
-  const uint64_t product = pending.add(input, 10 * sizeof(float), {}, output, 5 * sizeof(float));
+  const uint64_t product = pending.add({{input, 10 * sizeof(float)}, {output, 5 * sizeof(float)}});
   EXPECT_EQ(product, 1u);
   EXPECT_EQ(pending.last(), product);
   EXPECT_EQ(pending.last_touching(input, sizeof(float)), product);                // its first float
@@ -32,12 +32,12 @@ TEST(SideProducts, AWriteOverWhatAProductReadsOrWritesWaitsForIt) {
   EXPECT_EQ(pending.last_touching(input, 0), 0u);                                 // nothing
 }
 
-TEST(SideProducts, AWriteWaitsForTheLastProductThatTouchesIt) {
+TEST(SideWork, AWriteWaitsForTheLastProductThatTouchesIt) {
   std::vector<float> memory(100);
   const float *a = memory.data(), *b = a + 20, *c = a + 40;
-  SideProducts pending;
-  const uint64_t first = pending.add(a, 10 * sizeof(float), {}, b, 10 * sizeof(float));
-  const uint64_t second = pending.add(c, 10 * sizeof(float), {}, b + 5, sizeof(float));
+  SideWork pending;
+  const uint64_t first = pending.add({{a, 10 * sizeof(float)}, {b, 10 * sizeof(float)}});
+  const uint64_t second = pending.add({{c, 10 * sizeof(float)}, {b + 5, sizeof(float)}});
   EXPECT_EQ(second, first + 1);
   EXPECT_EQ(pending.last_touching(a, sizeof(float)), first);  // only the first reads a
   EXPECT_EQ(pending.last_touching(b, sizeof(float)), first);  // only the first writes b[0]
@@ -45,30 +45,30 @@ TEST(SideProducts, AWriteWaitsForTheLastProductThatTouchesIt) {
   EXPECT_EQ(pending.last_touching(c, sizeof(float)), second);
 }
 
-TEST(SideProducts, BuffersAreKeptByNumber) {
+TEST(SideWork, BuffersAreKeptByNumber) {
   std::vector<float> memory(10);
-  SideProducts pending;
-  const uint64_t first = pending.add(nullptr, 0, {0, 3}, memory.data(), sizeof(float));
+  SideWork pending;
+  const uint64_t first = pending.add({{nullptr, 0}, {memory.data(), sizeof(float)}}, {0, 3});
   EXPECT_EQ(pending.last_reading(0), first);
   EXPECT_EQ(pending.last_reading(3), first);
   EXPECT_EQ(pending.last_reading(1), 0u);
-  EXPECT_EQ(pending.last_reading(SideProducts::kBuffers - 1), 0u);
-  EXPECT_EQ(pending.last_touching(memory.data() + 1, sizeof(float)), 0u);  // read_bytes 0: no input range
-  const uint64_t second = pending.add(nullptr, 0, {3, SideProducts::kBuffers - 1}, nullptr, 0);  // buffers only
+  EXPECT_EQ(pending.last_reading(SideWork::kBuffers - 1), 0u);
+  EXPECT_EQ(pending.last_touching(memory.data() + 1, sizeof(float)), 0u);  // a range of 0 bytes: none
+  const uint64_t second = pending.add({}, {3, SideWork::kBuffers - 1});  // buffers only
   EXPECT_EQ(pending.last(), second);
   EXPECT_EQ(pending.last_reading(3), second);  // the later reader
-  EXPECT_EQ(pending.last_reading(SideProducts::kBuffers - 1), second);
+  EXPECT_EQ(pending.last_reading(SideWork::kBuffers - 1), second);
   EXPECT_EQ(pending.last_reading(0), first);
-  EXPECT_THROW(pending.add(nullptr, 0, {SideProducts::kBuffers}, nullptr, 0), std::out_of_range);
+  EXPECT_THROW(pending.add({}, {SideWork::kBuffers}), std::out_of_range);
 }
 
-TEST(SideProducts, AWaitForOneProductIsAWaitForEveryOneBefore) {
+TEST(SideWork, AWaitForOneProductIsAWaitForEveryOneBefore) {
   std::vector<float> memory(100);
   const float *a = memory.data(), *b = a + 20, *c = a + 40;
-  SideProducts pending;
-  const uint64_t first = pending.add(a, sizeof(float), {0}, b, sizeof(float));
-  const uint64_t second = pending.add(nullptr, 0, {1}, c, sizeof(float));
-  const uint64_t third = pending.add(nullptr, 0, {2}, c + 10, sizeof(float));
+  SideWork pending;
+  const uint64_t first = pending.add({{a, sizeof(float)}, {b, sizeof(float)}}, {0});
+  const uint64_t second = pending.add({{c, sizeof(float)}}, {1});
+  const uint64_t third = pending.add({{c + 10, sizeof(float)}}, {2});
   pending.waited_for(second);
   EXPECT_EQ(pending.last_touching(a, sizeof(float)), 0u);
   EXPECT_EQ(pending.last_touching(b, sizeof(float)), 0u);
@@ -85,7 +85,7 @@ TEST(SideProducts, AWaitForOneProductIsAWaitForEveryOneBefore) {
   EXPECT_EQ(pending.last_reading(2), 0u);
   EXPECT_EQ(pending.last_touching(memory.data(), 100 * sizeof(float)), 0u);
   EXPECT_EQ(pending.next(), third + 1);
-  EXPECT_EQ(pending.add(a, sizeof(float), {}, nullptr, 0), third + 1);  // numbers go on
+  EXPECT_EQ(pending.add({{a, sizeof(float)}}), third + 1);  // numbers go on
   EXPECT_EQ(pending.last_touching(a, sizeof(float)), third + 1);
 }
 
