@@ -48,7 +48,7 @@ TEST_P(EmbeddingsTest, ForwardMatchesReferenceAndBackwardMatchesFiniteDifference
     Buffer<float> dout_d(backend(), dout), dwte_d(backend(), dwte_before), dwpe_d(backend(), dwpe_before);
     Buffer<float> dwtt_d(backend(), dwtt_before);
     backend().embeddings_forward(out_d.get(), ids_d.get(), types_d.get(), nullptr, wte_d.get(), wpe_d.get(),
-                                 wtt_d.get(), s.B * s.T, s.T, s.C);
+                                 wtt_d.get(), s.B * s.T, s.T, s.C, vocab, types);
     backend().embeddings_backward(dwte_d.get(), dwpe_d.get(), dwtt_d.get(), dout_d.get(), ids_d.get(), types_d.get(),
                                   nullptr, s.B * s.T, s.T, s.C);
 
@@ -86,9 +86,9 @@ TEST_P(EmbeddingsTest, RowsPickTheirTokens) {
 
   Buffer<float> padded_d(backend(), static_cast<std::size_t>(B) * T * C), out_d(backend(), static_cast<std::size_t>(M) * C);
   backend().embeddings_forward(padded_d.get(), ids_d.get(), types_d.get(), nullptr, wte_d.get(), wpe_d.get(),
-                               wtt_d.get(), B * T, T, C);
+                               wtt_d.get(), B * T, T, C, vocab, types);
   backend().embeddings_forward(out_d.get(), ids_d.get(), types_d.get(), rows_d.get(), wte_d.get(), wpe_d.get(),
-                               wtt_d.get(), M, T, C);
+                               wtt_d.get(), M, T, C, vocab, types);
   const std::vector<float> padded = padded_d.read();
   std::vector<float> expected(static_cast<std::size_t>(M) * C, 0.0f), padded_dout(padded.size(), 0.0f);
   for (int r = 0; r < M; r++) {

@@ -21,7 +21,7 @@ INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
                          ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-rounded-weights",
                                            "cuda-bf16-separate-rounding", "cuda-bf16-autotune",
                                            "cuda-bf16-reading-qkv", "cuda-bf16-prompt-joins",
-                                           "cuda-bf16-one-stream"),
+                                           "cuda-bf16-one-stream", "cuda-bf16-overlapped-updates"),
                          backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
@@ -46,7 +46,8 @@ void expect_within_bf16_rounding(const std::vector<float>& ours, const std::vect
 std::vector<float> transposed(const std::vector<float>& m, int rows, int cols) {
   std::vector<float> t(m.size());
   for (int r = 0; r < rows; r++)
-    for (int c = 0; c < cols; c++) t[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
+    for (int c = 0; c < cols; c++)
+      t[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
   return t;
 }
 
@@ -288,6 +289,59 @@ TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
   double squares = 0.0;
   for (float x : ours.dw[summed_pass]) squares += double(x) * x;
   EXPECT_NEAR(ours.squares, squares, 1e-9 * squares) << "the sum of squares of a weight gradient";
+}
+
+// With overlapped updates (cuda_backend.hpp) AdamW runs on a second stream in pieces of 4M
+// parameters, the small spans first, then each large one from its start; the ops after it must wait
+// for the pieces they need. Here parameters of 12M floats in two spans (an embedding table at the
+// start of the large one, a product's weight at its end, a LayerNorm's and the product's biases in
+// the small one): right after an update at lr 0.5 come a fill of zeros over the gradients, which the
+// pieces read, the embeddings, a LayerNorm and a product that read parameters, and a second update
+// (of zero gradients). Each output must be that of the updated parameters and the parameters those
+// of two updates, the first with the gradients as they were: a read of a parameter before its update
+// is off by about 0.5, an update that read a zeroed gradient by the whole step.
+TEST_P(MixedPrecisionTest, OpsAfterAnUpdateFindItDone) {
+  const int V = 1000, T = 16, B = 4, C = 64, OC = 64, N = B * T;
+  const std::size_t large = 12'000'000, small = 2 * C + OC, count = large + small;
+  const std::size_t wpe = static_cast<std::size_t>(V) * C, wtt = wpe + static_cast<std::size_t>(T) * C;
+  const std::size_t weight = large - static_cast<std::size_t>(OC) * C, ln_weight = large, ln_bias = large + C,
+                    bias = large + 2 * C;
+  const std::vector<ParameterSpan> spans = {{0, large, 0.01}, {large, small, 0.0}};
+  Random random(13);
+  const std::vector<float> params = random.floats(count), grads = random.floats(count), zeros(count, 0.0f);
+  const std::vector<float> x = random.floats(static_cast<std::size_t>(N) * C);
+  const Ints ids = random.ints(N, V), types = random.ints(N, 2);
+  struct Run {
+    std::vector<float> updated, embeddings, normed, product, params;  // (updated: the CPU's, after one update)
+  };
+  auto run = [&](Backend& be, bool cpu) {
+    Buffer<float> p(be, params), g(be, grads), m(be, zeros), v(be, zeros), x_d(be, x);
+    Buffer<float> embeddings(be, static_cast<std::size_t>(N) * C), normed(be, static_cast<std::size_t>(N) * C);
+    Buffer<float> mean(be, N), rstd(be, N), product(be, static_cast<std::size_t>(N) * OC);
+    Buffer<int32_t> ids_d(be, ids), types_d(be, types);
+    be.adamw_update(p.get(), g.get(), m.get(), v.get(), spans, 0.5, 0.9, 0.999, 1e-8, 1.0f, 1);
+    Run result;
+    if (cpu) result.updated = p.read();  // (on the GPU a read would wait for the whole update)
+    be.fill(g.get(), 0.0f, count);
+    be.embeddings_forward(embeddings.get(), ids_d.get(), types_d.get(), nullptr, p.get(), p.get() + wpe,
+                          p.get() + wtt, N, T, C, V, 2);
+    be.layernorm_forward(normed.get(), mean.get(), rstd.get(), x_d.get(), p.get() + ln_weight, p.get() + ln_bias,
+                         1e-12f, N, C);
+    be.matmul_forward(product.get(), x_d.get(), p.get() + weight, p.get() + bias, N, C, OC);
+    result.embeddings = embeddings.read();
+    result.normed = normed.read();
+    result.product = product.read();
+    be.adamw_update(p.get(), g.get(), m.get(), v.get(), spans, 0.5, 0.9, 0.999, 1e-8, 1.0f, 2);
+    result.params = p.read();
+    return result;
+  };
+  const Run ours = run(backend(), false), exact = run(cpu(), true);
+  expect_close(ours.params, to_doubles(exact.params), {1e-5, 1e-6}, "the parameters after two updates");
+  expect_close(ours.embeddings, to_doubles(exact.embeddings), {1e-6, 1e-6}, "the embeddings");
+  expect_close(ours.normed, to_doubles(exact.normed), {1e-5, 1e-5}, "the LayerNorm");
+  const std::vector<float> updated_weight(exact.updated.begin() + static_cast<std::ptrdiff_t>(weight),
+                                          exact.updated.begin() + static_cast<std::ptrdiff_t>(weight + OC * C));
+  expect_within_bf16_rounding(ours.product, exact.product, x, updated_weight, N, C, OC, 1e-4, "the product");
 }
 
 // Attention multiplies twice (scores, then probabilities by values) and its backward pass four

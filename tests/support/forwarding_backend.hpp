@@ -35,8 +35,9 @@ class ForwardingBackend : public backend::Backend {
   void cancel_recording() override { inner_->cancel_recording(); }
 
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const int32_t* rows,
-                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C) override {
-    inner_->embeddings_forward(out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
+                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C, int vocab,
+                          int types) override {
+    inner_->embeddings_forward(out, ids, token_types, rows, wte, wpe, wtt, M, T, C, vocab, types);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
                            const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {

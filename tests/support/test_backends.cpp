@@ -165,6 +165,11 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
     switches.graphs = name == "cuda-bf16-one-stream-graphs";
     return backend::make_cuda_backend(backend::Precision::bf16, switches);
   }
+  if (name == "cuda-bf16-overlapped-updates") {
+    backend::CudaSwitches switches;
+    switches.overlapped_updates = true;
+    return backend::make_cuda_backend(backend::Precision::bf16, switches);
+  }
   if (name == "cuda-bf16-prompt-joins") {
     backend::CudaSwitches switches;
     switches.deferred_joins = false;

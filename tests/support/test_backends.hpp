@@ -17,7 +17,9 @@
 // the padded layout instead of the packed rows of tokens (cuda_backend.hpp's attention_on_rows),
 // "cuda-bf16-one-stream" bf16 with a linear layer's two backward products one after the other
 // instead of side by side ("-graphs" with CUDA graphs), "cuda-bf16-prompt-joins" bf16 with the
-// two side by side but joined right after them (cuda_backend.hpp's deferred_joins off); "cuda" makes CUDA
+// two side by side but joined right after them (cuda_backend.hpp's deferred_joins off),
+// "cuda-bf16-overlapped-updates" bf16 with AdamW on a second stream in pieces beside the next
+// ops (cuda_backend.hpp's overlapped_updates); "cuda" makes CUDA
 // graphs of recordings, "cuda-direct" is fp32 without them, "cuda-fused" fp32 with recordings and
 // fused_attention.cuh's kernels). A BackendTest skips a backend this machine cannot run (a CUDA
 // build on a machine without a GPU, as in CI) and says why.

@@ -111,9 +111,11 @@ class Backend {
   // ---- forward and backward ops ------------------------------------------------------------
   // out[M,C]: row r = wte[ids[p]] + wpe[t] + wtt[token_types[p]] for token p = rows[r] = b·T + t of
   // ids[B,T] and token_types[B,T], zeros where rows[r] < 0 (rows: M ints, device memory: the model's
-  // packed rows of tokens, activations.hpp); rows null: row r is token r, and M = B·T.
+  // packed rows of tokens, activations.hpp); rows null: row r is token r, and M = B·T. The tables
+  // are wte[vocab,C], wpe[at least T,C] and wtt[types,C].
   virtual void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const int32_t* rows,
-                                  const float* wte, const float* wpe, const float* wtt, int M, int T, int C) = 0;
+                                  const float* wte, const float* wpe, const float* wtt, int M, int T, int C, int vocab,
+                                  int types) = 0;
   // dwte, dwpe, dwtt += the rows of dout[M,C] scattered back to the rows they came from (rows as
   // above; a row with rows[r] < 0 adds nothing)
   virtual void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,

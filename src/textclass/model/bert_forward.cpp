@@ -43,7 +43,8 @@ void Bert::forward_ops(Activations& acts) const {
   const ActivationBuffers& a = acts.buffers();
 
   be.embeddings_forward(a.emb_sum, a.input_ids, a.token_type_ids, a.token_rows, p_.word_embeddings,
-                        p_.position_embeddings, p_.token_type_embeddings, M, T, C);
+                        p_.position_embeddings, p_.token_type_embeddings, M, T, C, config_.vocab_size,
+                        config_.type_vocab_size);
   be.layernorm_forward(a.emb_ln, a.emb_mean, a.emb_rstd, a.emb_sum, p_.embeddings_ln_weight, p_.embeddings_ln_bias,
                        eps, M, C);
   be.dropout_forward(a.emb_out, a.emb_ln, p_hidden, seed(0), MC);

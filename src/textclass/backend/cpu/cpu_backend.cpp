@@ -54,7 +54,8 @@ class CpuBackend final : public Backend {
   void synchronize() override {}
 
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const int32_t* rows,
-                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C) override {
+                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C, int /*vocab*/,
+                          int /*types*/) override {
     cpu::embeddings_forward(out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,

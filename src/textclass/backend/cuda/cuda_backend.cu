@@ -36,17 +36,18 @@ class CudaBackend final : public Backend {
  public:
   CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
               bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool deferred_joins,
-              bool attention_on_rows, int row_multiple)
+              bool overlapped_updates, bool attention_on_rows, int row_multiple)
       : precision_(precision), attention_kernels_(attention_kernels), attention_on_rows_(attention_on_rows),
         bf16_weights_(bf16_weights), row_multiple_(row_multiple) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
-    // With deferred joins the weight gradients' products run beside the main stream's ops: those
-    // come first where both have blocks waiting for an SM (the second stream has the default, lowest
-    // priority).
+    // With deferred joins the weight gradients' products, and with overlapped updates AdamW, run
+    // beside the main stream's ops: those come first where both have blocks waiting for an SM (the
+    // second streams have the lowest priority).
     int lowest = 0, highest = 0;
     check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
-    const bool first = concurrent_products && deferred_joins && multiplies_bf16_copies(precision);
+    const bool first =
+        (concurrent_products && deferred_joins && multiplies_bf16_copies(precision)) || overlapped_updates;
     check(cudaStreamCreateWithPriority(&stream_, cudaStreamNonBlocking, first ? highest : lowest), "creating a stream");
     // The memory arena: freed blocks stay in the device's pool instead of going back to the
     // driver, so after the first steps alloc() and the scratch never reach cudaMalloc again.
@@ -57,6 +58,7 @@ class CudaBackend final : public Backend {
     profile_ = std::make_unique<OpProfile>(stream_);
     gemm_ = std::make_unique<Gemm>(stream_, precision, *profile_, fused_rounding, gemm_autotune,
                                    concurrent_products, deferred_joins);
+    if (overlapped_updates) updates_ = std::make_unique<SideStream>(stream_, lowest, *profile_, "update_wait");
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
     // graphs would capture the profile's events: timing each op means launching each op
@@ -70,7 +72,8 @@ class CudaBackend final : public Backend {
   ~CudaBackend() override {
     cudaStreamSynchronize(stream_);
     recorder_.reset();
-    gemm_.reset();     // (it times its waits in the profile)
+    updates_.reset();  // (these two time their waits in the profile)
+    gemm_.reset();
     profile_.reset();  // prints its table, when profiling
     staging_.reset();
     scratch_.reset();
@@ -110,6 +113,7 @@ class CudaBackend final : public Backend {
     if (ptr == nullptr) return;
     parameters_written(ptr, memory_.bytes_at(ptr));
     gemm_->freed(ptr, memory_.bytes_at(ptr));
+    if (updates_ != nullptr) updates_->before_touching(ptr, memory_.bytes_at(ptr), /*checked=*/false);
     memory_.freed(ptr);
     ++frees_;  // a graph may have used it (and a capture that sees this fails at its end)
     // Unchecked: free runs in destructors, often while an error is on its way up, and a failure
@@ -120,16 +124,17 @@ class CudaBackend final : public Backend {
     not_recording("upload");
     parameters_written(device_dst, bytes);
     gemm_->written(device_dst, bytes);
+    if (updates_ != nullptr) updates_->before_touching(device_dst, bytes);
     staging_->upload(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
     not_recording("download");
-    gemm_->join();
+    join();
     check(cudaMemcpyAsync(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream_), "copying from the GPU");
     synchronize();
   }
   void copy(float* dst, const float* src, std::size_t n) override {
-    gemm_->join();  // (src may be a gradient)
+    join();  // (src may be a gradient, a parameter or a moment)
     parameters_written(dst, n * sizeof(float));
     writes(dst, n);
     if (replayed("copy", dst, src, n)) return;
@@ -144,7 +149,7 @@ class CudaBackend final : public Backend {
   }
   void synchronize() override {
     not_recording("synchronize");
-    gemm_->join();
+    join();
     {
       const auto timing = profile_->time("wait");
       check(cudaStreamSynchronize(stream_), "running the GPU's queued work");
@@ -158,13 +163,13 @@ class CudaBackend final : public Backend {
   // Each recording starts and ends with no op's rounding current (fused rounding), so that the ops
   // inside make the same choices of slots every time its key comes.
   void begin_recording(uint64_t key) override {
-    gemm_->join();  // (a capture may not wait on work from before it)
+    join();  // (a capture may not wait on work from before it)
     gemm_->forget_roundings();
     recorder_->begin(key, generation());
   }
   void end_recording() override {
     try {
-      gemm_->join();  // (a capture must end with its forked streams joined)
+      join();  // (a capture must end with its forked streams joined)
     } catch (...) {
       cancel_recording();  // (so that the next recording may begin)
       throw;
@@ -173,23 +178,29 @@ class CudaBackend final : public Backend {
     recorder_->end(generation());
   }
   void cancel_recording() override {
-    gemm_->abandon();  // (no throw: a Recording's destructor calls this while an error is on its way up)
+    // (no throw: a Recording's destructor calls this while an error is on its way up)
+    gemm_->abandon();
+    if (updates_ != nullptr) updates_->join(/*checked=*/false);
     gemm_->forget_roundings();
     recorder_->cancel();
   }
 
   // ---- forward and backward ops ------------------------------------------------------------
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const int32_t* rows,
-                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C) override {
+                          const float* wte, const float* wpe, const float* wtt, int M, int T, int C, int vocab,
+                          int types) override {
     writes(out, floats(M, C));
+    reads(wte, floats(vocab, C));
+    reads(wpe, floats(T, C));
+    reads(wtt, floats(types, C));
     if (replayed("embeddings_forward", out, ids, token_types, rows, wte, wpe, wtt, M, T, C)) return;
     const auto timing = profile_->time("embeddings_forward");
     cuda::embeddings_forward(stream_, out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
                            const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {
-    // (the tables' sizes are not ours to know: nothing of the products' may be pending)
-    gemm_->join();
+    // (the tables' sizes are not ours to know: nothing that touches them may be pending)
+    join();
     gemm_->forget_roundings();
     if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C)) return;
     const auto timing = profile_->time("embeddings_backward");
@@ -200,6 +211,8 @@ class CudaBackend final : public Backend {
     writes(out, floats(N, C));
     writes(mean, N);
     writes(rstd, N);
+    reads(weight, C);
+    reads(bias, C);
     if (replayed("layernorm_forward", out, mean, rstd, inp, weight, bias, eps, N, C)) return;
     const auto timing = profile_->time("layernorm_forward");
     cuda::layernorm_forward(stream_, out, mean, rstd, inp, weight, bias, eps, N, C);
@@ -209,6 +222,7 @@ class CudaBackend final : public Backend {
     writes(dinp, floats(N, C));
     writes(dweight, C);
     writes(dbias, C);
+    reads(weight, C);
     if (replayed("layernorm_backward", dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)) return;
     const auto timing = profile_->time("layernorm_backward");
     cuda::layernorm_backward(stream_, dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
@@ -220,6 +234,8 @@ class CudaBackend final : public Backend {
     writes(res, floats(N, C));
     writes(mean, N);
     writes(rstd, N);
+    reads(weight, C);
+    reads(bias, C);
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("residual_layernorm_fwd", out, res, mean, rstd, inp, residual, weight, bias, dropout_p, eps, N, C))
       return;
@@ -237,6 +253,7 @@ class CudaBackend final : public Backend {
     writes(dweight, C);
     writes(dbias, C);
     writes(dinp_sums, C);
+    reads(weight, C);
     const Seed seed_arg = recorder_->seed(seed);
     if (replayed("residual_layernorm_bwd", dres, dinp, dweight, dbias, dinp_sums, dout, dout2, res, weight, mean, rstd,
                  dropout_p, N, C))
@@ -250,6 +267,8 @@ class CudaBackend final : public Backend {
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
     writes(out, floats(N, OC));
+    reads(weight, floats(OC, C));
+    reads(bias, OC);
     if (replayed("matmul_forward", out, inp, weight, bias, N, C, OC)) return;
     const auto timing = profile_->time("matmul_forward");
     cuda::matmul_forward(*gemm_, out, inp, weight, bias, N, C, OC);
@@ -260,6 +279,7 @@ class CudaBackend final : public Backend {
     writes(dinp, floats(N, C));
     writes(dweight, floats(OC, C));
     writes(dbias, OC);
+    reads(weight, floats(OC, C));
     if (replayed("matmul_backward", dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write)) return;
     const auto timing = profile_->time("matmul_backward");
     cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write);
@@ -363,7 +383,7 @@ class CudaBackend final : public Backend {
   // ---- optimizer ---------------------------------------------------------------------------
   double sum_squares(const float* x, std::size_t n) override {
     not_recording("sum_squares");
-    gemm_->join();  // (the weight gradients)
+    join();  // (the weight gradients)
     const auto timing = profile_->time("sum_squares");
     double* result = sum_squares_buffer_ + kSumSquaresBlocks;
     cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
@@ -374,11 +394,15 @@ class CudaBackend final : public Backend {
   void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
                     double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
     not_recording("adamw_update");
-    gemm_->join();  // (the weight gradients)
+    join();  // (the weight gradients)
     gemm_->forget_roundings();  // the parameters and the moments change
     const auto timing = profile_->time("adamw_update");
     __nv_bfloat16* params_bf16 = parameters_in_bf16(params, spans);
-    cuda::adamw_update(stream_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps, grad_scale, step);
+    if (updates_ != nullptr)
+      cuda::adamw_update_in_pieces(*updates_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps,
+                                   grad_scale, step);
+    else
+      cuda::adamw_update(stream_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps, grad_scale, step);
     if (params_bf16 != nullptr && !params_bf16_current_) {
       params_bf16_current_ = true;
       gemm_->use_parameter_copy(copied_params_, copied_count_, params_bf16);
@@ -477,8 +501,22 @@ class CudaBackend final : public Backend {
   uint64_t generation() const {
     return fingerprint_mix(fingerprint_mix(frees_, params_bf16_changes_), scratch_->bytes() + gemm_->workspace_bytes());
   }
-  // An op is about to write n floats at dst: an op's rounding of them (fused rounding) is stale.
-  void writes(const void* dst, std::size_t n) { gemm_->written(dst, n * sizeof(float)); }
+  // An op is about to write n floats at dst: an op's rounding of them (fused rounding) is stale,
+  // and the main stream waits for second streams' work that touches them.
+  void writes(const void* dst, std::size_t n) {
+    gemm_->written(dst, n * sizeof(float));
+    if (updates_ != nullptr) updates_->before_touching(dst, n * sizeof(float));
+  }
+  // An op is about to read n floats of parameters at p (or null): the main stream waits for the
+  // pieces of an overlapped AdamW that write them.
+  void reads(const float* p, std::size_t n) {
+    if (updates_ != nullptr && p != nullptr) updates_->before_touching(p, n * sizeof(float));
+  }
+  // The main stream waits for everything on the second streams.
+  void join() {
+    gemm_->join();
+    if (updates_ != nullptr) updates_->join();
+  }
   static std::size_t floats(std::size_t a, std::size_t b, std::size_t c = 1) { return a * b * c; }
   void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes() + params_bf16_bytes_); }
 
@@ -495,6 +533,7 @@ class CudaBackend final : public Backend {
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<OpProfile> profile_;
   std::unique_ptr<Gemm> gemm_;
+  std::unique_ptr<SideStream> updates_;  // overlapped updates' stream (null without them)
   std::unique_ptr<Scratch> scratch_;
   std::unique_ptr<UploadStaging> staging_;
   std::unique_ptr<GraphRecorder> recorder_;
@@ -536,6 +575,8 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
   const bool concurrent_products =
       switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
   const bool deferred_joins = switches.deferred_joins.value_or(env_switch("TEXTCLASS_CUDA_DEFERRED_JOINS", true));
+  const bool overlapped_updates =
+      switches.overlapped_updates.value_or(env_switch("TEXTCLASS_CUDA_OVERLAPPED_UPDATES", false));
   const bool attention_on_rows =
       switches.attention_on_rows.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_ON_ROWS", true));
   constexpr int kMostRowMultiple = 1024;
@@ -545,7 +586,8 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
     throw Error("CudaSwitches::row_multiple " + std::to_string(row_multiple) + ": expected 1 to " +
                 std::to_string(kMostRowMultiple));
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
-                                       concurrent_products, deferred_joins, attention_on_rows, row_multiple);
+                                       concurrent_products, deferred_joins, overlapped_updates, attention_on_rows,
+                                       row_multiple);
 }
 
 }  // namespace textclass::backend

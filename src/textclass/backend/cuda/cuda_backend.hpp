@@ -77,6 +77,12 @@ struct CudaSwitches {
   // TEXTCLASS_CUDA_DEFERRED_JOINS=0 joins at once.
   // On by default, though not yet run on a GPU (bench/RESULTS.md lists it).
   std::optional<bool> deferred_joins;
+  // AdamW runs on a second stream in pieces of 4M parameters (the biases and LayerNorms first, then
+  // the embeddings and the layers in order), and the next step's ops wait only for the pieces of the
+  // parameters they read or of the memory they write: the update overlaps the next forward pass,
+  // whose kernels leave most SMs idle at batch 16; TEXTCLASS_CUDA_OVERLAPPED_UPDATES=1. Off by
+  // default: not yet run on a GPU (bench/RESULTS.md lists it).
+  std::optional<bool> overlapped_updates;
   // Where the tensor-core attention runs, it reads and writes the model's packed rows of tokens
   // (Backend::attention_forward_rows): no moves of qkv, its output and their gradients between the
   // rows and the padded layout (60 gathers a step for bert-base), and no blocks for padding queries;

@@ -93,5 +93,14 @@ void sum_squares(cudaStream_t stream, double* result, double* partials, const fl
 void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
                   __nv_bfloat16* params_bf16, const std::vector<ParameterSpan>& spans, double lr, double beta1,
                   double beta2, double eps, float grad_scale, int step);
+// The same on `side`'s stream, after everything queued on the main stream so far, in pieces of at
+// most 4M parameters that `side` keeps (each reads and writes its parameters, their gradients,
+// moments and bf16 roundings): the smaller spans first (the trainer's biases and LayerNorms, which
+// every layer reads), then each larger one from its start (the parameter table puts the embeddings
+// first and the layers in their order), so that the pieces end in about the order in which the next
+// forward pass reads them.
+void adamw_update_in_pieces(SideStream& side, float* params, const float* grads, float* m, float* v,
+                            __nv_bfloat16* params_bf16, const std::vector<ParameterSpan>& spans, double lr,
+                            double beta1, double beta2, double eps, float grad_scale, int step);
 
 }  // namespace textclass::backend::cuda
