@@ -139,52 +139,33 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cuda-fused") return fp32(true, true);
   if (name == "cuda-tf32") return backend::make_cuda_backend(backend::Precision::tf32);
   if (name == "cuda-bf16") return backend::make_cuda_backend(backend::Precision::bf16);
-  if (name == "cuda-bf16-rounded-weights") {
+  // bf16 with the switches `set` changes
+  auto bf16 = [](auto set) {
     backend::CudaSwitches switches;
-    switches.bf16_weights = false;
+    set(switches);
     return backend::make_cuda_backend(backend::Precision::bf16, switches);
-  }
-  if (name == "cuda-bf16-reading-qkv") {
-    backend::CudaSwitches switches;
-    switches.attention_keeps_qkv = false;
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
-  }
-  if (name == "cuda-bf16-padded-attention") {
-    backend::CudaSwitches switches;
-    switches.attention_on_rows = false;
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
-  }
-  if (name == "cuda-bf16-autotune") {
-    backend::CudaSwitches switches;
-    switches.gemm_autotune = true;
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
-  }
+  };
+  using Switches = backend::CudaSwitches;
+  if (name == "cuda-bf16-rounded-weights") return bf16([](Switches& s) { s.bf16_weights = false; });
+  if (name == "cuda-bf16-reading-qkv") return bf16([](Switches& s) { s.attention_keeps_qkv = false; });
+  if (name == "cuda-bf16-padded-attention") return bf16([](Switches& s) { s.attention_on_rows = false; });
+  if (name == "cuda-bf16-autotune") return bf16([](Switches& s) { s.gemm_autotune = true; });
+  if (name == "cuda-bf16-overlapped-updates") return bf16([](Switches& s) { s.overlapped_updates = true; });
+  if (name == "cuda-bf16-prompt-joins") return bf16([](Switches& s) { s.deferred_joins = false; });
+  if (name == "cuda-bf16-separate-rounding") return bf16([](Switches& s) { s.fused_rounding = false; });
   if (name == "cuda-bf16-one-stream" || name == "cuda-bf16-one-stream-graphs") {
-    backend::CudaSwitches switches;
-    switches.concurrent_products = false;
-    switches.graphs = name == "cuda-bf16-one-stream-graphs";
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
-  }
-  if (name == "cuda-bf16-overlapped-updates") {
-    backend::CudaSwitches switches;
-    switches.overlapped_updates = true;
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
-  }
-  if (name == "cuda-bf16-prompt-joins") {
-    backend::CudaSwitches switches;
-    switches.deferred_joins = false;
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
-  }
-  if (name == "cuda-bf16-separate-rounding") {
-    backend::CudaSwitches switches;
-    switches.fused_rounding = false;
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
+    const bool graphs = name == "cuda-bf16-one-stream-graphs";
+    return bf16([&](Switches& s) {
+      s.concurrent_products = false;
+      s.graphs = graphs;
+    });
   }
   if (name == "cuda-bf16-fused-rounding" || name == "cuda-bf16-fused-rounding-graphs") {
-    backend::CudaSwitches switches;
-    switches.fused_rounding = true;
-    switches.graphs = name == "cuda-bf16-fused-rounding-graphs";
-    return backend::make_cuda_backend(backend::Precision::bf16, switches);
+    const bool graphs = name == "cuda-bf16-fused-rounding-graphs";
+    return bf16([&](Switches& s) {
+      s.fused_rounding = true;
+      s.graphs = graphs;
+    });
   }
 #endif
   throw std::invalid_argument("no backend named " + name);
