@@ -295,11 +295,12 @@ TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
 // parameters, the small spans first, then each large one from its start; the ops after it must wait
 // for the pieces they need. Here parameters of 12M floats in two spans (an embedding table at the
 // start of the large one, a product's weight at its end, a LayerNorm's and the product's biases in
-// the small one): right after an update at lr 0.5 come a fill of zeros over the gradients, which the
-// pieces read, the embeddings, a LayerNorm and a product that read parameters, and a second update
-// (of zero gradients). Each output must be that of the updated parameters and the parameters those
-// of two updates, the first with the gradients as they were: a read of a parameter before its update
-// is off by about 0.5, an update that read a zeroed gradient by the whole step.
+// the small one): right after an update at lr 0.5 come the embeddings, a LayerNorm and a product,
+// which read parameters of the first, second and last pieces, then a fill of zeros over the small
+// span's gradients, which the first piece reads, and a second update. Each output must be that of
+// the updated parameters and the parameters those of two updates, the first with the gradients as
+// they were: a read of a parameter before its update is off by about 0.5, an update that read a
+// zeroed gradient by the whole step.
 TEST_P(MixedPrecisionTest, OpsAfterAnUpdateFindItDone) {
   const int V = 1000, T = 16, B = 4, C = 64, OC = 64, N = B * T;
   const std::size_t large = 12'000'000, small = 2 * C + OC, count = large + small;
@@ -322,12 +323,12 @@ TEST_P(MixedPrecisionTest, OpsAfterAnUpdateFindItDone) {
     be.adamw_update(p.get(), g.get(), m.get(), v.get(), spans, 0.5, 0.9, 0.999, 1e-8, 1.0f, 1);
     Run result;
     if (cpu) result.updated = p.read();  // (on the GPU a read would wait for the whole update)
-    be.fill(g.get(), 0.0f, count);
     be.embeddings_forward(embeddings.get(), ids_d.get(), types_d.get(), nullptr, p.get(), p.get() + wpe,
                           p.get() + wtt, N, T, C, V, 2);
     be.layernorm_forward(normed.get(), mean.get(), rstd.get(), x_d.get(), p.get() + ln_weight, p.get() + ln_bias,
                          1e-12f, N, C);
     be.matmul_forward(product.get(), x_d.get(), p.get() + weight, p.get() + bias, N, C, OC);
+    be.fill(g.get() + large, 0.0f, small);
     result.embeddings = embeddings.read();
     result.normed = normed.read();
     result.product = product.read();

@@ -161,15 +161,18 @@ class CudaBackend final : public Backend {
 
   // ---- recordings --------------------------------------------------------------------------
   // Each recording starts and ends with no op's rounding current (fused rounding), so that the ops
-  // inside make the same choices of slots every time its key comes.
+  // inside make the same choices of slots every time its key comes. Where recordings become graphs,
+  // nothing on the second streams is pending at either end (a capture may not wait on work from
+  // before it, and must end with its forked streams joined); elsewhere the ops inside wait for
+  // what they need, as outside (so that an overlapped update runs beside the next forward pass).
   void begin_recording(uint64_t key) override {
-    join();  // (a capture may not wait on work from before it)
+    if (recorder_->enabled()) join();
     gemm_->forget_roundings();
     recorder_->begin(key, generation());
   }
   void end_recording() override {
     try {
-      join();  // (a capture must end with its forked streams joined)
+      if (recorder_->enabled()) join();
     } catch (...) {
       cancel_recording();  // (so that the next recording may begin)
       throw;

@@ -123,9 +123,12 @@ Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fu
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
   if (concurrent_products) {
-    int lowest = 0, highest = 0;
+    // deferred, the products go below the main stream's ops (the backend raised its priority);
+    // joined at once, they are as urgent as the products beside them
+    int lowest = 0, highest = 0, main = 0;
     check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
-    side_ = std::make_unique<SideStream>(stream, lowest, profile, "side_wait");
+    check(cudaStreamGetPriority(stream, &main), "finding a stream's priority");
+    side_ = std::make_unique<SideStream>(stream, deferred_joins_ ? lowest : main, profile, "side_wait");
     check(cudaMalloc(&side_workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
   }
 }

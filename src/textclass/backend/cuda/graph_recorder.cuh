@@ -64,6 +64,8 @@ class GraphRecorder {
   // Ends a recording that an exception interrupted, launching nothing.
   void cancel();
   bool active() const { return mode_ != Mode::none; }
+  // Whether recordings become graphs at all (else begin and end only mark the recording).
+  bool enabled() const { return enabled_; }
 
  private:
   enum class Mode { none, direct, capture, replay };

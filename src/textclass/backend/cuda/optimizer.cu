@@ -68,7 +68,12 @@ void adamw_update(cudaStream_t stream, float* params, const float* grads, float*
 void adamw_update_in_pieces(SideStream& side, float* params, const float* grads, float* m, float* v,
                             __nv_bfloat16* params_bf16, const std::vector<ParameterSpan>& spans, double lr,
                             double beta1, double beta2, double eps, float grad_scale, int step) {
-  constexpr std::size_t kPiece = std::size_t{1} << 22;  // parameters: 30 bytes each, about 30 us at 4 TB/s
+  // 4M parameters (30 bytes each: about 30 us at 4 TB/s), or more where there would be over 48 pieces
+  // (the side stream's ring has 64 events: a wait for a piece whose event went to a later piece waits
+  // for that one)
+  std::size_t total = 0;
+  for (const ParameterSpan& span : spans) total += span.count;
+  const std::size_t kPiece = std::max(std::size_t{1} << 22, (total / 48 + 4) / 4 * 4);
   std::vector<ParameterSpan> order = spans;
   std::stable_sort(order.begin(), order.end(),
                    [](const ParameterSpan& a, const ParameterSpan& b) { return a.count < b.count; });

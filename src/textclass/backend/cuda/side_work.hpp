@@ -2,8 +2,9 @@
 // What the work launched on a side stream and not yet waited for reads and writes: before the main
 // stream writes any of that memory, or reads what the work writes, it must wait for the last piece
 // of work that touches it. gemm.cuh's deferred joins keep the weight-gradient products this way,
-// update_stream.cuh's overlapped updates the pieces of AdamW. Plain C++ over addresses and buffer
-// numbers, so that a test can check it without a GPU (tests/backend/side_work_test.cpp).
+// optimizer.cu's overlapped updates (adamw_update_in_pieces) the pieces of AdamW. Plain C++ over
+// addresses and buffer numbers, so that a test can check it without a GPU
+// (tests/backend/side_work_test.cpp).
 //
 // Pieces are numbered 1, 2, ... in the order they go to the side stream, which runs them in that
 // order: waiting for one is waiting for every one before it too. Two kinds of memory: ranges of
