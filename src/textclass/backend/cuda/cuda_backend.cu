@@ -112,8 +112,7 @@ class CudaBackend final : public Backend {
   void free(void* ptr) override {
     if (ptr == nullptr) return;
     parameters_written(ptr, memory_.bytes_at(ptr));
-    gemm_->freed(ptr, memory_.bytes_at(ptr));
-    if (updates_ != nullptr) updates_->before_touching(ptr, memory_.bytes_at(ptr), /*checked=*/false);
+    will_write(ptr, memory_.bytes_at(ptr), /*checked=*/false);
     memory_.freed(ptr);
     ++frees_;  // a graph may have used it (and a capture that sees this fails at its end)
     // Unchecked: free runs in destructors, often while an error is on its way up, and a failure
@@ -123,8 +122,7 @@ class CudaBackend final : public Backend {
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
     not_recording("upload");
     parameters_written(device_dst, bytes);
-    gemm_->written(device_dst, bytes);
-    if (updates_ != nullptr) updates_->before_touching(device_dst, bytes);
+    will_write(device_dst, bytes);
     staging_->upload(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
@@ -181,9 +179,7 @@ class CudaBackend final : public Backend {
     recorder_->end(generation());
   }
   void cancel_recording() override {
-    // (no throw: a Recording's destructor calls this while an error is on its way up)
-    gemm_->abandon();
-    if (updates_ != nullptr) updates_->join(/*checked=*/false);
+    join(/*checked=*/false);  // (a Recording's destructor calls this while an error is on its way up)
     gemm_->forget_roundings();
     recorder_->cancel();
   }
@@ -504,21 +500,24 @@ class CudaBackend final : public Backend {
   uint64_t generation() const {
     return fingerprint_mix(fingerprint_mix(frees_, params_bf16_changes_), scratch_->bytes() + gemm_->workspace_bytes());
   }
-  // An op is about to write n floats at dst: an op's rounding of them (fused rounding) is stale,
-  // and the main stream waits for second streams' work that touches them.
-  void writes(const void* dst, std::size_t n) {
-    gemm_->written(dst, n * sizeof(float));
-    if (updates_ != nullptr) updates_->before_touching(dst, n * sizeof(float));
+  // An op is about to write n floats at dst: see will_write.
+  void writes(const void* dst, std::size_t n) { will_write(dst, n * sizeof(float)); }
+  // Bytes [dst, dst + bytes) are about to be written or freed: an op's rounding of them (fused
+  // rounding) is stale, and the main stream waits for the second streams' work that touches them
+  // (unchecked before a free, which runs in destructors while an error may be on its way up).
+  void will_write(const void* dst, std::size_t bytes, bool checked = true) {
+    gemm_->written(dst, bytes, checked);
+    if (updates_ != nullptr) updates_->before_touching(dst, bytes, checked);
   }
   // An op is about to read n floats of parameters at p (or null): the main stream waits for the
   // pieces of an overlapped AdamW that write them.
   void reads(const float* p, std::size_t n) {
     if (updates_ != nullptr && p != nullptr) updates_->before_touching(p, n * sizeof(float));
   }
-  // The main stream waits for everything on the second streams.
-  void join() {
-    gemm_->join();
-    if (updates_ != nullptr) updates_->join();
+  // The main stream waits for everything on the second streams (unchecked: as SideStream::join).
+  void join(bool checked = true) {
+    gemm_->join(checked);
+    if (updates_ != nullptr) updates_->join(checked);
   }
   static std::size_t floats(std::size_t a, std::size_t b, std::size_t c = 1) { return a * b * c; }
   void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes() + params_bf16_bytes_); }

@@ -70,12 +70,10 @@ class Gemm {
   // otherwise.
   void run_sharing_b(const GemmCall& first, const GemmCall& second);
   // The main stream waits for every product still pending on the second stream (deferred joins).
-  void join() {
-    if (side_ != nullptr) side_->join();
-  }
-  // join() where an error is already on its way up: unchecked, and it clears CUDA's last error.
-  void abandon() {
-    if (side_ != nullptr) side_->join(/*checked=*/false);
+  // Unchecked (checked false), where an error is already on its way up: a failure is dropped with
+  // CUDA's last error.
+  void join(bool checked = true) {
+    if (side_ != nullptr) side_->join(checked);
   }
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
@@ -86,11 +84,9 @@ class Gemm {
   __nv_bfloat16* rounding_for(const float* source, std::size_t n);
   // Bytes [dst, dst + bytes) are about to be written: a rounding of them is no longer current.
   // Every op must say so of what it writes, before it claims a rounding_for() its output.
-  // With deferred joins, the main stream first joins a pending product that reads or writes them.
-  void written(const void* dst, std::size_t bytes) { written(dst, bytes, /*checked=*/true); }
-  // The same before bytes [dst, dst + bytes) are freed: unchecked, since frees run in destructors
-  // while an error may be on its way up.
-  void freed(const void* dst, std::size_t bytes) { written(dst, bytes, /*checked=*/false); }
+  // With deferred joins, the main stream first joins a pending product that reads or writes them
+  // (unchecked, as join's, before a free: frees run in destructors while an error may be on its way up).
+  void written(const void* dst, std::size_t bytes, bool checked = true);
   // No rounding is current (and the slots go out in a new table's order): a recording starts here.
   void forget_roundings() { roundings_.clear(); }
   // copy[i] is parameter params[i] rounded to bf16, for i < n, until the next call: an A factor
@@ -129,7 +125,6 @@ class Gemm {
   const __nv_bfloat16* op_rounding(const float* source, std::size_t n, int* slot);
   // The main stream is about to write (or grow) buffer `buffer`: it waits for a pending product that reads it.
   void before_writing(int buffer);
-  void written(const void* dst, std::size_t bytes, bool checked);
   Plan make_plan(const GemmCall& call, int alignment, bool bf16_copies);
   // Times the plan's candidates on these operands and keeps the fastest (call's C as it was).
   void tune(Plan& plan, const void* a, const void* b, const GemmCall& call);
