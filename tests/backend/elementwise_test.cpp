@@ -46,6 +46,25 @@ TEST_P(ElementwiseTest, TanhForwardMatchesReference) {
   }
 }
 
+// A thousand ops in a row, each reading what the one before it wrote, over many blocks: on a GPU
+// where kernels are programmatic dependent launches (backend/cuda/kernel_launch.cuh) each must
+// still see all of the previous kernel's writes, or some element falls behind the count.
+TEST_P(ElementwiseTest, ALongChainOfOpsSeesEachOpsWrites) {
+  constexpr std::size_t n = 1 << 18;  // a thousand blocks of the element-wise kernels
+  constexpr int pairs = 500;
+  Buffer<float> x_d(backend(), n), y_d(backend(), n), ones_d(backend(), n);
+  backend().fill(x_d.get(), 0.0f, n);
+  backend().fill(ones_d.get(), 1.0f, n);
+  for (int i = 0; i < pairs; i++) {
+    backend().add(y_d.get(), x_d.get(), ones_d.get(), n);
+    backend().add(x_d.get(), y_d.get(), ones_d.get(), n);
+  }
+  const std::vector<float> x = x_d.read();
+  std::size_t wrong = 0;
+  for (const float value : x) wrong += value != 2.0f * pairs;
+  EXPECT_EQ(wrong, 0u) << "elements that are not " << 2 * pairs << ", e.g. x[0] = " << x[0];
+}
+
 TEST_P(ElementwiseTest, AddMatchesReferenceAlsoInPlace) {
   for (const std::size_t n : sizes) {
     SCOPED_TRACE("n=" + std::to_string(n));

@@ -8,6 +8,7 @@
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/fused_attention.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 #include "textclass/backend/cuda/tensor_core_attention.cuh"
@@ -18,6 +19,7 @@ namespace {
 // dst[part][b, h, t, d] = src[b, t, part, h, d] for parts tensors side by side in src ([B,T,parts·C]);
 // a block per row bt.
 __global__ void split_heads_kernel(float* dst, const float* src, int parts, int rows, int T, int C, int NH) {
+  await_earlier_kernels();
   const std::size_t NC = static_cast<std::size_t>(rows) * C;
   const int width = parts * C;
   for (int bt = blockIdx.x; bt < rows; bt += gridDim.x)
@@ -27,6 +29,7 @@ __global__ void split_heads_kernel(float* dst, const float* src, int parts, int 
 
 // The inverse: dst[b, t, part, h, d] = src[part][b, h, t, d].
 __global__ void merge_heads_kernel(float* dst, const float* src, int parts, int rows, int T, int C, int NH) {
+  await_earlier_kernels();
   const std::size_t NC = static_cast<std::size_t>(rows) * C;
   const int width = parts * C;
   for (int bt = blockIdx.x; bt < rows; bt += gridDim.x)
@@ -40,6 +43,7 @@ __global__ void merge_heads_kernel(float* dst, const float* src, int parts, int 
 // index in the [B,NH,T,T] scores.
 __global__ void softmax_forward_kernel(float* scores, float* stats, const int32_t* mask, float p, Seed seed, int NH,
                                        int T, std::size_t rows) {
+  await_earlier_kernels();
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   if (row >= rows) return;
@@ -80,6 +84,7 @@ __device__ inline float probability(const float* row_scores, const int32_t* row_
 // out = P' = dropout(P) for each row of scores, a warp per row.
 __global__ void probabilities_kernel(float* out, const float* scores, const float* stats, const int32_t* mask,
                                      float p, Seed seed, int NH, int T, std::size_t rows) {
+  await_earlier_kernels();
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   if (row >= rows) return;
@@ -97,6 +102,7 @@ __global__ void probabilities_kernel(float* out, const float* scores, const floa
 // As on the CPU: ds_j = dP'_j · P'_j (P'_j the dropped-out probability), then ds_j -= P_j · Σ ds.
 __global__ void softmax_backward_kernel(float* dscores, const float* scores, const float* stats, const int32_t* mask,
                                         float p, Seed seed, int NH, int T, std::size_t rows) {
+  await_earlier_kernels();
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   if (row >= rows) return;
@@ -128,29 +134,29 @@ struct GpuSteps {
   int B, T, C, NH;
 
   void split_heads(float* dst, const float* src, int parts) {
-    split_heads_kernel<<<B * T, kBlock, 0, stream>>>(dst, src, parts, B * T, T, C, NH);
+    launch(split_heads_kernel, Grid(B * T, kBlock, 0, stream), dst, src, parts, B * T, T, C, NH);
     check_launch("attention (split heads)");
   }
   void merge_heads(float* dst, const float* src, int parts) {
-    merge_heads_kernel<<<B * T, kBlock, 0, stream>>>(dst, src, parts, B * T, T, C, NH);
+    launch(merge_heads_kernel, Grid(B * T, kBlock, 0, stream), dst, src, parts, B * T, T, C, NH);
     check_launch("attention (merge heads)");
   }
   void gemm(const GemmCall& call) { products.run(call); }
   void softmax_forward(float* scores, float* stats, const int32_t* mask, float p, Seed seed, std::size_t rows) {
-    softmax_forward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(scores, stats, mask, p, seed, NH, T,
-                                                                                 rows);
+    launch(softmax_forward_kernel, Grid(row_blocks(rows), kWarpsPerBlock * 32, 0, stream), scores, stats, mask, p,
+           seed, NH, T, rows);
     check_launch("attention (softmax)");
   }
   void probabilities(float* out, const float* scores, const float* stats, const int32_t* mask, float p, Seed seed,
                      std::size_t rows) {
-    probabilities_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(out, scores, stats, mask, p, seed, NH,
-                                                                               T, rows);
+    launch(probabilities_kernel, Grid(row_blocks(rows), kWarpsPerBlock * 32, 0, stream), out, scores, stats, mask, p,
+           seed, NH, T, rows);
     check_launch("attention (probabilities again)");
   }
   void softmax_backward(float* dscores, const float* scores, const float* stats, const int32_t* mask, float p,
                         Seed seed, std::size_t rows) {
-    softmax_backward_kernel<<<row_blocks(rows), kWarpsPerBlock * 32, 0, stream>>>(dscores, scores, stats, mask, p,
-                                                                                  seed, NH, T, rows);
+    launch(softmax_backward_kernel, Grid(row_blocks(rows), kWarpsPerBlock * 32, 0, stream), dscores, scores, stats,
+           mask, p, seed, NH, T, rows);
     check_launch("attention (softmax backward)");
   }
 };

@@ -3,6 +3,7 @@
 //   forward   losses[b] = lse(logits[b]) - logits[b, label];  probs[b] = softmax(logits[b])
 //   backward  dlogits[b] = (probs[b] - onehot(label)) / B
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
@@ -11,6 +12,7 @@ namespace {
 
 __global__ void crossentropy_forward_kernel(float* losses, float* probs, const float* logits, const int32_t* labels,
                                             int B, int V) {
+  await_earlier_kernels();
   const int b = blockIdx.x * blockDim.x + threadIdx.x;
   if (b >= B) return;
   const float* x = logits + static_cast<std::size_t>(b) * V;
@@ -25,6 +27,7 @@ __global__ void crossentropy_forward_kernel(float* losses, float* probs, const f
 }
 
 __global__ void crossentropy_backward_kernel(float* dlogits, const float* probs, const int32_t* labels, int B, int V) {
+  await_earlier_kernels();
   const float inverse_batch = 1.0f / static_cast<float>(B);
   const std::size_t n = static_cast<std::size_t>(B) * V;
   for (std::size_t i = thread_index(); i < n; i += grid_stride()) {
@@ -38,7 +41,7 @@ __global__ void crossentropy_backward_kernel(float* dlogits, const float* probs,
 void crossentropy_forward(cudaStream_t stream, float* losses, float* probs, const float* logits,
                           const int32_t* labels, int B, int V) {
   if (B == 0) return;
-  crossentropy_forward_kernel<<<(B + 127) / 128, 128, 0, stream>>>(losses, probs, logits, labels, B, V);
+  launch(crossentropy_forward_kernel, Grid((B + 127) / 128, 128, 0, stream), losses, probs, logits, labels, B, V);
   check_launch("crossentropy_forward");
 }
 
@@ -46,7 +49,7 @@ void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* pro
                            int V) {
   const std::size_t n = static_cast<std::size_t>(B) * V;
   if (n == 0) return;
-  crossentropy_backward_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dlogits, probs, labels, B, V);
+  launch(crossentropy_backward_kernel, Grid(blocks_for(n), kBlock, 0, stream), dlogits, probs, labels, B, V);
   check_launch("crossentropy_backward");
 }
 

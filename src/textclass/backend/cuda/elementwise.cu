@@ -5,6 +5,7 @@
 #include "textclass/backend/backend.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/elementwise_kernels.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
@@ -17,7 +18,7 @@ template <typename F>
 void launch_map(cudaStream_t stream, const Map<F>& map, std::size_t n, const char* what) {
   if (n == 0) return;
   const bool quads = aligned_for_quads(map);
-  map_kernel<<<blocks_for(quads ? n / 4 + n % 4 : n), kBlock, 0, stream>>>(map, n, quads);
+  launch(map_kernel<F>, Grid(blocks_for(quads ? n / 4 + n % 4 : n), kBlock, 0, stream), map, n, quads);
   check_launch(what);
 }
 
@@ -25,6 +26,7 @@ void launch_map(cudaStream_t stream, const Map<F>& map, std::size_t n, const cha
 // where the rows allow) of out, the rows `width` Vectors long.
 template <typename Vector>
 __global__ void gather_rows_kernel(Vector* out, const Vector* inp, const int32_t* rows, int n, int width) {
+  await_earlier_kernels();
   const std::size_t count = static_cast<std::size_t>(n) * width;
   for (std::size_t i = thread_index(); i < count; i += grid_stride()) {
     const int row = rows[i / width];
@@ -49,8 +51,9 @@ void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const flo
 void gelu_backward_sums(cudaStream_t stream, float* dinp, __nv_bfloat16* rounded, float* sums, const float* inp,
                         const float* dout, int N, int C) {
   if (N == 0 || C == 0) return;
-  column_sums_kernel<<<column_sums_grid(N, C), column_sums_threads(), column_sums_shared_bytes, stream>>>(
-      Map<GeluBackward>{dinp, rounded, inp, dout, GeluBackward{}}, sums, N, C);
+  launch(column_sums_kernel<GeluBackward>,
+         Grid(column_sums_grid(N, C), column_sums_threads(), column_sums_shared_bytes, stream),
+         Map<GeluBackward>{dinp, rounded, inp, dout, GeluBackward{}}, sums, N, C);
   check_launch("gelu_backward (with column sums)");
 }
 
@@ -80,10 +83,11 @@ void gather_rows(cudaStream_t stream, float* out, const float* inp, const int32_
   if (n == 0 || C == 0) return;
   if (C % 4 == 0 && aligned(out, 16) && aligned(inp, 16)) {
     const std::size_t count = static_cast<std::size_t>(n) * (C / 4);
-    gather_rows_kernel<<<blocks_for(count), kBlock, 0, stream>>>(
-        reinterpret_cast<float4*>(out), reinterpret_cast<const float4*>(inp), rows, n, C / 4);
+    launch(gather_rows_kernel<float4>, Grid(blocks_for(count), kBlock, 0, stream), reinterpret_cast<float4*>(out),
+           reinterpret_cast<const float4*>(inp), rows, n, C / 4);
   } else {
-    gather_rows_kernel<<<blocks_for(static_cast<std::size_t>(n) * C), kBlock, 0, stream>>>(out, inp, rows, n, C);
+    launch(gather_rows_kernel<float>, Grid(blocks_for(static_cast<std::size_t>(n) * C), kBlock, 0, stream), out, inp,
+           rows, n, C);
   }
   check_launch("gather_rows");
 }

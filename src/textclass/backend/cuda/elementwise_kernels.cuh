@@ -56,6 +56,7 @@ bool aligned_for_quads(const Map<F>& map) {
 // after the last whole quad, element n/4·4 + t, ...; else elements t, t + stride, ...
 template <typename F>
 __global__ void map_kernel(Map<F> map, std::size_t n, bool quads) {
+  await_earlier_kernels();
   F f = map.f;
   f.prepare();
   const std::size_t first_single = quads ? n / 4 * 4 : 0;
@@ -127,6 +128,7 @@ struct First : Stateless {
 constexpr int kSumColumns = 32, kSumRowGroups = 8, kSumRowsAtOnce = 4;
 template <typename F>
 __global__ void column_sums_kernel(Map<F> map, float* sums, int N, int C) {
+  await_earlier_kernels();
   // [kSumRowGroups][kSumColumns + 1] of dynamic shared memory (column_sums_shared_bytes)
   auto* partial = reinterpret_cast<float(*)[kSumColumns + 1]>(block_shared_memory());
   F f = map.f;

@@ -2,6 +2,7 @@
 // row r (rows[r], or r where rows is null; zeros where it is negative), summed in the CPU backend's
 // order, and the backward scatter-add of dout into the three tables.
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
@@ -14,6 +15,7 @@ __device__ inline int32_t token_of(const int32_t* rows, int r) { return rows != 
 __global__ void embeddings_forward_kernel(float* out, const int32_t* ids, const int32_t* token_types,
                                           const int32_t* rows, const float* wte, const float* wpe, const float* wtt,
                                           int M, int T, int C) {
+  await_earlier_kernels();
   for (int r = blockIdx.x; r < M; r += gridDim.x) {
     float* o = out + static_cast<std::size_t>(r) * C;
     const int32_t bt = token_of(rows, r);
@@ -33,6 +35,7 @@ __global__ void embeddings_forward_kernel(float* out, const int32_t* ids, const 
 __global__ void embeddings_backward_kernel(float* dwte, float* dwpe, float* dwtt, const float* dout,
                                            const int32_t* ids, const int32_t* token_types, const int32_t* rows,
                                            int M, int T, int C) {
+  await_earlier_kernels();
   for (int r = blockIdx.x; r < M; r += gridDim.x) {
     const int32_t bt = token_of(rows, r);
     if (bt < 0) continue;
@@ -54,14 +57,14 @@ void embeddings_forward(cudaStream_t stream, float* out, const int32_t* ids, con
                         const int32_t* rows, const float* wte, const float* wpe, const float* wtt, int M, int T,
                         int C) {
   if (M == 0 || C == 0) return;
-  embeddings_forward_kernel<<<M, kBlock, 0, stream>>>(out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
+  launch(embeddings_forward_kernel, Grid(M, kBlock, 0, stream), out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   check_launch("embeddings_forward");
 }
 
 void embeddings_backward(cudaStream_t stream, float* dwte, float* dwpe, float* dwtt, const float* dout,
                          const int32_t* ids, const int32_t* token_types, const int32_t* rows, int M, int T, int C) {
   if (M == 0 || C == 0) return;
-  embeddings_backward_kernel<<<M, kBlock, 0, stream>>>(dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
+  launch(embeddings_backward_kernel, Grid(M, kBlock, 0, stream), dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
   check_launch("embeddings_backward");
 }
 

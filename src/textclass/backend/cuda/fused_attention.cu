@@ -8,6 +8,8 @@
 #include "textclass/backend/cuda/fused_attention.cuh"
 #include "textclass/backend/cuda/fused_attention_blocks.hpp"
 #include "textclass/backend/cuda/head_sizes.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
+#include "textclass/backend/cuda/launch.cuh"
 
 namespace textclass::backend::cuda {
 namespace {
@@ -37,6 +39,7 @@ __device__ FusedAttentionArgs with_seed(FusedAttentionArgs args, Seed seed) {
 
 template <int HS>
 __global__ void __launch_bounds__(kMaxFusedAttentionThreads) fused_attention_forward_kernel(FusedAttentionArgs args, Seed seed) {
+  await_earlier_kernels();
   DeviceBlock block;
   fused_attention_forward_block<HS>(block, with_seed(args, seed));
 }
@@ -44,6 +47,7 @@ __global__ void __launch_bounds__(kMaxFusedAttentionThreads) fused_attention_for
 template <int HS>
 __global__ void __launch_bounds__(kMaxFusedAttentionThreads)
     fused_attention_query_backward_kernel(FusedAttentionArgs args, Seed seed) {
+  await_earlier_kernels();
   DeviceBlock block;
   fused_attention_query_backward_block<HS>(block, with_seed(args, seed));
 }
@@ -51,6 +55,7 @@ __global__ void __launch_bounds__(kMaxFusedAttentionThreads)
 template <int HS>
 __global__ void __launch_bounds__(kMaxFusedAttentionThreads)
     fused_attention_key_backward_kernel(FusedAttentionArgs args, Seed seed) {
+  await_earlier_kernels();
   DeviceBlock block;
   fused_attention_key_backward_block<HS>(block, with_seed(args, seed));
 }
@@ -108,9 +113,9 @@ void fused_attention_forward(cudaStream_t stream, float* out, float* stats, cons
   args.stats_out = stats;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    const FusedAttentionLaunch launch = fused_attention_launch<HS>(s.T);
-    const dim3 grid(launch.tiles, s.heads());
-    fused_attention_forward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
+    const FusedAttentionLaunch shape = fused_attention_launch<HS>(s.T);
+    const dim3 grid(shape.tiles, s.heads());
+    launch(fused_attention_forward_kernel<HS>, Grid(grid, shape.threads, shared_bytes(s), stream), args, seed);
   });
   check_launch("attention (fused forward)");
 }
@@ -125,11 +130,11 @@ void fused_attention_backward(cudaStream_t stream, float* dqkv, float* D, const 
   args.D = D;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    const FusedAttentionLaunch launch = fused_attention_launch<HS>(s.T);
-    const dim3 grid(launch.tiles, s.heads());
-    fused_attention_query_backward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
+    const FusedAttentionLaunch shape = fused_attention_launch<HS>(s.T);
+    const dim3 grid(shape.tiles, s.heads());
+    launch(fused_attention_query_backward_kernel<HS>, Grid(grid, shape.threads, shared_bytes(s), stream), args, seed);
     check_launch("attention (fused backward, queries)");
-    fused_attention_key_backward_kernel<HS><<<grid, launch.threads, shared_bytes(s), stream>>>(args, seed);
+    launch(fused_attention_key_backward_kernel<HS>, Grid(grid, shape.threads, shared_bytes(s), stream), args, seed);
     check_launch("attention (fused backward, keys)");
   });
 }

@@ -7,6 +7,7 @@
 
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/env_switch.hpp"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
 namespace textclass::backend::cuda {
@@ -70,6 +71,7 @@ bool within(const float* x, std::size_t n, const float* start, std::size_t count
 // dst[i] = src[i] rounded to the nearest bf16 (ties to even), four at a time (src 16-byte aligned,
 // dst 8-byte aligned), then the n % 4 left over.
 __global__ void round_to_bf16_kernel(__nv_bfloat16* dst, const float* src, std::size_t n) {
+  await_earlier_kernels();
   const std::size_t quads = n / 4;
   for (std::size_t q = thread_index(); q < quads; q += grid_stride()) {
     store_rounded(dst + 4 * q, reinterpret_cast<const float4*>(src)[q]);
@@ -78,6 +80,7 @@ __global__ void round_to_bf16_kernel(__nv_bfloat16* dst, const float* src, std::
 }
 
 __global__ void round_to_bf16_unaligned_kernel(__nv_bfloat16* dst, const float* src, std::size_t n) {
+  await_earlier_kernels();
   for (std::size_t i = thread_index(); i < n; i += grid_stride()) dst[i] = __float2bfloat16_rn(src[i]);
 }
 
@@ -85,9 +88,9 @@ __global__ void round_to_bf16_unaligned_kernel(__nv_bfloat16* dst, const float* 
 
 void round_to_bf16(cudaStream_t stream, __nv_bfloat16* dst, const float* src, std::size_t n) {
   if (aligned(src, 16) && aligned(dst, 8))
-    round_to_bf16_kernel<<<blocks_for(n / 4 + 1), kBlock, 0, stream>>>(dst, src, n);
+    launch(round_to_bf16_kernel, Grid(blocks_for(n / 4 + 1), kBlock, 0, stream), dst, src, n);
   else
-    round_to_bf16_unaligned_kernel<<<blocks_for(n), kBlock, 0, stream>>>(dst, src, n);
+    launch(round_to_bf16_unaligned_kernel, Grid(blocks_for(n), kBlock, 0, stream), dst, src, n);
   check_launch("rounding to bf16");
 }
 

@@ -7,11 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 
-// #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn).
+// #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn), unless
+// fused_attention_rows.hpp came first with its own.
+#ifndef TEXTCLASS_UNROLL
 #if defined(__CUDACC__)
 #define TEXTCLASS_UNROLL _Pragma("unroll")
 #else
 #define TEXTCLASS_UNROLL
+#endif
 #endif
 
 namespace textclass::backend::cuda {
@@ -26,6 +29,16 @@ inline bool aligned(const void* p, std::uintptr_t bytes) { return reinterpret_ca
 inline unsigned blocks_for(std::size_t n, int threads = kBlock) {
   const std::size_t blocks = (n + threads - 1) / threads;
   return static_cast<unsigned>(std::clamp<std::size_t>(blocks, 1, 65536));
+}
+
+// The first statement of every kernel here (kernel_launch.cuh): where the kernel was launched as
+// a programmatic dependent launch, waits until the kernel before it in the stream has finished and
+// its writes are visible; elsewhere (no such launch, a GPU before compute capability 9.0, host
+// threads) it does nothing. Nothing may read or write global memory before it.
+__device__ inline void await_earlier_kernels() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
 }
 
 // The first index this thread handles and the grid stride it moves by.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 #include "textclass/backend/cuda/layernorm_kernels.cuh"
@@ -16,7 +17,7 @@ namespace {
 void launch_forward(cudaStream_t stream, const ForwardRows& rows, const char* what) {
   if (rows.N == 0) return;
   const unsigned blocks = (rows.N + kWarps - 1) / kWarps;
-  with_forward_kernel(rows, [&](auto kernel) { kernel<<<blocks, kWarps * 32, 0, stream>>>(rows); });
+  with_forward_kernel(rows, [&](auto kernel) { launch(kernel, Grid(blocks, kWarps * 32, 0, stream), rows); });
   check_launch(what);
 }
 
@@ -33,7 +34,8 @@ void launch_backward(cudaStream_t stream, const BackwardRows& rows, const char* 
     return count;
   }();
   const unsigned blocks = std::min((rows.N + kWarps - 1) / kWarps, sms);
-  with_backward_kernel(rows, [&](auto kernel) { kernel<<<blocks, kWarps * 32, shared_bytes, stream>>>(rows); });
+  const Grid grid(blocks, kWarps * 32, shared_bytes, stream);
+  with_backward_kernel(rows, [&](auto kernel) { launch(kernel, grid, rows); });
   check_launch(what);
 }
 

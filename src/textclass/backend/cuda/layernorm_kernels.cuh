@@ -83,6 +83,7 @@ struct RowStatistics {
 // a lane holds float4s lane, lane + 32, ... in registers, read and written four floats at a time.
 template <int kQuads>
 __global__ void forward_kernel(ForwardRows f) {
+  await_earlier_kernels();
   const int row = blockIdx.x * kWarps + threadIdx.x / 32, lane = threadIdx.x % 32;
   if (row >= f.N) return;  // the whole warp leaves together
   const int C = f.C;
@@ -229,6 +230,7 @@ constexpr int kSums = 3;  // column sums in a backward block's shared memory: dw
 
 template <int kQuads>
 __global__ void backward_kernel(BackwardRows g) {
+  await_earlier_kernels();
   const int C = g.C;
   float* dweight_block = reinterpret_cast<float*>(block_shared_memory());
   float* dbias_block = dweight_block + C;

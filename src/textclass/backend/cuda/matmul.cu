@@ -6,6 +6,7 @@
 
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/elementwise_kernels.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
@@ -22,8 +23,9 @@ void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweigh
     // (the products below find this rounding of dout, when there is one, instead of making theirs)
     __nv_bfloat16* rounded = gemm.rounding_for(dout, static_cast<std::size_t>(N) * OC);
     using namespace elementwise;
-    column_sums_kernel<<<column_sums_grid(N, OC), column_sums_threads(), column_sums_shared_bytes, stream>>>(
-        Map<First>{nullptr, rounded, dout, nullptr, First{}}, dbias, N, OC);
+    launch(column_sums_kernel<First>,
+           Grid(column_sums_grid(N, OC), column_sums_threads(), column_sums_shared_bytes, stream),
+           Map<First>{nullptr, rounded, dout, nullptr, First{}}, dbias, N, OC);
     check_launch("matmul_backward (bias)");
   }
   const GemmCall weight_gradient = linear_weight_gradient(dweight, dout, inp, N, C, OC, dweight_write);

@@ -6,6 +6,7 @@
 
 #include "textclass/backend/adamw_math.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 #include "textclass/backend/cuda/optimizer_kernels.cuh"
@@ -20,6 +21,7 @@ using optimizer::kSpansPerLaunch;
 
 // *result = Σ partials, one warp, in a fixed order.
 __global__ void sum_partials_kernel(double* result, const double* partials, int count) {
+  await_earlier_kernels();
   double sum = 0.0;
   for (int i = threadIdx.x; i < count; i += 32) sum += partials[i];
   sum = warp_sum(sum);
@@ -30,22 +32,21 @@ template <int W>
 void launch_adamw(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
                   __nv_bfloat16* params_bf16, const SpanTable& table) {
   const std::size_t groups = (table.last + W - 1) / W - table.first / W;
-  optimizer::adamw_kernel<W><<<blocks_for((groups + kUnroll - 1) / kUnroll), kBlock, 0, stream>>>(
-      params, grads, m, v, params_bf16, table);
+  launch(optimizer::adamw_kernel<W>, Grid(blocks_for((groups + kUnroll - 1) / kUnroll), kBlock, 0, stream), params,
+         grads, m, v, params_bf16, table);
 }
 
 }  // namespace
 
 void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n) {
   // four floats a load where x allows it (global_grad_norm's spans may start anywhere)
+  const Grid grid(kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream);
   if (aligned(x, 16))
-    optimizer::sum_squares_partial_kernel<4><<<kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream>>>(
-        partials, x, n);
+    launch(optimizer::sum_squares_partial_kernel<4>, grid, partials, x, n);
   else
-    optimizer::sum_squares_partial_kernel<1><<<kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream>>>(
-        partials, x, n);
+    launch(optimizer::sum_squares_partial_kernel<1>, grid, partials, x, n);
   check_launch("sum_squares");
-  sum_partials_kernel<<<1, 32, 0, stream>>>(result, partials, kSumSquaresBlocks);
+  launch(sum_partials_kernel, Grid(1, 32, 0, stream), result, partials, kSumSquaresBlocks);
   check_launch("sum_squares (total)");
 }
 

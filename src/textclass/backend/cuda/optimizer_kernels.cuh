@@ -79,6 +79,7 @@ __device__ inline void store_group(float* dst, const float (&src)[W], __nv_bfloa
 constexpr std::size_t kSumSquaresSharedBytes = kBlock / 32 * sizeof(double);
 template <int W>
 __global__ void sum_squares_partial_kernel(double* partials, const float* x, std::size_t n) {
+  await_earlier_kernels();
   auto* warp_sums = reinterpret_cast<double*>(block_shared_memory());
   const std::size_t stride = grid_stride(), groups = n / W;
   double sum = 0.0;
@@ -113,6 +114,7 @@ TEXTCLASS_UNROLL
 template <int W>
 __global__ void adamw_kernel(float* params, const float* grads, float* m, float* v, __nv_bfloat16* params_bf16,
                              SpanTable spans) {
+  await_earlier_kernels();
   const std::size_t first = spans.first, last = spans.last;
   const std::size_t stride = grid_stride(), group0 = first / W, groups = (last + W - 1) / W - group0;
   for (std::size_t base = thread_index(); base < groups; base += kUnroll * stride) {

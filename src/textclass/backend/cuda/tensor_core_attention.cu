@@ -9,6 +9,7 @@
 
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/head_sizes.cuh"
+#include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/tensor_core_attention_kernels.cuh"
 
 namespace textclass::backend::cuda {
@@ -83,8 +84,8 @@ void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat1
   const Saved keep = saved_in(saved, keeps_qkv, s);
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    forward_kernel<HS><<<grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::forward), stream>>>(
-        out, rounded, keep.stats, keep.qkv, qkv, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+    launch(forward_kernel<HS>, Grid(grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::forward), stream), out, rounded,
+           keep.stats, keep.qkv, qkv, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, forward)");
 }
@@ -100,15 +101,16 @@ void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scr
   float* D = scratch;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
-    query_prologue_kernel<HS><<<grid_of(s), kThreads, 0, stream>>>(dqkv, D, dout, out, tokens, s.T, s.C, s.NH);
+    launch(query_prologue_kernel<HS>, Grid(grid_of(s), kThreads, 0, stream), dqkv, D, dout, out, tokens, s.T, s.C,
+           s.NH);
     check_launch("attention (tensor cores, backward: D and dq's zeros)");
     const int bytes = shared_bytes<HS>(s.T, Kernel::key_backward);
     if (keeps_qkv)
-      key_backward_kernel<HS, bf16><<<grid_of(s), kThreads, bytes, stream>>>(
-          dqkv, D, dout, keep.qkv, keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+      launch(key_backward_kernel<HS, bf16>, Grid(grid_of(s), kThreads, bytes, stream), dqkv, D, dout, keep.qkv,
+             keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
     else
-      key_backward_kernel<HS, float><<<grid_of(s), kThreads, bytes, stream>>>(
-          dqkv, D, dout, qkv, keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+      launch(key_backward_kernel<HS, float>, Grid(grid_of(s), kThreads, bytes, stream), dqkv, D, dout, qkv,
+             keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, backward)");
 }

@@ -350,6 +350,7 @@ template <int HS>
 __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rounded, float* stats, bf16* qkv_copy,
                                                            const float* qkv, const int32_t* mask, TokenRows tokens,
                                                            float p, Seed seed, float scale, int T, int C, int NH) {
+  await_earlier_kernels();
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   clear_rows_after_tokens(out, rounded, C, 1, tokens, C, NH);
   const Head head(T, C, NH, tokens, p, scale, seed);
@@ -439,6 +440,7 @@ template <int HS>
 __global__ void __launch_bounds__(kThreads) query_prologue_kernel(float* dqkv, float* D, const float* dout,
                                                                   const float* out, TokenRows tokens, int T, int C,
                                                                   int NH) {
+  await_earlier_kernels();
   constexpr int kLanes = HS / 4, kQueriesAtOnce = kThreads / kLanes, kTrips = kChunk / kQueriesAtOnce;
   static_assert(HS % 4 == 0 && 32 % kLanes == 0 && kChunk % kQueriesAtOnce == 0);
   clear_rows_after_tokens(dqkv, nullptr, 3 * C, 3, tokens, C, NH);
@@ -500,6 +502,7 @@ __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, con
                                                                 const Qkv* qkv, const float* stats,
                                                                 const int32_t* mask, TokenRows tokens, float p,
                                                                 Seed seed, float scale, int T, int C, int NH) {
+  await_earlier_kernels();
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
   const Head head(T, C, NH, tokens, p, scale, seed);
   const int length = head.length();
