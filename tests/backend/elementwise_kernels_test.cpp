@@ -289,6 +289,53 @@ TEST(ElementwiseKernelsOnHost, SumOfSquaresBothWays) {
   }
 }
 
+// The gradient norm with square-sum slots (square_sums.hpp): two slots hold their floats' partial
+// sums (summed by sum_squares_partial_kernel, as the second stream does), the gaps kernel sums the
+// floats between, before and after them (gaps of 1 to 500 floats, fewer than a grid stride and more)
+// on 3 blocks of 64 threads, and the total kernel adds both: Σ x² over the whole range. A slot left
+// out of the list, or a gap skipped, shows.
+TEST(ElementwiseKernelsOnHost, SumOfSquaresWithSlotsCoversEveryFloatOnce) {
+  const std::size_t n = 2000;
+  const std::vector<float> x = Random(41).floats(n, 2.0f);
+  double expected = 0.0;
+  for (float value : x) expected += double(value) * value;
+  Floats in(x, 1);  // (not 16-byte aligned: the gaps kernel loads one float at a time anyway)
+  const float* base = in.get();
+  cuda::SquareSumSlots slots;
+  const int a = slots.claim(base + 1, 700), b = slots.claim(base + 1200, 299);  // (gap of 500 between)
+  ASSERT_EQ(a, 0);
+  ASSERT_EQ(b, 1);
+  constexpr int kBlocks = cuda::SquareSumSlots::kBlocks;
+  std::vector<double> slot_partials(2 * kBlocks, std::numeric_limits<double>::quiet_NaN());
+  host::launch(dim3(kBlocks), 32, cuda::optimizer::kSumSquaresSharedBytes, [&] {
+    cuda::optimizer::sum_squares_partial_kernel<1>(slot_partials.data(), base + 1, 700);
+  });
+  host::launch(dim3(kBlocks), 32, cuda::optimizer::kSumSquaresSharedBytes, [&] {
+    cuda::optimizer::sum_squares_partial_kernel<1>(slot_partials.data() + kBlocks, base + 1200, 299);
+  });
+  const cuda::SquareSumSlots::Split split = slots.split(base, n);
+  ASSERT_EQ(split.slots.size(), 2u);
+  ASSERT_EQ(split.gaps.size(), 3u);  // [0, 1), [701, 1200), [1499, 2000)
+  cuda::optimizer::GapTable gaps;
+  gaps.before[0] = 0;
+  for (const auto& gap : split.gaps) {
+    gaps.start[gaps.count] = gap.start;
+    gaps.before[gaps.count + 1] = gaps.before[gaps.count] + gap.count;
+    gaps.count++;
+  }
+  EXPECT_EQ(gaps.before[gaps.count], n - 999);
+  std::vector<double> partials(3, std::numeric_limits<double>::quiet_NaN());
+  host::launch(dim3(3), 64, cuda::optimizer::kSumSquaresSharedBytes,
+               [&] { cuda::optimizer::sum_squares_gaps_partial_kernel(partials.data(), gaps); });
+  cuda::optimizer::SlotList list;
+  for (int slot : split.slots) list.slot[list.count++] = slot;
+  double total = std::numeric_limits<double>::quiet_NaN();
+  host::launch(dim3(1), 32, 0, [&] {
+    cuda::optimizer::sum_partials_kernel(&total, partials.data(), 3, slot_partials.data(), list);
+  });
+  EXPECT_NEAR(total, expected, 1e-12 * expected);
+}
+
 // AdamW both ways (W = 4 and 1) on 2 blocks of 64 threads (so the threads stride), over spans that
 // start and end inside groups of four around floats in none: the CPU backend's step bit for bit
 // (the same adamw_element), the bf16 copy each stepped parameter's rounding, and the floats in no

@@ -291,6 +291,45 @@ TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
   EXPECT_NEAR(ours.squares, squares, 1e-9 * squares) << "the sum of squares of a weight gradient";
 }
 
+// With deferred joins the second stream sums the squares of each weight gradient right after its
+// product (square_sums.hpp), and sum_squares adds those sums for the gradients wholly inside its
+// range and reads only the floats between. Here two weight gradients lie inside one buffer of
+// gradients, between floats no product writes: each sum of squares must equal the double sum of
+// the buffer as it is then, after the products, after a fill over part of one gradient (whose side
+// sum no longer holds), over a range that cuts through the other, and after a product that adds to
+// it (whose side sum is then taken again).
+TEST_P(MixedPrecisionTest, GradientNormsFollowEveryWriteToTheGradients) {
+  const int N = 256, C = 64, OC = 48;
+  const std::size_t W = static_cast<std::size_t>(OC) * C, first = 100, second = first + W + 36, total = second + W + 7;
+  Random random(19);
+  const std::size_t NC = static_cast<std::size_t>(N) * C, NOC = static_cast<std::size_t>(N) * OC;
+  Buffer<float> grads(backend(), random.floats(total)), w(backend(), random.floats(W)), inp(backend(), random.floats(NC)),
+      dout(backend(), random.floats(NOC)), dinp(backend(), NC), db(backend(), OC);
+  auto product = [&](std::size_t at, GradientWrite write) {
+    backend().fill(db.get(), 0.0f, OC);
+    backend().matmul_backward(dinp.get(), grads.get() + at, db.get(), dout.get(), inp.get(), w.get(), N, C, OC, write);
+  };
+  // sum_squares over floats [from, from + n) of the gradients against their double sum as read back
+  auto expect_sum = [&](std::size_t from, std::size_t n, const std::string& what) {
+    const double ours = backend().sum_squares(grads.get() + from, n);
+    const std::vector<float> values = grads.read();
+    double exact = 0.0;
+    for (std::size_t i = from; i < from + n; i++) exact += double(values[i]) * values[i];
+    EXPECT_NEAR(ours, exact, 1e-9 * exact) << what;
+  };
+  product(first, GradientWrite::overwrite);
+  product(second, GradientWrite::overwrite);
+  expect_sum(0, total, "after both products");
+  backend().fill(grads.get() + first + 10, 3.0f, 100);
+  expect_sum(0, total, "after a fill over part of the first gradient");
+  expect_sum(second + W / 2, total - second - W / 2, "from the middle of the second gradient");
+  expect_sum(second, W, "the second gradient alone");
+  product(second, GradientWrite::accumulate);
+  expect_sum(0, total, "after a product that adds to the second gradient");
+  backend().fill(grads.get(), 1.0f, first);  // floats before the first gradient only
+  expect_sum(0, total, "after a fill before the first gradient");
+}
+
 // With overlapped updates (cuda_backend.hpp) AdamW runs on a second stream in pieces of 4M
 // parameters, the small spans first, then each large one from its start; the ops after it must wait
 // for the pieces they need. Here parameters of 12M floats in two spans (an embedding table at the

@@ -36,7 +36,7 @@ class CudaBackend final : public Backend {
  public:
   CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
               bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool deferred_joins,
-              bool overlapped_updates, bool attention_on_rows, int row_multiple)
+              bool side_square_sums, bool overlapped_updates, bool attention_on_rows, int row_multiple)
       : precision_(precision), attention_kernels_(attention_kernels), attention_on_rows_(attention_on_rows),
         bf16_weights_(bf16_weights), row_multiple_(row_multiple) {
     int device = 0;
@@ -57,7 +57,7 @@ class CudaBackend final : public Backend {
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
     profile_ = std::make_unique<OpProfile>(stream_);
     gemm_ = std::make_unique<Gemm>(stream_, precision, *profile_, fused_rounding, gemm_autotune,
-                                   concurrent_products, deferred_joins);
+                                   concurrent_products, deferred_joins, side_square_sums);
     if (overlapped_updates) updates_ = std::make_unique<SideStream>(stream_, lowest, *profile_, "update_wait");
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
@@ -385,7 +385,11 @@ class CudaBackend final : public Backend {
     join();  // (the weight gradients)
     const auto timing = profile_->time("sum_squares");
     double* result = sum_squares_buffer_ + kSumSquaresBlocks;
-    cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
+    const SquareSumSlots::Split split = gemm_->square_sums(x, n);  // (none held: no slots)
+    if (split.slots.empty())
+      cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
+    else
+      cuda::sum_squares_with_slots(stream_, result, sum_squares_buffer_, split, gemm_->slot_partials());
     double host = 0.0;
     download(&host, result, sizeof(double));
     return host;
@@ -577,6 +581,9 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
   const bool concurrent_products =
       switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
   const bool deferred_joins = switches.deferred_joins.value_or(env_switch("TEXTCLASS_CUDA_DEFERRED_JOINS", true));
+  // (a replayed graph would write the slots of the products it recorded)
+  const bool side_square_sums =
+      !graphs && switches.side_square_sums.value_or(env_switch("TEXTCLASS_CUDA_SIDE_SQUARE_SUMS", true));
   const bool overlapped_updates =
       switches.overlapped_updates.value_or(env_switch("TEXTCLASS_CUDA_OVERLAPPED_UPDATES", false));
   const bool attention_on_rows =
@@ -588,8 +595,8 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
     throw Error("CudaSwitches::row_multiple " + std::to_string(row_multiple) + ": expected 1 to " +
                 std::to_string(kMostRowMultiple));
   return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
-                                       concurrent_products, deferred_joins, overlapped_updates, attention_on_rows,
-                                       row_multiple);
+                                       concurrent_products, deferred_joins, side_square_sums, overlapped_updates,
+                                       attention_on_rows, row_multiple);
 }
 
 }  // namespace textclass::backend

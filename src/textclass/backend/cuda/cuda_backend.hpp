@@ -77,6 +77,11 @@ struct CudaSwitches {
   // TEXTCLASS_CUDA_DEFERRED_JOINS=0 joins at once.
   // On by default, though not yet run on a GPU (bench/RESULTS.md lists it).
   std::optional<bool> deferred_joins;
+  // With deferred joins (and no CUDA graphs), the second stream also sums the squares of each
+  // weight-gradient product's output right after it (square_sums.hpp), and the gradient norm reads
+  // only the gradients no such sum covers; TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=0 sums all of them then.
+  // On by default, though not yet run on a GPU (bench/RESULTS.md lists it).
+  std::optional<bool> side_square_sums;
   // AdamW runs on a second stream in pieces of 4M parameters (the biases and LayerNorms first, then
   // the embeddings and the layers in order), and the next step's ops wait only for the pieces of the
   // parameters they read or of the memory they write: the update overlaps the next forward pass,

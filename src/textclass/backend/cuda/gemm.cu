@@ -8,6 +8,7 @@
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/env_switch.hpp"
 #include "textclass/backend/cuda/kernel_launch.cuh"
+#include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
 
 namespace textclass::backend::cuda {
@@ -109,7 +110,7 @@ bool multiplies_bf16_copies(Precision precision) {
 }
 
 Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fused_rounding, bool autotune,
-           bool concurrent_products, bool deferred_joins)
+           bool concurrent_products, bool deferred_joins, bool side_square_sums)
     : stream_(stream),
       bf16_factors_(multiplies_bf16_copies(precision)),
       compute_(compute_type(precision, bf16_factors_)),
@@ -134,6 +135,9 @@ Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fu
     side_ = std::make_unique<SideStream>(stream, deferred_joins_ ? lowest : main, profile, "side_wait");
     check(cudaMalloc(&side_workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
   }
+  if (deferred_joins_ && side_square_sums)
+    check(cudaMalloc(&slot_partials_, SquareSumSlots::kSlots * SquareSumSlots::kBlocks * sizeof(double)),
+          "allocating the square-sum slots");
 }
 
 Gemm::~Gemm() {
@@ -144,6 +148,7 @@ Gemm::~Gemm() {
     cublasLtMatmulDescDestroy(plan.op);
   }
   side_.reset();  // (after its products)
+  cudaFree(slot_partials_);
   cudaFree(side_workspace_);
   cudaFree(workspace_);
   cublasLtDestroy(handle_);
@@ -209,6 +214,7 @@ const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n, int* 
 
 void Gemm::written(const void* dst, std::size_t bytes, bool checked) {
   roundings_.written(dst, bytes);
+  square_sums_.written(dst, bytes);
   if (side_ != nullptr) side_->before_touching(dst, bytes, checked);
 }
 
@@ -317,6 +323,14 @@ void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
   if (two.round_a != nullptr) round_to_bf16(side_->stream(), two.round_a, two.a_source, two.a_extent);
   check(multiply(*two.plan, two.plan->algo, two.a, two.b, second, side_->stream(), side_workspace_),
         "cublasLtMatmul");
+  const std::size_t c_floats = extent(second.m, second.n, second.ldc, second.batch, second.stride_c);
+  if (deferred && slot_partials_ != nullptr && second.batch == 1 &&
+      c_floats == static_cast<std::size_t>(second.m) * second.n) {
+    // (a whole matrix: a strided output's extent would hold floats that are not the product's)
+    const int slot = square_sums_.claim(second.c, c_floats);
+    if (slot >= 0)
+      sum_squares_into_slot(side_->stream(), slot_partials_ + slot * SquareSumSlots::kBlocks, second.c, c_floats);
+  }
   std::vector<int> buffers;
   for (int buffer : {two.a_buffer, two.b_buffer})
     if (buffer != kNoBuffer) buffers.push_back(buffer);

@@ -24,7 +24,8 @@
 // read and write: the main stream waits for the last product that reads or writes something before
 // it writes that (an op's written(), a rounding slot or the copy of B taken again, a buffer that
 // grows), and for all of them before anything that may read a gradient (join(): the backend calls
-// it before the optimizer's ops, transfers and recordings).
+// it before the optimizer's ops, transfers and recordings). With side_square_sums, the second stream
+// also sums the squares of each such product's output, into a slot of square_sums.hpp.
 #include <cublasLt.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -41,6 +42,7 @@
 #include "textclass/backend/cuda/rounded_copies.hpp"
 #include "textclass/backend/cuda/scratch.cuh"
 #include "textclass/backend/cuda/side_stream.cuh"
+#include "textclass/backend/cuda/square_sums.hpp"
 
 namespace textclass::backend::cuda {
 
@@ -51,9 +53,11 @@ class Gemm {
   // autotune: time the heuristic's candidates, as above.
   // concurrent_products: run_sharing_b's products side by side; deferred_joins: the second of them
   // joined only when something needs it (above), each wait timed as "side_wait" in `profile` (the
-  // main stream's stall there), which must outlive the waits.
+  // main stream's stall there), which must outlive the waits; side_square_sums (with deferred
+  // joins): each deferred product's output's sum of squares taken beside it (square_sums()).
   Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fused_rounding = false,
-       bool autotune = false, bool concurrent_products = false, bool deferred_joins = false);
+       bool autotune = false, bool concurrent_products = false, bool deferred_joins = false,
+       bool side_square_sums = false);
   ~Gemm();
   Gemm(const Gemm&) = delete;
   Gemm& operator=(const Gemm&) = delete;
@@ -77,6 +81,11 @@ class Gemm {
   }
   // cuBLASLt's workspace and the bf16 copies of the factors
   std::size_t workspace_bytes() const;
+  // Floats [x, x + n) as the square-sum slots that hold sums of squares of some of them and the
+  // ranges between (no slots without side_square_sums); the slots' partial sums, on the device, once
+  // the main stream has joined the second one (SquareSumSlots::kBlocks doubles a slot, in order).
+  SquareSumSlots::Split square_sums(const float* x, std::size_t n) const { return square_sums_.split(x, n); }
+  const double* slot_partials() const { return slot_partials_; }
 
   // Fused rounding. Where an op that is writing floats [source, source + n) writes their bf16
   // roundings (n of them, 256-byte aligned), for the products that read the tensor next; null when
@@ -158,6 +167,10 @@ class Gemm {
   // that may still be running when the next is claimed)
   RoundedCopies roundings_;
   std::vector<std::unique_ptr<Scratch>> rounding_slots_;
+  // side_square_sums: which slot holds the sum of squares of which floats, and the slots' partials
+  // (null without)
+  SquareSumSlots square_sums_;
+  double* slot_partials_ = nullptr;
 };
 
 // Whether a Gemm of this precision multiplies bf16 copies of its factors (above: bf16, unless

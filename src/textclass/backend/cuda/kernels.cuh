@@ -14,6 +14,7 @@
 #include "textclass/backend/cuda/scratch.cuh"
 #include "textclass/backend/cuda/attention_plan.hpp"  // TokenRows
 #include "textclass/backend/cuda/seed.cuh"
+#include "textclass/backend/cuda/square_sums.hpp"
 
 namespace textclass::backend::cuda {
 
@@ -88,6 +89,13 @@ void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* pro
 // Σ x² into *result (device), in double; partials holds kSumSquaresBlocks doubles of scratch.
 constexpr int kSumSquaresBlocks = 1024;
 void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n);
+// The partial sums of x² over [x, x + n) into a square-sum slot's SquareSumSlots::kBlocks doubles
+// (square_sums.hpp: the second stream, after a weight-gradient product).
+void sum_squares_into_slot(cudaStream_t stream, double* slot_partials, const float* x, std::size_t n);
+// Σ x² as sum_squares over the floats of split: its gaps' squares summed here, its slots' partials
+// (slot s's at slot_partials + s · SquareSumSlots::kBlocks) added.
+void sum_squares_with_slots(cudaStream_t stream, double* result, double* partials, const SquareSumSlots::Split& split,
+                            const double* slot_partials);
 // One launch per 8 spans (the trainer has 2). params_bf16: null, or where each updated parameter's
 // bf16 rounding goes (the same layout as params).
 void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,

@@ -19,13 +19,21 @@ using optimizer::kUnroll;
 using optimizer::SpanTable;
 using optimizer::kSpansPerLaunch;
 
-// *result = Σ partials, one warp, in a fixed order.
-__global__ void sum_partials_kernel(double* result, const double* partials, int count) {
-  await_earlier_kernels();
-  double sum = 0.0;
-  for (int i = threadIdx.x; i < count; i += 32) sum += partials[i];
-  sum = warp_sum(sum);
-  if (threadIdx.x == 0) *result = sum;
+// The partial sums of x² over floats [x, x + n), one a block, into partials[0 .. blocks).
+void launch_partial_sums(cudaStream_t stream, double* partials, int blocks, const float* x, std::size_t n) {
+  // four floats a load where x allows it (global_grad_norm's spans may start anywhere)
+  const Grid grid(blocks, kBlock, optimizer::kSumSquaresSharedBytes, stream);
+  if (aligned(x, 16))
+    launch(optimizer::sum_squares_partial_kernel<4>, grid, partials, x, n);
+  else
+    launch(optimizer::sum_squares_partial_kernel<1>, grid, partials, x, n);
+  check_launch("sum_squares");
+}
+
+void launch_total(cudaStream_t stream, double* result, const double* partials, int count,
+                  const double* slot_partials, const optimizer::SlotList& slots) {
+  launch(optimizer::sum_partials_kernel, Grid(1, 32, 0, stream), result, partials, count, slot_partials, slots);
+  check_launch("sum_squares (total)");
 }
 
 template <int W>
@@ -39,15 +47,31 @@ void launch_adamw(cudaStream_t stream, float* params, const float* grads, float*
 }  // namespace
 
 void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n) {
-  // four floats a load where x allows it (global_grad_norm's spans may start anywhere)
-  const Grid grid(kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream);
-  if (aligned(x, 16))
-    launch(optimizer::sum_squares_partial_kernel<4>, grid, partials, x, n);
-  else
-    launch(optimizer::sum_squares_partial_kernel<1>, grid, partials, x, n);
-  check_launch("sum_squares");
-  launch(sum_partials_kernel, Grid(1, 32, 0, stream), result, partials, kSumSquaresBlocks);
-  check_launch("sum_squares (total)");
+  launch_partial_sums(stream, partials, kSumSquaresBlocks, x, n);
+  launch_total(stream, result, partials, kSumSquaresBlocks, nullptr, optimizer::SlotList{});
+}
+
+void sum_squares_into_slot(cudaStream_t stream, double* slot_partials, const float* x, std::size_t n) {
+  launch_partial_sums(stream, slot_partials, SquareSumSlots::kBlocks, x, n);
+}
+
+void sum_squares_with_slots(cudaStream_t stream, double* result, double* partials, const SquareSumSlots::Split& split,
+                            const double* slot_partials) {
+  optimizer::GapTable gaps;
+  gaps.before[0] = 0;
+  for (const SquareSumSlots::Floats& gap : split.gaps) {
+    gaps.start[gaps.count] = gap.start;
+    gaps.before[gaps.count + 1] = gaps.before[gaps.count] + gap.count;
+    gaps.count++;
+  }
+  if (gaps.count > 0) {
+    launch(optimizer::sum_squares_gaps_partial_kernel,
+           Grid(kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream), partials, gaps);
+    check_launch("sum_squares (between the slots)");
+  }
+  optimizer::SlotList slots;
+  for (int slot : split.slots) slots.slot[slots.count++] = slot;
+  launch_total(stream, result, partials, gaps.count > 0 ? kSumSquaresBlocks : 0, slot_partials, slots);
 }
 
 void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
