@@ -28,7 +28,8 @@
 #                       TEXTCLASS_CUDA_OVERLAPPED_UPDATES=1 (overlapped_updates),
 #                       TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 (serial_launches),
 #                       TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=0 (main_square_sums),
-#                       outside the comparison                                                (400)
+#                       outside the comparison, at batch sizes TPUT_VARIANT_BATCHES (16,32,64)
+#                       and prediction batch sizes TPUT_VARIANT_PREDICT (16,256)             (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
 #   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
@@ -193,7 +194,8 @@ stage_throughput() {
     local flags=""  # a setting that is a flag of throughput's goes to it, not to env
     [[ $setting == --* ]] && { flags=$setting; setting=""; }
     # shellcheck disable=SC2086  # setting: NAME=value words
-    ours env $setting .devrun/bin/throughput $flags --device cuda --precision bf16 --batch-sizes 16,32,64 \
+    ours env $setting .devrun/bin/throughput $flags --device cuda --precision bf16 \
+      --batch-sizes "${TPUT_VARIANT_BATCHES:-16,32,64}" --predict-batch-sizes "${TPUT_VARIANT_PREDICT:-16,256}" \
       --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv \
       2>"$out/throughput_ours_bf16_$variant.err" | tee "$out/throughput_ours_bf16_$variant.jsonl"
   done
