@@ -326,12 +326,12 @@ TEST(ElementwiseKernelsOnHost, SumOfSquaresWithSlotsCoversEveryFloatOnce) {
   EXPECT_EQ(gaps.before[gaps.count], n - 999);
   std::vector<double> partials(3, std::numeric_limits<double>::quiet_NaN());
   host::launch(dim3(3), 64, cuda::optimizer::kSumSquaresSharedBytes,
-               [&] { cuda::optimizer::sum_squares_gaps_partial_kernel(partials.data(), gaps); });
+               [&] { cuda::optimizer::sum_squares_gaps_partial_kernel<>(partials.data(), gaps); });
   cuda::optimizer::SlotList list;
   for (int slot : split.slots) list.slot[list.count++] = slot;
   double total = std::numeric_limits<double>::quiet_NaN();
   host::launch(dim3(1), 32, 0, [&] {
-    cuda::optimizer::sum_partials_kernel(&total, partials.data(), 3, slot_partials.data(), list);
+    cuda::optimizer::sum_partials_kernel<>(&total, partials.data(), 3, slot_partials.data(), list);
   });
   EXPECT_NEAR(total, expected, 1e-12 * expected);
 }

@@ -50,7 +50,7 @@ TEST_P(ElementwiseTest, TanhForwardMatchesReference) {
 // where kernels are programmatic dependent launches (backend/cuda/kernel_launch.cuh) each must
 // still see all of the previous kernel's writes, or some element falls behind the count.
 TEST_P(ElementwiseTest, ALongChainOfOpsSeesEachOpsWrites) {
-  constexpr std::size_t n = 1 << 18;  // a thousand blocks of the element-wise kernels
+  constexpr std::size_t n = 1 << 18;  // 256 blocks of the element-wise kernels (at four floats a thread)
   constexpr int pairs = 500;
   Buffer<float> x_d(backend(), n), y_d(backend(), n), ones_d(backend(), n);
   backend().fill(x_d.get(), 0.0f, n);

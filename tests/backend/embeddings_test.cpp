@@ -50,7 +50,7 @@ TEST_P(EmbeddingsTest, ForwardMatchesReferenceAndBackwardMatchesFiniteDifference
     backend().embeddings_forward(out_d.get(), ids_d.get(), types_d.get(), nullptr, wte_d.get(), wpe_d.get(),
                                  wtt_d.get(), s.B * s.T, s.T, s.C, vocab, types);
     backend().embeddings_backward(dwte_d.get(), dwpe_d.get(), dwtt_d.get(), dout_d.get(), ids_d.get(), types_d.get(),
-                                  nullptr, s.B * s.T, s.T, s.C);
+                                  nullptr, s.B * s.T, s.T, s.C, vocab, types);
 
     const Doubles Wte = to_doubles(wte), Wpe = to_doubles(wpe), Wtt = to_doubles(wtt), R = to_doubles(dout);
     // Two float additions: the result is within two roundings of the exact sum.
@@ -105,9 +105,9 @@ TEST_P(EmbeddingsTest, RowsPickTheirTokens) {
       padded_dwpe_d(backend(), std::vector<float>(wpe.size(), 0.0f)),
       padded_dwtt_d(backend(), std::vector<float>(wtt.size(), 0.0f));
   backend().embeddings_backward(dwte_d.get(), dwpe_d.get(), dwtt_d.get(), dout_d.get(), ids_d.get(), types_d.get(),
-                                rows_d.get(), M, T, C);
+                                rows_d.get(), M, T, C, vocab, types);
   backend().embeddings_backward(padded_dwte_d.get(), padded_dwpe_d.get(), padded_dwtt_d.get(), padded_dout_d.get(),
-                                ids_d.get(), types_d.get(), nullptr, B * T, T, C);
+                                ids_d.get(), types_d.get(), nullptr, B * T, T, C, vocab, types);
   // (a GPU adds with atomics, in no fixed order)
   expect_close(dwte_d.read(), to_doubles(padded_dwte_d.read()), {1e-6, 1e-6}, "dwte");
   expect_close(dwpe_d.read(), to_doubles(padded_dwpe_d.read()), {1e-6, 1e-6}, "dwpe");

@@ -295,9 +295,10 @@ TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
 // product (square_sums.hpp), and sum_squares adds those sums for the gradients wholly inside its
 // range and reads only the floats between. Here two weight gradients lie inside one buffer of
 // gradients, between floats no product writes: each sum of squares must equal the double sum of
-// the buffer as it is then, after the products, after a fill over part of one gradient (whose side
-// sum no longer holds), over a range that cuts through the other, and after a product that adds to
-// it (whose side sum is then taken again).
+// the buffer as it is then, after the products, after a fill, an upload and a copy over part of a
+// gradient (whose side sum no longer holds), over a range that cuts through one, and after a
+// product that adds to one (whose side sum is then taken again). (On the variants without deferred
+// joins no side sum is taken, and every sum reads the floats.)
 TEST_P(MixedPrecisionTest, GradientNormsFollowEveryWriteToTheGradients) {
   const int N = 256, C = 64, OC = 48;
   const std::size_t W = static_cast<std::size_t>(OC) * C, first = 100, second = first + W + 36, total = second + W + 7;
@@ -326,6 +327,12 @@ TEST_P(MixedPrecisionTest, GradientNormsFollowEveryWriteToTheGradients) {
   expect_sum(second, W, "the second gradient alone");
   product(second, GradientWrite::accumulate);
   expect_sum(0, total, "after a product that adds to the second gradient");
+  product(first, GradientWrite::overwrite);
+  product(second, GradientWrite::overwrite);
+  backend().upload(grads.get() + second + 7, random.floats(3).data(), 3 * sizeof(float));
+  expect_sum(0, total, "after an upload into the second gradient");
+  backend().copy(grads.get() + first + W - 5, w.get(), 20);  // over the end of the first gradient
+  expect_sum(0, total, "after a copy over the end of the first gradient");
   backend().fill(grads.get(), 1.0f, first);  // floats before the first gradient only
   expect_sum(0, total, "after a fill before the first gradient");
 }

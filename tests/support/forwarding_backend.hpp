@@ -40,8 +40,9 @@ class ForwardingBackend : public backend::Backend {
     inner_->embeddings_forward(out, ids, token_types, rows, wte, wpe, wtt, M, T, C, vocab, types);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
-                           const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {
-    inner_->embeddings_backward(dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
+                           const int32_t* token_types, const int32_t* rows, int M, int T, int C, int vocab,
+                           int types) override {
+    inner_->embeddings_backward(dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C, vocab, types);
   }
   void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                          const float* bias, float eps, int N, int C) override {

@@ -117,9 +117,10 @@ class Backend {
                                   const float* wte, const float* wpe, const float* wtt, int M, int T, int C, int vocab,
                                   int types) = 0;
   // dwte, dwpe, dwtt += the rows of dout[M,C] scattered back to the rows they came from (rows as
-  // above; a row with rows[r] < 0 adds nothing)
+  // above; a row with rows[r] < 0 adds nothing); the gradients have the tables' shapes
   virtual void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
-                                   const int32_t* token_types, const int32_t* rows, int M, int T, int C) = 0;
+                                   const int32_t* token_types, const int32_t* rows, int M, int T, int C, int vocab,
+                                   int types) = 0;
 
   // out[N,C] = (inp - mean) * rstd * weight + bias, per row; saves mean[N] and rstd[N]
   virtual void layernorm_forward(float* out, float* mean, float* rstd, const float* inp,

@@ -92,7 +92,7 @@ void Bert::backward(Activations& acts) {
   be.layernorm_backward(a.d_c, g_.embeddings_ln_weight, g_.embeddings_ln_bias, a.d_d, a.emb_sum,
                         p_.embeddings_ln_weight, a.emb_mean, a.emb_rstd, M, C);
   be.embeddings_backward(g_.word_embeddings, g_.position_embeddings, g_.token_type_embeddings, a.d_c, a.input_ids,
-                         a.token_type_ids, a.token_rows, M, T, C);
+                         a.token_type_ids, a.token_rows, M, T, C, config_.vocab_size, config_.type_vocab_size);
   // torch's Embedding(padding_idx=pad_token_id), as HF builds it, never updates the padding row
   be.fill(g_.word_embeddings + static_cast<std::size_t>(config_.pad_token_id) * C, 0.0f, C);
 }

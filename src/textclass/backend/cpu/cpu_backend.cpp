@@ -59,7 +59,8 @@ class CpuBackend final : public Backend {
     cpu::embeddings_forward(out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
-                           const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {
+                           const int32_t* token_types, const int32_t* rows, int M, int T, int C, int /*vocab*/,
+                           int /*types*/) override {
     cpu::embeddings_backward(dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
   }
   void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,

@@ -197,9 +197,12 @@ class CudaBackend final : public Backend {
     cuda::embeddings_forward(stream_, out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   }
   void embeddings_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
-                           const int32_t* token_types, const int32_t* rows, int M, int T, int C) override {
-    // (the tables' sizes are not ours to know: nothing that touches them may be pending)
-    join();
+                           const int32_t* token_types, const int32_t* rows, int M, int T, int C, int vocab,
+                           int types) override {
+    writes(dwte, floats(vocab, C));
+    writes(dwpe, floats(T, C));
+    writes(dwtt, floats(types, C));
+    join();  // (and nothing pending may touch them: the atomic adds read them too)
     gemm_->forget_roundings();
     if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C)) return;
     const auto timing = profile_->time("embeddings_backward");

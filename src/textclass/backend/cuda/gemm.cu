@@ -328,8 +328,13 @@ void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
       c_floats == static_cast<std::size_t>(second.m) * second.n) {
     // (a whole matrix: a strided output's extent would hold floats that are not the product's)
     const int slot = square_sums_.claim(second.c, c_floats);
-    if (slot >= 0)
-      sum_squares_into_slot(side_->stream(), slot_partials_ + slot * SquareSumSlots::kBlocks, second.c, c_floats);
+    try {
+      if (slot >= 0)
+        sum_squares_into_slot(side_->stream(), slot_partials_ + slot * SquareSumSlots::kBlocks, second.c, c_floats);
+    } catch (...) {
+      square_sums_.written(second.c, c_floats * sizeof(float));  // (the slot holds nothing)
+      throw;
+    }
   }
   std::vector<int> buffers;
   for (int buffer : {two.a_buffer, two.b_buffer})

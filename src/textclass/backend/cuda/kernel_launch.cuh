@@ -8,11 +8,15 @@
 //
 // This is safe because every kernel here begins with await_earlier_kernels() (launch.cuh), which
 // waits for the kernel before it to finish and its writes to be seen; nothing before that touches
-// memory (tests/backend/kernel_launch_test.cpp checks every kernel of the folder for it).
-// TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 launches them as <<<...>>> does.
+// memory (tests/backend/kernel_launch_test.cpp checks every kernel of the folder for it). The wait
+// is compiled only for compute capability 9.0 on, so a kernel whose code on this device came from
+// older PTX (a build for 80 alone, run on an H100) is launched as <<<...>>> launches it.
+// TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 launches them all so.
 #include <cuda_runtime.h>
 
 #include <cstddef>
+#include <mutex>
+#include <unordered_map>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
 #include "textclass/backend/cuda/env_switch.hpp"
@@ -41,9 +45,24 @@ inline bool programmatic_launches() {
   return enabled;
 }
 
+// Whether this kernel's code on the current device was compiled from PTX for compute capability
+// 9.0 or later, so that it has await_earlier_kernels()'s wait; asked of CUDA once a kernel.
+inline bool has_the_wait(const void* kernel) {
+  static std::mutex mutex;
+  static std::unordered_map<const void*, bool> known;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto found = known.find(kernel);
+  if (found != known.end()) return found->second;
+  cudaFuncAttributes attributes = {};
+  const bool waits = cudaFuncGetAttributes(&attributes, kernel) == cudaSuccess && attributes.ptxVersion >= 90;
+  static_cast<void>(cudaGetLastError());  // (a failure here only means no programmatic launch)
+  known.emplace(kernel, waits);
+  return waits;
+}
+
 // kernel<<<grid.blocks, grid.threads, grid.shared_bytes, grid.stream>>>(args...), programmatic where
-// programmatic_launches(). A bad configuration shows in cudaGetLastError, as after <<<...>>>, so
-// callers check_launch() after it as before.
+// programmatic_launches() and the kernel has the wait. A bad configuration shows in
+// cudaGetLastError, as after <<<...>>>, so callers check_launch() after it as before.
 template <typename... Params, typename... Args>
 void launch(void (*kernel)(Params...), const Grid& grid, Args&&... args) {
   cudaLaunchAttribute attribute = {};
@@ -55,7 +74,7 @@ void launch(void (*kernel)(Params...), const Grid& grid, Args&&... args) {
   config.dynamicSmemBytes = grid.shared_bytes;
   config.stream = grid.stream;
   config.attrs = &attribute;
-  config.numAttrs = programmatic_launches() ? 1 : 0;
+  config.numAttrs = programmatic_launches() && has_the_wait(reinterpret_cast<const void*>(kernel)) ? 1 : 0;
   static_cast<void>(cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...));
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 
 #include "textclass/backend/adamw_math.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
@@ -32,7 +33,7 @@ void launch_partial_sums(cudaStream_t stream, double* partials, int blocks, cons
 
 void launch_total(cudaStream_t stream, double* result, const double* partials, int count,
                   const double* slot_partials, const optimizer::SlotList& slots) {
-  launch(optimizer::sum_partials_kernel, Grid(1, 32, 0, stream), result, partials, count, slot_partials, slots);
+  launch(optimizer::sum_partials_kernel<>, Grid(1, 32, 0, stream), result, partials, count, slot_partials, slots);
   check_launch("sum_squares (total)");
 }
 
@@ -57,6 +58,10 @@ void sum_squares_into_slot(cudaStream_t stream, double* slot_partials, const flo
 
 void sum_squares_with_slots(cudaStream_t stream, double* result, double* partials, const SquareSumSlots::Split& split,
                             const double* slot_partials) {
+  if (split.gaps.size() > static_cast<std::size_t>(optimizer::kMaxGaps) ||
+      split.slots.size() > static_cast<std::size_t>(SquareSumSlots::kSlots))
+    throw Error("sum_squares: " + std::to_string(split.gaps.size()) + " gaps and " +
+                std::to_string(split.slots.size()) + " slots exceed the kernels' tables");
   optimizer::GapTable gaps;
   gaps.before[0] = 0;
   for (const SquareSumSlots::Floats& gap : split.gaps) {
@@ -65,7 +70,7 @@ void sum_squares_with_slots(cudaStream_t stream, double* result, double* partial
     gaps.count++;
   }
   if (gaps.count > 0) {
-    launch(optimizer::sum_squares_gaps_partial_kernel,
+    launch(optimizer::sum_squares_gaps_partial_kernel<>,
            Grid(kSumSquaresBlocks, kBlock, optimizer::kSumSquaresSharedBytes, stream), partials, gaps);
     check_launch("sum_squares (between the slots)");
   }

@@ -123,8 +123,10 @@ struct GapTable {
 
 // sum_squares_partial_kernel<1> over the floats of the gaps, taken as one list: a thread's elements
 // k, k + stride, ... of the list only grow, so it finds each one's gap by moving forward from the
-// last one's. kUnroll loads in flight a thread, as there.
-inline __global__ void sum_squares_gaps_partial_kernel(double* partials, GapTable gaps) {
+// last one's. kUnroll loads in flight a thread, as there. (A template, as the next kernel, only so
+// that the files that include this header may each define it.)
+template <int = 0>
+__global__ void sum_squares_gaps_partial_kernel(double* partials, GapTable gaps) {
   await_earlier_kernels();
   const std::size_t stride = grid_stride(), total = gaps.before[gaps.count];
   double sum = 0.0;
@@ -157,8 +159,9 @@ struct SlotList {
 
 // *result = Σ partials[0 .. count) + Σ over the listed slots of their partials, one warp, in a fixed
 // order.
-inline __global__ void sum_partials_kernel(double* result, const double* partials, int count,
-                                           const double* slot_partials, SlotList slots) {
+template <int = 0>
+__global__ void sum_partials_kernel(double* result, const double* partials, int count, const double* slot_partials,
+                                    SlotList slots) {
   await_earlier_kernels();
   double sum = 0.0;
   for (int i = threadIdx.x; i < count; i += 32) sum += partials[i];
