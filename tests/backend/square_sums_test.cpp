@@ -94,6 +94,30 @@ TEST(SquareSumSlots, AWriteIntoASlotsFloatsFreesIt) {
   EXPECT_EQ(split.gaps[1].start, x + 25);
 }
 
+// written() first checks the bounds around all held slots; those must cover slots claimed in any
+// order, and start again once every slot is freed.
+TEST(SquareSumSlots, AWriteFindsASlotWhereverItWasClaimed) {
+  std::vector<float> memory(100);
+  const float* x = memory.data();
+  SquareSumSlots slots;
+  ASSERT_EQ(slots.claim(x + 10, 10), 0);
+  ASSERT_EQ(slots.claim(x + 80, 10), 1);
+  ASSERT_EQ(slots.claim(x + 40, 10), 2);
+  slots.written(x + 50, 30 * sizeof(float));  // between the slots
+  EXPECT_EQ(slots.split(x, 100).slots.size(), 3u);
+  slots.written(x + 19, sizeof(float));  // the first slot's last float
+  EXPECT_EQ(slots.split(x, 100).slots, (std::vector<int>{2, 1}));
+  slots.written(x + 89, sizeof(float));  // the highest slot's last float
+  EXPECT_EQ(slots.split(x, 100).slots, (std::vector<int>{2}));
+  slots.written(x + 40, sizeof(float));
+  EXPECT_TRUE(slots.split(x, 100).slots.empty());
+  ASSERT_EQ(slots.claim(x + 90, 5), 0);  // bounds from scratch: [90, 95)
+  ASSERT_EQ(slots.claim(x + 5, 5), 1);
+  slots.written(x + 6, sizeof(float));
+  EXPECT_EQ(slots.split(x, 100).slots, (std::vector<int>{0}));
+  EXPECT_EQ(slots.claim(x, 0), -1) << "an empty range";
+}
+
 TEST(SquareSumSlots, WhenEverySlotIsTakenAClaimGetsNone) {
   std::vector<float> memory(2 * SquareSumSlots::kSlots + 2);
   const float* x = memory.data();

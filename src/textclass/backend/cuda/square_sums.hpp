@@ -29,26 +29,35 @@ class SquareSumSlots {
     std::size_t count;
   };
 
-  // The sum of floats [x, x + n) goes into a slot: which one, or -1 when every slot is taken (then
-  // nothing is summed). Any slot it overlaps is freed first.
+  // The sum of floats [x, x + n) goes into a slot: which one, or -1 when every slot is taken or n is
+  // 0 (then nothing is summed). Any slot it overlaps is freed first.
   int claim(const float* x, std::size_t n) {
     written(x, n * sizeof(float));
+    if (n == 0) return -1;
     for (int slot = 0; slot < kSlots; slot++) {
       if (held_[slot].count != 0) continue;
       held_[slot] = Floats{x, n};
+      const auto begin = reinterpret_cast<std::uintptr_t>(x), end = begin + n * sizeof(float);
+      bounds_begin_ = held_count_ == 0 ? begin : std::min(bounds_begin_, begin);
+      bounds_end_ = held_count_ == 0 ? end : std::max(bounds_end_, end);
+      held_count_++;
       return slot;
     }
     return -1;
   }
 
   // Bytes [p, p + bytes) are about to be written: the slots they overlap no longer hold.
+  // (Every op's every write comes here: most miss the bounds around all the held slots at once.)
   void written(const void* p, std::size_t bytes) {
-    if (bytes == 0) return;
     const auto begin = reinterpret_cast<std::uintptr_t>(p), end = begin + bytes;
+    if (bytes == 0 || held_count_ == 0 || end <= bounds_begin_ || bounds_end_ <= begin) return;
     for (Floats& slot : held_) {
       if (slot.count == 0) continue;
       const auto slot_begin = reinterpret_cast<std::uintptr_t>(slot.start);
-      if (begin < slot_begin + slot.count * sizeof(float) && slot_begin < end) slot = Floats{nullptr, 0};
+      if (begin < slot_begin + slot.count * sizeof(float) && slot_begin < end) {
+        slot = Floats{nullptr, 0};
+        held_count_--;
+      }
     }
   }
 
@@ -79,6 +88,8 @@ class SquareSumSlots {
 
  private:
   std::array<Floats, kSlots> held_{};  // count 0: free
+  int held_count_ = 0;
+  std::uintptr_t bounds_begin_ = 0, bounds_end_ = 0;  // around every held slot (and maybe freed ones)
 };
 
 }  // namespace textclass::backend::cuda
