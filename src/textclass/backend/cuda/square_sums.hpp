@@ -71,10 +71,14 @@ class SquareSumSlots {
   };
   Split split(const float* x, std::size_t n) const {
     Split split;
+    const auto begin = reinterpret_cast<std::uintptr_t>(x), end = begin + n * sizeof(float);
     for (int slot = 0; slot < kSlots; slot++) {
       const Floats& held = held_[slot];
-      if (held.count != 0 && held.start >= x && held.start + held.count <= x + n) split.slots.push_back(slot);
+      const auto held_begin = reinterpret_cast<std::uintptr_t>(held.start);
+      if (held.count != 0 && held_begin >= begin && held_begin + held.count * sizeof(float) <= end)
+        split.slots.push_back(slot);
     }
+    // (inside [x, x + n) now: their pointers compare as addresses)
     std::sort(split.slots.begin(), split.slots.end(), [&](int a, int b) { return held_[a].start < held_[b].start; });
     const float* from = x;
     for (int slot : split.slots) {
