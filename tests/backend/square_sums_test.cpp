@@ -27,10 +27,15 @@ std::vector<int> coverage(const SquareSumSlots& slots, const std::vector<SquareS
   return count;
 }
 
-TEST(SquareSumSlots, ASumSplitsIntoTheSlotsInsideItAndTheGapsBetween) {
-  std::vector<float> memory(100);
+// Slots over 100 floats of host memory (only their addresses matter).
+class SquareSumSlotsTest : public ::testing::Test {
+ protected:
+  std::vector<float> memory = std::vector<float>(100);
   const float* x = memory.data();
   SquareSumSlots slots;
+};
+
+TEST_F(SquareSumSlotsTest, ASumSplitsIntoTheSlotsInsideItAndTheGapsBetween) {
   std::vector<SquareSumSlots::Floats> held(SquareSumSlots::kSlots, {nullptr, 0});
   auto claim = [&](std::size_t from, std::size_t n) {
     const int slot = slots.claim(x + from, n);
@@ -70,10 +75,7 @@ TEST(SquareSumSlots, ASumSplitsIntoTheSlotsInsideItAndTheGapsBetween) {
   EXPECT_TRUE(split.gaps.empty());
 }
 
-TEST(SquareSumSlots, AWriteIntoASlotsFloatsFreesIt) {
-  std::vector<float> memory(100);
-  const float* x = memory.data();
-  SquareSumSlots slots;
+TEST_F(SquareSumSlotsTest, AWriteIntoASlotsFloatsFreesIt) {
   ASSERT_EQ(slots.claim(x + 40, 20), 0);
   ASSERT_EQ(slots.claim(x + 10, 10), 1);
   slots.written(x + 20, 20 * sizeof(float));  // [20, 40): between them
@@ -96,10 +98,7 @@ TEST(SquareSumSlots, AWriteIntoASlotsFloatsFreesIt) {
 
 // written() first checks the bounds around all held slots; those must cover slots claimed in any
 // order, and start again once every slot is freed.
-TEST(SquareSumSlots, AWriteFindsASlotWhereverItWasClaimed) {
-  std::vector<float> memory(100);
-  const float* x = memory.data();
-  SquareSumSlots slots;
+TEST_F(SquareSumSlotsTest, AWriteFindsASlotWhereverItWasClaimed) {
   ASSERT_EQ(slots.claim(x + 10, 10), 0);
   ASSERT_EQ(slots.claim(x + 80, 10), 1);
   ASSERT_EQ(slots.claim(x + 40, 10), 2);
