@@ -27,7 +27,7 @@
 #                       TEXTCLASS_CUDA_DEFERRED_JOINS=0 (prompt_joins),
 #                       TEXTCLASS_CUDA_OVERLAPPED_UPDATES=1 (overlapped_updates),
 #                       TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 (serial_launches),
-#                       TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=0 (main_square_sums),
+#                       TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=0 or =1 (main_square_sums, side_square_sums),
 #                       outside the comparison, at batch sizes TPUT_VARIANT_BATCHES (16,32,64)
 #                       and prediction batch sizes TPUT_VARIANT_PREDICT (16,256)             (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
@@ -155,7 +155,8 @@ stage_throughput() {
   # overlapped_updates = AdamW in pieces on a second stream beside the next step's forward pass,
   # serial_launches = each kernel launched only after the one before it has finished, instead of as a
   # programmatic dependent launch (kernel_launch.cuh), main_square_sums = the gradient norm reads every
-  # gradient instead of adding the second stream's sums of the weight gradients (square_sums.hpp)
+  # gradient instead of adding the second stream's sums of the weight gradients (square_sums.hpp; the
+  # default since 2026-11-28, side_square_sums turns those on)
   local variant setting
   local all_on="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1 TEXTCLASS_CUDA_GEMM_AUTOTUNE=1"
   for variant in ${TPUT_VARIANTS:-}; do
@@ -181,12 +182,13 @@ stage_throughput() {
       overlapped_updates) setting=TEXTCLASS_CUDA_OVERLAPPED_UPDATES=1 ;;
       serial_launches) setting=TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 ;;
       main_square_sums) setting=TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=0 ;;
+      side_square_sums) setting=TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=1 ;;
       all_on) setting=$all_on ;;
       all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
       *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
         echo "   rounded_weights, bf16_weights, fused_rounding, separate_rounding, fused_rounding_weights, gemm_autotune,"
         echo "   reading_qkv, unpacked, one_stream, padded_attention, rows16, rows32, prompt_joins,"
-        echo "   overlapped_updates, serial_launches, main_square_sums,"
+        echo "   overlapped_updates, serial_launches, main_square_sums, side_square_sums,"
         echo "   all_on, all_on_graphs)"
         status=1; continue ;;
     esac

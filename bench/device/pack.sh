@@ -15,7 +15,7 @@
 # machine's dynamic loader, so the MANIFEST records the newest glibc symbol version the programs
 # need instead. Of CUDA, only libcudart (small) is carried; cuBLAS/cuBLASLt (hundreds of MB) and
 # the driver (libcuda, libnvidia-*) must come from that machine.
-# Usage: bash bench/device/pack.sh   [BUILD=build-dev] [JOBS=2]
+# Usage: bash bench/device/pack.sh   [BUILD=build-dev] [JOBS=2] [MARCH=x86-64-v3: TEXTCLASS_MARCH; empty: none]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -26,7 +26,7 @@ declare -A built=([textclass]=textclass [test_backend]=tests/test_backend [test_
                   [test_train]=tests/test_train [throughput]=bench/throughput
                   [bench_cuda_attention]=bench/bench_cuda_attention)
 
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTEXTCLASS_MARCH=x86-64-v3 \
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTEXTCLASS_MARCH="${MARCH-x86-64-v3}" \
   -DTEXTCLASS_CUDA=ON -DTEXTCLASS_BENCH=ON -DTEXTCLASS_TESTS=ON >/dev/null
 ninja -C "$build" -j"${JOBS:-2}" "${targets[@]}"
 
@@ -79,7 +79,7 @@ cuda_needed=$(ldd "${binaries[@]}" | awk '$1 ~ /^libcu(da|blas)/ {print $1}' | s
   echo "built:    $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(hostname) ($(. /etc/os-release && echo "$PRETTY_NAME"))"
   echo "commit:   $(git rev-parse HEAD) $(git log -1 --format=%s | cut -c1-60)"
   echo "          plus $(git status --porcelain --untracked-files=no | wc -l) changed tracked files; build steps out of date at the end: $stale"
-  echo "options:  Release, -march=x86-64-v3, CUDA $(grep -o 'TEXTCLASS_CUDA_ARCHITECTURES:STRING=.*' "$build/CMakeCache.txt" | cut -d= -f2), tests and benchmarks on"
+  echo "options:  Release, -march=${MARCH-x86-64-v3} (empty: none), CUDA $(grep -o 'TEXTCLASS_CUDA_ARCHITECTURES:STRING=.*' "$build/CMakeCache.txt" | cut -d= -f2), tests and benchmarks on"
   echo "nvcc:     $(/usr/local/cuda/bin/nvcc --version | grep -o 'release [0-9.]*')"
   echo "compiler: $(c++ --version | sed -n 1p)"  # sed reads it all: head could end c++ by SIGPIPE
   echo "needs:    glibc >= ${glibc_needed#GLIBC_}; a driver for CUDA 13; from that machine: $cuda_needed(libcudart is carried)"

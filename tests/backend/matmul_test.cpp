@@ -139,9 +139,10 @@ TEST_P(MatmulTest, OverwritingGivesTheGradientThatAddingGivesToZeros) {
                               weight_d.get(), s.N, s.C, s.OC, GradientWrite::accumulate);
     backend().matmul_backward(dinp_d.get(), dweight_written.get(), dbias_written.get(), dout_d.get(), inp_d.get(),
                               weight_d.get(), s.N, s.C, s.OC, GradientWrite::overwrite);
-    // (a GPU may sum in another order when it need not add C)
+    // (a GPU may sum in another order when it need not add C, and adds the bias gradient's column
+    // sums with atomics, in no fixed order: on an H200 two such sums differed in the last bits)
     expect_close(dweight_written.read(), to_doubles(dweight_added.read()), {1e-6, 1e-6}, "dweight");
-    expect_close(dbias_written.read(), to_doubles(dbias_added.read()), {0.0, 0.0}, "dbias (accumulated both ways)");
+    expect_close(dbias_written.read(), to_doubles(dbias_added.read()), {1e-6, 1e-6}, "dbias (accumulated both ways)");
   }
 }
 

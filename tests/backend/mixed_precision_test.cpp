@@ -21,7 +21,8 @@ INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
                          ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-rounded-weights",
                                            "cuda-bf16-separate-rounding", "cuda-bf16-autotune",
                                            "cuda-bf16-reading-qkv", "cuda-bf16-prompt-joins",
-                                           "cuda-bf16-one-stream", "cuda-bf16-overlapped-updates"),
+                                           "cuda-bf16-one-stream", "cuda-bf16-overlapped-updates",
+                                           "cuda-bf16-side-square-sums"),
                          backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
@@ -291,14 +292,14 @@ TEST_P(MixedPrecisionTest, OpsAfterAWeightGradientWaitForIt) {
   EXPECT_NEAR(ours.squares, squares, 1e-9 * squares) << "the sum of squares of a weight gradient";
 }
 
-// With deferred joins the second stream sums the squares of each weight gradient right after its
-// product (square_sums.hpp), and sum_squares adds those sums for the gradients wholly inside its
+// With side square sums (cuda-bf16-side-square-sums) the second stream sums the squares of each
+// weight gradient right after its product (square_sums.hpp), and sum_squares adds those sums for the gradients wholly inside its
 // range and reads only the floats between. Here two weight gradients lie inside one buffer of
 // gradients, between floats no product writes: each sum of squares must equal the double sum of
 // the buffer as it is then, after the products, after a fill, an upload and a copy over part of a
 // gradient (whose side sum no longer holds), over a range that cuts through one, and after a
-// product that adds to one (whose side sum is then taken again). (On the variants without deferred
-// joins no side sum is taken, and every sum reads the floats.)
+// product that adds to one (whose side sum is then taken again). (On the other variants no side sum
+// is taken, and every sum reads the floats.)
 TEST_P(MixedPrecisionTest, GradientNormsFollowEveryWriteToTheGradients) {
   const int N = 256, C = 64, OC = 48;
   const std::size_t W = static_cast<std::size_t>(OC) * C, first = 100, second = first + W + 36, total = second + W + 7;

@@ -152,6 +152,7 @@ std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cuda-bf16-autotune") return bf16([](Switches& s) { s.gemm_autotune = true; });
   if (name == "cuda-bf16-overlapped-updates") return bf16([](Switches& s) { s.overlapped_updates = true; });
   if (name == "cuda-bf16-prompt-joins") return bf16([](Switches& s) { s.deferred_joins = false; });
+  if (name == "cuda-bf16-side-square-sums") return bf16([](Switches& s) { s.side_square_sums = true; });
   if (name == "cuda-bf16-separate-rounding") return bf16([](Switches& s) { s.fused_rounding = false; });
   if (name == "cuda-bf16-one-stream" || name == "cuda-bf16-one-stream-graphs") {
     const bool graphs = name == "cuda-bf16-one-stream-graphs";

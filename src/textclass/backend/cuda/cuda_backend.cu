@@ -586,7 +586,7 @@ std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches swi
   const bool deferred_joins = switches.deferred_joins.value_or(env_switch("TEXTCLASS_CUDA_DEFERRED_JOINS", true));
   // (a replayed graph would write the slots of the products it recorded)
   const bool side_square_sums =
-      !graphs && switches.side_square_sums.value_or(env_switch("TEXTCLASS_CUDA_SIDE_SQUARE_SUMS", true));
+      !graphs && switches.side_square_sums.value_or(env_switch("TEXTCLASS_CUDA_SIDE_SQUARE_SUMS", false));
   const bool overlapped_updates =
       switches.overlapped_updates.value_or(env_switch("TEXTCLASS_CUDA_OVERLAPPED_UPDATES", false));
   const bool attention_on_rows =
