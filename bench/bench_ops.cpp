@@ -15,8 +15,8 @@ using textclass::bench::random_buffer;
 
 constexpr int B = 16, T = 128, C = 768, NH = 12;
 
-int32_t* full_mask(Backend& backend) {
-  std::vector<int32_t> host(static_cast<std::size_t>(B) * T, 1);
+// Sequences of T tokens each (no padding): their mask and the starts of their rows.
+int32_t* upload_ints(Backend& backend, const std::vector<int32_t>& host) {
   int32_t* device = backend.alloc_ints(host.size());
   backend.upload(device, host.data(), host.size() * sizeof(int32_t));
   return device;
@@ -24,19 +24,23 @@ int32_t* full_mask(Backend& backend) {
 
 void BM_attention_forward_backward(benchmark::State& state) {
   auto backend = textclass::backend::make_cpu_backend();
-  const std::size_t tokens = static_cast<std::size_t>(B) * T;
+  const int M = B * T;
+  const std::size_t tokens = M;
   float* qkv = random_buffer(*backend, tokens * 3 * C);
   float* dout = random_buffer(*backend, tokens * C);
   float* out = backend->alloc(tokens * C);
   float* dqkv = backend->alloc(tokens * 3 * C);
-  float* att = backend->alloc(backend->attention_saved(B, T, C, NH).floats);
-  int32_t* mask = full_mask(*backend);
+  float* att = backend->alloc(backend->attention_saved_floats(B, T, C, NH));
+  int32_t* mask = upload_ints(*backend, std::vector<int32_t>(tokens, 1));
+  std::vector<int32_t> host_starts(B + 1);
+  for (int b = 0; b <= B; b++) host_starts[b] = b * T;
+  int32_t* starts = upload_ints(*backend, host_starts);
   for (auto _ : state) {
-    backend->attention_forward(out, att, qkv, mask, 0.1f, 7, B, T, C, NH);
-    backend->attention_backward(dqkv, dout, qkv, out, att, mask, 0.1f, 7, B, T, C, NH);
+    backend->attention_forward(out, att, qkv, mask, starts, M, 0.1f, 7, B, T, C, NH);
+    backend->attention_backward(dqkv, dout, out, att, mask, starts, M, 0.1f, 7, B, T, C, NH);
   }
   for (void* p : {static_cast<void*>(qkv), static_cast<void*>(dout), static_cast<void*>(out), static_cast<void*>(dqkv),
-                  static_cast<void*>(att), static_cast<void*>(mask)}) {
+                  static_cast<void*>(att), static_cast<void*>(mask), static_cast<void*>(starts)}) {
     backend->free(p);
   }
 }

@@ -27,10 +27,10 @@
 #include "textclass/data/batcher.hpp"
 #include "textclass/data/dataset.hpp"
 #include "textclass/data/rng.hpp"
+#include "textclass/backend/device.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/bert_config.hpp"
 #include "textclass/text/tokenizer.hpp"
-#include "textclass/train/device.hpp"
 #include "textclass/train/encode_rows.hpp"
 #include "textclass/train/linear_schedule.hpp"
 #include "textclass/train/predictor.hpp"
@@ -48,20 +48,17 @@ struct Args {
   std::string data = "data/ag_news/test.csv";
   std::string tokenizer = "data/bert-base-cased";
   std::string config = "data/bert-base-cased/config.json";
-  std::string device = "cpu";
-  std::string precision = "fp32";
-  int threads = 0;
+  backend::DeviceOptions device{"cpu", "fp32"};
   std::size_t rows = 0;  // 0: every row of --data
   std::vector<std::size_t> batch_sizes = {16, 32, 64};
   std::vector<std::size_t> predict_batch_sizes = {16, 256};
   long warmup = 20;
   long steps = 200;
-  bool pack_tokens = true;  // the model's default (model/activations.hpp)
 };
 
 // The one place the benchmark makes a backend.
 std::unique_ptr<backend::Backend> make_backend(const Args& args) {
-  return train::make_backend(args.device, args.threads, args.precision);
+  return backend::make_backend(args.device);
 }
 
 double rounded(double value, int decimals) {
@@ -88,9 +85,9 @@ json describe_run(const Args& args, const data::TokenRows& rows, double tokenize
   for (const auto& ids : rows.ids) lengths.push_back(ids.size());
   std::sort(lengths.begin(), lengths.end());
   const double total = static_cast<double>(std::accumulate(lengths.begin(), lengths.end(), std::size_t{0}));
-  return {{"device", args.device},
-          {"precision", args.precision},
-          {"threads", args.threads > 0 ? args.threads : omp_get_max_threads()},
+  return {{"device", args.device.device},
+          {"precision", args.device.precision},
+          {"threads", args.device.threads > 0 ? args.device.threads : omp_get_max_threads()},
           {"data", args.data},
           {"config", args.config},
           {"rows", rows.size()},
@@ -100,7 +97,6 @@ json describe_run(const Args& args, const data::TokenRows& rows, double tokenize
           {"tokens_p99", lengths[static_cast<std::size_t>(static_cast<double>(lengths.size()) * 0.99)]},
           {"tokens_max", lengths.back()},
           {"warmup", args.warmup},
-          {"pack_tokens", args.pack_tokens},
           {"steps", args.steps},
           {"date", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)))}};
 }
@@ -112,7 +108,6 @@ json time_training(const Args& args, const model::BertConfig& config, const data
   const train::TrainerOptions recipe;
   auto backend = make_backend(args);
   auto bert = cli::make_scratch_bert(*backend, config, recipe.seed);
-  bert->set_pack_tokens(args.pack_tokens);
   train::TrainingStep training_step(*bert, recipe.weight_decay, recipe.max_grad_norm);
   const train::LinearSchedule schedule(recipe.learning_rate, recipe.warmup_steps, args.warmup + args.steps);
   data::Batcher batcher(rows, {batch_size, true, recipe.group_by_length, recipe.seed, pad_id,
@@ -148,7 +143,7 @@ json time_training(const Args& args, const model::BertConfig& config, const data
   }
   backend->synchronize();
   const double seconds = seconds_since(start);
-  return {{"train", fmt::format("{}_b{}", args.precision, batch_size)},
+  return {{"train", fmt::format("{}_b{}", args.device.precision, batch_size)},
           {"batch", batch_size},
           {"steps_per_s", rounded(static_cast<double>(args.steps) / seconds, 3)},
           {"samples_per_s", rounded(static_cast<double>(timed.rows) / seconds, 2)},
@@ -162,14 +157,13 @@ json time_prediction(const Args& args, const model::BertConfig& config, const da
                      std::int32_t pad_id, std::size_t batch_size) {
   auto backend = make_backend(args);
   auto bert = cli::make_scratch_bert(*backend, config, train::TrainerOptions{}.seed);
-  bert->set_pack_tokens(args.pack_tokens);
   train::Predictor predictor(*bert, batch_size, pad_id);
   backend->synchronize();
   const auto start = std::chrono::steady_clock::now();
   predictor.predict(rows);
   backend->synchronize();
   const double seconds = seconds_since(start);
-  return {{"predict", fmt::format("{}_b{}", args.precision, batch_size)},
+  return {{"predict", fmt::format("{}_b{}", args.device.precision, batch_size)},
           {"batch", batch_size},
           {"samples_per_s", rounded(static_cast<double>(rows.size()) / seconds, 2)},
           {"peak_mem_gb", peak_gib(*backend)}};
@@ -207,10 +201,10 @@ int main(int argc, char** argv) {
   app.add_option("--rows", args.rows, "use the first N rows (0: all)")->capture_default_str();
   app.add_option("--tokenizer", args.tokenizer, "tokenizer folder")->capture_default_str();
   app.add_option("--config", args.config, "model config.json (random weights; 4 labels)")->capture_default_str();
-  app.add_option("--device", args.device, "backend, as textclass train --device")->capture_default_str();
-  app.add_option("--precision", args.precision, "fp32, or on cuda tf32 or bf16 (tensor-core matmuls)")
+  app.add_option("--device", args.device.device, "backend, as textclass train --device")->capture_default_str();
+  app.add_option("--precision", args.device.precision, "fp32, or on cuda tf32 or bf16 (tensor-core matmuls)")
       ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))->capture_default_str();
-  app.add_option("--threads", args.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--threads", args.device.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--batch-sizes", args.batch_sizes, "training batch sizes")
       ->delimiter(',')->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--predict-batch-sizes", args.predict_batch_sizes, "prediction batch sizes")
@@ -218,7 +212,7 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", args.warmup, "untimed training steps per batch size")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--steps", args.steps, "timed training steps per batch size")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_flag("!--no-pack-tokens", args.pack_tokens, "run the token-wise ops on the padded batch, not the real tokens alone");
+  app.add_flag("--profile", args.device.profile, "on cuda: time every GPU op, print a table to stderr at the end");
   CLI11_PARSE(app, argc, argv);
   try {
     run(args);

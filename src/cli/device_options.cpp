@@ -1,13 +1,11 @@
 #include "cli/device_options.hpp"
 
-#include "textclass/train/device.hpp"
-
 namespace textclass::cli {
 
 void add_device_options(CLI::App& command, DeviceOptions& options) {
   command.add_option("--device", options.device,
                      "where BERT runs: auto (cuda where there is a usable GPU, else cpu), or " +
-                         train::available_devices())
+                         backend::available_devices())
       ->capture_default_str();
   command.add_option("--precision", options.precision,
                      "matmul arithmetic: auto (bf16 on cuda, fp32 on cpu), fp32, or on cuda tf32 or bf16 "
@@ -15,10 +13,8 @@ void add_device_options(CLI::App& command, DeviceOptions& options) {
       ->check(CLI::IsMember({"auto", "fp32", "tf32", "bf16"}))
       ->capture_default_str();
   command.add_option("--threads", options.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
-}
-
-std::unique_ptr<backend::Backend> make_backend(const DeviceOptions& options) {
-  return train::make_backend(options.device, options.threads, options.precision);
+  command.add_flag("--profile", options.profile,
+                   "on cuda: time every GPU op and print a table of the times to stderr at the end");
 }
 
 std::size_t prediction_batch_size(std::size_t asked, const backend::Backend& backend) {

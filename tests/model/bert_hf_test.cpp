@@ -42,23 +42,20 @@ std::vector<float> as_padded(const std::vector<float>& rows, const std::vector<i
   return hf;
 }
 
-// Packed (the padding rows left out: the batch has some) and unpacked (every row, the padding's too).
+// The padding rows are left out (the batch has some) and taken from HF's for the comparison.
 TEST_P(BertVersusHF, EncoderOutputsMatchFromBothCheckpointStyles) {
   for (const char* dir : {"tiny", "tiny-pretraining-style"}) {
-    for (const bool pack : {true, false}) {
-      SCOPED_TRACE(std::string(dir) + (pack ? ", packed" : ", unpacked"));
-      auto bert = load(dir, Head::cls_linear);
-      bert->set_pack_tokens(pack);
-      Activations acts(backend());
-      bert->forward(acts, batch.rows(0, batch.B, false));
-      const std::size_t C = bert->config().hidden_size, N = static_cast<std::size_t>(batch.B) * batch.T;
-      const std::vector<int32_t>& rows = acts.padded_row_of_rows();
-      EXPECT_EQ(rows.size() < N, pack);
-      for (const char* name : {"embeddings_output", "last_hidden_state"}) {
-        const std::vector<float> hf = golden_tensors().read_floats(name);
-        const float* ours = std::string(name) == "embeddings_output" ? acts.embeddings_output() : acts.last_hidden_state();
-        EXPECT_LE(max_abs_diff(as_padded(download(backend(), ours, rows.size() * C), rows, hf, C), hf), 1e-5) << name;
-      }
+    SCOPED_TRACE(dir);
+    auto bert = load(dir, Head::cls_linear);
+    Activations acts(backend());
+    bert->forward(acts, batch.rows(0, batch.B, false));
+    const std::size_t C = bert->config().hidden_size, N = static_cast<std::size_t>(batch.B) * batch.T;
+    const std::vector<int32_t>& rows = acts.padded_row_of_rows();
+    EXPECT_LT(rows.size(), N);
+    for (const char* name : {"embeddings_output", "last_hidden_state"}) {
+      const std::vector<float> hf = golden_tensors().read_floats(name);
+      const float* ours = std::string(name) == "embeddings_output" ? acts.embeddings_output() : acts.last_hidden_state();
+      EXPECT_LE(max_abs_diff(as_padded(download(backend(), ours, rows.size() * C), rows, hf, C), hf), 1e-5) << name;
     }
   }
 }
@@ -89,31 +86,26 @@ TEST_P(BertVersusHF, PredictionWithoutLabelsGivesTheSameLogits) {
   EXPECT_LE(max_abs_diff(out.logits, golden_tensors().read_floats("hf_head.logits")), 1e-5);
 }
 
-// Packed tokens (the default) and unpacked.
 TEST_P(BertVersusHF, EveryGradientOfTheNotebookHead) {
-  for (const bool pack : {true, false}) {
-    SCOPED_TRACE(pack ? "packed" : "unpacked");
-    auto bert = load("tiny", Head::cls_linear);
-    bert->set_pack_tokens(pack);
-    Activations acts(backend());
-    bert->zero_grad();
-    bert->forward(acts, batch.rows(0, batch.B), /*dropout_seed=*/1);  // dropout is 0 in this config
-    bert->backward(acts);
-    int compared = 0;
-    for (const ParameterView& view : bert->table().views()) {
-      SCOPED_TRACE(view.name);
-      std::vector<float> ours = testing::tensor_of(*bert, bert->grads(), view.name);
-      if (!view.trainable) {  // the pooler: HF's .grad is None, ours stays zero
-        EXPECT_FALSE(golden_tensors().contains("grad." + view.name));
-        EXPECT_EQ(max_abs_diff(ours, std::vector<float>(ours.size(), 0.0f)), 0.0);
-        continue;
-      }
-      std::vector<float> theirs = golden_tensors().read_floats("grad." + view.name);
-      EXPECT_LE(testing::tolerance_ratio(ours, theirs, 1e-5, 1e-4), 1.0);
-      ++compared;
+  auto bert = load("tiny", Head::cls_linear);
+  Activations acts(backend());
+  bert->zero_grad();
+  bert->forward(acts, batch.rows(0, batch.B), /*dropout_seed=*/1);  // dropout is 0 in this config
+  bert->backward(acts);
+  int compared = 0;
+  for (const ParameterView& view : bert->table().views()) {
+    SCOPED_TRACE(view.name);
+    std::vector<float> ours = testing::tensor_of(*bert, bert->grads(), view.name);
+    if (!view.trainable) {  // the pooler: HF's .grad is None, ours stays zero
+      EXPECT_FALSE(golden_tensors().contains("grad." + view.name));
+      EXPECT_EQ(max_abs_diff(ours, std::vector<float>(ours.size(), 0.0f)), 0.0);
+      continue;
     }
-    EXPECT_EQ(compared, 39);  // all of golden.safetensors' grad.* tensors
+    std::vector<float> theirs = golden_tensors().read_floats("grad." + view.name);
+    EXPECT_LE(testing::tolerance_ratio(ours, theirs, 1e-5, 1e-4), 1.0);
+    ++compared;
   }
+  EXPECT_EQ(compared, 39);  // all of golden.safetensors' grad.* tensors
 }
 
 // Padding past the longest row (what data::make_batch's pad_to_multiple_of adds) is masked:
@@ -150,10 +142,10 @@ TEST_P(BertVersusHF, LongerPaddingChangesNothing) {
 }
 
 // A mask with a gap (padding between real tokens, which the tokenizer never makes but a caller of
-// the library may) cannot go to an attention on rows (Backend::attends_on_rows): the model keeps the
-// padded attention for that batch and gives the plain CPU's logits and gradients, and its recording
-// key differs from a batch of prefix masks with as many tokens (the two issue different ops).
-TEST_P(BertVersusHF, MasksWithGapsGiveTheCpusNumbers) {
+// the library may): as in HF, the token under the gap has no effect at all (its id can be anything),
+// while the mask does (the logits differ from the ungapped batch's); and every backend gives the
+// CPU's logits and gradients.
+TEST_P(BertVersusHF, MasksWithGapsLeaveTheGapOut) {
   std::vector<int32_t> gapped = batch.attention_mask;
   int row = -1, length = 0;  // a row with padding: its second token becomes padding, its first padding a token
   for (int b = 0; b < batch.B && row < 0; b++) {
@@ -161,7 +153,8 @@ TEST_P(BertVersusHF, MasksWithGapsGiveTheCpusNumbers) {
     if (length >= 3 && length < batch.T) row = b;
   }
   ASSERT_GE(row, 0) << "the golden batch has a padded row of 3 tokens or more";
-  gapped[static_cast<std::size_t>(row) * batch.T + 1] = 0;
+  const std::size_t gap = static_cast<std::size_t>(row) * batch.T + 1;
+  gapped[gap] = 0;
   gapped[static_cast<std::size_t>(row) * batch.T + length] = 1;
   Inputs in = batch.rows(0, batch.B);
   in.attention_mask = gapped;
@@ -183,13 +176,14 @@ TEST_P(BertVersusHF, MasksWithGapsGiveTheCpusNumbers) {
   EXPECT_LE(testing::tolerance_ratio(testing::tensor_of(*bert, bert->grads(), name),
                                      testing::tensor_of(*reference, reference->grads(), name), 1e-5, 1e-4),
             1.0);
-  EXPECT_FALSE(acts.buffers().attention_on_rows);
 
-  const uint64_t gapped_key = bert->recording_key(acts);
-  bert->stage(acts, batch.rows(0, batch.B), 1);
-  EXPECT_EQ(acts.buffers().attention_on_rows,
-            backend().attends_on_rows(batch.B, batch.T, bert->config().hidden_size, bert->config().num_attention_heads));
-  EXPECT_EQ(bert->recording_key(acts) != gapped_key, acts.buffers().attention_on_rows);
+  std::vector<int32_t> other_ids = batch.input_ids;
+  other_ids[gap] = (other_ids[gap] + 17) % bert->config().vocab_size;
+  Inputs other = in;
+  other.input_ids = other_ids;
+  EXPECT_EQ(bert->forward(acts, other).logits, bert->forward(acts, in).logits) << "the gap's token changed them";
+  EXPECT_GT(max_abs_diff(bert->forward(acts, batch.rows(0, batch.B)).logits, out.logits), 1e-4)
+      << "the gap changed nothing";
 }
 
 TEST_P(BertVersusHF, GradientsAccumulateAcrossBackwardPasses) {
@@ -283,7 +277,7 @@ TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
 // logits by rounding only: a few thousandths here, where a wrong kernel moves them by tenths.
 using BertMixedPrecision = testing::BackendTest;
 INSTANTIATE_TEST_SUITE_P(TensorCores, BertMixedPrecision,
-                         ::testing::Values("cuda-tf32", "cuda-bf16", "cuda-bf16-separate-rounding", "cuda-bf16-padded-attention"),
+                         ::testing::Values("cuda-tf32", "cuda-bf16"),
                          testing::backend_test_name);
 
 TEST_P(BertMixedPrecision, LogitsAndLossStayCloseToHF) {

@@ -83,30 +83,11 @@ class Backend {
   // Rows per prediction batch that make good use of this device (a GPU needs large batches to be
   // busy; the CPU gains nothing past a few dozen rows).
   virtual std::size_t prediction_batch_size() const { return 32; }
-  // What attention_forward saves in att for attention_backward: `floats` floats of the backend's
-  // own, and whether those include a copy of qkv that attention_backward reads instead of qkv (the
-  // CUDA backend's tensor-core attention keeps qkv's bf16 rounding, the factors its products read):
-  // then the caller need not keep qkv for the backward pass. The CPU keeps the probabilities.
-  struct AttentionSaved {
-    std::size_t floats = 0;
-    bool keeps_qkv = false;
-  };
-  virtual AttentionSaved attention_saved(int B, int T, int /*C*/, int NH) const {
-    return {static_cast<std::size_t>(B) * NH * T * T, false};
-  }
-
-  // ---- recordings --------------------------------------------------------------------------
-  // The ops issued between begin_recording(key) and end_recording() may be run as one unit: the
-  // CUDA backend, when asked to (cuda_backend.hpp), captures them as a CUDA graph the second time a
-  // key comes and from then on replays the graph instead of launching each op (a training step's
-  // ~600 launches). The caller promises that a key always stands for the same ops, in the same
-  // order, on the same memory, with the same sizes; only dropout seeds may differ (the CUDA backend
-  // checks this and throws std::logic_error when it does not hold). Between the two calls come
-  // only the ops below, copy and fill: no alloc, upload, download, synchronize or optimizer call.
-  // cancel_recording() ends a recording an exception interrupted. The CPU runs every op as it comes.
-  virtual void begin_recording(uint64_t /*key*/) {}
-  virtual void end_recording() {}
-  virtual void cancel_recording() {}
+  // Floats of its own that attention_forward saves in att for attention_backward, which reads
+  // nothing else of the forward pass's but its output: a backend keeps there what it needs of qkv too
+  // (so that the model keeps no qkv per layer). The CPU keeps the probabilities and a copy of qkv;
+  // CUDA each row's softmax statistics and qkv (on tensor cores its bf16 rounding).
+  virtual std::size_t attention_saved_floats(int B, int T, int C, int NH) const = 0;
 
   // ---- forward and backward ops ------------------------------------------------------------
   // out[M,C]: row r = wte[ids[p]] + wpe[t] + wtt[token_types[p]] for token p = rows[r] = b·T + t of
@@ -157,43 +138,24 @@ class Backend {
                                const float* inp, const float* weight, int N, int C, int OC,
                                GradientWrite dweight_write) = 0;
 
-  // qkv[B,T,3C]: query, key and value projections side by side. mask[B,T]: 1 token, 0 padding.
-  // out[B,T,C] = per head h: dropout(softmax(q_h·k_hᵀ/sqrt(hs) + padding bias)) · v_h, heads
-  // concatenated; the padding bias is float's lowest value where mask is 0 (as HF). Saves in att
-  // what attention_backward needs: attention_saved(B, T, C, NH).floats floats of the backend's own
-  // (the CPU keeps the softmax probabilities [B,NH,T,T] before dropout; CUDA each row's statistics,
-  // and on tensor cores qkv's bf16 rounding). att null: no backward pass follows, nothing is saved.
+  // Self-attention on the packed rows of tokens (model/activations.hpp): batch row b's tokens are
+  // rows starts[b] .. starts[b+1]-1, in order, at most T of them (starts: B+1 ints, device memory);
+  // rows starts[B] .. M-1 are no token's. qkv[M,3C]: query, key and value projections side by side;
+  // out[M,C] = per head h: dropout(softmax(q_h·k_hᵀ/sqrt(hs))) · v_h over the row's own tokens,
+  // heads concatenated, zeros in the rows that are no token's. mask[B,T]: the same prefixes as
+  // starts (row b: starts[b+1]-starts[b] ones, then zeros), for kernels that read them by position.
+  // For every token the numbers are HF's padded attention's with that mask (its padding bias gives
+  // padded keys exactly zero weight). Dropout indexes the padded probabilities [B,NH,T,T]:
+  // element ((b·NH + h)·T + i)·T + j for query i and key j of row b (positions in the row).
+  // att: attention_saved_floats(B, T, C, NH) floats; null when no backward pass follows.
   virtual void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask,
-                                 float dropout_p, uint64_t seed, int B, int T, int C, int NH) = 0;
-  // out: what attention_forward wrote, unchanged (the CUDA backend's tensor-core kernels take each
-  // row's Σ_j P'·dP' = dout·out from it; the CPU needs only att). qkv: attention_forward's, unchanged,
-  // unless attention_saved(B, T, C, NH).keeps_qkv: then it is not read and may be null.
-  virtual void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out,
-                                  const float* att, const int32_t* mask, float dropout_p, uint64_t seed,
-                                  int B, int T, int C, int NH) = 0;
-
-  // The same attention on the packed rows of tokens (model/activations.hpp), where the model keeps
-  // no padded copy of qkv: qkv[M,3C], out and dout [M,C], dqkv [M,3C]; batch row b's tokens are rows
-  // starts[b] .. starts[b+1]-1 in order (starts: B+1 ints, device memory), and its mask (still
-  // [B,T]) is that many ones, then zeros: a prefix. Rows starts[B] .. M-1 are no token's: set to zero
-  // in out and dqkv. For every token the numbers are attention_forward's and attention_backward's on
-  // the padded layout (the same dropout, indexed as there; att as there), where padding queries have
-  // no output gradient (the model's have none: only real tokens reach the loss).
-  // attends_on_rows(B, T, C, NH): whether they run here for that shape (the model otherwise moves its
-  // rows to the padded layout and back around attention_forward and attention_backward).
-  virtual bool attends_on_rows(int /*B*/, int /*T*/, int /*C*/, int /*NH*/) const { return false; }
-  virtual void attention_forward_rows(float* /*out*/, float* /*att*/, const float* /*qkv*/,
-                                      const int32_t* /*mask*/, const int32_t* /*starts*/, int /*M*/,
-                                      float /*dropout_p*/, uint64_t /*seed*/, int /*B*/, int /*T*/, int /*C*/,
-                                      int /*NH*/) {
-    throw std::logic_error(name() + " has no attention on packed rows (attends_on_rows)");
-  }
-  virtual void attention_backward_rows(float* /*dqkv*/, const float* /*dout*/, const float* /*qkv*/,
-                                       const float* /*out*/, const float* /*att*/, const int32_t* /*mask*/,
-                                       const int32_t* /*starts*/, int /*M*/, float /*dropout_p*/, uint64_t /*seed*/,
-                                       int /*B*/, int /*T*/, int /*C*/, int /*NH*/) {
-    throw std::logic_error(name() + " has no attention on packed rows (attends_on_rows)");
-  }
+                                 const int32_t* starts, int M, float dropout_p, uint64_t seed, int B,
+                                 int T, int C, int NH) = 0;
+  // dqkv[M,3C] from dout[M,C] (zeros in the rows that are no token's); out and att as the forward
+  // pass left them (qkv is not read: att keeps what is needed of it).
+  virtual void attention_backward(float* dqkv, const float* dout, const float* out, const float* att,
+                                  const int32_t* mask, const int32_t* starts, int M, float dropout_p,
+                                  uint64_t seed, int B, int T, int C, int NH) = 0;
 
   // out = 0.5 x (1 + erf(x / sqrt 2)), the exact GELU
   virtual void gelu_forward(float* out, const float* inp, std::size_t n) = 0;
@@ -241,25 +203,6 @@ class Backend {
   virtual void adamw_update(float* params, const float* grads, float* m, float* v,
                             const std::vector<ParameterSpan>& spans, double lr, double beta1, double beta2,
                             double eps, float grad_scale, int step) = 0;
-};
-
-// A recording as a scope: it ends with finish(), or is cancelled if an exception leaves first.
-class Recording {
- public:
-  Recording(Backend& backend, uint64_t key) : backend_(backend) { backend_.begin_recording(key); }
-  ~Recording() {
-    if (!finished_) backend_.cancel_recording();
-  }
-  Recording(const Recording&) = delete;
-  Recording& operator=(const Recording&) = delete;
-  void finish() {
-    finished_ = true;
-    backend_.end_recording();
-  }
-
- private:
-  Backend& backend_;
-  bool finished_ = false;
 };
 
 // The CPU backend (OpenBLAS + OpenMP); threads = 0 uses OpenMP's default.

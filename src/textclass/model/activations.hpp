@@ -8,14 +8,10 @@
 // layer reads its input (the previous layer's ln2, the same buffer as its own) only before its
 // last op overwrites it. For bert-base that is 12x less memory, which is then touched once.
 //
-// Packed tokens: the ops that treat each token alone (the embeddings, LayerNorm, the linear layers,
-// GELU, dropout) run on the M rows of real tokens only, not on the padded B x T (AG News rows at
-// batch 16 are about 47% padding). Only the attention (rows of a sequence together) sees the padded
-// layout; gather_rows moves rows between the two (RowLayout). Where each mask is a prefix (real
-// tokens, then padding) and the backend attends on rows (Backend::attends_on_rows), the attention
-// runs on the rows too, and nothing moves.
-// Unpacked (no padding, or packing off), the two layouts are one and each pair of buffers below
-// is one buffer, so the moves are skipped.
+// Packed tokens: every op runs on the M rows of real tokens only, not on the padded B x T (AG News
+// rows at batch 16 are about 47% padding): the token-wise ops (embeddings, LayerNorm, the linear
+// layers, GELU, dropout) row by row, the attention on each sequence's rows (Backend::attention_forward).
+// The padding is never computed, so no op needs a mask.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -28,34 +24,29 @@
 
 namespace textclass::model {
 
-// Which rows of the padded [B, T] layout the model computes, and where (Activations' packed
-// tokens): made on the host from the attention mask, uploaded with the batch.
+// Which rows of the padded [B, T] layout the model computes, and where: made on the host from the
+// attention mask, uploaded with the batch.
 struct RowLayout {
-  int M = 0;            // rows of tokens the token-wise ops run on: N, or the real tokens rounded up
-  bool packed = false;  // M rows of real tokens (and zero rows up to M) instead of the padded N
-  bool prefix = false;  // every mask is real tokens, then padding: packed, a sequence's rows are consecutive
-  std::vector<int32_t> token_rows;   // [M] the padded row of each row, -1 for the rows after the last token
-  std::vector<int32_t> padded_rows;  // [N] the row of each padded row, -1 for padding
-  std::vector<int32_t> starts;       // [B + 1] the row of each sequence's first token ([CLS]), then the
-                                     // number of rows that are tokens
-  std::vector<int32_t> cls_of_row;   // [M] the sequence whose first token the row is, else -1
+  int M = 0;  // rows: the real tokens, rounded up to a multiple of Backend::row_multiple() with rows
+              // of zeros (at most B x T)
+  std::vector<int32_t> token_rows;      // [M] the padded position b·T + t of each row, -1 after the last token
+  std::vector<int32_t> starts;          // [B + 1] the row of each sequence's first token ([CLS]), then the
+                                        // number of rows that are tokens
+  std::vector<int32_t> cls_of_row;      // [M] the sequence whose first token the row is, else -1
+  std::vector<int32_t> attention_mask;  // [B, T] the rows' mask as the attention sees it: sequence b's
+                                        // starts[b+1] - starts[b] tokens, then padding
 };
-// Packs when `pack` and the mask has padding and every sequence starts with a real token; M is then
-// the real tokens rounded up to a multiple of row_multiple (Backend::row_multiple), unless that
-// reaches N.
-RowLayout row_layout(std::span<const int32_t> attention_mask, int B, int T, bool pack, int row_multiple);
+// A mask may have padding anywhere but at a sequence's start (its [CLS] token); that is an Error.
+// The real tokens of a sequence become consecutive rows, so the attention among them is HF's with
+// that mask (only attention dropout, drawn by position, differs where the mask has gaps).
+RowLayout row_layout(std::span<const int32_t> attention_mask, int B, int T, int row_multiple);
 
-// Shapes: N = B*T padded tokens, M rows of tokens (RowLayout), C hidden, I intermediate, NH heads,
-// V classes. Each [M, ...] tensor is [N, ...] and each pair of a padded and a rows tensor one
-// tensor where unpacked.
-// The attention's tensors are [A, ...]: A = N, or M where it attends on rows (ActivationBuffers).
+// Shapes: M rows of tokens (RowLayout), C hidden, I intermediate, NH heads, V classes.
 struct LayerActivations {
-  float* qkv;       // [A, 3C] the attention's input projection: shared by the layers where no
-                    // backward pass reads it (ActivationBuffers::attention_keeps_qkv)
-  float* qkv_rows;  // [M, 3C] the same from its linear layer (packed: a temporary)
-  float* att;       // what attention's backward needs (Backend::attention_saved); null in evaluation
-  float* atty;      // [A, C] attention output, before its dense layer
-  float* atty_rows; // [M, C] the same as the dense layer reads it (packed: a temporary)
+  float* qkv;       // [M, 3C] the attention's input projection: one buffer for every layer (the
+                    // attention keeps what its backward pass needs of it in att)
+  float* att;       // what attention's backward needs (Backend::attention_saved_floats); null in evaluation
+  float* atty;      // [M, C] attention output, before its dense layer
   float* res1;      // [M, C] input + dropout(attention dense)
   float* ln1;       // [M, C] LayerNorm(res1)
   float* ln1_mean;  // [M]
@@ -71,10 +62,9 @@ struct LayerActivations {
 struct ActivationBuffers {
   int32_t* input_ids;       // [B, T]
   int32_t* token_type_ids;  // [B, T]
-  int32_t* attention_mask;  // [B, T]
+  int32_t* attention_mask;  // [B, T] RowLayout's
   int32_t* labels;          // [B]
-  int32_t* token_rows;      // RowLayout's four index lists
-  int32_t* padded_rows;
+  int32_t* token_rows;      // RowLayout's three index lists
   int32_t* starts;
   int32_t* cls_of_row;
 
@@ -84,9 +74,6 @@ struct ActivationBuffers {
   float* emb_rstd;  // [M]
   float* emb_out;   // [M, C] dropout(emb_ln): the encoder's input
   std::vector<LayerActivations> layers;
-  bool attention_keeps_qkv;  // att keeps what the attention's backward pass needs of qkv (not read)
-  bool attention_on_rows;    // packed, with prefix masks, on a backend that attends on rows: the
-                             // attention's tensors are the rows' (each pair below is one buffer)
   float* dense_out;  // [M, C] a dense layer's output before dropout and residual (not kept)
   float* cls;        // [B, C] the [CLS] rows of the last layer
   float* pooled_pre; // [B, C] pooler dense (Head::pooler)
@@ -103,9 +90,7 @@ struct ActivationBuffers {
   float* d_d;
   float* d_fch;     // [M, I], the same buffer as d_fch_gelu
   float* d_fch_gelu;  // [M, I]
-  float* d_atty;    // [A, C] d atty from d_b (packed: a temporary, unless on rows)
-  float* d_qkv;     // [A, 3C], in d_fch_gelu's buffer
-  float* d_qkv_rows;  // [M, 3C] the same, the rows of tokens (packed: the layers' qkv_rows)
+  float* d_qkv;     // [M, 3C], in d_fch_gelu's buffer
   float* d_logits;  // [B, V]
   float* d_head_a;  // [B, C]
   float* d_head_b;  // [B, C]
@@ -118,8 +103,8 @@ class Activations {
   Activations(const Activations&) = delete;
   Activations& operator=(const Activations&) = delete;
 
-  // Lays the buffers out for a batch of B rows of T tokens whose token-wise ops run on rows.M rows,
-  // growing the allocations if needed, and uploads rows' index lists.
+  // Lays the buffers out for a batch of B rows of T tokens whose ops run on rows.M rows, growing the
+  // allocations if needed, and uploads rows' index lists and mask.
   void prepare(const BertConfig& config, int B, int T, const RowLayout& rows, bool for_training);
   const ActivationBuffers& buffers() const { return buffers_; }
 
@@ -142,8 +127,7 @@ class Activations {
     std::size_t floats, ints;
   };
   // Points buffers_ into the given allocations (or, with nulls, only measures them).
-  Sizes layout(const BertConfig& config, int B, int T, int M, bool packed, bool on_rows, bool for_training,
-               float* floats, int32_t* ints);
+  Sizes layout(const BertConfig& config, int B, int T, int M, bool for_training, float* floats, int32_t* ints);
 
   backend::Backend& backend_;
   std::vector<int32_t> padded_row_of_rows_;

@@ -62,34 +62,22 @@ class Bert {
   // what backward needs; without one, dropout is off (evaluation and prediction).
   Output forward(Activations& acts, const Inputs& inputs, std::optional<uint64_t> dropout_seed = std::nullopt) const;
 
-  // forward() in its three parts, for a caller that runs the ops as one backend recording
-  // (train::TrainingStep records forward_ops and backward together): stage lays acts out for the
-  // batch and uploads it, forward_ops issues the ops, fetch_output downloads logits and loss;
-  // fetch_loss only the loss (the pass must have had labels), one download fewer.
-  void stage(Activations& acts, const Inputs& inputs, std::optional<uint64_t> dropout_seed) const;
-  void forward_ops(Activations& acts) const;
-  Output fetch_output(const Activations& acts) const;
-  float fetch_loss(const Activations& acts) const;
-  // A key for Backend::begin_recording that stands for the ops forward_ops and backward issue for
-  // acts' staged pass: its shape and kind, whether it overwrites the weight gradients (zero_grad),
-  // and the memory of the weights, gradients and acts.
-  uint64_t recording_key(const Activations& acts) const;
+  // A training forward pass that returns only its mean loss (one download fewer than forward):
+  // inputs must have labels.
+  float forward_loss(Activations& acts, const Inputs& inputs, uint64_t dropout_seed) const;
 
   // Adds the gradient of the last training pass's mean loss to grads() (acts must hold a
   // training forward pass with labels). Parameters that are not trainable get nothing.
   void backward(Activations& acts);
 
-  // Whether the token-wise ops run on the real tokens alone (activations.hpp's packed tokens; on by
-  // default) or on the padded batch. The results are the same up to float rounding, and dropout's
-  // masks, drawn by position in the tensors, differ.
-  void set_pack_tokens(bool on) { pack_tokens_ = on; }
-
  private:
   void check_inputs(const Inputs& inputs) const;
-  // The moves between the layouts (activations.hpp): the M rows of tokens from padded [N, width]
-  // rows, and back (zeros for padding); nothing where the two are one buffer (unpacked).
-  void to_rows(const ActivationBuffers& a, float* rows, const float* padded, int M, int width) const;
-  void to_padded(const ActivationBuffers& a, float* padded, const float* rows, int N, int width) const;
+  // forward() in its three parts: stage lays acts out for the batch and uploads it, forward_ops
+  // issues the ops, fetch_output downloads logits and loss (fetch_loss only the loss).
+  void stage(Activations& acts, const Inputs& inputs, std::optional<uint64_t> dropout_seed) const;
+  void forward_ops(Activations& acts) const;
+  Output fetch_output(const Activations& acts) const;
+  float fetch_loss(const Activations& acts) const;
   // Every dropout draws its mask from its own seed. Sites, in order: the embeddings; per layer
   // l the attention probabilities (1 + 3l), attention output (2 + 3l) and feed-forward output
   // (3 + 3l); last the head (1 + 3L).
@@ -112,7 +100,6 @@ class Bert {
   BertTensors g_;  // the same views of grads_
   std::vector<Run> zeroed_runs_;  // accumulated_runs(), made with grads_
   bool overwrite_weight_gradients_ = false;  // zero_grad sets it, backward clears it
-  bool pack_tokens_ = true;
 };
 
 }  // namespace textclass::model

@@ -63,22 +63,10 @@ void Bert::backward(Activations& acts) {
     be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, gw.attn_out_bias, a.d_c, a.d_b,
                                    la.res1, w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), M,
                                    C);
-    // where att keeps what the backward pass needs of qkv, la.qkv holds another layer's by now
-    const float* qkv = a.attention_keeps_qkv ? nullptr : la.qkv;
-    if (a.attention_on_rows) {  // (atty is atty_rows, d_atty d_b, d_qkv d_qkv_rows)
-      be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty, w.attn_out_weight, M, C, C, dweight_write);
-      be.attention_backward_rows(a.d_qkv, a.d_b, qkv, la.atty, la.att, a.attention_mask, a.starts, M, p_attention,
-                                 seed(1 + 3 * l), B, T, C, NH);
-    } else {
-      to_rows(a, la.atty_rows, la.atty, M, C);  // packed, the forward pass's rows are gone: made again
-      be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty_rows, w.attn_out_weight, M, C, C,
-                         dweight_write);
-      to_padded(a, a.d_atty, a.d_b, B * T, C);
-      be.attention_backward(a.d_qkv, a.d_atty, qkv, la.atty, la.att, a.attention_mask, p_attention, seed(1 + 3 * l),
-                            B, T, C, NH);
-      to_rows(a, a.d_qkv_rows, a.d_qkv, M, 3 * C);
-    }
-    be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv_rows, x, w.qkv_weight, M, C, 3 * C, dweight_write);
+    be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty, w.attn_out_weight, M, C, C, dweight_write);
+    be.attention_backward(a.d_qkv, a.d_b, la.atty, la.att, a.attention_mask, a.starts, M, p_attention,
+                          seed(1 + 3 * l), B, T, C, NH);
+    be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv, x, w.qkv_weight, M, C, 3 * C, dweight_write);
     d_out = a.d_c;  // d x = d_c + d_a
     d_out2 = a.d_a;
   }

@@ -1,6 +1,6 @@
 // Bert::forward: embeddings, post-LN encoder layers, the head and the loss, one backend op per
-// step. Shapes: B rows, T tokens, N = B*T, M rows of tokens (activations.hpp's packed tokens), C
-// hidden, I intermediate, NH heads, V classes.
+// step. Shapes: B rows, T tokens, M rows of tokens (activations.hpp's packed tokens), C hidden, I
+// intermediate, NH heads, V classes.
 #include <cstdint>
 #include <numeric>
 #include <stdexcept>
@@ -15,15 +15,21 @@ Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t
   return fetch_output(acts);
 }
 
+float Bert::forward_loss(Activations& acts, const Inputs& in, uint64_t dropout_seed) const {
+  if (in.labels.empty()) throw std::logic_error("Bert::forward_loss needs a batch with labels");
+  stage(acts, in, dropout_seed);
+  forward_ops(acts);
+  return fetch_loss(acts);
+}
+
 void Bert::stage(Activations& acts, const Inputs& in, std::optional<uint64_t> dropout_seed) const {
   check_inputs(in);
-  const RowLayout rows = row_layout(in.attention_mask, in.B, in.T, pack_tokens_, backend_.row_multiple());
+  const RowLayout rows = row_layout(in.attention_mask, in.B, in.T, backend_.row_multiple());
   acts.prepare(config_, in.B, in.T, rows, dropout_seed.has_value());
   acts.pass = {in.B, in.T, rows.M, !in.labels.empty(), dropout_seed};
   const ActivationBuffers& a = acts.buffers();
   backend_.upload(a.input_ids, in.input_ids.data(), in.input_ids.size_bytes());
   backend_.upload(a.token_type_ids, in.token_type_ids.data(), in.token_type_ids.size_bytes());
-  backend_.upload(a.attention_mask, in.attention_mask.data(), in.attention_mask.size_bytes());
   if (!in.labels.empty()) backend_.upload(a.labels, in.labels.data(), in.labels.size_bytes());
 }
 
@@ -54,16 +60,10 @@ void Bert::forward_ops(Activations& acts) const {
     const LayerActivations& la = a.layers[l];
     const LayerTensors& w = p_.layers[l];
     // self-attention; its dense output is dropped out and added to the input, then normalised
-    be.matmul_forward(la.qkv_rows, x, w.qkv_weight, w.qkv_bias, M, C, 3 * C);
-    if (a.attention_on_rows) {  // (qkv is qkv_rows, atty atty_rows)
-      be.attention_forward_rows(la.atty, la.att, la.qkv, a.attention_mask, a.starts, M, p_attention, seed(1 + 3 * l),
-                                B, T, C, NH);
-    } else {
-      to_padded(a, la.qkv, la.qkv_rows, B * T, 3 * C);
-      be.attention_forward(la.atty, la.att, la.qkv, a.attention_mask, p_attention, seed(1 + 3 * l), B, T, C, NH);
-      to_rows(a, la.atty_rows, la.atty, M, C);
-    }
-    be.matmul_forward(a.dense_out, la.atty_rows, w.attn_out_weight, w.attn_out_bias, M, C, C);
+    be.matmul_forward(la.qkv, x, w.qkv_weight, w.qkv_bias, M, C, 3 * C);
+    be.attention_forward(la.atty, la.att, la.qkv, a.attention_mask, a.starts, M, p_attention, seed(1 + 3 * l), B, T,
+                         C, NH);
+    be.matmul_forward(a.dense_out, la.atty, w.attn_out_weight, w.attn_out_bias, M, C, C);
     be.residual_layernorm_forward(la.ln1, la.res1, la.ln1_mean, la.ln1_rstd, a.dense_out, x, w.attn_ln_weight,
                                   w.attn_ln_bias, p_hidden, seed(2 + 3 * l), eps, M, C);
     // feed-forward, the same residual pattern
@@ -104,28 +104,6 @@ float Bert::fetch_loss(const Activations& acts) const {
   std::vector<float> losses(pass.B);
   backend_.download(losses.data(), acts.buffers().losses, losses.size() * sizeof(float));
   return static_cast<float>(std::accumulate(losses.begin(), losses.end(), 0.0) / pass.B);
-}
-
-uint64_t Bert::recording_key(const Activations& acts) const {
-  const Activations::Pass& pass = acts.pass;
-  auto address = [](const void* ptr) { return static_cast<uint64_t>(reinterpret_cast<std::uintptr_t>(ptr)); };
-  const uint64_t parts[] = {static_cast<uint64_t>(pass.B),   static_cast<uint64_t>(pass.T),
-                            static_cast<uint64_t>(pass.M),   pass.has_labels,
-                            pass.dropout_seed.has_value(),   acts.buffers().attention_on_rows,
-                            overwrite_weight_gradients_,
-                            address(params_),                address(grads_),
-                            address(acts.buffers().emb_sum)};
-  uint64_t key = 0;
-  for (uint64_t part : parts) key = site_seed(key ^ part, 0);  // a hash of the parts, in order
-  return key;
-}
-
-void Bert::to_rows(const ActivationBuffers& a, float* rows, const float* padded, int M, int width) const {
-  if (rows != padded) backend_.gather_rows(rows, padded, a.token_rows, M, width);
-}
-
-void Bert::to_padded(const ActivationBuffers& a, float* padded, const float* rows, int N, int width) const {
-  if (padded != rows) backend_.gather_rows(padded, rows, a.padded_rows, N, width);
 }
 
 }  // namespace textclass::model

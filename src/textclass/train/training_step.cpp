@@ -23,17 +23,8 @@ void TrainingStep::start(long step) {
 }
 
 double TrainingStep::add_batch(const model::Inputs& batch, std::uint64_t dropout_seed) {
-  bert_.grads();  // made (once) before the recording, which may not allocate
-  bert_.stage(acts_, batch, dropout_seed);
-  {
-    // forward and backward as one recording (with TEXTCLASS_CUDA_GRAPHS=1, a CUDA graph replayed
-    // from the third batch of this shape on)
-    backend::Recording recording(bert_.backend(), bert_.recording_key(acts_));
-    bert_.forward_ops(acts_);
-    bert_.backward(acts_);
-    recording.finish();
-  }
-  const double loss = bert_.fetch_loss(acts_);
+  const double loss = bert_.forward_loss(acts_, batch, dropout_seed);
+  bert_.backward(acts_);
   // a loss that is not finite leaves NaN gradients, which apply() never reaches
   if (!std::isfinite(loss))
     throw Error(fmt::format("step {}: the loss is {}; training stopped (a lower --learning-rate may help)", step_,

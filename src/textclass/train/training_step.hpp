@@ -1,9 +1,8 @@
 #pragma once
 // One optimizer step of the Trainer's recipe, shared by train::Trainer and bench/throughput (which
 // times exactly this): zero the gradients; for each of the step's batches (gradient accumulation)
-// a training forward and backward with that batch's dropout seed (gradients add up; the two passes
-// are one backend recording, which the GPU can replay as a CUDA graph) and a check that the loss is
-// finite; then the global norm of the mean gradient |Σ g| / k, the clip factor
+// a training forward and backward with that batch's dropout seed (gradients add up) and a check
+// that the loss is finite; then the global norm of the mean gradient |Σ g| / k, the clip factor
 // c = min(1, max_norm / (norm + 1e-6)), and AdamW on the gradients times c / k.
 #include <cstdint>
 #include <vector>

@@ -101,13 +101,18 @@ class CpuBackend final : public Backend {
                        const float* weight, int N, int C, int OC, GradientWrite dweight_write) override {
     cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write);
   }
-  void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p, uint64_t seed,
-                         int B, int T, int C, int NH) override {
-    cpu::attention_forward(out, att, qkv, mask, dropout_p, seed, B, T, C, NH);
+  std::size_t attention_saved_floats(int B, int T, int C, int NH) const override {
+    return cpu::attention_saved_floats(B, T, C, NH);
   }
-  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* /*out*/, const float* att,
-                          const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
-    cpu::attention_backward(dqkv, dout, qkv, att, mask, dropout_p, seed, B, T, C, NH);
+  void attention_forward(float* out, float* att, const float* qkv, const int32_t* /*mask: starts say it*/,
+                         const int32_t* starts, int M, float dropout_p, uint64_t seed, int B, int T, int C,
+                         int NH) override {
+    cpu::attention_forward(out, att, qkv, starts, M, dropout_p, seed, B, T, C, NH);
+  }
+  void attention_backward(float* dqkv, const float* dout, const float* /*out*/, const float* att,
+                          const int32_t* /*mask*/, const int32_t* starts, int M, float dropout_p, uint64_t seed, int B,
+                          int T, int C, int NH) override {
+    cpu::attention_backward(dqkv, dout, att, starts, M, dropout_p, seed, B, T, C, NH);
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override { cpu::gelu_forward(out, inp, n); }
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
