@@ -74,7 +74,7 @@ std::vector<report::Prediction> to_predictions(const std::vector<double>& probs,
     const auto first = probs.begin() + static_cast<std::ptrdiff_t>(row * classes);
     const auto last = first + static_cast<std::ptrdiff_t>(classes);
     predictions[row].label_id = static_cast<int>(std::max_element(first, last) - first);
-    predictions[row].probs.assign(first, last);
+    predictions[row].scores.assign(first, last);
   }
   return predictions;
 }

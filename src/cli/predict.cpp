@@ -1,6 +1,7 @@
 // `textclass predict`: a trained model's class for each text — texts given as arguments, a
 // --data file (any dataset format; its labels, if any, are ignored) or else stdin, one text per
-// line — printed in input order as JSON Lines (or CSV with --format-out csv).
+// line — printed in input order as JSON Lines (or CSV with --format-out csv), as probabilities or,
+// with --raw-scores, logits.
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -27,6 +28,7 @@ struct PredictArgs {
   std::string format_out = "jsonl";
   std::size_t batch_size = 0;  // 0: the device's prediction_batch_size()
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
+  bool raw_scores = false;     // logits instead of probabilities
   DeviceOptions device;
 };
 
@@ -53,8 +55,10 @@ void run_predict(const PredictArgs& args) {
 
   std::vector<report::Prediction> out;
   out.reserve(predictions.size());
-  for (std::size_t i = 0; i < predictions.size(); ++i) out.push_back({predictions.label_ids[i], predictions.probs[i]});
-  report::write_predictions(std::cout, out, bert->config().labels, args.format_out == "csv");
+  for (std::size_t i = 0; i < predictions.size(); ++i)
+    out.push_back({predictions.label_ids[i], args.raw_scores ? predictions.logits[i] : predictions.probs[i]});
+  report::write_predictions(std::cout, out, bert->config().labels, args.format_out == "csv",
+                            args.raw_scores ? report::Scores::logits : report::Scores::probabilities);
   std::cout.flush();
   if (!std::cout) throw Error("cannot write to stdout");
 }
@@ -66,7 +70,9 @@ void add_predict_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "predict", "Classify texts (arguments, --data or stdin lines) with a trained model; JSON Lines or CSV on stdout");
   add_data_options(*command, args->data, kDataInput);
-  command->add_option("--model", args->model, "a trained run folder or checkpoint")->required();
+  command->add_option("--model", args->model,
+                      "a trained run folder or checkpoint, or a transformers BertForSequenceClassification "
+                      "(run with its own head)")->required();
   command->add_option("text", args->texts, "texts to classify (default: --data, else lines of stdin)");
   command->add_option("--format-out", args->format_out, "jsonl: one JSON object per text; csv: a header and one row per text")
       ->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
@@ -74,6 +80,9 @@ void add_predict_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   command->add_option("--max-length", args->max_length, "truncate texts to this many tokens (default: the tokenizer's, 512)")
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
+  command->add_flag("--raw-scores", args->raw_scores,
+                    "print each class's logit (\"logits\", logit_<class>) instead of its probability, to calibrate "
+                    "or threshold yourself");
   add_device_options(*command, args->device);
   command->callback([args] { run_predict(*args); });
 }

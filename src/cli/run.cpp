@@ -115,6 +115,7 @@ struct RunModel {
 RunModel load_model(const RunOptions& options, bool model_given, backend::Backend& backend,
                     const std::vector<std::string>& class_names) {
   model::LoadOptions load;
+  load.head = model::Head::cls_linear;  // the notebook's head, which `run` reproduces
   load.labels = class_names;
   load.init_seed = options.trainer.seed;
   try {
@@ -228,11 +229,12 @@ void run(const RunOptions& options, bool model_given) {
 void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* command = app.add_subcommand(
-      "run", "The whole notebook: AG News, the 90/10 split, fine-tuning bert-base-cased with per-epoch validation, "
-             "the test report, and the TF-IDF baseline (offline: bundled rows and a small BERT from scratch)");
+      "run", "The whole notebook: AG News, the 90/10 split, fine-tuning bert-base-cased with the notebook's head "
+             "(cls_linear: dropout and linear on [CLS], no pooler) and per-epoch validation, the test report, and the "
+             "TF-IDF baseline (offline: bundled rows and a small BERT from scratch)");
   CLI::Option* model = command->add_option("--model", options->model,
-                                            "model folder or HuggingFace hub name (default: bert-base-cased, "
-                                            "else a small BERT trained from scratch)");
+                                            "model folder or HuggingFace hub name without a classifier (default: "
+                                            "bert-base-cased, else a small BERT trained from scratch)");
   command->add_option("--output", options->output, "folder for the results")->capture_default_str();
   command->add_flag("--offline", options->offline,
                     "no network: the bundled AG News rows, models from the hub cache only (as HF_HUB_OFFLINE=1)");

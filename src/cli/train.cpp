@@ -33,7 +33,7 @@ struct TrainArgs {
   std::string model = "bert-base-cased";
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
   DeviceOptions device;
-  std::string head;  // empty: the checkpoint's, else cls_linear
+  std::string head;  // empty: a finished classifier's own, else transformers' (pooler)
   std::optional<double> dropout;  // unset: the checkpoint's config.json
   bool resume = false;
 };
@@ -145,7 +145,11 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   command->add_option("--save-steps", t.save_steps, "checkpoint every this many steps (default: every epoch)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--head", args->head, "classifier head: cls_linear (the notebook's) or pooler (HF's)")
+  command->add_option("--head", args->head,
+                      "classifier head: pooler (transformers' BertForSequenceClassification: pooler, dropout, linear; "
+                      "the default, an ordinary transformers checkpoint) or cls_linear (the notebook's: dropout and "
+                      "linear on [CLS], saved with its code for trust_remote_code=True); a model that is already a "
+                      "classifier keeps its own")
       ->check(CLI::IsMember({"cls_linear", "pooler"}));
   command->add_option("--dropout", args->dropout,
                       "set every dropout probability (hidden, attention, head) to this (default: config.json's)")

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # `textclass run` offline on the tiny fixture model and one short epoch: the notebook's data
-# (bundled rows, protocol mod5-0), its split, the BERT and baseline test reports, and the run
-# folders bert/, baseline/ and comparison/.
+# (bundled rows, protocol mod5-0), its split, the notebook's head, the BERT and baseline test
+# reports, and the run folders bert/, baseline/ and comparison/.
 # Usage: run.sh /path/to/textclass /repo/root
 source "$(dirname "$0")/../support/cli.sh"
 export HF_HUB_CACHE="$scratch/hub"  # an empty hub cache: nothing can come from it
 
-out=$("$textclass" run --offline --model tests/fixtures/hf/tiny --epochs 1 --max-length 64 \
+# The tiny model without a classifier (its pre-training-style folder) and with its tokenizer, as
+# bert-base-cased is to the notebook.
+base="$scratch/tiny-base"
+mkdir -p "$base"
+cp tests/fixtures/hf/tiny-pretraining-style/* tests/fixtures/hf/tiny/tokenizer*.json "$base/"
+out=$("$textclass" run --offline --model "$base" --epochs 1 --max-length 64 \
       --output "$scratch/run" 2>&1) || fail "run exited $?: $out"
 
 # mod5-0: rows 0, 5, 10, ... of the 7,600 are the test rows; the notebook's 0.9 split of the rest.
 expect_line "$out" '^offline: the bundled 7600 rows of .*protocol mod5-0' "offline data announced"
 expect_line "$out" '^data: 5472 training, 608 validation \(notebook split .*\), 1520 test rows$' "split sizes"
-expect_line "$out" '^model: tests/fixtures/hf/tiny \(local folder' "model announced"
+expect_line "$out" "^model: $base \\(local folder" "model announced"
+grep -q '"model_type": "textclass_bert_cls_linear"' "$scratch/run/bert/config.json" || fail "run's model has not the notebook's head"
+[ -f "$scratch/run/bert/modeling_textclass.py" ] || fail "run's model lacks the notebook head's code"
 
 # Both test reports list every class with its support among the test rows, counted here by awk.
 while IFS=, read -r class support; do

@@ -97,8 +97,10 @@ TEST_F(ConfigFile, UnsupportedArchitecturesAreRefusedByName) {
   EXPECT_NE(error_for(R"({"model_type": "roberta"})").find("model_type \"roberta\""), std::string::npos);
 }
 
-TEST_F(ConfigFile, RecordsTheTextclassHead) {
-  EXPECT_EQ(error_for(R"({"textclass_head": "pooler"})"), "");
+TEST_F(ConfigFile, ReadsTheHeadItNames) {
+  EXPECT_EQ(error_for(R"({"model_type": "textclass_bert_cls_linear"})"), "");
+  EXPECT_EQ(load_config(path).head, Head::cls_linear);
+  EXPECT_EQ(error_for(R"({"textclass_head": "pooler"})"), "");  // older textclass checkpoints
   EXPECT_EQ(load_config(path).head, Head::pooler);
   EXPECT_FALSE(load_config(hf_fixture("tiny/config.json")).head.has_value());
   EXPECT_NE(error_for(R"({"textclass_head": "mlp"})").find("textclass_head \"mlp\""), std::string::npos);

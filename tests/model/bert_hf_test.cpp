@@ -24,11 +24,7 @@ class BertVersusHF : public testing::BackendTest {
  protected:
   testing::GoldenBatch batch;
 
-  std::unique_ptr<Bert> load(const std::string& dir, Head head) {
-    LoadOptions options;
-    options.head = head;
-    return load_bert(backend(), hf_fixture(dir), options);
-  }
+  std::unique_ptr<Bert> load(const std::string& dir, Head head) { return testing::load_with_head(backend(), dir, head); }
 };
 INSTANTIATE_TEST_SUITE_P(Backends, BertVersusHF, ::testing::ValuesIn(testing::backend_names()),
                          testing::backend_test_name);
@@ -160,7 +156,7 @@ TEST_P(BertVersusHF, MasksWithGapsLeaveTheGapOut) {
   in.attention_mask = gapped;
 
   auto cpu = backend::make_cpu_backend();
-  auto reference = load_bert(*cpu, hf_fixture("tiny"), LoadOptions{});
+  auto reference = testing::load_with_head(*cpu, "tiny", Head::cls_linear);
   Activations reference_acts(*cpu);
   reference->zero_grad();
   const Output expected = reference->forward(reference_acts, in, /*dropout_seed=*/1);
@@ -281,7 +277,7 @@ INSTANTIATE_TEST_SUITE_P(TensorCores, BertMixedPrecision,
                          testing::backend_test_name);
 
 TEST_P(BertMixedPrecision, LogitsAndLossStayCloseToHF) {
-  auto bert = load_bert(backend(), hf_fixture("tiny"), LoadOptions{});
+  auto bert = testing::load_with_head(backend(), "tiny", Head::cls_linear);
   testing::GoldenBatch batch;
   Activations acts(backend());
   Output out = bert->forward(acts, batch.rows(0, batch.B));

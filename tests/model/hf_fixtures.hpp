@@ -13,12 +13,23 @@
 
 #include "textclass/backend/backend.hpp"
 #include "textclass/model/bert.hpp"
+#include "textclass/model/checkpoint.hpp"
 #include "textclass/model/safetensors_file.hpp"
 
 namespace textclass::testing {
 
 inline std::string hf_fixture(const std::string& relative) {
   return std::string(TEXTCLASS_SOURCE_DIR) + "/tests/fixtures/hf/" + relative;
+}
+
+// A fixture folder's weights under either head, whatever head load_bert would choose for it: the
+// golden notebook-head outputs (seed_head.*) come from the weights of the tiny
+// BertForSequenceClassification, which load_bert runs with transformers' head only.
+inline std::unique_ptr<model::Bert> load_with_head(backend::Backend& backend, const std::string& dir, model::Head head) {
+  auto bert = std::make_unique<model::Bert>(backend, model::load_config(hf_fixture(dir + "/config.json")), head,
+                                            /*with_pooler=*/true);
+  model::load_weights(*bert, model::SafetensorsFile(hf_fixture(dir + "/model.safetensors")), /*init_seed=*/0);
+  return bert;
 }
 
 inline const model::SafetensorsFile& golden_tensors() {

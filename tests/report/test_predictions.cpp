@@ -37,10 +37,10 @@ TEST(Predictions, JsonLinesHoldLabelScoreAndExactProbabilities) {
     const nlohmann::json row = nlohmann::json::parse(lines[i]);
     EXPECT_EQ(row["label"], kClasses[expected.label_id]);
     EXPECT_EQ(row["label_id"], expected.label_id);
-    EXPECT_EQ(static_cast<float>(row["score"].get<double>()), expected.probs[expected.label_id]);
-    ASSERT_EQ(row["probs"].size(), expected.probs.size());
-    for (std::size_t c = 0; c < expected.probs.size(); ++c) {
-      EXPECT_EQ(static_cast<float>(row["probs"][c].get<double>()), expected.probs[c]);
+    EXPECT_EQ(static_cast<float>(row["score"].get<double>()), expected.scores[expected.label_id]);
+    ASSERT_EQ(row["probs"].size(), expected.scores.size());
+    for (std::size_t c = 0; c < expected.scores.size(); ++c) {
+      EXPECT_EQ(static_cast<float>(row["probs"][c].get<double>()), expected.scores[c]);
     }
   }
 }

@@ -24,7 +24,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, AdamWTrajectory, ::testing::ValuesIn(textclas
                          textclass::testing::backend_test_name);
 
 TEST_P(AdamWTrajectory, ThreeTrainerStepsMatchHF) {
-  auto bert = model::load_bert(backend(), textclass::testing::hf_fixture("tiny"));  // the notebook head
+  auto bert = textclass::testing::load_with_head(backend(), "tiny", model::Head::cls_linear);
   textclass::testing::GoldenBatch batch;
   const auto& steps = golden_json()["adamw_steps"];
   ASSERT_EQ(steps.size(), 3u);
@@ -62,7 +62,7 @@ TEST_P(AdamWTrajectory, ThreeTrainerStepsMatchHF) {
 // the GPU stays within 5% of the starting loss of the CPU's. A wrong gradient in the tf32 or bf16 path
 // leaves the two curves apart. (The tiny model's dropout is 0, so both see the same network.)
 std::vector<double> losses_over_steps(backend::Backend& backend, int steps) {
-  auto bert = model::load_bert(backend, textclass::testing::hf_fixture("tiny"));
+  auto bert = textclass::testing::load_with_head(backend, "tiny", model::Head::cls_linear);
   textclass::testing::GoldenBatch batch;
   const std::vector<ParameterSpan> spans = parameter_groups(bert->table(), 0.01);
   AdamW optimizer(backend, bert->table().total_floats(), spans);

@@ -1,6 +1,7 @@
 // train::Predictor against HF: the golden batch's 8 rows, unpadded and run through the
-// predictor's length-sorted batches of 3, give HF's logits (the notebook head) in input order,
-// and their mean cross-entropy is HF's loss.
+// predictor's length-sorted batches of 3, give in input order the logits and probabilities that
+// transformers gives for the fixture's BertForSequenceClassification (its own head, as `predict`
+// loads it), and their mean cross-entropy is transformers' loss.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -26,22 +27,25 @@ TEST(Predictor, MatchesHFLogitsInInputOrder) {
   }
   Predictor predictor(*bert, 3, 0);
   const Predictions predictions = predictor.predict(rows);
-  const std::vector<float> expected = textclass::testing::golden_tensors().read_floats("seed_head.logits");
+  const std::vector<float> expected = textclass::testing::golden_tensors().read_floats("hf_head.logits");
   const std::size_t V = 4;
   ASSERT_EQ(predictions.size(), rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     SCOPED_TRACE("row " + std::to_string(i));
-    double prob_sum = 0.0;
+    double prob_sum = 0.0, exp_sum = 0.0;
     std::size_t best = 0;
     for (std::size_t v = 0; v < V; ++v) {
       EXPECT_NEAR(predictions.logits[i][v], expected[i * V + v], 1e-5);
       prob_sum += predictions.probs[i][v];
+      exp_sum += std::exp(static_cast<double>(expected[i * V + v]));
       if (expected[i * V + v] > expected[i * V + best]) best = v;
     }
+    for (std::size_t v = 0; v < V; ++v)  // transformers' probabilities: softmax of its logits
+      EXPECT_NEAR(predictions.probs[i][v], std::exp(static_cast<double>(expected[i * V + v])) / exp_sum, 1e-5);
     EXPECT_NEAR(prob_sum, 1.0, 1e-6);
     EXPECT_EQ(predictions.label_ids[i], static_cast<int>(best));
   }
-  const double hf_loss = textclass::testing::golden_json()["seed_head.loss"].get<double>();
+  const double hf_loss = textclass::testing::golden_json()["hf_head.loss"].get<double>();
   EXPECT_NEAR(mean_cross_entropy(predictions, rows.labels), hf_loss, 1e-5);
   std::size_t right = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) right += predictions.label_ids[i] == rows.labels[i];

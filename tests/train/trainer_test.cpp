@@ -14,6 +14,7 @@
 #include "textclass/data/dataset.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
+#include "textclass/model/notebook_head_code.hpp"
 #include "textclass/text/tokenizer.hpp"
 #include "textclass/train/checkpoints.hpp"
 #include "textclass/train/trainer.hpp"
@@ -41,7 +42,8 @@ data::TokenRows agnews_rows(std::size_t begin, std::size_t end) {
 }
 
 // The tiny model with dropout switched on (its fixture has none), so that a resume must also
-// replay every dropout mask.
+// replay every dropout mask; its config says the notebook's head (a textclass checkpoint of it),
+// under which a model this small learns within these tests' few steps.
 fs::path tiny_with_dropout(const fs::path& dir) {
   fs::create_directories(dir);
   for (const char* file : {"model.safetensors", "tokenizer.json", "tokenizer_config.json"})
@@ -49,6 +51,7 @@ fs::path tiny_with_dropout(const fs::path& dir) {
   nlohmann::json config = nlohmann::json::parse(std::ifstream(textclass::testing::hf_fixture("tiny/config.json")));
   config["hidden_dropout_prob"] = 0.1;
   config["attention_probs_dropout_prob"] = 0.1;
+  config["model_type"] = model::kNotebookHeadModelType;
   std::ofstream(dir / "config.json") << config.dump();
   return dir;
 }

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "textclass/error.hpp"
+#include "textclass/model/notebook_head_code.hpp"
+#include "textclass/model/text_file.hpp"
 
 namespace textclass::model {
 
@@ -62,7 +64,8 @@ void refuse_unsupported(const Fields& f, const std::string& path) {
     return Error(path + ": " + setting + " is not supported (this engine implements " + supported + ")");
   };
   std::string model_type = f.text("model_type", "bert");
-  if (model_type != "bert") throw refuse("model_type \"" + model_type + "\"", "\"bert\" only");
+  if (model_type != "bert" && model_type != kNotebookHeadModelType)
+    throw refuse("model_type \"" + model_type + "\"", "\"bert\" only");
   std::string act = f.text("hidden_act", "gelu");
   if (act != "gelu") throw refuse("hidden_act \"" + act + "\"", "\"gelu\", the exact erf GELU, only");
   std::string positions = f.text("position_embedding_type", "absolute");
@@ -135,6 +138,8 @@ BertConfig load_config(const std::string& path) {
   c.initializer_range = f.number("initializer_range", c.initializer_range);
   if (f.has("classifier_dropout")) c.classifier_dropout = f.probability("classifier_dropout", 0.0);
   c.labels = read_labels(j, f, path);
+  if (f.text("model_type", "bert") == kNotebookHeadModelType) c.head = Head::cls_linear;
+  // Written by textclass before its checkpoints said their head as transformers does.
   if (f.has("textclass_head")) {
     std::string name = f.text("textclass_head", "");
     c.head = head_from_name(name);
@@ -154,9 +159,7 @@ void save_config(const BertConfig& c, const std::string& path) {
     id2label[std::to_string(i)] = c.labels[i];
     label2id[c.labels[i]] = i;
   }
-  json j = {{"architectures", {"BertForSequenceClassification"}},
-            {"model_type", "bert"},
-            {"vocab_size", c.vocab_size},
+  json j = {{"vocab_size", c.vocab_size},
             {"hidden_size", c.hidden_size},
             {"num_hidden_layers", c.num_hidden_layers},
             {"num_attention_heads", c.num_attention_heads},
@@ -173,11 +176,19 @@ void save_config(const BertConfig& c, const std::string& path) {
             {"classifier_dropout", c.classifier_dropout ? json(*c.classifier_dropout) : json(nullptr)},
             {"id2label", id2label},
             {"label2id", label2id}};
-  if (c.head) j["textclass_head"] = head_name(*c.head);
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
-  out.close();
-  if (!out) throw Error(path + ": cannot write");
+  if (c.head == Head::cls_linear) {
+    const std::string code = kNotebookHeadCodeModule;
+    j["architectures"] = {kNotebookHeadModelClass};
+    j["model_type"] = kNotebookHeadModelType;
+    j["auto_map"] = {{"AutoConfig", code + "." + kNotebookHeadConfigClass},
+                     {"AutoModelForSequenceClassification", code + "." + kNotebookHeadModelClass}};
+    // AutoTokenizer finds no tokenizer for a model type it does not know; this names BERT's.
+    j["tokenizer_class"] = "BertTokenizer";
+  } else {
+    j["architectures"] = {"BertForSequenceClassification"};
+    j["model_type"] = "bert";
+  }
+  write_text_file(path, j.dump(2) + "\n");
 }
 
 }  // namespace textclass::model

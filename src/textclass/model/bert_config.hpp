@@ -24,8 +24,9 @@ struct BertConfig {
   double initializer_range = 0.02;         // std of the normal init of new linear layers
   std::optional<double> classifier_dropout;  // absent: hidden_dropout_prob, as HF
   std::vector<std::string> labels;         // id2label in id order; HF's default is two labels
-  // The head a textclass checkpoint was trained with ("textclass_head", an extra key HF
-  // ignores); HF's own files have none.
+  // The head config.json says the model has: Head::cls_linear for kNotebookHeadModelType
+  // (notebook_head_code.hpp), or what "textclass_head" says (older textclass checkpoints); unset
+  // for "bert", whose classifier, if any, is transformers' (Head::pooler).
   std::optional<Head> head;
 
   int num_labels() const { return static_cast<int>(labels.size()); }
@@ -33,10 +34,12 @@ struct BertConfig {
 };
 
 // Reads config.json, refusing architectures this engine does not implement (hidden_act other than
-// gelu, relative position embeddings, decoders, cross-attention, other model types).
+// gelu, relative position embeddings, decoders, cross-attention, model types other than "bert" and
+// the notebook head's).
 BertConfig load_config(const std::string& path);
 
-// Writes config.json in HF's form, so HF can load what we save.
+// Writes config.json in HF's form, so HF can load what we save: BertForSequenceClassification's
+// for Head::pooler (or no head), the notebook head's custom-code entries for Head::cls_linear.
 void save_config(const BertConfig& config, const std::string& path);
 
 }  // namespace textclass::model

@@ -5,7 +5,9 @@
 
 #include "textclass/error.hpp"
 #include "textclass/model/normal_init.hpp"
+#include "textclass/model/notebook_head_code.hpp"
 #include "textclass/model/safetensors_writer.hpp"
+#include "textclass/model/text_file.hpp"
 
 namespace textclass::model {
 
@@ -41,6 +43,27 @@ std::string shape_string(const std::vector<int64_t>& shape) {
 bool initialised_when_missing(const std::string& name, Head head) {
   if (name.rfind("classifier.", 0) == 0) return true;
   return head == Head::pooler && name.rfind("bert.pooler.", 0) == 0;
+}
+
+std::string head_description(Head head) {
+  return head == Head::pooler ? "transformers' head (pooler)" : "the notebook's head (cls_linear)";
+}
+
+// The head as transformers reads the checkpoint. A finished classifier (it has classifier.*) runs
+// with the head it was trained with: the one config.json names, else BertForSequenceClassification's,
+// whose pooler it must then hold. A checkpoint without a classifier (BertModel, BertForPreTraining,
+// BertForMaskedLM) gets a new one for the head asked for, transformers' unless told otherwise.
+Head choose_head(const std::string& dir, const BertConfig& config, const SafetensorsFile& file,
+                 std::optional<Head> asked) {
+  if (!find_in(file, "classifier.weight")) return asked.value_or(config.head.value_or(Head::pooler));
+  const Head trained = config.head.value_or(Head::pooler);
+  if (asked && *asked != trained)
+    throw Error(dir + ": a finished classifier with " + head_description(trained) + ", which cannot run with " +
+                head_description(*asked) + "; keep its head, or start from a model without a classifier");
+  if (trained == Head::pooler && !find_in(file, "bert.pooler.dense.weight"))
+    throw Error(file.path() + ": a classifier without the pooler (bert.pooler.dense.*) that " +
+                "BertForSequenceClassification's head needs, and config.json names no other head");
+  return trained;
 }
 
 }  // namespace
@@ -81,7 +104,7 @@ std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& di
   }
   SafetensorsFile file(dir + "/model.safetensors");
   bool has_pooler = find_in(file, "bert.pooler.dense.weight").has_value();
-  Head head = options.head.value_or(config.head.value_or(Head::cls_linear));
+  Head head = choose_head(dir, config, file, options.head);
   config.head = head;
   auto bert = std::make_unique<Bert>(backend, std::move(config), head, has_pooler);
   load_weights(*bert, file, options.init_seed);
@@ -99,6 +122,12 @@ void save_bert(const Bert& bert, const std::string& dir) {
   for (const ParameterView& view : table.views()) tensors.push_back({view.name, view.shape, host.data() + view.offset});
   BertConfig config = bert.config();
   config.head = bert.head();
+  const std::string code_path = dir + "/" + kNotebookHeadCodeFile;
+  if (bert.head() == Head::cls_linear) {
+    write_text_file(code_path, notebook_head_code());
+  } else if (std::filesystem::remove(code_path, ec); ec) {  // a notebook-head model saved here before
+    throw Error(code_path + ": cannot remove: " + ec.message());
+  }
   save_config(config, dir + "/config.json");
   write_safetensors(dir + "/model.safetensors", tensors, {{"format", "pt"}});
 }

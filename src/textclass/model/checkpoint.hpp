@@ -4,6 +4,11 @@
 // with or without the "bert." prefix), ignores pre-training heads (cls.*) and anything else it
 // does not use, and initialises a missing classifier (and a missing pooler under Head::pooler)
 // as HF does: normal(0, initializer_range) weights, zero biases.
+//
+// The head is what transformers' AutoModelForSequenceClassification would build: a finished
+// classifier (BertForSequenceClassification) runs with its pooler; a checkpoint without a
+// classifier gets transformers' head unless another is asked for; the notebook's head only where
+// config.json says so (notebook_head_code.hpp) or it is asked for.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,7 +22,8 @@
 namespace textclass::model {
 
 struct LoadOptions {
-  // unset: the head the checkpoint was saved with (config.json's textclass_head), else cls_linear
+  // The head to run. Unset: a finished classifier's own, else (no classifier in the checkpoint)
+  // transformers' (Head::pooler). Asking a finished classifier for another head is an Error.
   std::optional<Head> head;
   std::vector<std::string> labels;  // the classes to train; empty keeps the config's id2label
   uint64_t init_seed = 0;           // for the layers the checkpoint lacks
@@ -32,8 +38,10 @@ std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& di
 // classifier and, under Head::pooler, the pooler, which are initialised from init_seed.
 void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed);
 
-// Writes dir/config.json (recording the head) and dir/model.safetensors (HF names, fp32),
-// creating dir if needed.
+// Writes dir/config.json and dir/model.safetensors (HF names, fp32), each through a temporary file,
+// creating dir if needed; transformers loads the folder as it is. Under Head::pooler it is a plain
+// BertForSequenceClassification. Under Head::cls_linear config.json names custom code and
+// dir/modeling_textclass.py holds it (notebook_head_code.hpp); that file is removed otherwise.
 void save_bert(const Bert& bert, const std::string& dir);
 
 }  // namespace textclass::model

@@ -25,35 +25,39 @@ std::string csv_field(const std::string& text) {
 }
 
 void check(const Prediction& prediction, std::size_t classes) {
-  if (prediction.probs.size() != classes || prediction.label_id < 0 ||
+  if (prediction.scores.size() != classes || prediction.label_id < 0 ||
       static_cast<std::size_t>(prediction.label_id) >= classes) {
-    throw std::invalid_argument(fmt::format("prediction of class {} with {} probabilities for {} classes",
-                                            prediction.label_id, prediction.probs.size(), classes));
+    throw std::invalid_argument(fmt::format("prediction of class {} with {} scores for {} classes",
+                                            prediction.label_id, prediction.scores.size(), classes));
   }
 }
 
+// "probs" or "logits": the JSON key of the scores; "prob_" or "logit_" before a class in the CSV.
+const char* scores_name(Scores scores) { return scores == Scores::logits ? "logits" : "probs"; }
+const char* column_prefix(Scores scores) { return scores == Scores::logits ? "logit_" : "prob_"; }
+
 void write_json_lines(std::ostream& out, const std::vector<Prediction>& predictions,
-                      const std::vector<std::string>& class_names) {
+                      const std::vector<std::string>& class_names, Scores scores) {
   for (const Prediction& prediction : predictions) {
-    std::string line = fmt::format(R"({{"label": {}, "label_id": {}, "score": {}, "probs": [)",
+    std::string line = fmt::format(R"({{"label": {}, "label_id": {}, "score": {}, "{}": [)",
                                    json_string(class_names[prediction.label_id]), prediction.label_id,
-                                   json_number(prediction.probs[prediction.label_id]));
-    for (std::size_t c = 0; c < prediction.probs.size(); ++c) {
-      line += (c > 0 ? ", " : "") + json_number(prediction.probs[c]);
+                                   json_number(prediction.scores[prediction.label_id]), scores_name(scores));
+    for (std::size_t c = 0; c < prediction.scores.size(); ++c) {
+      line += (c > 0 ? ", " : "") + json_number(prediction.scores[c]);
     }
     out << line << "]}\n";
   }
 }
 
 void write_csv(std::ostream& out, const std::vector<Prediction>& predictions,
-               const std::vector<std::string>& class_names) {
+               const std::vector<std::string>& class_names, Scores scores) {
   std::string header = "label,label_id,score";
-  for (const std::string& name : class_names) header += fmt::format(",{}", csv_field("prob_" + name));
+  for (const std::string& name : class_names) header += fmt::format(",{}", csv_field(column_prefix(scores) + name));
   out << header << "\n";
   for (const Prediction& prediction : predictions) {
     std::string line = fmt::format("{},{},{}", csv_field(class_names[prediction.label_id]), prediction.label_id,
-                                   prediction.probs[prediction.label_id]);
-    for (float prob : prediction.probs) line += fmt::format(",{}", prob);
+                                   prediction.scores[prediction.label_id]);
+    for (float score : prediction.scores) line += fmt::format(",{}", score);
     out << line << "\n";
   }
 }
@@ -61,12 +65,12 @@ void write_csv(std::ostream& out, const std::vector<Prediction>& predictions,
 }  // namespace
 
 void write_predictions(std::ostream& out, const std::vector<Prediction>& predictions,
-                       const std::vector<std::string>& class_names, bool csv) {
+                       const std::vector<std::string>& class_names, bool csv, Scores scores) {
   for (const Prediction& prediction : predictions) check(prediction, class_names.size());
   if (csv) {
-    write_csv(out, predictions, class_names);
+    write_csv(out, predictions, class_names, scores);
   } else {
-    write_json_lines(out, predictions, class_names);
+    write_json_lines(out, predictions, class_names, scores);
   }
 }
 

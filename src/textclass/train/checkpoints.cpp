@@ -5,6 +5,7 @@
 
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
+#include "textclass/model/notebook_head_code.hpp"
 
 namespace textclass::train {
 
@@ -79,6 +80,12 @@ void save_final_model(const fs::path& output_dir, const model::Bert& bert, const
     check(error, output_dir / entry.path().filename(), "replace");
   }
   fs::remove(temp, error);
+  // A model with the notebook's head saved here before left its code, which this model's
+  // config.json does not name.
+  if (bert.head() != model::Head::cls_linear) {
+    fs::remove(output_dir / model::kNotebookHeadCodeFile, error);
+    check(error, output_dir / model::kNotebookHeadCodeFile, "remove");
+  }
 }
 
 std::optional<fs::path> latest_checkpoint(const fs::path& output_dir) {

@@ -1,6 +1,7 @@
 #pragma once
 // A run folder in HuggingFace's layout:
-//   <output>/checkpoint-<step>/  config.json (id2label/label2id), model.safetensors, the tokenizer
+//   <output>/checkpoint-<step>/  config.json (id2label/label2id), model.safetensors (with the
+//                                notebook's head also modeling_textclass.py: model::save_bert), the tokenizer
 //                                files, optimizer.safetensors (AdamW's moments and step),
 //                                trainer_state.json (position in the data, log history)
 //   <output>/                    the final model: config.json, model.safetensors, tokenizer files
