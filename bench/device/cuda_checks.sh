@@ -12,40 +12,20 @@
 #   tests       ~1 min  test_backend, test_model, test_train; a CUDA test that skips fails  (240)
 #   throughput  2-4 min bench/throughput --device cuda, bf16 then fp32, batch 16,32,64,
 #                       TPUT_STEPS=100 timed after TPUT_WARMUP=20 warm-up, then predict all
-#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32"); TPUT_VARIANTS="fast16bf graphs fused
-#                       plan_attention rounded_weights bf16_weights fused_rounding fused_rounding_weights"
-#                       adds bf16 with TEXTCLASS_CUDA_BF16_COPIES=0, TEXTCLASS_CUDA_GRAPHS=1,
-#                       TEXTCLASS_CUDA_FUSED_ATTENTION=1 (fused_graphs: both of the last two),
-#                       TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0, TEXTCLASS_CUDA_BF16_WEIGHTS=0 or =1,
-#                       TEXTCLASS_CUDA_FUSED_ROUNDING=1 or =0 (fused_rounding, separate_rounding;
-#                       fused_rounding_weights: =1 with bf16 weights),
-#                       TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 (gemm_autotune), all three (all_on; all_on_graphs
-#                       with graphs too), TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 (reading_qkv),
-#                       throughput --no-pack-tokens (unpacked), TEXTCLASS_CUDA_CONCURRENT_PRODUCTS=0
-#                       (one_stream), TEXTCLASS_CUDA_ATTENTION_ON_ROWS=0 (padded_attention),
-#                       TEXTCLASS_CUDA_ROW_MULTIPLE=16 or 32 (rows16, rows32),
-#                       TEXTCLASS_CUDA_DEFERRED_JOINS=0 (prompt_joins),
-#                       TEXTCLASS_CUDA_OVERLAPPED_UPDATES=1 (overlapped_updates),
-#                       TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 (serial_launches),
-#                       TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=0 or =1 (main_square_sums, side_square_sums),
-#                       outside the comparison, at batch sizes TPUT_VARIANT_BATCHES (16,32,64)
-#                       and prediction batch sizes TPUT_VARIANT_PREDICT (16,256)             (400)
+#                       7,600 rows (TPUT_PRECISIONS="bf16 fp32")                            (400)
 #   anchor      ~1.5 min bench/hf_anchor.py (ANCHOR_STEPS=120), then bench/compare_throughput.py
 #                       ours against it into $OUT/throughput.md (needs throughput in the same call) (300)
-#   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16;
-#                       LOSS_ENV="TEXTCLASS_CUDA_FUSED_ATTENTION=1" sets switches for our side) (420)
+#   loss        ~2 min  bench/device/loss_curve.sh (LOSS_STEPS=300; LOSS_PRECISION, else its bf16) (420)
 #   run         ~1 min  textclass run --offline (bundled rows, small BERT) on the GPU     (180)
-#   profile     ~2 min  where the time goes at bf16 batch 16 (not in the default STAGES), once per
-#                       word of PROFILE_SETTINGS (NAME=value; default both ways of gemm.cuh's bf16,
-#                       TEXTCLASS_CUDA_BF16_COPIES=0 and 1): the backend's
-#                       op table (TEXTCLASS_CUDA_PROFILE) after 100 warm-up steps, GPU time per
-#                       kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then cuBLAS's
-#                       times for the same products through PyTorch (gemm_shapes.py); with
-#                       PROFILE_NCU=0 the op tables only (~20 s a setting)                    (240)
+#   profile     ~1 min  where the time goes at bf16 batch 16 (not in the default STAGES): the
+#                       backend's op table (throughput --profile) after 100 warm-up steps, GPU
+#                       time per kernel of ~2 steps under ncu (bench/device/ncu_summary.py); then
+#                       cuBLAS's times for the same products through PyTorch (gemm_shapes.py);
+#                       with PROFILE_NCU=0 the op table only (~20 s)                          (240)
 #   kernels     ~1 min  ncu's sections for the kernels matching NCU_KERNELS at bf16 batch 16
 #                       (not in the default STAGES; NCU_SKIP, NCU_COUNT)                      (180)
 #   attention   ~20 s   the attention ops alone, forward and backward at batch 16, T from 32 to 512,
-#                       the tensor-core kernels against the plan (bench/bench_cuda_attention.cpp;
+#                       bf16's tensor-core kernels against tf32's plan (bench/bench_cuda_attention.cpp;
 #                       not in the default STAGES)                                          (120)
 # Plus, before the stages, ~10 s, or ~1 min when the programs must be relinked (below). The
 # machine's start-up eats minutes of the 15 too, so for a single ~9-minute call (timeout_s 560):
@@ -137,70 +117,6 @@ stage_throughput() {
       tee -a "$out/throughput_ours.jsonl"
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "!! throughput --precision $precision failed:"; tail -5 "$out/throughput_ours_$precision.err"; status=1; }
   done
-  # variants of bf16, outside the comparison: fast16bf = cuBLAS's COMPUTE_32F_FAST_16BF on fp32
-  # factors instead of gemm.cuh's bf16 copies, graphs = training steps replayed as CUDA graphs,
-  # fused = attention in fused_attention.cuh's kernels, fused_graphs = both, plan_attention =
-  # attention_plan.hpp's steps instead of tensor_core_attention.cuh's kernels, rounded_weights =
-  # each product rounds its weights instead of reading AdamW's bf16 copy (bf16_weights: the other
-  # way), fused_rounding = the ops write the products' bf16 inputs (cuda_backend.hpp; the default
-  # since 2026-11-27, separate_rounding turns it off), gemm_autotune
-  # = each product's algorithm timed among cuBLASLt's candidates (gemm.cuh), all_on = fused rounding,
-  # bf16 weights and autotuning together (all_on_graphs: and CUDA graphs), reading_qkv = the
-  # tensor-core attention's backward pass reads qkv instead of keeping its bf16 copy, unpacked = the
-  # token-wise ops on the padded batch (throughput --no-pack-tokens), one_stream = a linear layer's
-  # two backward products one after the other instead of side by side, padded_attention = the
-  # tensor-core attention on the padded layout (the rows of tokens moved there and back), rows16 and
-  # rows32 = the packed rows rounded up to a multiple of 16 or 32 instead of 64, prompt_joins = the
-  # weight gradient's product joined right after it instead of when something needs it (gemm.cuh),
-  # overlapped_updates = AdamW in pieces on a second stream beside the next step's forward pass,
-  # serial_launches = each kernel launched only after the one before it has finished, instead of as a
-  # programmatic dependent launch (kernel_launch.cuh), main_square_sums = the gradient norm reads every
-  # gradient instead of adding the second stream's sums of the weight gradients (square_sums.hpp; the
-  # default since 2026-11-28, side_square_sums turns those on)
-  local variant setting
-  local all_on="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1 TEXTCLASS_CUDA_GEMM_AUTOTUNE=1"
-  for variant in ${TPUT_VARIANTS:-}; do
-    case $variant in
-      fast16bf) setting=TEXTCLASS_CUDA_BF16_COPIES=0 ;;
-      graphs) setting=TEXTCLASS_CUDA_GRAPHS=1 ;;
-      fused) setting=TEXTCLASS_CUDA_FUSED_ATTENTION=1 ;;
-      fused_graphs) setting="TEXTCLASS_CUDA_FUSED_ATTENTION=1 TEXTCLASS_CUDA_GRAPHS=1" ;;
-      plan_attention) setting=TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION=0 ;;
-      rounded_weights) setting=TEXTCLASS_CUDA_BF16_WEIGHTS=0 ;;
-      bf16_weights) setting=TEXTCLASS_CUDA_BF16_WEIGHTS=1 ;;
-      fused_rounding) setting=TEXTCLASS_CUDA_FUSED_ROUNDING=1 ;;
-      separate_rounding) setting=TEXTCLASS_CUDA_FUSED_ROUNDING=0 ;;
-      fused_rounding_weights) setting="TEXTCLASS_CUDA_FUSED_ROUNDING=1 TEXTCLASS_CUDA_BF16_WEIGHTS=1" ;;
-      gemm_autotune) setting=TEXTCLASS_CUDA_GEMM_AUTOTUNE=1 ;;
-      reading_qkv) setting=TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV=0 ;;
-      unpacked) setting=--no-pack-tokens ;;
-      one_stream) setting=TEXTCLASS_CUDA_CONCURRENT_PRODUCTS=0 ;;
-      padded_attention) setting=TEXTCLASS_CUDA_ATTENTION_ON_ROWS=0 ;;
-      rows16) setting=TEXTCLASS_CUDA_ROW_MULTIPLE=16 ;;
-      rows32) setting=TEXTCLASS_CUDA_ROW_MULTIPLE=32 ;;
-      prompt_joins) setting=TEXTCLASS_CUDA_DEFERRED_JOINS=0 ;;
-      overlapped_updates) setting=TEXTCLASS_CUDA_OVERLAPPED_UPDATES=1 ;;
-      serial_launches) setting=TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 ;;
-      main_square_sums) setting=TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=0 ;;
-      side_square_sums) setting=TEXTCLASS_CUDA_SIDE_SQUARE_SUMS=1 ;;
-      all_on) setting=$all_on ;;
-      all_on_graphs) setting="$all_on TEXTCLASS_CUDA_GRAPHS=1" ;;
-      *) echo "!! unknown TPUT_VARIANTS entry '$variant' (fast16bf, graphs, fused, fused_graphs, plan_attention,"
-        echo "   rounded_weights, bf16_weights, fused_rounding, separate_rounding, fused_rounding_weights, gemm_autotune,"
-        echo "   reading_qkv, unpacked, one_stream, padded_attention, rows16, rows32, prompt_joins,"
-        echo "   overlapped_updates, serial_launches, main_square_sums, side_square_sums,"
-        echo "   all_on, all_on_graphs)"
-        status=1; continue ;;
-    esac
-    echo "== ours: --device cuda --precision bf16, $setting"
-    local flags=""  # a setting that is a flag of throughput's goes to it, not to env
-    [[ $setting == --* ]] && { flags=$setting; setting=""; }
-    # shellcheck disable=SC2086  # setting: NAME=value words
-    ours env $setting .devrun/bin/throughput $flags --device cuda --precision bf16 \
-      --batch-sizes "${TPUT_VARIANT_BATCHES:-16,32,64}" --predict-batch-sizes "${TPUT_VARIANT_PREDICT:-16,256}" \
-      --steps "${TPUT_STEPS:-100}" --warmup "${TPUT_WARMUP:-20}" --data data/ag_news/test.csv \
-      2>"$out/throughput_ours_bf16_$variant.err" | tee "$out/throughput_ours_bf16_$variant.jsonl"
-  done
   return "$status"
 }
 
@@ -212,23 +128,12 @@ stage_anchor() {
   [ -s "$out/throughput_ours.jsonl" ] || { echo "!! no throughput_ours.jsonl: run the throughput stage in the same call"; return 1; }
   echo "== ours against HF"
   python3 bench/compare_throughput.py "$out/throughput_ours.jsonl" "$out/throughput_hf.jsonl" | tee "$out/throughput.md"
-  # each variant of the throughput stage against the same HF run, its bf16 training rows only
-  local variant_file variant
-  for variant_file in "$out"/throughput_ours_bf16_*.jsonl; do
-    [ -s "$variant_file" ] || continue
-    variant=${variant_file#"$out"/throughput_ours_bf16_}
-    variant=${variant%.jsonl}
-    echo "== variant $variant against HF"
-    python3 bench/compare_throughput.py "$variant_file" "$out/throughput_hf.jsonl" >"$out/throughput_$variant.md"
-    grep -E '^\| (train|predict) \| bf16_' "$out/throughput_$variant.md" || tail -3 "$out/throughput_$variant.md"
-  done
 }
 
 stage_loss() {
   mkdir -p "$out/loss"
-  # shellcheck disable=SC2086  # LOSS_ENV: NAME=value words
   env OUT="$out/loss" STEPS="${LOSS_STEPS:-300}" DEVICE=cuda ${LOSS_PRECISION+"PRECISION=$LOSS_PRECISION"} \
-    ${LOSS_ENV:-} bash bench/device/loss_curve.sh
+    bash bench/device/loss_curve.sh
 }
 
 stage_run() {
@@ -243,34 +148,27 @@ stage_run() {
 }
 
 stage_attention() {
-  echo "== attention alone: bf16, batch 16, hidden 768, 12 heads, dropout 0.1, forward and backward;"
-  echo "   tensor_cores:1 = tensor_core_attention.cuh's kernels, tensor_cores:0 = the plan"
+  echo "== attention alone: batch 16, hidden 768, 12 heads, dropout 0.1, forward and backward;"
+  echo "   bf16:1 = tensor_core_attention.cuh's kernels, bf16:0 = tf32's plan on the padded layout"
   ours .devrun/bin/bench_cuda_attention --benchmark_min_time=0.2
 }
 
 stage_profile() {
-  local ncu setting tag
-  for setting in ${PROFILE_SETTINGS:-TEXTCLASS_CUDA_BF16_COPIES=0 TEXTCLASS_CUDA_BF16_COPIES=1}; do
-    tag=${setting#TEXTCLASS_CUDA_}
-    echo "== op profile: bf16 ($setting), batch 16, 100 warm-up steps and 400 more"
-    ours env "$setting" TEXTCLASS_CUDA_PROFILE=1 .devrun/bin/throughput --device cuda --precision bf16 \
-      --batch-sizes 16 --warmup 100 --steps 400 --predict-batch-sizes 256 --data data/ag_news/test.csv \
-      >"$out/profile_$tag.out" 2>"$out/profile_$tag.txt"
-    cat "$out/profile_$tag.out"
-    awk '/CUDA ops/ {n++} n == 1' "$out/profile_$tag.txt" | head -16  # the training table
-  done
+  echo "== op profile: bf16, batch 16, 100 warm-up steps and 400 more"
+  ours .devrun/bin/throughput --device cuda --precision bf16 --profile --batch-sizes 16 --warmup 100 --steps 400 \
+    --predict-batch-sizes 256 --data data/ag_news/test.csv >"$out/profile.out" 2>"$out/profile.txt"
+  cat "$out/profile.out"
+  awk '/CUDA ops/ {n++} n == 1' "$out/profile.txt" | head -16  # the training table
   [ "${PROFILE_NCU:-1}" = 1 ] || return 0
+  local ncu
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
   [ -n "$ncu" ] || { echo "no ncu on this machine"; return 1; }
-  for setting in ${PROFILE_SETTINGS:-TEXTCLASS_CUDA_BF16_COPIES=0 TEXTCLASS_CUDA_BF16_COPIES=1}; do
-    tag=${setting#TEXTCLASS_CUDA_}
-    echo "== ncu: GPU time per kernel, bf16 ($setting) batch 16, launches 25,000 to 26,200"
-    timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
-      --launch-skip 25000 --launch-count 1200 --csv --page raw env "$setting" LD_LIBRARY_PATH=$lib .devrun/bin/throughput \
-      --device cuda --precision bf16 --batch-sizes 16 --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 \
-      --data data/ag_news/test.csv >"$out/ncu_$tag.csv" 2>"$out/ncu_$tag.err"
-    python3 bench/device/ncu_summary.py "$out/ncu_$tag.csv" 40 || tail -5 "$out/ncu_$tag.err"
-  done
+  echo "== ncu: GPU time per kernel, bf16 batch 16, launches 25,000 to 26,200"
+  timeout 100 "$ncu" --clock-control none --metrics gpu__time_duration.sum \
+    --launch-skip 25000 --launch-count 1200 --csv --page raw env LD_LIBRARY_PATH=$lib .devrun/bin/throughput \
+    --device cuda --precision bf16 --batch-sizes 16 --warmup 60 --steps 1 --predict-batch-sizes 2000 --rows 2000 \
+    --data data/ag_news/test.csv >"$out/ncu.csv" 2>"$out/ncu.err"
+  python3 bench/device/ncu_summary.py "$out/ncu.csv" 40 || tail -5 "$out/ncu.err"
   echo "== cuBLAS through PyTorch: one layer's products at 1536 tokens"
   python3 bench/device/gemm_shapes.py 1536 | grep layer_products
 }

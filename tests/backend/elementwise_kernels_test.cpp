@@ -1,5 +1,6 @@
-// The CUDA backend's element-wise map (backend/cuda/elementwise_kernels.cuh), LayerNorm kernels
-// (layernorm_kernels.cuh) and AdamW kernel (optimizer_kernels.cuh) run on host threads (kernels_on_host.hpp) against the CPU backend's
+// The CUDA backend's element-wise map and the padded layout's index lists
+// (backend/cuda/elementwise_kernels.cuh), LayerNorm kernels (layernorm_kernels.cuh) and AdamW
+// kernel (optimizer_kernels.cuh) run on host threads (kernels_on_host.hpp) against the CPU backend's
 // ops: both ways of each (four floats at a time where the tensors are aligned, one at a time where
 // they are not, as the launchers choose), with lengths that leave a few floats after the last whole
 // four, grids smaller than the work (so the threads stride), tensors updated in place, and the bf16
@@ -126,7 +127,7 @@ TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
     for (float p : {0.1f, 0.0f}) {
       SCOPED_TRACE("dropout " + std::to_string(p));
       Floats in(x, shift), out(std::vector<float>(n, kNaN), shift);
-      run_map(Map<cuda::elementwise::Dropout>{out.get(), r, in.get(), nullptr, {p, 1.0f / (1.0f - p), cuda::Seed(77)}},
+      run_map(Map<cuda::elementwise::Dropout>{out.get(), r, in.get(), nullptr, {p, 1.0f / (1.0f - p), uint64_t{77}}},
               n, quads);
       cpu->dropout_forward(out_d.get(), x_d.get(), p, 77, n);
       expect_close(out.values(n), to_doubles(out_d.read()), {0.0, 0.0}, "dropout");  // the same hash, the same product
@@ -136,7 +137,7 @@ TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
     }
     {
       Floats out(std::vector<float>(n, kNaN), shift);
-      run_map(Map<cuda::elementwise::Constant>{out.get(), nullptr, nullptr, nullptr, {{}, 0.25f}}, n, quads);
+      run_map(Map<cuda::elementwise::Constant>{out.get(), nullptr, nullptr, nullptr, {0.25f}}, n, quads);
       expect_close(out.values(n), Doubles(n, 0.25), {0.0, 0.0}, "fill");
       EXPECT_TRUE(std::isnan(out.get()[n])) << "fill wrote past its end";
     }
@@ -176,7 +177,7 @@ TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
                                               mean.data(),   rstd.data(),
                                               inp_h.get(),   residual ? residual_h.get() : nullptr,
                                               weight_h.get(), bias_h.get(),
-                                              p,             cuda::Seed(31),
+                                              p,             uint64_t{31},
                                               eps,           c.N,
                                               c.C};
       ASSERT_EQ(cuda::layernorm::fits_quads(rows), c.quads);
@@ -248,7 +249,7 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
                                                  dout_h.get(),  residual ? dout2_h.get() : nullptr,
                                                  inp_h.get(),   weight_h.get(),
                                                  mean.data(),   rstd.data(),
-                                                 p,             cuda::Seed(41),
+                                                 p,             uint64_t{41},
                                                  c.N,           c.C,
                                                  residual ? sums.data() : nullptr,
                                                  residual ? rounded.data() : nullptr};
@@ -270,8 +271,8 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
   }
 }
 
-// The sum of squares' partial sums both ways (W = 4 and 1) on 3 blocks of 64 threads: together Σ x²
-// in double, the 3 floats after the last whole four included.
+// The sum of squares' partial sums both ways (W = 4 and 1) on 3 blocks of 64 threads, then their
+// total by one warp: Σ x² in double, the 3 floats after the last whole four included.
 TEST(ElementwiseKernelsOnHost, SumOfSquaresBothWays) {
   const std::size_t n = 1003;
   const std::vector<float> x = Random(37).floats(n, 2.0f);
@@ -285,55 +286,39 @@ TEST(ElementwiseKernelsOnHost, SumOfSquaresBothWays) {
       if (width == 4) cuda::optimizer::sum_squares_partial_kernel<4>(partials.data(), in.get(), n);
       else cuda::optimizer::sum_squares_partial_kernel<1>(partials.data(), in.get(), n);
     });
-    EXPECT_NEAR(partials[0] + partials[1] + partials[2], expected, 1e-12 * expected);
+    double total = std::numeric_limits<double>::quiet_NaN();
+    host::launch(dim3(1), 32, 0, [&] { cuda::optimizer::sum_partials_kernel<>(&total, partials.data(), 3); });
+    EXPECT_NEAR(total, expected, 1e-12 * expected);
   }
 }
 
-// The gradient norm with square-sum slots (square_sums.hpp): two slots hold their floats' partial
-// sums (summed by sum_squares_partial_kernel, as the second stream does), the gaps kernel sums the
-// floats between, before and after them (gaps of 1 to 500 floats, fewer than a grid stride and more)
-// on 3 blocks of 64 threads, and the total kernel adds both: Σ x² over the whole range. A slot left
-// out of the list, or a gap skipped, shows.
-TEST(ElementwiseKernelsOnHost, SumOfSquaresWithSlotsCoversEveryFloatOnce) {
-  const std::size_t n = 2000;
-  const std::vector<float> x = Random(41).floats(n, 2.0f);
-  double expected = 0.0;
-  for (float value : x) expected += double(value) * value;
-  Floats in(x, 1);  // (not 16-byte aligned: the gaps kernel loads one float at a time anyway)
-  const float* base = in.get();
-  cuda::SquareSumSlots slots;
-  const int a = slots.claim(base + 1, 700), b = slots.claim(base + 1200, 299);  // (gap of 500 between)
-  ASSERT_EQ(a, 0);
-  ASSERT_EQ(b, 1);
-  constexpr int kBlocks = cuda::SquareSumSlots::kBlocks;
-  std::vector<double> slot_partials(2 * kBlocks, std::numeric_limits<double>::quiet_NaN());
-  host::launch(dim3(kBlocks), 32, cuda::optimizer::kSumSquaresSharedBytes, [&] {
-    cuda::optimizer::sum_squares_partial_kernel<1>(slot_partials.data(), base + 1, 700);
-  });
-  host::launch(dim3(kBlocks), 32, cuda::optimizer::kSumSquaresSharedBytes, [&] {
-    cuda::optimizer::sum_squares_partial_kernel<1>(slot_partials.data() + kBlocks, base + 1200, 299);
-  });
-  const cuda::SquareSumSlots::Split split = slots.split(base, n);
-  ASSERT_EQ(split.slots.size(), 2u);
-  ASSERT_EQ(split.gaps.size(), 3u);  // [0, 1), [701, 1200), [1499, 2000)
-  cuda::optimizer::GapTable gaps;
-  gaps.before[0] = 0;
-  for (const auto& gap : split.gaps) {
-    gaps.start[gaps.count] = gap.start;
-    gaps.before[gaps.count + 1] = gaps.before[gaps.count] + gap.count;
-    gaps.count++;
+// The index lists between the padded layout and the packed rows of tokens (the CUDA attention's
+// moves around its plan) on 2 blocks of 32 threads, fewer than the entries (so the threads stride):
+// rows of 3, 0 (an empty row), 5 (a full one) and 1 tokens of T = 5, and 4 rows of no token after
+// them; and a batch with more padded rows than packed ones. Every entry is written (they start at
+// a value no entry has).
+TEST(ElementwiseKernelsOnHost, PaddedRowsIndexBothWays) {
+  struct Case {
+    int B, T, M;
+    std::vector<int32_t> starts, to_rows, to_padded;
+  };
+  for (const Case& c : {Case{4, 5, 13, {0, 3, 3, 8, 9},
+                             {0, 1, 2, -1, -1, -1, -1, -1, -1, -1, 3, 4, 5, 6, 7, 8, -1, -1, -1, -1},
+                             {0, 1, 2, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1}},
+                        Case{2, 40, 8, {0, 2, 3}, [] {
+                               std::vector<int32_t> rows(80, -1);
+                               rows[0] = 0, rows[1] = 1, rows[40] = 2;
+                               return rows;
+                             }(),
+                             {0, 1, 40, -1, -1, -1, -1, -1}}}) {
+    SCOPED_TRACE("B " + std::to_string(c.B) + ", T " + std::to_string(c.T) + ", M " + std::to_string(c.M));
+    std::vector<int32_t> to_rows(static_cast<std::size_t>(c.B) * c.T, -7), to_padded(c.M, -7);
+    host::launch(dim3(2), 32, 0, [&] {
+      cuda::elementwise::padded_rows_kernel<>(to_rows.data(), to_padded.data(), c.starts.data(), c.B, c.T, c.M);
+    });
+    EXPECT_EQ(to_rows, c.to_rows);
+    EXPECT_EQ(to_padded, c.to_padded);
   }
-  EXPECT_EQ(gaps.before[gaps.count], n - 999);
-  std::vector<double> partials(3, std::numeric_limits<double>::quiet_NaN());
-  host::launch(dim3(3), 64, cuda::optimizer::kSumSquaresSharedBytes,
-               [&] { cuda::optimizer::sum_squares_gaps_partial_kernel<>(partials.data(), gaps); });
-  cuda::optimizer::SlotList list;
-  for (int slot : split.slots) list.slot[list.count++] = slot;
-  double total = std::numeric_limits<double>::quiet_NaN();
-  host::launch(dim3(1), 32, 0, [&] {
-    cuda::optimizer::sum_partials_kernel<>(&total, partials.data(), 3, slot_partials.data(), list);
-  });
-  EXPECT_NEAR(total, expected, 1e-12 * expected);
 }
 
 // AdamW both ways (W = 4 and 1) on 2 blocks of 64 threads (so the threads stride), over spans that

@@ -54,17 +54,5 @@ TEST(RoundedCopies, AWriteOverAnyPartOfATensorRetiresItsRounding) {
   EXPECT_GE(table.find(b, 10), 0);
 }
 
-TEST(RoundedCopies, ClearForgetsEverythingAndStartsTheSlotsOver) {
-  std::vector<float> memory(100);
-  const float *a = memory.data(), *b = a + 10;
-  RoundedCopies table(2);
-  const int first = table.claim(a, 10);
-  table.claim(b, 10);
-  table.clear();
-  EXPECT_EQ(table.find(a, 10), -1);
-  EXPECT_EQ(table.find(b, 10), -1);
-  EXPECT_EQ(table.claim(b, 10), first);  // the same slot as the first claim of a new table
-}
-
 }  // namespace
 }  // namespace textclass::backend::cuda

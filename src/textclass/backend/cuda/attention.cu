@@ -1,13 +1,16 @@
-// Self-attention on the GPU: the plan of attention_plan.hpp, run with the kernels below (split and
-// merge of the heads, masked softmax and its backward, one warp per row) and cuBLASLt's batched
-// products over the B·NH heads; or, when asked (kernels.cuh's AttentionKernels) and the shape
-// allows, the kernels of tensor_core_attention.cuh or fused_attention.cuh.
+// Self-attention on the GPU, on the model's packed rows of tokens. In bf16, where the shape allows,
+// the kernels of tensor_core_attention.cuh, which read and write the rows themselves and keep qkv's
+// bf16 rounding in att. Otherwise (fp32, tf32, and shapes those kernels do not take) the plan of
+// attention_plan.hpp on the padded layout, run with the kernels below (split and merge of the heads,
+// masked softmax and its backward, one warp per row) and cuBLASLt's batched products over the B·NH
+// heads: the rows move to the padded layout in scratch and back (gather_rows), and att keeps the
+// statistics and the padded qkv, which the backward pass reads.
+#include <algorithm>
 #include <cfloat>
-#include <stdexcept>
 
 #include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
-#include "textclass/backend/cuda/fused_attention.cuh"
+#include "textclass/backend/cuda/elementwise_kernels.cuh"
 #include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
@@ -41,7 +44,7 @@ __global__ void merge_heads_kernel(float* dst, const float* src, int parts, int 
 // so a row of padding stays finite) where mask is 0, turns the row into probabilities and saves its
 // max and 1/sum in stats; with dropout, drops them out in place. An element's dropout index is its
 // index in the [B,NH,T,T] scores.
-__global__ void softmax_forward_kernel(float* scores, float* stats, const int32_t* mask, float p, Seed seed, int NH,
+__global__ void softmax_forward_kernel(float* scores, float* stats, const int32_t* mask, float p, uint64_t seed, int NH,
                                        int T, std::size_t rows) {
   await_earlier_kernels();
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
@@ -66,7 +69,7 @@ __global__ void softmax_forward_kernel(float* scores, float* stats, const int32_
     stats[2 * row + 1] = inverse;
   }
   const float keep_scale = 1.0f / (1.0f - p);
-  const uint64_t s = p > 0.0f ? seed.get() : 0;
+  const uint64_t s = p > 0.0f ? seed : 0;
   for (int j = lane; j < T; j += 32) {
     a[j] *= inverse;
     if (p > 0.0f) a[j] = dropout_uniform(s, row * T + j) >= p ? a[j] * keep_scale : 0.0f;
@@ -83,7 +86,7 @@ __device__ inline float probability(const float* row_scores, const int32_t* row_
 
 // out = P' = dropout(P) for each row of scores, a warp per row.
 __global__ void probabilities_kernel(float* out, const float* scores, const float* stats, const int32_t* mask,
-                                     float p, Seed seed, int NH, int T, std::size_t rows) {
+                                     float p, uint64_t seed, int NH, int T, std::size_t rows) {
   await_earlier_kernels();
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
@@ -91,7 +94,7 @@ __global__ void probabilities_kernel(float* out, const float* scores, const floa
   const float* s_row = scores + row * T;
   const int32_t* row_mask = mask + (row / (static_cast<std::size_t>(NH) * T)) * T;
   const float max = stats[2 * row], inverse = stats[2 * row + 1], keep_scale = 1.0f / (1.0f - p);
-  const uint64_t s = p > 0.0f ? seed.get() : 0;
+  const uint64_t s = p > 0.0f ? seed : 0;
   for (int j = lane; j < T; j += 32) {
     const float a = probability(s_row, row_mask, max, inverse, j);
     out[row * T + j] = p == 0.0f ? a : dropout_uniform(s, row * T + j) >= p ? a * keep_scale : 0.0f;
@@ -101,7 +104,7 @@ __global__ void probabilities_kernel(float* out, const float* scores, const floa
 // dS = P ∘ (dP - Σ_j P·dP), dP = dP' ∘ keep/(1-p), written over dP', with P and the mask recomputed.
 // As on the CPU: ds_j = dP'_j · P'_j (P'_j the dropped-out probability), then ds_j -= P_j · Σ ds.
 __global__ void softmax_backward_kernel(float* dscores, const float* scores, const float* stats, const int32_t* mask,
-                                        float p, Seed seed, int NH, int T, std::size_t rows) {
+                                        float p, uint64_t seed, int NH, int T, std::size_t rows) {
   await_earlier_kernels();
   const std::size_t row = static_cast<std::size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
@@ -110,7 +113,7 @@ __global__ void softmax_backward_kernel(float* dscores, const float* scores, con
   const float* s_row = scores + row * T;
   const int32_t* row_mask = mask + (row / (static_cast<std::size_t>(NH) * T)) * T;
   const float max = stats[2 * row], inverse = stats[2 * row + 1], keep_scale = 1.0f / (1.0f - p);
-  const uint64_t s = p > 0.0f ? seed.get() : 0;
+  const uint64_t s = p > 0.0f ? seed : 0;
   float dot = 0.0f;
   for (int j = lane; j < T; j += 32) {
     const float a = probability(s_row, row_mask, max, inverse, j);
@@ -125,7 +128,6 @@ __global__ void softmax_backward_kernel(float* dscores, const float* scores, con
 constexpr int kWarpsPerBlock = 8;
 
 unsigned row_blocks(std::size_t rows) { return static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock); }
-
 
 // attention_plan.hpp's steps as kernel launches on one stream.
 struct GpuSteps {
@@ -142,97 +144,101 @@ struct GpuSteps {
     check_launch("attention (merge heads)");
   }
   void gemm(const GemmCall& call) { products.run(call); }
-  void softmax_forward(float* scores, float* stats, const int32_t* mask, float p, Seed seed, std::size_t rows) {
+  void softmax_forward(float* scores, float* stats, const int32_t* mask, float p, uint64_t seed, std::size_t rows) {
     launch(softmax_forward_kernel, Grid(row_blocks(rows), kWarpsPerBlock * 32, 0, stream), scores, stats, mask, p,
            seed, NH, T, rows);
     check_launch("attention (softmax)");
   }
-  void probabilities(float* out, const float* scores, const float* stats, const int32_t* mask, float p, Seed seed,
+  void probabilities(float* out, const float* scores, const float* stats, const int32_t* mask, float p, uint64_t seed,
                      std::size_t rows) {
     launch(probabilities_kernel, Grid(row_blocks(rows), kWarpsPerBlock * 32, 0, stream), out, scores, stats, mask, p,
            seed, NH, T, rows);
     check_launch("attention (probabilities again)");
   }
   void softmax_backward(float* dscores, const float* scores, const float* stats, const int32_t* mask, float p,
-                        Seed seed, std::size_t rows) {
+                        uint64_t seed, std::size_t rows) {
     launch(softmax_backward_kernel, Grid(row_blocks(rows), kWarpsPerBlock * 32, 0, stream), dscores, scores, stats,
            mask, p, seed, NH, T, rows);
     check_launch("attention (softmax backward)");
   }
 };
 
-bool on_tensor_cores(AttentionKernels kernels, const AttentionShape& shape) {
-  return on_tensor_cores(kernels) && tensor_core_attention_fits(shape);
+// The tensor-core kernels, where they take the shape (bf16 alone: their products round to bf16).
+bool on_tensor_cores(Precision precision, const AttentionShape& shape) {
+  return precision == Precision::bf16 && tensor_core_attention_fits(shape);
 }
 
-// Whether the tensor-core kernels keep qkv's bf16 rounding (where they run).
-bool keeps_qkv(AttentionKernels kernels) { return kernels == AttentionKernels::tensor_cores; }
+// The plan's saves in att: each row's statistics, then (256-byte aligned) qkv in the padded layout,
+// which the plan's backward pass reads.
+std::size_t padded_qkv_offset(const AttentionShape& s) { return (attention_stats_floats(s) + 63) / 64 * 64; }
 
-// The plan and the fused kernels know only the padded layout.
-void require_padded(const TokenRows& tokens) {
-  if (tokens.starts != nullptr)
-    throw std::logic_error("attention on packed tokens runs only on the tensor-core kernels (attends_on_rows)");
-}
+// The plan runs on the padded layout, the model's tokens lie in packed rows: index lists for
+// gather_rows both ways, built on the GPU from starts (elementwise_kernels.cuh), in scratch.
+struct RowMoves {
+  int32_t *to_rows, *to_padded;  // [B·T]: each padded row's packed row; [M]: each packed row's padded row
+  static std::size_t floats(const AttentionShape& s, int M) { return static_cast<std::size_t>(s.B) * s.T + M; }
+  RowMoves(float* at, cudaStream_t stream, const int32_t* starts, int M, const AttentionShape& s)
+      : to_rows(reinterpret_cast<int32_t*>(at)), to_padded(to_rows + static_cast<std::size_t>(s.B) * s.T) {
+    const int count = std::max(s.B * s.T, M);
+    launch(elementwise::padded_rows_kernel<>, Grid(blocks_for(count), kBlock, 0, stream), to_rows, to_padded, starts,
+           s.B, s.T, M);
+    check_launch("attention (the padded layout's rows)");
+  }
+};
 
 }  // namespace
 
-Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH) {
+std::size_t attention_saved_floats(Precision precision, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
-  if (on_tensor_cores(kernels, shape))
-    return {tensor_core_attention_saved_floats(shape, keeps_qkv(kernels)), keeps_qkv(kernels)};
-  return {attention_stats_floats(shape), false};
+  if (on_tensor_cores(precision, shape)) return tensor_core_attention_saved_floats(shape);
+  return padded_qkv_offset(shape) + 3 * shape.NC();
 }
 
-bool attends_on_rows(AttentionKernels kernels, int B, int T, int C, int NH) {
-  return on_tensor_cores(kernels, AttentionShape{B, T, C, NH});
-}
-
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
-                       float* att, const float* qkv, const int32_t* mask, const TokenRows& tokens, float dropout_p,
-                       Seed seed, int B, int T, int C, int NH) {
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Precision precision, float* out, float* att,
+                       const float* qkv, const int32_t* mask, const int32_t* starts, int M, float dropout_p,
+                       uint64_t seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
-  if (shape.NC() == 0) return;
-  if (on_tensor_cores(kernels, shape)) {
-    const std::size_t out_floats = tokens.starts != nullptr ? static_cast<std::size_t>(tokens.rows) * C : shape.NC();
-    __nv_bfloat16* rounded = gemm.rounding_for(out, out_floats);  // for the product that reads out next
-    tensor_core_attention_forward(stream, out, rounded, att, keeps_qkv(kernels), qkv, mask, tokens, dropout_p, seed,
-                                  shape);
+  if (M == 0 || C == 0) return;
+  if (on_tensor_cores(precision, shape)) {
+    __nv_bfloat16* rounded = gemm.rounding_for(out, static_cast<std::size_t>(M) * C);  // for the next product
+    tensor_core_attention_forward(stream, out, rounded, att, qkv, mask, {starts, M}, dropout_p, seed, shape);
     return;
   }
-  require_padded(tokens);
-  // the statistics, in scratch where nothing is saved (after the plan's own scratch)
-  const std::size_t unsaved = att == nullptr ? attention_stats_floats(shape) : 0;
-  if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {out, qkv})) {
-    float* stats = att != nullptr ? att : scratch.floats(unsaved);
-    fused_attention_forward(stream, out, stats, qkv, mask, dropout_p, seed, shape);
-    return;
-  }
-  float* buffer = scratch.floats(attention_forward_scratch(shape) + unsaved);
-  float* stats = att != nullptr ? att : buffer + attention_forward_scratch(shape);
+  // scratch: the plan's, the padded output, the index lists, and (where nothing is saved) what att holds
+  const std::size_t plan = attention_forward_scratch(shape), moves = RowMoves::floats(shape, M);
+  const std::size_t saved = att == nullptr ? attention_saved_floats(precision, B, T, C, NH) : 0;
+  float* buffer = scratch.floats(plan + shape.NC() + moves + saved);
+  float* padded_out = buffer + plan;
+  const RowMoves rows(padded_out + shape.NC(), stream, starts, M, shape);
+  float* stats = att != nullptr ? att : padded_out + shape.NC() + moves;
+  float* padded_qkv = stats + padded_qkv_offset(shape);
+  gather_rows(stream, padded_qkv, qkv, rows.to_rows, B * T, 3 * C);
   GpuSteps steps{gemm, stream, B, T, C, NH};
-  attention_forward_plan(steps, buffer, out, stats, qkv, mask, dropout_p, seed, shape);
+  attention_forward_plan(steps, buffer, padded_out, stats, padded_qkv, mask, dropout_p, seed, shape);
+  gather_rows(stream, out, padded_out, rows.to_padded, M, C);
 }
 
-void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
-                        const float* dout, const float* qkv, const float* out, const float* att, const int32_t* mask,
-                        const TokenRows& tokens, float dropout_p, Seed seed, int B, int T, int C, int NH) {
+void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Precision precision, float* dqkv,
+                        const float* dout, const float* out, const float* att, const int32_t* mask,
+                        const int32_t* starts, int M, float dropout_p, uint64_t seed, int B, int T, int C, int NH) {
   const AttentionShape shape{B, T, C, NH};
-  if (shape.NC() == 0) return;
-  if (on_tensor_cores(kernels, shape)) {
+  if (M == 0 || C == 0) return;
+  if (on_tensor_cores(precision, shape)) {
     float* buffer = scratch.floats(tensor_core_attention_backward_scratch(shape));
-    tensor_core_attention_backward(stream, dqkv, buffer, dout, qkv, out, att, keeps_qkv(kernels), mask, tokens,
-                                   dropout_p, seed, shape);
+    tensor_core_attention_backward(stream, dqkv, buffer, dout, out, att, mask, {starts, M}, dropout_p, seed, shape);
     return;
   }
-  require_padded(tokens);
-  const float* stats = att;
-  if (kernels == AttentionKernels::fused && fused_attention_fits(shape, {dqkv, dout, qkv})) {
-    fused_attention_backward(stream, dqkv, scratch.floats(shape.rows()), dout, qkv, stats, mask, dropout_p, seed, shape);
-    return;
-  }
-  float* buffer = scratch.floats(attention_backward_scratch(shape));
+  // scratch: the plan's, the padded dout and dqkv, the index lists; padding queries get no gradient
+  const std::size_t plan = attention_backward_scratch(shape);
+  float* buffer = scratch.floats(plan + 4 * shape.NC() + RowMoves::floats(shape, M));
+  float* padded_dout = buffer + plan;
+  float* padded_dqkv = padded_dout + shape.NC();
+  const RowMoves rows(padded_dqkv + 3 * shape.NC(), stream, starts, M, shape);
+  gather_rows(stream, padded_dout, dout, rows.to_rows, B * T, C);
   GpuSteps steps{gemm, stream, B, T, C, NH};
-  attention_backward_plan(steps, buffer, dqkv, dout, qkv, stats, mask, dropout_p, seed, shape);
+  attention_backward_plan(steps, buffer, padded_dqkv, padded_dout, att + padded_qkv_offset(shape), att, mask,
+                          dropout_p, seed, shape);
+  gather_rows(stream, dqkv, padded_dqkv, rows.to_padded, M, 3 * C);
 }
 
 }  // namespace textclass::backend::cuda

@@ -19,8 +19,7 @@
 // Steps provides: split_heads(dst, src, parts), merge_heads(dst, src, parts) (B, T, C, NH as
 // given to the plan), gemm(GemmCall), softmax_forward(S, stats, mask, p, seed, rows) (dropout in
 // place when p > 0), probabilities(out, S, stats, mask, p, seed, rows) (P' from S, out of place),
-// softmax_backward(dscores, S, stats, mask, p, seed, rows) (dS over dP'); the seed is passed on as
-// given (a uint64_t, or the GPU's Seed, seed.cuh).
+// softmax_backward(dscores, S, stats, mask, p, seed, rows) (dS over dP').
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -40,16 +39,16 @@ struct AttentionShape {
   float scale() const { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(hs()))); }
 };
 
-// Where a batch's tokens lie in the attention's qkv, out, dout and dqkv: null starts, the padded
-// layout, token t of batch row b at row b·T + t; else packed (Backend::attention_forward_rows), at
-// row starts[b] + t for the starts[b + 1] - starts[b] real tokens of row b (its mask a prefix), and
-// rows starts[B] .. rows - 1 are no token's (the tensor-core kernels set them to zero in out and dqkv).
+// Where a batch's tokens lie in the tensor-core attention's qkv, out, dout and dqkv: the model's
+// packed rows (Backend::attention_forward), token t of batch row b at row starts[b] + t for its
+// starts[b + 1] - starts[b] tokens (its mask a prefix); rows starts[B] .. rows - 1 are no token's
+// (the kernels set them to zero in out and dqkv).
 struct TokenRows {
   const int32_t* starts = nullptr;  // [B + 1], device memory
   int rows = 0;
 };
 
-// Floats of the statistics the forward pass saves for the backward pass (att of
+// Floats of the statistics the forward pass saves for the backward pass (in att of
 // Backend::attention_forward): each row's max and 1/sum.
 inline std::size_t attention_stats_floats(const AttentionShape& s) { return 2 * s.rows(); }
 
@@ -66,9 +65,9 @@ inline GemmCall attention_scores(const float* q, const float* k, float* scores, 
   return head_products({q, false, k, true, scores, s.T, s.T, s.hs(), s.scale()}, s.heads());
 }
 
-template <typename Steps, typename SeedT>
+template <typename Steps>
 void attention_forward_plan(Steps& steps, float* scratch, float* out, float* stats, const float* qkv,
-                            const int32_t* mask, float dropout_p, SeedT seed, const AttentionShape& s) {
+                            const int32_t* mask, float dropout_p, uint64_t seed, const AttentionShape& s) {
   const std::size_t NC = s.NC();
   float* q = scratch;
   float* k = q + NC;
@@ -83,9 +82,9 @@ void attention_forward_plan(Steps& steps, float* scratch, float* out, float* sta
   steps.merge_heads(out, y, 1);
 }
 
-template <typename Steps, typename SeedT>
+template <typename Steps>
 void attention_backward_plan(Steps& steps, float* scratch, float* dqkv, const float* dout, const float* qkv,
-                             const float* stats, const int32_t* mask, float dropout_p, SeedT seed,
+                             const float* stats, const int32_t* mask, float dropout_p, uint64_t seed,
                              const AttentionShape& s) {
   const std::size_t NC = s.NC();
   float* q = scratch;

@@ -1,21 +1,16 @@
 // The CUDA backend: device memory from a stream-ordered pool, and the launchers of this folder,
-// one call per op, all on one stream but for the weight-gradient products, which gemm.cuh may run
-// on a second one (joined before the optimizer's ops, transfers and recordings read anything);
-// recordings as CUDA graphs (graph_recorder.cuh). Nothing synchronises with the host except
-// download(), sum_squares() (which returns a number) and synchronize().
+// one call per op, all on one stream but for the weight-gradient products, which gemm.cuh runs on a
+// second one (joined before the optimizer's ops and transfers read anything). Nothing
+// synchronises with the host except download(), sum_squares() (which returns a number) and
+// synchronize().
 #include "textclass/backend/cuda/cuda_backend.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 
-#include "textclass/backend/cuda/attention_plan.hpp"
 #include "textclass/backend/cuda/cuda_check.cuh"
-#include "textclass/backend/cuda/env_switch.hpp"
-#include "textclass/backend/cuda/fused_attention.cuh"
 #include "textclass/backend/cuda/gemm.cuh"
-#include "textclass/backend/cuda/graph_recorder.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/op_profile.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
@@ -34,46 +29,33 @@ constexpr std::size_t kStagingBytes = 16u << 20;
 
 class CudaBackend final : public Backend {
  public:
-  CudaBackend(Precision precision, bool graphs, AttentionKernels attention_kernels, bool bf16_weights,
-              bool fused_rounding, bool gemm_autotune, bool concurrent_products, bool deferred_joins,
-              bool side_square_sums, bool overlapped_updates, bool attention_on_rows, int row_multiple)
-      : precision_(precision), attention_kernels_(attention_kernels), attention_on_rows_(attention_on_rows),
-        bf16_weights_(bf16_weights), row_multiple_(row_multiple) {
+  explicit CudaBackend(const CudaOptions& options) : precision_(options.precision) {
     int device = 0;
     check(cudaGetDevice(&device), "finding the current device");
-    // With deferred joins the weight gradients' products, and with overlapped updates AdamW, run
-    // beside the main stream's ops: those come first where both have blocks waiting for an SM (the
-    // second streams have the lowest priority).
+    // In bf16 the weight gradients' products run beside the main stream's ops (deferred joins):
+    // those come first where both have blocks waiting for an SM (the second stream has the lowest
+    // priority).
     int lowest = 0, highest = 0;
     check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
-    const bool first =
-        (concurrent_products && deferred_joins && multiplies_bf16_copies(precision)) || overlapped_updates;
-    check(cudaStreamCreateWithPriority(&stream_, cudaStreamNonBlocking, first ? highest : lowest), "creating a stream");
+    check(cudaStreamCreateWithPriority(&stream_, cudaStreamNonBlocking, bf16() ? highest : lowest), "creating a stream");
     // The memory arena: freed blocks stay in the device's pool instead of going back to the
     // driver, so after the first steps alloc() and the scratch never reach cudaMalloc again.
     cudaMemPool_t pool = nullptr;
     check(cudaDeviceGetDefaultMemPool(&pool, device), "finding the memory pool");
     uint64_t keep_everything = UINT64_MAX;
     check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything), "configuring the memory pool");
-    profile_ = std::make_unique<OpProfile>(stream_);
-    gemm_ = std::make_unique<Gemm>(stream_, precision, *profile_, fused_rounding, gemm_autotune,
-                                   concurrent_products, deferred_joins, side_square_sums);
-    if (overlapped_updates) updates_ = std::make_unique<SideStream>(stream_, lowest, *profile_, "update_wait");
+    profile_ = std::make_unique<OpProfile>(stream_, options.profile);
+    gemm_ = std::make_unique<Gemm>(stream_, precision_, *profile_);
     scratch_ = std::make_unique<Scratch>(stream_);
     staging_ = std::make_unique<UploadStaging>(stream_, kStagingBytes);
-    // graphs would capture the profile's events: timing each op means launching each op
-    recorder_ = std::make_unique<GraphRecorder>(stream_, graphs && !profile_->enabled());
     check(cudaMalloc(&sum_squares_buffer_, (kSumSquaresBlocks + 1) * sizeof(double)), "allocating reduction memory");
-    if (attention_kernels_ == AttentionKernels::fused) prepare_fused_attention();
-    if (on_tensor_cores(attention_kernels_)) prepare_tensor_core_attention();
+    if (bf16()) prepare_tensor_core_attention();
     note_scratch();
   }
 
   ~CudaBackend() override {
     cudaStreamSynchronize(stream_);
-    recorder_.reset();
-    updates_.reset();  // (these two time their waits in the profile)
-    gemm_.reset();
+    gemm_.reset();  // (it times its waits in the profile)
     profile_.reset();  // prints its table, when profiling
     staging_.reset();
     scratch_.reset();
@@ -86,16 +68,15 @@ class CudaBackend final : public Backend {
   // Lengths that are multiples of 8 keep every matmul operand 32-byte aligned (attention's [T, T]
   // scores too), and leave cuBLASLt a few dozen shapes to plan instead of one per length.
   int token_multiple() const override { return 8; }
-  int row_multiple() const override { return row_multiple_; }
+  // Fewer rows of zeros with a smaller multiple, more shapes for cuBLASLt to plan: 16 trained 1.4%
+  // slower than 64 on an H200 at batch 16 (214.6 against 217.7 steps/s, bench/RESULTS.md, 2026-11-28).
+  int row_multiple() const override { return 64; }
   // On an H200 prediction ran 7,600 rows/s at batch 16 and 14,700 at 256 (bench/RESULTS.md).
   std::size_t prediction_batch_size() const override { return 256; }
-  // Each row's softmax max and 1/sum: the backward pass recomputes the probabilities from them;
-  // on tensor cores also qkv's bf16 rounding, which the backward pass reads instead of qkv.
-  AttentionSaved attention_saved(int B, int T, int C, int NH) const override {
-    return cuda::attention_saved(attention_kernels_, B, T, C, NH);
-  }
-  bool attends_on_rows(int B, int T, int C, int NH) const override {
-    return attention_on_rows_ && cuda::attends_on_rows(attention_kernels_, B, T, C, NH);
+  // Each row's softmax max and 1/sum, from which the backward pass recomputes the probabilities,
+  // and qkv: on tensor cores its bf16 rounding, else its padded layout (attention.cu).
+  std::size_t attention_saved_floats(int B, int T, int C, int NH) const override {
+    return cuda::attention_saved_floats(precision_, B, T, C, NH);
   }
 
   std::string name() const override {
@@ -114,19 +95,16 @@ class CudaBackend final : public Backend {
     parameters_written(ptr, memory_.bytes_at(ptr));
     will_write(ptr, memory_.bytes_at(ptr), /*checked=*/false);
     memory_.freed(ptr);
-    ++frees_;  // a graph may have used it (and a capture that sees this fails at its end)
     // Unchecked: free runs in destructors, often while an error is on its way up, and a failure
     // here only repeats that error (a broken context reports it to every call).
     cudaFreeAsync(ptr, stream_);
   }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
-    not_recording("upload");
     parameters_written(device_dst, bytes);
     will_write(device_dst, bytes);
     staging_->upload(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
-    not_recording("download");
     join();
     check(cudaMemcpyAsync(host_dst, device_src, bytes, cudaMemcpyDeviceToHost, stream_), "copying from the GPU");
     synchronize();
@@ -135,18 +113,15 @@ class CudaBackend final : public Backend {
     join();  // (src may be a gradient, a parameter or a moment)
     parameters_written(dst, n * sizeof(float));
     writes(dst, n);
-    if (replayed("copy", dst, src, n)) return;
     check(cudaMemcpyAsync(dst, src, n * sizeof(float), cudaMemcpyDeviceToDevice, stream_), "copying on the GPU");
   }
   void fill(float* x, float value, std::size_t n) override {
     parameters_written(x, n * sizeof(float));
     writes(x, n);
-    if (replayed("fill", x, value, n)) return;
     const auto timing = profile_->time("fill");
     cuda::fill(stream_, x, value, n);
   }
   void synchronize() override {
-    not_recording("synchronize");
     join();
     {
       const auto timing = profile_->time("wait");
@@ -157,42 +132,11 @@ class CudaBackend final : public Backend {
   // The attention scratch and cuBLASLt's workspace count too: the callers' work needs them.
   MemoryUse memory_use() const override { return memory_.use(); }
 
-  // ---- recordings --------------------------------------------------------------------------
-  // Each recording starts and ends with no op's rounding current (fused rounding), so that the ops
-  // inside make the same choices of slots every time its key comes. Where recordings become graphs,
-  // nothing on the second streams is pending at either end (a capture may not wait on work from
-  // before it, and must end with its forked streams joined); elsewhere the ops inside wait for
-  // what they need, as outside (so that an overlapped update runs beside the next forward pass).
-  void begin_recording(uint64_t key) override {
-    if (recorder_->enabled()) join();
-    gemm_->forget_roundings();
-    recorder_->begin(key, generation());
-  }
-  void end_recording() override {
-    try {
-      if (recorder_->enabled()) join();
-    } catch (...) {
-      cancel_recording();  // (so that the next recording may begin)
-      throw;
-    }
-    gemm_->forget_roundings();
-    recorder_->end(generation());
-  }
-  void cancel_recording() override {
-    join(/*checked=*/false);  // (a Recording's destructor calls this while an error is on its way up)
-    gemm_->forget_roundings();
-    recorder_->cancel();
-  }
-
   // ---- forward and backward ops ------------------------------------------------------------
   void embeddings_forward(float* out, const int32_t* ids, const int32_t* token_types, const int32_t* rows,
                           const float* wte, const float* wpe, const float* wtt, int M, int T, int C, int vocab,
                           int types) override {
     writes(out, floats(M, C));
-    reads(wte, floats(vocab, C));
-    reads(wpe, floats(T, C));
-    reads(wtt, floats(types, C));
-    if (replayed("embeddings_forward", out, ids, token_types, rows, wte, wpe, wtt, M, T, C)) return;
     const auto timing = profile_->time("embeddings_forward");
     cuda::embeddings_forward(stream_, out, ids, token_types, rows, wte, wpe, wtt, M, T, C);
   }
@@ -203,8 +147,6 @@ class CudaBackend final : public Backend {
     writes(dwpe, floats(T, C));
     writes(dwtt, floats(types, C));
     join();  // (and nothing pending may touch them: the atomic adds read them too)
-    gemm_->forget_roundings();
-    if (replayed("embeddings_backward", dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C)) return;
     const auto timing = profile_->time("embeddings_backward");
     cuda::embeddings_backward(stream_, dwte, dwpe, dwtt, dout, ids, token_types, rows, M, T, C);
   }
@@ -213,9 +155,6 @@ class CudaBackend final : public Backend {
     writes(out, floats(N, C));
     writes(mean, N);
     writes(rstd, N);
-    reads(weight, C);
-    reads(bias, C);
-    if (replayed("layernorm_forward", out, mean, rstd, inp, weight, bias, eps, N, C)) return;
     const auto timing = profile_->time("layernorm_forward");
     cuda::layernorm_forward(stream_, out, mean, rstd, inp, weight, bias, eps, N, C);
   }
@@ -224,8 +163,6 @@ class CudaBackend final : public Backend {
     writes(dinp, floats(N, C));
     writes(dweight, C);
     writes(dbias, C);
-    reads(weight, C);
-    if (replayed("layernorm_backward", dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)) return;
     const auto timing = profile_->time("layernorm_backward");
     cuda::layernorm_backward(stream_, dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
   }
@@ -236,14 +173,9 @@ class CudaBackend final : public Backend {
     writes(res, floats(N, C));
     writes(mean, N);
     writes(rstd, N);
-    reads(weight, C);
-    reads(bias, C);
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("residual_layernorm_fwd", out, res, mean, rstd, inp, residual, weight, bias, dropout_p, eps, N, C))
-      return;
     const auto timing = profile_->time("residual_layernorm_fwd");
     cuda::residual_layernorm_forward(stream_, out, gemm_->rounding_for(out, floats(N, C)), res, mean, rstd, inp,
-                                     residual, weight, bias, dropout_p, seed_arg, eps, N, C);
+                                     residual, weight, bias, dropout_p, seed, eps, N, C);
     note_scratch();
   }
   void residual_layernorm_backward(float* dres, float* dinp, float* dweight, float* dbias, float* dinp_sums,
@@ -255,23 +187,15 @@ class CudaBackend final : public Backend {
     writes(dweight, C);
     writes(dbias, C);
     writes(dinp_sums, C);
-    reads(weight, C);
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("residual_layernorm_bwd", dres, dinp, dweight, dbias, dinp_sums, dout, dout2, res, weight, mean, rstd,
-                 dropout_p, N, C))
-      return;
     const auto timing = profile_->time("residual_layernorm_bwd");
     // with the bias gradient, dinp is a linear layer's output gradient: the rounding for its products
     __nv_bfloat16* rounded = dinp_sums == nullptr ? nullptr : gemm_->rounding_for(dinp, floats(N, C));
     cuda::residual_layernorm_backward(stream_, dres, dinp, rounded, dweight, dbias, dinp_sums, dout, dout2, res,
-                                      weight, mean, rstd, dropout_p, seed_arg, N, C);
+                                      weight, mean, rstd, dropout_p, seed, N, C);
   }
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
     writes(out, floats(N, OC));
-    reads(weight, floats(OC, C));
-    reads(bias, OC);
-    if (replayed("matmul_forward", out, inp, weight, bias, N, C, OC)) return;
     const auto timing = profile_->time("matmul_forward");
     cuda::matmul_forward(*gemm_, out, inp, weight, bias, N, C, OC);
     note_scratch();
@@ -281,41 +205,36 @@ class CudaBackend final : public Backend {
     writes(dinp, floats(N, C));
     writes(dweight, floats(OC, C));
     writes(dbias, OC);
-    reads(weight, floats(OC, C));
-    if (replayed("matmul_backward", dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write)) return;
     const auto timing = profile_->time("matmul_backward");
     cuda::matmul_backward(*gemm_, stream_, dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write);
     note_scratch();
   }
-  void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, float dropout_p,
-                         uint64_t seed, int B, int T, int C, int NH) override {
-    attend(out, att, qkv, mask, {nullptr, B * T}, dropout_p, seed, B, T, C, NH);
+  void attention_forward(float* out, float* att, const float* qkv, const int32_t* mask, const int32_t* starts, int M,
+                         float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
+    writes(out, floats(M, C));
+    if (att != nullptr) writes(att, attention_saved_floats(B, T, C, NH));
+    const auto timing = profile_->time("attention_forward");
+    cuda::attention_forward(*gemm_, *scratch_, stream_, precision_, out, att, qkv, mask, starts, M, dropout_p, seed, B,
+                            T, C, NH);
+    note_scratch();
   }
-  void attention_forward_rows(float* out, float* att, const float* qkv, const int32_t* mask, const int32_t* starts,
-                              int M, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
-    require_rows(B, T, C, NH);
-    attend(out, att, qkv, mask, {starts, M}, dropout_p, seed, B, T, C, NH);
-  }
-  void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
-                          const int32_t* mask, float dropout_p, uint64_t seed, int B, int T, int C, int NH) override {
-    attend_backward(dqkv, dout, qkv, out, att, mask, {nullptr, B * T}, dropout_p, seed, B, T, C, NH);
-  }
-  void attention_backward_rows(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
-                               const int32_t* mask, const int32_t* starts, int M, float dropout_p, uint64_t seed, int B,
-                               int T, int C, int NH) override {
-    require_rows(B, T, C, NH);
-    attend_backward(dqkv, dout, qkv, out, att, mask, {starts, M}, dropout_p, seed, B, T, C, NH);
+  void attention_backward(float* dqkv, const float* dout, const float* out, const float* att, const int32_t* mask,
+                          const int32_t* starts, int M, float dropout_p, uint64_t seed, int B, int T, int C,
+                          int NH) override {
+    writes(dqkv, floats(M, 3 * C));
+    const auto timing = profile_->time("attention_backward");
+    cuda::attention_backward(*gemm_, *scratch_, stream_, precision_, dqkv, dout, out, att, mask, starts, M, dropout_p,
+                             seed, B, T, C, NH);
+    note_scratch();
   }
   void gelu_forward(float* out, const float* inp, std::size_t n) override {
     writes(out, n);
-    if (replayed("gelu_forward", out, inp, n)) return;
     const auto timing = profile_->time("gelu_forward");
     cuda::gelu_forward(stream_, out, gemm_->rounding_for(out, n), inp, n);
     note_scratch();
   }
   void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n) override {
     writes(dinp, n);
-    if (replayed("gelu_backward", dinp, inp, dout, n)) return;
     const auto timing = profile_->time("gelu_backward");
     cuda::gelu_backward(stream_, dinp, inp, dout, n);
   }
@@ -323,47 +242,38 @@ class CudaBackend final : public Backend {
                           int C) override {
     writes(dinp, floats(N, C));
     writes(dinp_sums, C);
-    if (replayed("gelu_backward_sums", dinp, dinp_sums, inp, dout, N, C)) return;
     const auto timing = profile_->time("gelu_backward");
     // (the linear layer's products find this rounding of dinp, when there is one)
     cuda::gelu_backward_sums(stream_, dinp, gemm_->rounding_for(dinp, floats(N, C)), dinp_sums, inp, dout, N, C);
   }
   void tanh_forward(float* out, const float* inp, std::size_t n) override {
     writes(out, n);
-    if (replayed("tanh_forward", out, inp, n)) return;
     const auto timing = profile_->time("tanh_forward");
     cuda::tanh_forward(stream_, out, inp, n);
   }
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
     writes(dinp, n);
-    if (replayed("tanh_backward", dinp, out, dout, n)) return;
     const auto timing = profile_->time("tanh_backward");
     cuda::tanh_backward(stream_, dinp, out, dout, n);
   }
   void add(float* out, const float* a, const float* b, std::size_t n) override {
     writes(out, n);
-    if (replayed("add", out, a, b, n)) return;
     const auto timing = profile_->time("add");
     cuda::add(stream_, out, a, b, n);
   }
   void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) override {
     writes(out, n);
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("dropout_forward", out, inp, p, n)) return;
     const auto timing = profile_->time("dropout_forward");
-    cuda::dropout(stream_, out, gemm_->rounding_for(out, n), inp, p, seed_arg, n);
+    cuda::dropout(stream_, out, gemm_->rounding_for(out, n), inp, p, seed, n);
     note_scratch();
   }
   void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) override {
     writes(dinp, n);
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("dropout_backward", dinp, dout, p, n)) return;
     const auto timing = profile_->time("dropout_backward");
-    cuda::dropout(stream_, dinp, nullptr, dout, p, seed_arg, n);
+    cuda::dropout(stream_, dinp, nullptr, dout, p, seed, n);
   }
   void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) override {
     writes(out, floats(n, C));
-    if (replayed("gather_rows", out, inp, rows, n, C)) return;
     const auto timing = profile_->time("gather_rows");
     cuda::gather_rows(stream_, out, inp, rows, n, C);
   }
@@ -371,48 +281,34 @@ class CudaBackend final : public Backend {
                             int V) override {
     writes(losses, B);
     writes(probs, floats(B, V));
-    if (replayed("crossentropy_forward", losses, probs, logits, labels, B, V)) return;
     const auto timing = profile_->time("crossentropy_forward");
     cuda::crossentropy_forward(stream_, losses, probs, logits, labels, B, V);
   }
   void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
     writes(dlogits, floats(B, V));
-    if (replayed("crossentropy_backward", dlogits, probs, labels, B, V)) return;
     const auto timing = profile_->time("crossentropy_backward");
     cuda::crossentropy_backward(stream_, dlogits, probs, labels, B, V);
   }
 
   // ---- optimizer ---------------------------------------------------------------------------
   double sum_squares(const float* x, std::size_t n) override {
-    not_recording("sum_squares");
     join();  // (the weight gradients)
     const auto timing = profile_->time("sum_squares");
     double* result = sum_squares_buffer_ + kSumSquaresBlocks;
-    const SquareSumSlots::Split split = gemm_->square_sums(x, n);  // (none held: no slots)
-    if (split.slots.empty())
-      cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
-    else
-      cuda::sum_squares_with_slots(stream_, result, sum_squares_buffer_, split, gemm_->slot_partials());
+    cuda::sum_squares(stream_, result, sum_squares_buffer_, x, n);
     double host = 0.0;
     download(&host, result, sizeof(double));
     return host;
   }
   void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
                     double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
-    not_recording("adamw_update");
     join();  // (the weight gradients)
-    gemm_->forget_roundings();  // the parameters and the moments change
     const auto timing = profile_->time("adamw_update");
     __nv_bfloat16* params_bf16 = parameters_in_bf16(params, spans);
-    if (updates_ != nullptr)
-      cuda::adamw_update_in_pieces(*updates_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps,
-                                   grad_scale, step);
-    else
-      cuda::adamw_update(stream_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps, grad_scale, step);
+    cuda::adamw_update(stream_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps, grad_scale, step);
     if (params_bf16 != nullptr && !params_bf16_current_) {
       params_bf16_current_ = true;
       gemm_->use_parameter_copy(copied_params_, copied_count_, params_bf16);
-      ++params_bf16_changes_;
     }
   }
 
@@ -423,7 +319,7 @@ class CudaBackend final : public Backend {
   // writes to, copies over or frees the parameters' memory. Made whole, by one rounding pass, at
   // the first update and the first after such a write.
   __nv_bfloat16* parameters_in_bf16(float* params, const std::vector<ParameterSpan>& spans) {
-    if (!bf16_weights_) return nullptr;
+    if (!bf16()) return nullptr;
     std::size_t count = 0;
     for (const ParameterSpan& span : spans) count = std::max(count, span.offset + span.count);
     if (params != copied_params_ || count != copied_count_) {
@@ -449,11 +345,9 @@ class CudaBackend final : public Backend {
     if (!params_bf16_current_) return;
     params_bf16_current_ = false;
     gemm_->use_parameter_copy(nullptr, 0, nullptr);
-    ++params_bf16_changes_;
   }
 
   void* allocate(std::size_t bytes) {
-    not_recording("alloc");
     void* ptr = nullptr;
     // 256-byte granules: cuBLASLt's fastest kernels want aligned operands, and a zero-size
     // request still gets a distinct pointer, as on the CPU.
@@ -462,91 +356,29 @@ class CudaBackend final : public Backend {
     memory_.allocated(ptr, bytes);
     return ptr;
   }
-  // The start of every op that a recording may hold: true when a replayed graph runs it, and the
-  // op must then launch nothing.
-  template <typename... Args>
-  bool replayed(const char* op, Args... args) {
-    return recorder_->skip(fingerprint(op, args...));
-  }
-  // Both attention ops, on the padded layout (tokens.starts null, tokens.rows = B·T) or the rows.
-  void attend(float* out, float* att, const float* qkv, const int32_t* mask, const TokenRows& tokens, float dropout_p,
-              uint64_t seed, int B, int T, int C, int NH) {
-    writes(out, floats(tokens.rows, C));
-    if (att != nullptr) writes(att, attention_saved(B, T, C, NH).floats);
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_forward", out, att, qkv, mask, tokens.starts, tokens.rows, dropout_p, B, T, C, NH)) return;
-    const auto timing = profile_->time("attention_forward");
-    cuda::attention_forward(*gemm_, *scratch_, stream_, attention_kernels_, out, att, qkv, mask, tokens, dropout_p,
-                            seed_arg, B, T, C, NH);
-    note_scratch();
-  }
-  void attend_backward(float* dqkv, const float* dout, const float* qkv, const float* out, const float* att,
-                       const int32_t* mask, const TokenRows& tokens, float dropout_p, uint64_t seed, int B, int T,
-                       int C, int NH) {
-    writes(dqkv, floats(tokens.rows, 3 * C));
-    const Seed seed_arg = recorder_->seed(seed);
-    if (replayed("attention_backward", dqkv, dout, qkv, out, att, mask, tokens.starts, tokens.rows, dropout_p, B, T,
-                 C, NH))
-      return;
-    const auto timing = profile_->time("attention_backward");
-    cuda::attention_backward(*gemm_, *scratch_, stream_, attention_kernels_, dqkv, dout, qkv, out, att, mask, tokens,
-                             dropout_p, seed_arg, B, T, C, NH);
-    note_scratch();
-  }
-  void require_rows(int B, int T, int C, int NH) const {
-    if (!attends_on_rows(B, T, C, NH))
-      throw std::logic_error("cuda: no attention on packed rows for this shape or these switches (attends_on_rows)");
-  }
-  // The start of the calls that a recording may not hold (backend.hpp).
-  void not_recording(const char* call) const {
-    if (recorder_->active())
-      throw std::logic_error(std::string("CUDA backend: ") + call + " inside a recording (only ops may be recorded)");
-  }
-  // Changes whenever memory that a graph may use could have moved.
-  // (Also whenever the products start or stop reading the parameters' bf16 copy.)
-  uint64_t generation() const {
-    return fingerprint_mix(fingerprint_mix(frees_, params_bf16_changes_), scratch_->bytes() + gemm_->workspace_bytes());
-  }
   // An op is about to write n floats at dst: see will_write.
   void writes(const void* dst, std::size_t n) { will_write(dst, n * sizeof(float)); }
   // Bytes [dst, dst + bytes) are about to be written or freed: an op's rounding of them (fused
-  // rounding) is stale, and the main stream waits for the second streams' work that touches them
+  // rounding) is stale, and the main stream waits for the second stream's work that touches them
   // (unchecked before a free, which runs in destructors while an error may be on its way up).
-  void will_write(const void* dst, std::size_t bytes, bool checked = true) {
-    gemm_->written(dst, bytes, checked);
-    if (updates_ != nullptr) updates_->before_touching(dst, bytes, checked);
-  }
-  // An op is about to read n floats of parameters at p (or null): the main stream waits for the
-  // pieces of an overlapped AdamW that write them.
-  void reads(const float* p, std::size_t n) {
-    if (updates_ != nullptr && p != nullptr) updates_->before_touching(p, n * sizeof(float));
-  }
-  // The main stream waits for everything on the second streams (unchecked: as SideStream::join).
-  void join(bool checked = true) {
-    gemm_->join(checked);
-    if (updates_ != nullptr) updates_->join(checked);
-  }
+  void will_write(const void* dst, std::size_t bytes, bool checked = true) { gemm_->written(dst, bytes, checked); }
+  // The main stream waits for everything on the second stream (unchecked: as SideStream::join).
+  void join(bool checked = true) { gemm_->join(checked); }
+  // bf16 precision: the tensor-core attention, the parameters' bf16 copy, deferred joins.
+  bool bf16() const { return precision_ == Precision::bf16; }
   static std::size_t floats(std::size_t a, std::size_t b, std::size_t c = 1) { return a * b * c; }
   void note_scratch() { memory_.backend_holds(scratch_->bytes() + gemm_->workspace_bytes() + params_bf16_bytes_); }
 
   Precision precision_;
-  AttentionKernels attention_kernels_;
-  bool attention_on_rows_;
-  bool bf16_weights_;
-  int row_multiple_;
   const float* copied_params_ = nullptr;  // what params_bf16_ is a copy of
   std::size_t copied_count_ = 0, params_bf16_bytes_ = 0;
   __nv_bfloat16* params_bf16_ = nullptr;
   bool params_bf16_current_ = false;
-  uint64_t params_bf16_changes_ = 0;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<OpProfile> profile_;
   std::unique_ptr<Gemm> gemm_;
-  std::unique_ptr<SideStream> updates_;  // overlapped updates' stream (null without them)
   std::unique_ptr<Scratch> scratch_;
   std::unique_ptr<UploadStaging> staging_;
-  std::unique_ptr<GraphRecorder> recorder_;
-  uint64_t frees_ = 0;
   double* sum_squares_buffer_ = nullptr;  // kSumSquaresBlocks partials, then the total
   MemoryTracker memory_;
 };
@@ -564,42 +396,10 @@ std::string cuda_unavailable_reason() {
   return "";
 }
 
-std::unique_ptr<Backend> make_cuda_backend(Precision precision, CudaSwitches switches) {
+std::unique_ptr<Backend> make_cuda_backend(const CudaOptions& options) {
   const std::string why_not = cuda_unavailable_reason();
   if (!why_not.empty()) throw Error("--device cuda: " + why_not);
-  const bool graphs = switches.graphs.value_or(env_switch("TEXTCLASS_CUDA_GRAPHS", false));
-  AttentionKernels attention = AttentionKernels::plan;
-  if (switches.fused_attention.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ATTENTION", false)))
-    attention = AttentionKernels::fused;
-  else if (precision == Precision::bf16 &&
-           switches.tensor_core_attention.value_or(env_switch("TEXTCLASS_CUDA_TENSOR_CORE_ATTENTION", true)))
-    attention = switches.attention_keeps_qkv.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_KEEPS_QKV", true))
-                    ? AttentionKernels::tensor_cores
-                    : AttentionKernels::tensor_cores_reading_qkv;
-  const bool bf16_weights = precision == Precision::bf16 &&
-                            switches.bf16_weights.value_or(env_switch("TEXTCLASS_CUDA_BF16_WEIGHTS", true));
-  const bool fused_rounding = precision == Precision::bf16 &&
-                              switches.fused_rounding.value_or(env_switch("TEXTCLASS_CUDA_FUSED_ROUNDING", true));
-  const bool gemm_autotune = switches.gemm_autotune.value_or(env_switch("TEXTCLASS_CUDA_GEMM_AUTOTUNE", false));
-  const bool concurrent_products =
-      switches.concurrent_products.value_or(env_switch("TEXTCLASS_CUDA_CONCURRENT_PRODUCTS", true));
-  const bool deferred_joins = switches.deferred_joins.value_or(env_switch("TEXTCLASS_CUDA_DEFERRED_JOINS", true));
-  // (a replayed graph would write the slots of the products it recorded)
-  const bool side_square_sums =
-      !graphs && switches.side_square_sums.value_or(env_switch("TEXTCLASS_CUDA_SIDE_SQUARE_SUMS", false));
-  const bool overlapped_updates =
-      switches.overlapped_updates.value_or(env_switch("TEXTCLASS_CUDA_OVERLAPPED_UPDATES", false));
-  const bool attention_on_rows =
-      switches.attention_on_rows.value_or(env_switch("TEXTCLASS_CUDA_ATTENTION_ON_ROWS", true));
-  constexpr int kMostRowMultiple = 1024;
-  const int row_multiple =
-      switches.row_multiple.value_or(env_count("TEXTCLASS_CUDA_ROW_MULTIPLE", 64, kMostRowMultiple));
-  if (row_multiple < 1 || row_multiple > kMostRowMultiple)  // (a switch set in code; env_count checks its own)
-    throw Error("CudaSwitches::row_multiple " + std::to_string(row_multiple) + ": expected 1 to " +
-                std::to_string(kMostRowMultiple));
-  return std::make_unique<CudaBackend>(precision, graphs, attention, bf16_weights, fused_rounding, gemm_autotune,
-                                       concurrent_products, deferred_joins, side_square_sums, overlapped_updates,
-                                       attention_on_rows, row_multiple);
+  return std::make_unique<CudaBackend>(options);
 }
 
 }  // namespace textclass::backend

@@ -37,7 +37,7 @@ __global__ void gather_rows_kernel(Vector* out, const Vector* inp, const int32_t
 }  // namespace
 
 void fill(cudaStream_t stream, float* x, float value, std::size_t n) {
-  launch_map(stream, Map<Constant>{x, nullptr, nullptr, nullptr, Constant{{}, value}}, n, "fill");
+  launch_map(stream, Map<Constant>{x, nullptr, nullptr, nullptr, Constant{value}}, n, "fill");
 }
 
 void gelu_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, std::size_t n) {
@@ -69,7 +69,7 @@ void add(cudaStream_t stream, float* out, const float* a, const float* b, std::s
   launch_map(stream, Map<Sum>{out, nullptr, a, b, Sum{}}, n, "add");
 }
 
-void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, float p, Seed seed,
+void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, float p, uint64_t seed,
              std::size_t n) {
   if (n == 0) return;
   if (p == 0.0f && rounded == nullptr) {  // evaluation: a copy, no mask to draw

@@ -9,20 +9,19 @@
 // with kernels_on_host.hpp).
 #include <cuda_bf16.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "textclass/backend/backend.hpp"  // dropout_uniform
 #include "textclass/backend/cuda/launch.cuh"
-#include "textclass/backend/cuda/seed.cuh"
 
 namespace textclass::backend::cuda::elementwise {
 
 constexpr float kInvSqrt2Pi = 0.3989422804014327f;
 
 // out[i] = f(i, a[i], b[i]) for i < n, and its bf16 rounding in rounded[i] unless rounded is null;
-// a missing input (null) reads as 0. F is a functor with a prepare() that each thread calls once
-// (dropout reads its seed there).
+// a missing input (null) reads as 0. F is a functor.
 template <typename F>
 struct Map {
   float* out;
@@ -57,62 +56,54 @@ bool aligned_for_quads(const Map<F>& map) {
 template <typename F>
 __global__ void map_kernel(Map<F> map, std::size_t n, bool quads) {
   await_earlier_kernels();
-  F f = map.f;
-  f.prepare();
+  const F& f = map.f;
   const std::size_t first_single = quads ? n / 4 * 4 : 0;
   for (std::size_t q = thread_index(); 4 * q < first_single; q += grid_stride()) map.four(f, 4 * q);
   for (std::size_t i = first_single + thread_index(); i < n; i += grid_stride()) map.one(f, i);
 }
 
-struct Stateless {
-  __device__ void prepare() {}
-};
-
-struct Constant : Stateless {
+struct Constant {
   float value;
   __device__ float operator()(std::size_t, float, float) const { return value; }
 };
 
 // gelu(x) = x Φ(x); normcdff computes Φ without the cancellation of 1 + erf(x/√2) for negative x
-struct Gelu : Stateless {
+struct Gelu {
   __device__ float operator()(std::size_t, float x, float) const { return x * normcdff(x); }
 };
 
 // d gelu / dx = Φ(x) + x φ(x), times dout
-struct GeluBackward : Stateless {
+struct GeluBackward {
   __device__ float operator()(std::size_t, float x, float dout) const {
     const float pdf = kInvSqrt2Pi * expf(-0.5f * x * x);
     return dout * (normcdff(x) + x * pdf);
   }
 };
 
-struct Tanh : Stateless {
+struct Tanh {
   __device__ float operator()(std::size_t, float x, float) const { return tanhf(x); }
 };
 
 // from the saved output y: dout (1 - y²)
-struct TanhBackward : Stateless {
+struct TanhBackward {
   __device__ float operator()(std::size_t, float y, float dout) const { return dout * (1.0f - y * y); }
 };
 
-struct Sum : Stateless {
+struct Sum {
   __device__ float operator()(std::size_t, float x, float y) const { return x + y; }
 };
 
-// x · keep / (1-p), keep drawn from (seed, i); the seed is read once per thread (from memory, in a
-// CUDA graph)
+// x · keep / (1-p), keep drawn from (seed, i)
 struct Dropout {
   float p, keep_scale;
-  Seed seed;
-  uint64_t s = 0;
-  __device__ void prepare() { s = p == 0.0f ? 0 : seed.get(); }
+  uint64_t seed;
   __device__ float operator()(std::size_t i, float x, float) const {
-    return p == 0.0f || dropout_uniform(s, i) >= p ? x * keep_scale : 0.0f;
+    return p == 0.0f || dropout_uniform(seed, i) >= p ? x * keep_scale : 0.0f;
   }
 };
 
 // x itself: the column sums of a tensor (column_sums_kernel), as a linear layer's bias gradient
-struct First : Stateless {
+struct First {
   __device__ float operator()(std::size_t, float x, float) const { return x; }
 };
 
@@ -131,8 +122,7 @@ __global__ void column_sums_kernel(Map<F> map, float* sums, int N, int C) {
   await_earlier_kernels();
   // [kSumRowGroups][kSumColumns + 1] of dynamic shared memory (column_sums_shared_bytes)
   auto* partial = reinterpret_cast<float(*)[kSumColumns + 1]>(block_shared_memory());
-  F f = map.f;
-  f.prepare();
+  const F& f = map.f;
   const int c = blockIdx.x * kSumColumns + threadIdx.x;
   const int stride = gridDim.y * kSumRowGroups;
   float sum = 0.0f;
@@ -172,6 +162,27 @@ constexpr std::size_t column_sums_shared_bytes = kSumRowGroups * (kSumColumns + 
 inline dim3 column_sums_grid(int N, int C) {
   const int slices = (N + kSumRowGroups * kSumRowsAtOnce - 1) / (kSumRowGroups * kSumRowsAtOnce);
   return dim3((C + kSumColumns - 1) / kSumColumns, slices < 1 ? 1 : slices > 32 ? 32 : slices);
+}
+
+// The index lists for gather_rows between the padded layout [B, T] and the model's packed rows of
+// tokens, where batch row b's tokens are rows starts[b] .. starts[b+1]-1 (a prefix of its T
+// positions) and rows starts[B] .. M-1 are no token's:
+//   to_rows[b·T + t]   = starts[b] + t  for t < starts[b+1] - starts[b], else -1 (padding)
+//   to_padded[r]       = the padded row of token r, -1 for r >= starts[B]
+// Each token's two entries come from one thread; a grid-stride loop over max(B·T, M). (A template
+// only so that the files that include this header may each define it.)
+template <int = 0>
+__global__ void padded_rows_kernel(int32_t* to_rows, int32_t* to_padded, const int32_t* starts, int B, int T, int M) {
+  await_earlier_kernels();
+  const std::size_t padded = static_cast<std::size_t>(B) * T, count = std::max(padded, static_cast<std::size_t>(M));
+  for (std::size_t i = thread_index(); i < count; i += grid_stride()) {
+    if (i >= static_cast<std::size_t>(starts[B]) && i < static_cast<std::size_t>(M)) to_padded[i] = -1;
+    if (i >= padded) continue;
+    const int b = static_cast<int>(i / T), t = static_cast<int>(i % T), row = starts[b] + t;
+    const bool token = row < starts[b + 1];
+    to_rows[i] = token ? row : -1;
+    if (token) to_padded[row] = static_cast<int32_t>(i);
+  }
 }
 
 }  // namespace textclass::backend::cuda::elementwise

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
-#include "textclass/backend/cuda/env_switch.hpp"
 #include "textclass/backend/cuda/kernel_launch.cuh"
 #include "textclass/backend/cuda/kernels.cuh"
 #include "textclass/backend/cuda/launch.cuh"
@@ -15,8 +14,6 @@ namespace textclass::backend::cuda {
 namespace {
 
 constexpr std::size_t kWorkspaceBytes = 32u << 20;  // what cuBLAS suggests for Hopper
-// Autotuning: how many of the heuristic's algorithms a plan times, and how many runs each.
-constexpr int kCandidates = 8, kTimedRuns = 3;
 
 // The largest power of two up to 256 that divides the address: cuBLASLt's heuristic assumes
 // 256-byte aligned operands unless told otherwise, and our tensors are views inside larger buffers.
@@ -105,39 +102,24 @@ const __nv_bfloat16* bf16_copy(Scratch& scratch, cudaStream_t stream, const floa
 
 }  // namespace
 
-bool multiplies_bf16_copies(Precision precision) {
-  return precision == Precision::bf16 && env_switch("TEXTCLASS_CUDA_BF16_COPIES", true);
-}
-
-Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile, bool fused_rounding, bool autotune,
-           bool concurrent_products, bool deferred_joins, bool side_square_sums)
+Gemm::Gemm(cudaStream_t stream, Precision precision, OpProfile& profile)
     : stream_(stream),
-      bf16_factors_(multiplies_bf16_copies(precision)),
+      bf16_factors_(precision == Precision::bf16),
       compute_(compute_type(precision, bf16_factors_)),
       fp32_factors_compute_(compute_type(precision, false)),
       a16_(stream),
       b16_(stream),
-      side_a16_(stream),
-      deferred_joins_(concurrent_products && deferred_joins && bf16_factors_),
-      saved_c_(stream),
-      fused_rounding_(bf16_factors_ && fused_rounding),
-      autotune_(autotune),
-      roundings_(deferred_joins_ ? 4 : 2) {
+      side_a16_(stream) {
   for (int i = 0; i < roundings_.slots(); i++) rounding_slots_.push_back(std::make_unique<Scratch>(stream));
   check(cublasLtCreate(&handle_), "creating the cuBLASLt handle");
   check(cudaMalloc(&workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
-  if (concurrent_products) {
-    // deferred, the products go below the main stream's ops (the backend raised its priority);
-    // joined at once, they are as urgent as the products beside them
-    int lowest = 0, highest = 0, main = 0;
-    check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
-    check(cudaStreamGetPriority(stream, &main), "finding a stream's priority");
-    side_ = std::make_unique<SideStream>(stream, deferred_joins_ ? lowest : main, profile, "side_wait");
-    check(cudaMalloc(&side_workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
-  }
-  if (deferred_joins_ && side_square_sums)
-    check(cudaMalloc(&slot_partials_, SquareSumSlots::kSlots * SquareSumSlots::kBlocks * sizeof(double)),
-          "allocating the square-sum slots");
+  // deferred (bf16), the products go below the main stream's ops (the backend raised its
+  // priority); joined at once, they are as urgent as the products beside them
+  int lowest = 0, highest = 0, main = 0;
+  check(cudaDeviceGetStreamPriorityRange(&lowest, &highest), "finding the streams' priorities");
+  check(cudaStreamGetPriority(stream, &main), "finding a stream's priority");
+  side_ = std::make_unique<SideStream>(stream, bf16_factors_ ? lowest : main, profile, "side_wait");
+  check(cudaMalloc(&side_workspace_, kWorkspaceBytes), "allocating the cuBLASLt workspace");
 }
 
 Gemm::~Gemm() {
@@ -148,7 +130,6 @@ Gemm::~Gemm() {
     cublasLtMatmulDescDestroy(plan.op);
   }
   side_.reset();  // (after its products)
-  cudaFree(slot_partials_);
   cudaFree(side_workspace_);
   cudaFree(workspace_);
   cublasLtDestroy(handle_);
@@ -177,49 +158,44 @@ Gemm::Plan Gemm::make_plan(const GemmCall& call, int alignment, bool bf16_copies
   for (auto attribute : {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES,
                          CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES})
     cublasLtMatmulPreferenceSetAttribute(preference, attribute, &align, sizeof(align));
-  cublasLtMatmulHeuristicResult_t results[kCandidates] = {};
+  cublasLtMatmulHeuristicResult_t result = {};
   int found = 0;
-  const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(handle_, plan.op, plan.a, plan.b, plan.c, plan.c,
-                                                               preference, autotune_ ? kCandidates : 1, results, &found);
+  const cublasStatus_t status =
+      cublasLtMatmulAlgoGetHeuristic(handle_, plan.op, plan.a, plan.b, plan.c, plan.c, preference, 1, &result, &found);
   cublasLtMatmulPreferenceDestroy(preference);
   if (status != CUBLAS_STATUS_SUCCESS || found == 0)
     throw Error("cuBLASLt has no algorithm for a " + std::to_string(call.m) + "x" + std::to_string(call.n) + "x" +
                 std::to_string(call.k) + " product (batch " + std::to_string(call.batch) + ", alignment " +
                 std::to_string(alignment) + " bytes): " + cublasGetStatusName(status));
-  plan.algo = results[0].algo;
-  for (int i = 0; i < found; i++)
-    if (results[i].state == CUBLAS_STATUS_SUCCESS) plan.candidates.push_back(results[i].algo);
-  plan.tuned = plan.candidates.size() < 2;  // nothing to choose from
+  plan.algo = result.algo;
   return plan;
 }
 
 std::size_t Gemm::workspace_bytes() const {
-  std::size_t bytes = kWorkspaceBytes + a16_.bytes() + b16_.bytes() + side_a16_.bytes() + saved_c_.bytes();
-  if (side_workspace_ != nullptr) bytes += kWorkspaceBytes;
+  std::size_t bytes = 2 * kWorkspaceBytes + a16_.bytes() + b16_.bytes() + side_a16_.bytes();
   for (const auto& slot : rounding_slots_) bytes += slot->bytes();
   return bytes;
 }
 
 __nv_bfloat16* Gemm::rounding_for(const float* source, std::size_t n) {
-  if (!fused_rounding_ || n == 0) return nullptr;
+  if (!bf16_factors_ || n == 0) return nullptr;
   const int slot = roundings_.claim(source, n);
   before_writing(slot_buffer(slot));
   return reinterpret_cast<__nv_bfloat16*>(rounding_slots_[slot]->floats((n + 1) / 2));
 }
 
 const __nv_bfloat16* Gemm::op_rounding(const float* source, std::size_t n, int* slot) {
-  *slot = fused_rounding_ ? roundings_.find(source, n) : -1;
+  *slot = roundings_.find(source, n);
   return *slot < 0 ? nullptr : reinterpret_cast<const __nv_bfloat16*>(rounding_slots_[*slot]->data());
 }
 
 void Gemm::written(const void* dst, std::size_t bytes, bool checked) {
   roundings_.written(dst, bytes);
-  square_sums_.written(dst, bytes);
-  if (side_ != nullptr) side_->before_touching(dst, bytes, checked);
+  side_->before_touching(dst, bytes, checked);
 }
 
 void Gemm::before_writing(int buffer) {
-  if (side_ != nullptr && buffer != kNoBuffer) side_->before_writing(buffer);
+  if (buffer != kNoBuffer) side_->before_writing(buffer);
 }
 
 void Gemm::use_parameter_copy(const float* params, std::size_t n, const __nv_bfloat16* copy) {
@@ -285,9 +261,9 @@ Gemm::Ready Gemm::prepare(const GemmCall& call, bool same_b, Scratch& a_copies, 
   if (a_needs_copy) {
     // (growing the scratch frees the copy that a pending product may be reading)
     const std::size_t copy_floats = (a_extent + 1) / 2;
-    if (!a_on_side || !plan.tuned || a_copies.bytes() < copy_floats * sizeof(float)) before_writing(a_copies_buffer);
+    if (!a_on_side || a_copies.bytes() < copy_floats * sizeof(float)) before_writing(a_copies_buffer);
     ready.a_buffer = a_copies_buffer;
-    if (a_on_side && plan.tuned) {
+    if (a_on_side) {
       ready.round_a = reinterpret_cast<__nv_bfloat16*>(a_copies.floats(copy_floats));
       ready.a = ready.round_a;
       ready.a_source = call.a;
@@ -297,45 +273,30 @@ Gemm::Ready Gemm::prepare(const GemmCall& call, bool same_b, Scratch& a_copies, 
     }
   }
   if (call.bias) set(plan.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, call.bias);
-  if (!plan.tuned) tune(plan, ready.a, ready.b, call);
   return ready;
 }
 
 void Gemm::run(const GemmCall& call, bool same_b) {
   if (call.m == 0 || call.n == 0) return;
   const Ready ready = prepare(call, same_b, a16_, kNoBuffer);
-  check(multiply(*ready.plan, ready.plan->algo, ready.a, ready.b, call, stream_, workspace_), "cublasLtMatmul");
+  multiply(*ready.plan, ready.a, ready.b, call, stream_, workspace_);
 }
 
 void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
-  if (side_ == nullptr || first.m == 0 || first.n == 0 || second.m == 0 || second.n == 0) {
+  if (first.m == 0 || first.n == 0 || second.m == 0 || second.n == 0) {
     run(first);
     run(second, /*same_b=*/true);
     return;
   }
   // both factors' copies first, on the stream (the second's A into a scratch of its own), except
   // the second's A when its join is deferred: the side stream rounds it, after the fork
-  const bool deferred = deferred_joins_ && !second.fp32_factors && second.k > 0;
+  const bool deferred = bf16_factors_ && !second.fp32_factors && second.k > 0;
   const Ready one = prepare(first, false, a16_, kNoBuffer);
   const Ready two = prepare(second, /*same_b=*/true, side_a16_, kSideA16Buffer, /*a_on_side=*/deferred);
   side_->fork();
-  check(multiply(*one.plan, one.plan->algo, one.a, one.b, first, stream_, workspace_), "cublasLtMatmul");
+  multiply(*one.plan, one.a, one.b, first, stream_, workspace_);
   if (two.round_a != nullptr) round_to_bf16(side_->stream(), two.round_a, two.a_source, two.a_extent);
-  check(multiply(*two.plan, two.plan->algo, two.a, two.b, second, side_->stream(), side_workspace_),
-        "cublasLtMatmul");
-  const std::size_t c_floats = extent(second.m, second.n, second.ldc, second.batch, second.stride_c);
-  if (deferred && slot_partials_ != nullptr && second.batch == 1 &&
-      c_floats == static_cast<std::size_t>(second.m) * second.n) {
-    // (a whole matrix: a strided output's extent would hold floats that are not the product's)
-    const int slot = square_sums_.claim(second.c, c_floats);
-    try {
-      if (slot >= 0)
-        sum_squares_into_slot(side_->stream(), slot_partials_ + slot * SquareSumSlots::kBlocks, second.c, c_floats);
-    } catch (...) {
-      square_sums_.written(second.c, c_floats * sizeof(float));  // (the slot holds nothing)
-      throw;
-    }
-  }
+  multiply(*two.plan, two.a, two.b, second, side_->stream(), side_workspace_);
   std::vector<int> buffers;
   for (int buffer : {two.a_buffer, two.b_buffer})
     if (buffer != kNoBuffer) buffers.push_back(buffer);
@@ -345,47 +306,11 @@ void Gemm::run_sharing_b(const GemmCall& first, const GemmCall& second) {
   if (!deferred) side_->join();
 }
 
-cublasStatus_t Gemm::multiply(const Plan& plan, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b,
-                              const GemmCall& call, cudaStream_t stream, void* workspace) {
-  return cublasLtMatmul(handle_, plan.op, &call.alpha, a, plan.a, b, plan.b, &call.beta, call.c, plan.c, call.c,
-                        plan.c, &algo, workspace, kWorkspaceBytes, stream);
-}
-
-void Gemm::tune(Plan& plan, const void* a, const void* b, const GemmCall& call) {
-  plan.tuned = true;
-  join();  // (the trials read and write on the stream, outside what SideWork keeps)
-  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
-  check(cudaStreamIsCapturing(stream_, &capture), "asking whether the stream is being captured");
-  if (capture != cudaStreamCaptureStatusNone) return;  // a graph would keep the trials: the first guess stays
-  // the trials overwrite C, or add to it: then C goes to saved_c_ first and comes back after
-  const std::size_t c_bytes = extent(call.m, call.n, call.ldc, call.batch, call.stride_c) * sizeof(float);
-  float* saved = call.beta == 0.0f ? nullptr : saved_c_.floats(c_bytes / sizeof(float));
-  if (saved != nullptr)
-    check(cudaMemcpyAsync(saved, call.c, c_bytes, cudaMemcpyDeviceToDevice, stream_), "saving a product's output");
-  cudaEvent_t start = nullptr, stop = nullptr;
-  check(cudaEventCreate(&start), "creating an event");
-  check(cudaEventCreate(&stop), "creating an event");
-  float best = -1.0f;  // none yet
-  for (const cublasLtMatmulAlgo_t& algo : plan.candidates) {
-    // (untimed: loads its kernel)
-    if (multiply(plan, algo, a, b, call, stream_, workspace_) != CUBLAS_STATUS_SUCCESS) continue;
-    check(cudaEventRecord(start, stream_), "recording an event");
-    bool ran = true;
-    for (int run = 0; run < kTimedRuns && ran; run++)
-      ran = multiply(plan, algo, a, b, call, stream_, workspace_) == CUBLAS_STATUS_SUCCESS;
-    check(cudaEventRecord(stop, stream_), "recording an event");
-    check(cudaEventSynchronize(stop), "timing a product");
-    float ms = 0.0f;
-    check(cudaEventElapsedTime(&ms, start, stop), "timing a product");
-    if (ran && (best < 0.0f || ms < best)) {
-      best = ms;
-      plan.algo = algo;
-    }
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  if (saved != nullptr)
-    check(cudaMemcpyAsync(call.c, saved, c_bytes, cudaMemcpyDeviceToDevice, stream_), "restoring a product's output");
+void Gemm::multiply(const Plan& plan, const void* a, const void* b, const GemmCall& call, cudaStream_t stream,
+                    void* workspace) {
+  check(cublasLtMatmul(handle_, plan.op, &call.alpha, a, plan.a, b, plan.b, &call.beta, call.c, plan.c, call.c, plan.c,
+                       &plan.algo, workspace, kWorkspaceBytes, stream),
+        "cublasLtMatmul");
 }
 
 }  // namespace textclass::backend::cuda

@@ -11,8 +11,8 @@
 // memory (tests/backend/kernel_launch_test.cpp checks every kernel of the folder for it). The wait
 // is compiled only for compute capability 9.0 on, so a kernel whose code on this device came from
 // older PTX (a build for 80 alone, run on an H100) is launched as <<<...>>> launches it.
-// TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES=0 launches them all so: on an H200 at batch 16 training ran
-// 2.3% slower that way (212.7 against 217.7 steps/s; bench/RESULTS.md, 2026-11-28).
+// On an H200 at batch 16 training ran 2.3% slower with plain launches (212.7 against 217.7
+// steps/s; bench/RESULTS.md, 2026-11-28).
 #include <cuda_runtime.h>
 
 #include <cstddef>
@@ -20,7 +20,6 @@
 #include <unordered_map>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
-#include "textclass/backend/cuda/env_switch.hpp"
 
 namespace textclass::backend::cuda {
 
@@ -33,11 +32,10 @@ struct Grid {
   cudaStream_t stream;
 };
 
-// Whether launches are programmatic: TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES (default on) and the
-// current device's compute capability 9.0 or later, read at the first launch.
+// Whether launches may be programmatic: the current device's compute capability is 9.0 or later,
+// read at the first launch.
 inline bool programmatic_launches() {
   static const bool enabled = [] {
-    if (!env_switch("TEXTCLASS_CUDA_PROGRAMMATIC_LAUNCHES", true)) return false;
     int device = 0, major = 0;
     check(cudaGetDevice(&device), "finding the current device");
     check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), "reading the compute capability");

@@ -12,9 +12,6 @@
 
 #include "textclass/backend/cuda/gemm.cuh"
 #include "textclass/backend/cuda/scratch.cuh"
-#include "textclass/backend/cuda/attention_plan.hpp"  // TokenRows
-#include "textclass/backend/cuda/seed.cuh"
-#include "textclass/backend/cuda/square_sums.hpp"
 
 namespace textclass::backend::cuda {
 
@@ -29,42 +26,29 @@ void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd
                        const float* weight, const float* bias, float eps, int N, int C);
 void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* res, float* mean,
                                 float* rstd, const float* inp, const float* residual, const float* weight,
-                                const float* bias, float dropout_p, Seed seed, float eps, int N, int C);
+                                const float* bias, float dropout_p, uint64_t seed, float eps, int N, int C);
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                         const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C);
 // (dinp_rounded: dinp's bf16 rounding, unless null)
 void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, __nv_bfloat16* dinp_rounded,
                                  float* dweight, float* dbias, float* dinp_sums, const float* dout, const float* dout2,
                                  const float* res, const float* weight, const float* mean, const float* rstd,
-                                 float dropout_p, Seed seed, int N, int C);
+                                 float dropout_p, uint64_t seed, int N, int C);
 
 void matmul_forward(Gemm& gemm, float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                     int OC);
 void matmul_backward(Gemm& gemm, cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                      const float* inp, const float* weight, int N, int C, int OC, GradientWrite dweight_write);
 
-// Which kernels run attention: the plan of attention_plan.hpp (split heads, cuBLASLt products,
-// softmax kernels), or fused_attention.cuh's or tensor_core_attention.cuh's kernels where the shape
-// allows them, else the plan. The tensor-core kernels keep qkv's bf16 rounding for the backward
-// pass (tensor_cores), or their backward pass reads qkv (tensor_cores_reading_qkv).
-enum class AttentionKernels { plan, fused, tensor_cores, tensor_cores_reading_qkv };
-inline bool on_tensor_cores(AttentionKernels kernels) {
-  return kernels == AttentionKernels::tensor_cores || kernels == AttentionKernels::tensor_cores_reading_qkv;
-}
-// What att of the backend's attention ops holds: each row's softmax statistics (attention_plan.hpp)
-// and, where the tensor-core kernels run, qkv's bf16 rounding (tensor_core_attention.cuh).
-Backend::AttentionSaved attention_saved(AttentionKernels kernels, int B, int T, int C, int NH);
-// Whether the kernels take packed tokens for this shape (TokenRows with starts): the tensor-core ones.
-bool attends_on_rows(AttentionKernels kernels, int B, int T, int C, int NH);
-// att null: nothing is saved (no backward pass follows). tokens: where the tokens lie
-// (attention_plan.hpp); packed only where attends_on_rows (std::logic_error otherwise).
-void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* out,
-                       float* att, const float* qkv, const int32_t* mask, const TokenRows& tokens, float dropout_p,
-                       Seed seed, int B, int T, int C, int NH);
-// qkv is not read (and may be null) where attention_saved says att keeps it.
-void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, AttentionKernels kernels, float* dqkv,
-                        const float* dout, const float* qkv, const float* out, const float* att, const int32_t* mask,
-                        const TokenRows& tokens, float dropout_p, Seed seed, int B, int T, int C, int NH);
+// Attention on the packed rows of tokens (backend.hpp; attention.cu says which kernels run).
+// att (attention_saved_floats of them) null: nothing is saved (no backward pass follows).
+std::size_t attention_saved_floats(Precision precision, int B, int T, int C, int NH);
+void attention_forward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Precision precision, float* out, float* att,
+                       const float* qkv, const int32_t* mask, const int32_t* starts, int M, float dropout_p,
+                       uint64_t seed, int B, int T, int C, int NH);
+void attention_backward(Gemm& gemm, Scratch& scratch, cudaStream_t stream, Precision precision, float* dqkv,
+                        const float* dout, const float* out, const float* att, const int32_t* mask,
+                        const int32_t* starts, int M, float dropout_p, uint64_t seed, int B, int T, int C, int NH);
 
 void gelu_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, std::size_t n);
 void gelu_backward(cudaStream_t stream, float* dinp, const float* inp, const float* dout, std::size_t n);
@@ -76,7 +60,7 @@ void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t
 void tanh_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n);
 void add(cudaStream_t stream, float* out, const float* a, const float* b, std::size_t n);
 // Both directions of dropout are one map: out = inp · keep / (1-p), keep drawn from (seed, index).
-void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, float p, Seed seed,
+void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, float p, uint64_t seed,
              std::size_t n);
 
 void gather_rows(cudaStream_t stream, float* out, const float* inp, const int32_t* rows, int n, int C);
@@ -89,26 +73,10 @@ void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* pro
 // Σ x² into *result (device), in double; partials holds kSumSquaresBlocks doubles of scratch.
 constexpr int kSumSquaresBlocks = 1024;
 void sum_squares(cudaStream_t stream, double* result, double* partials, const float* x, std::size_t n);
-// The partial sums of x² over [x, x + n) into a square-sum slot's SquareSumSlots::kBlocks doubles
-// (square_sums.hpp: the second stream, after a weight-gradient product).
-void sum_squares_into_slot(cudaStream_t stream, double* slot_partials, const float* x, std::size_t n);
-// Σ x² as sum_squares over the floats of split: its gaps' squares summed here, its slots' partials
-// (slot s's at slot_partials + s · SquareSumSlots::kBlocks) added.
-void sum_squares_with_slots(cudaStream_t stream, double* result, double* partials, const SquareSumSlots::Split& split,
-                            const double* slot_partials);
 // One launch per 8 spans (the trainer has 2). params_bf16: null, or where each updated parameter's
 // bf16 rounding goes (the same layout as params).
 void adamw_update(cudaStream_t stream, float* params, const float* grads, float* m, float* v,
                   __nv_bfloat16* params_bf16, const std::vector<ParameterSpan>& spans, double lr, double beta1,
                   double beta2, double eps, float grad_scale, int step);
-// The same on `side`'s stream, after everything queued on the main stream so far, in pieces of at
-// most 4M parameters that `side` keeps (each reads and writes its parameters, their gradients,
-// moments and bf16 roundings): the smaller spans first (the trainer's biases and LayerNorms, which
-// every layer reads), then each larger one from its start (the parameter table puts the embeddings
-// first and the layers in their order), so that the pieces end in about the order in which the next
-// forward pass reads them.
-void adamw_update_in_pieces(SideStream& side, float* params, const float* grads, float* m, float* v,
-                            __nv_bfloat16* params_bf16, const std::vector<ParameterSpan>& spans, double lr,
-                            double beta1, double beta2, double eps, float grad_scale, int step);
 
 }  // namespace textclass::backend::cuda

@@ -7,14 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 
-// #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn), unless
-// fused_attention_rows.hpp came first with its own.
-#ifndef TEXTCLASS_UNROLL
+// #pragma unroll where nvcc reads this, nothing where a host compiler does (it would warn).
 #if defined(__CUDACC__)
 #define TEXTCLASS_UNROLL _Pragma("unroll")
 #else
 #define TEXTCLASS_UNROLL
-#endif
 #endif
 
 namespace textclass::backend::cuda {

@@ -44,13 +44,13 @@ void launch_backward(cudaStream_t stream, const BackwardRows& rows, const char* 
 void layernorm_forward(cudaStream_t stream, float* out, float* mean, float* rstd, const float* inp,
                        const float* weight, const float* bias, float eps, int N, int C) {
   launch_forward(stream,
-                 ForwardRows{out, nullptr, nullptr, mean, rstd, inp, nullptr, weight, bias, 0.0f, Seed{}, eps, N, C},
+                 ForwardRows{out, nullptr, nullptr, mean, rstd, inp, nullptr, weight, bias, 0.0f, 0, eps, N, C},
                  "layernorm_forward");
 }
 
 void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* res, float* mean,
                                 float* rstd, const float* inp, const float* residual, const float* weight,
-                                const float* bias, float dropout_p, Seed seed, float eps, int N, int C) {
+                                const float* bias, float dropout_p, uint64_t seed, float eps, int N, int C) {
   launch_forward(stream,
                  ForwardRows{out, rounded, res, mean, rstd, inp, residual, weight, bias, dropout_p, seed, eps, N, C},
                  "residual_layernorm_forward");
@@ -59,7 +59,7 @@ void residual_layernorm_forward(cudaStream_t stream, float* out, __nv_bfloat16* 
 void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, __nv_bfloat16* dinp_rounded,
                                  float* dweight, float* dbias, float* dinp_sums, const float* dout, const float* dout2,
                                  const float* res, const float* weight, const float* mean, const float* rstd,
-                                 float dropout_p, Seed seed, int N, int C) {
+                                 float dropout_p, uint64_t seed, int N, int C) {
   launch_backward(stream,
                   BackwardRows{dres, dinp, dweight, dbias, dout, dout2, res, weight, mean, rstd, dropout_p, seed, N, C,
                                dinp_sums, dinp_rounded},
@@ -69,7 +69,7 @@ void residual_layernorm_backward(cudaStream_t stream, float* dres, float* dinp, 
 void layernorm_backward(cudaStream_t stream, float* dinp, float* dweight, float* dbias, const float* dout,
                         const float* inp, const float* weight, const float* mean, const float* rstd, int N, int C) {
   launch_backward(stream,
-                  BackwardRows{dinp, nullptr, dweight, dbias, dout, nullptr, inp, weight, mean, rstd, 0.0f, Seed{}, N, C},
+                  BackwardRows{dinp, nullptr, dweight, dbias, dout, nullptr, inp, weight, mean, rstd, 0.0f, 0, N, C},
                   "layernorm_backward");
 }
 }  // namespace textclass::backend::cuda

@@ -20,7 +20,6 @@
 
 #include "textclass/backend/backend.hpp"  // dropout_uniform
 #include "textclass/backend/cuda/launch.cuh"
-#include "textclass/backend/cuda/seed.cuh"
 
 namespace textclass::backend::cuda::layernorm {
 
@@ -36,7 +35,7 @@ struct ForwardRows {
   float *res, *mean, *rstd;
   const float *inp, *residual, *weight, *bias;
   float p;
-  Seed seed;
+  uint64_t seed;
   float eps;
   int N, C;
 
@@ -55,7 +54,7 @@ struct ForwardRows {
   __device__ float dropped(std::size_t i, float x, uint64_t s) const {
     return p == 0.0f ? x : dropout_uniform(s, i) >= p ? __fmul_rn(x, 1.0f / (1.0f - p)) : 0.0f;
   }
-  __device__ uint64_t seed_value() const { return residual == nullptr || p == 0.0f ? 0 : seed.get(); }
+  __device__ uint64_t seed_value() const { return residual == nullptr || p == 0.0f ? 0 : seed; }
 };
 
 constexpr int kMaxQuads = 8;  // float4s a lane holds: C up to 4·32·8 = 1024
@@ -191,7 +190,7 @@ struct BackwardRows {
   float *dinp, *dropped, *dweight, *dbias;
   const float *dout, *dout2, *inp, *weight, *mean, *rstd;
   float p;
-  Seed seed;
+  uint64_t seed;
   int N, C;
   float* dropped_sums = nullptr;
   __nv_bfloat16* dropped_rounded = nullptr;
@@ -207,7 +206,7 @@ struct BackwardRows {
   __device__ float drop(std::size_t i, float v, uint64_t s) const {
     return p == 0.0f || dropout_uniform(s, i) >= p ? v * (1.0f / (1.0f - p)) : 0.0f;
   }
-  __device__ uint64_t seed_value() const { return dropped == nullptr || p == 0.0f ? 0 : seed.get(); }
+  __device__ uint64_t seed_value() const { return dropped == nullptr || p == 0.0f ? 0 : seed; }
 };
 
 // Whether backward_kernel<kQuads > 0> takes these rows (as fits_quads for the forward pass).

@@ -4,13 +4,10 @@
 #include <cstdio>
 
 #include "textclass/backend/cuda/cuda_check.cuh"
-#include "textclass/backend/cuda/env_switch.hpp"
 
 namespace textclass::backend::cuda {
 
-OpProfile::OpProfile(cudaStream_t stream) : stream_(stream) {
-  enabled_ = env_switch("TEXTCLASS_CUDA_PROFILE", false);
-}
+OpProfile::OpProfile(cudaStream_t stream, bool enabled) : stream_(stream), enabled_(enabled) {}
 
 OpProfile::~OpProfile() {
   if (enabled_) {
@@ -65,7 +62,7 @@ void OpProfile::print() const {
   double all = 0.0;
   for (const auto& row : rows) all += row.second.milliseconds;
   std::fprintf(stderr,
-               "\nCUDA ops (TEXTCLASS_CUDA_PROFILE): GPU time between events around each op, host time in its call\n");
+               "\nCUDA ops (--profile): GPU time between events around each op, host time in its call\n");
   std::fprintf(stderr, "%-24s %9s %12s %12s %12s %7s\n", "op", "calls", "GPU ms", "GPU us/call", "host us/call",
                "share");
   double host_all = 0.0;

@@ -1,10 +1,10 @@
 #pragma once
-// Time per op, for finding what to make faster: with TEXTCLASS_CUDA_PROFILE=1 in the environment,
-// every op of the CUDA backend is timed on the GPU between two CUDA events and on the host from its
-// call to its return, and the backend prints a table (op, calls, GPU total, GPU and host time per
+// Time per op, for finding what to make faster: when enabled (CudaOptions::profile), every op of
+// the CUDA backend is timed on the GPU between two CUDA events and on the host from its call to its
+// return, and the backend prints a table (op, calls, GPU total, GPU and host time per
 // call, share) to stderr when it is destroyed. Where an op's host time is near its GPU time, the GPU
 // waited for the host; the "wait" row is the host's time blocked in synchronisation.
-// Off by default, when it costs one branch per op.
+// Disabled, it costs one branch per op.
 #include <cuda_runtime.h>
 
 #include <chrono>
@@ -18,7 +18,7 @@ namespace textclass::backend::cuda {
 
 class OpProfile {
  public:
-  explicit OpProfile(cudaStream_t stream);
+  OpProfile(cudaStream_t stream, bool enabled);
   ~OpProfile();
   OpProfile(const OpProfile&) = delete;
   OpProfile& operator=(const OpProfile&) = delete;

@@ -12,7 +12,6 @@
 #include "textclass/backend/adamw_math.hpp"
 #include "textclass/backend/backend.hpp"  // ParameterSpan
 #include "textclass/backend/cuda/launch.cuh"
-#include "textclass/backend/cuda/square_sums.hpp"
 
 namespace textclass::backend::cuda::optimizer {
 
@@ -88,7 +87,7 @@ __device__ inline void store_block_sum(double* partials, double sum) {
 }
 
 // Block sums of x² in double, one partial a block (the launch gives kSumSquaresBlocks blocks of
-// kBlock threads, or SquareSumSlots::kBlocks for a slot), each from a fixed set of elements, so the
+// kBlock threads), each from a fixed set of elements, so the
 // total does not depend on timing (unlike atomics): groups of W floats (a float4 when W is 4, x
 // 16-byte aligned), then the floats after the last whole group one at a time.
 template <int W>
@@ -111,63 +110,13 @@ TEXTCLASS_UNROLL
   store_block_sum(partials, sum);
 }
 
-// The ranges of floats between the square-sum slots of a sum (square_sums.hpp), by value: gap g is
-// floats start[g] .. start[g] + before[g + 1] - before[g], and before[g] counts the floats of the
-// gaps before it.
-constexpr int kMaxGaps = SquareSumSlots::kSlots + 1;
-struct GapTable {
-  int count = 0;
-  const float* start[kMaxGaps];
-  std::size_t before[kMaxGaps + 1];
-};
-
-// sum_squares_partial_kernel<1> over the floats of the gaps, taken as one list: a thread's elements
-// k, k + stride, ... of the list only grow, so it finds each one's gap by moving forward from the
-// last one's. kUnroll loads in flight a thread, as there. (A template, as the next kernel, only so
-// that the files that include this header may each define it.)
+// *result = Σ partials[0 .. count), one warp, in a fixed order. (A template only so that the files
+// that include this header may each define it.)
 template <int = 0>
-__global__ void sum_squares_gaps_partial_kernel(double* partials, GapTable gaps) {
-  await_earlier_kernels();
-  const std::size_t stride = grid_stride(), total = gaps.before[gaps.count];
-  double sum = 0.0;
-  int g = 0;
-  for (std::size_t base = thread_index(); base < total; base += kUnroll * stride) {
-    const float* at[kUnroll];
-TEXTCLASS_UNROLL
-    for (int u = 0; u < kUnroll; u++) {
-      const std::size_t k = base + u * stride;
-      at[u] = nullptr;
-      if (k >= total) continue;
-      while (k >= gaps.before[g + 1]) g++;
-      at[u] = gaps.start[g] + (k - gaps.before[g]);
-    }
-    float value[kUnroll];
-TEXTCLASS_UNROLL
-    for (int u = 0; u < kUnroll; u++) value[u] = at[u] == nullptr ? 0.0f : *at[u];
-TEXTCLASS_UNROLL
-    for (int u = 0; u < kUnroll; u++) sum += static_cast<double>(value[u]) * value[u];
-  }
-  store_block_sum(partials, sum);
-}
-
-// The square-sum slots a total adds, by value (square_sums.hpp's numbers), each SquareSumSlots::kBlocks
-// partials.
-struct SlotList {
-  int count = 0;
-  int slot[SquareSumSlots::kSlots];
-};
-
-// *result = Σ partials[0 .. count) + Σ over the listed slots of their partials, one warp, in a fixed
-// order.
-template <int = 0>
-__global__ void sum_partials_kernel(double* result, const double* partials, int count, const double* slot_partials,
-                                    SlotList slots) {
+__global__ void sum_partials_kernel(double* result, const double* partials, int count) {
   await_earlier_kernels();
   double sum = 0.0;
   for (int i = threadIdx.x; i < count; i += 32) sum += partials[i];
-  for (int s = 0; s < slots.count; s++)
-    for (int i = threadIdx.x; i < SquareSumSlots::kBlocks; i += 32)
-      sum += slot_partials[slots.slot[s] * SquareSumSlots::kBlocks + i];
   sum = warp_sum(sum);
   if (threadIdx.x == 0) *result = sum;
 }

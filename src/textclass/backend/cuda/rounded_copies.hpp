@@ -1,6 +1,6 @@
 #pragma once
 // Which fp32 tensors have a bf16 rounding in device memory now, and in which slot: with fused
-// rounding (cuda_backend.hpp), an op that writes a product's input writes its rounding too, into a
+// rounding (bf16 precision), an op that writes a product's input writes its rounding too, into a
 // slot this table hands out, and the product (gemm.cuh) reads the rounding from there instead of
 // launching a rounding pass of its own. A rounding stays current until anything writes to its
 // tensor (written()) or its slot is taken for another tensor (claim(): the least recently used
@@ -50,13 +50,6 @@ class RoundedCopies {
       const auto first = reinterpret_cast<std::uintptr_t>(slot.source), last = first + slot.n * sizeof(float);
       if (begin < last && first < end) slot.source = nullptr;
     }
-  }
-
-  // Nothing is current, and the slots are handed out in the order of a new table: a recording
-  // (CUDA graph) starts from the same state each time its key comes.
-  void clear() {
-    for (Slot& slot : slots_) slot = Slot{};
-    uses_ = 0;
   }
 
  private:

@@ -1,7 +1,6 @@
 #pragma once
 // A second stream whose work the main stream waits for only where it must: the weight-gradient
-// products of gemm.cuh's deferred joins, and the pieces of AdamW of optimizer.cu's
-// adamw_update_in_pieces. SideWork keeps what each piece reads and writes; each piece ends with an
+// products of gemm.cuh's deferred joins. SideWork keeps what each piece reads and writes; each piece ends with an
 // event of its own, from a ring of them (where a piece's event has been recorded again for a later
 // piece, a wait for it is a wait for the later one: longer, never too short).
 #include <cuda_runtime.h>

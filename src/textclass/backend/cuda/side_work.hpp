@@ -1,17 +1,15 @@
 #pragma once
 // What the work launched on a side stream and not yet waited for reads and writes: before the main
 // stream writes any of that memory, or reads what the work writes, it must wait for the last piece
-// of work that touches it. gemm.cuh's deferred joins keep the weight-gradient products this way,
-// optimizer.cu's overlapped updates (adamw_update_in_pieces) the pieces of AdamW. Plain C++ over
-// addresses and buffer numbers, so that a test can check it without a GPU
+// of work that touches it: gemm.cuh's deferred joins keep the weight-gradient products this way.
+// Plain C++ over addresses and buffer numbers, so that a test can check it without a GPU
 // (tests/backend/side_work_test.cpp).
 //
 // Pieces are numbered 1, 2, ... in the order they go to the side stream, which runs them in that
 // order: waiting for one is waiting for every one before it too. Two kinds of memory: ranges of
-// bytes (for a product, its fp32 input, which the side stream rounds to bf16 itself, and its
-// output; for AdamW, the parameters, gradients and moments of its piece), and the owner's own
-// buffers, by number (fewer than kBuffers: for the products, the ops' rounding slots and the copy
-// of B, which the main stream writes again for later products).
+// bytes (a product's fp32 input, which the side stream rounds to bf16 itself, and its output), and
+// the owner's own buffers, by number (fewer than kBuffers: the ops' rounding slots and the copy of
+// B, which the main stream writes again for later products).
 #include <array>
 #include <cstddef>
 #include <cstdint>

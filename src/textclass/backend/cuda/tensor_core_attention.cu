@@ -31,8 +31,7 @@ int shared_limit() {
       with_head_size(hs, [&](auto head_size) {
         constexpr int HS = decltype(head_size)::value;
         bytes = grant_shared_memory({reinterpret_cast<const void*>(&forward_kernel<HS>),
-                                     reinterpret_cast<const void*>(&key_backward_kernel<HS, bf16>),
-                                     reinterpret_cast<const void*>(&key_backward_kernel<HS, float>)});
+                                     reinterpret_cast<const void*>(&key_backward_kernel<HS>)});
       });
     return bytes;
   }();
@@ -41,16 +40,15 @@ int shared_limit() {
 
 dim3 grid_of(const AttentionShape& s) { return dim3((s.T + kChunk - 1) / kChunk, s.heads()); }
 
-// Where the forward pass's saves lie in att: the statistics, then (kept) qkv's rounding 256 bytes
-// aligned.
+// Where the forward pass's saves lie in att: the statistics, then qkv's rounding 256 bytes aligned.
 struct Saved {
   float* stats;
   bf16* qkv;
 };
 std::size_t stats_floats(const AttentionShape& s) { return (attention_stats_floats(s) + 63) / 64 * 64; }
-Saved saved_in(float* att, bool keeps_qkv, const AttentionShape& s) {
+Saved saved_in(float* att, const AttentionShape& s) {
   if (att == nullptr) return {nullptr, nullptr};  // nothing saved
-  return {att, keeps_qkv ? reinterpret_cast<bf16*>(att + stats_floats(s)) : nullptr};
+  return {att, reinterpret_cast<bf16*>(att + stats_floats(s))};
 }
 
 void require_aligned(const char* pass, std::initializer_list<const void*> tensors) {
@@ -73,15 +71,15 @@ bool tensor_core_attention_fits(const AttentionShape& s) {
   return built_for && s.T <= kMaxT && s.heads() <= 65535 && bytes <= shared_limit();
 }
 
-std::size_t tensor_core_attention_saved_floats(const AttentionShape& s, bool keeps_qkv) {
-  return keeps_qkv ? stats_floats(s) + (3 * s.NC() + 1) / 2 : attention_stats_floats(s);
+std::size_t tensor_core_attention_saved_floats(const AttentionShape& s) {
+  return stats_floats(s) + (3 * s.NC() + 1) / 2;  // (the packed rows of tokens are at most B·T)
 }
 
 void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat16* rounded, float* saved,
-                                   bool keeps_qkv, const float* qkv, const int32_t* mask, const TokenRows& tokens,
-                                   float dropout_p, Seed seed, const AttentionShape& s) {
+                                   const float* qkv, const int32_t* mask, const TokenRows& tokens, float dropout_p,
+                                   uint64_t seed, const AttentionShape& s) {
   require_aligned("forward", {out, rounded, saved, qkv});
-  const Saved keep = saved_in(saved, keeps_qkv, s);
+  const Saved keep = saved_in(saved, s);
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
     launch(forward_kernel<HS>, Grid(grid_of(s), kThreads, shared_bytes<HS>(s.T, Kernel::forward), stream), out, rounded,
@@ -93,11 +91,11 @@ void tensor_core_attention_forward(cudaStream_t stream, float* out, __nv_bfloat1
 std::size_t tensor_core_attention_backward_scratch(const AttentionShape& s) { return s.rows(); }
 
 void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scratch, const float* dout,
-                                    const float* qkv, const float* out, const float* saved, bool keeps_qkv,
-                                    const int32_t* mask, const TokenRows& tokens, float dropout_p, Seed seed,
+                                    const float* out, const float* saved, const int32_t* mask,
+                                    const TokenRows& tokens, float dropout_p, uint64_t seed,
                                     const AttentionShape& s) {
-  require_aligned("backward", {dqkv, dout, qkv, out, saved});
-  const Saved keep = saved_in(const_cast<float*>(saved), keeps_qkv, s);
+  require_aligned("backward", {dqkv, dout, out, saved});
+  const Saved keep = saved_in(const_cast<float*>(saved), s);
   float* D = scratch;
   with_head_size(s.hs(), [&](auto head_size) {
     constexpr int HS = decltype(head_size)::value;
@@ -105,12 +103,8 @@ void tensor_core_attention_backward(cudaStream_t stream, float* dqkv, float* scr
            s.NH);
     check_launch("attention (tensor cores, backward: D and dq's zeros)");
     const int bytes = shared_bytes<HS>(s.T, Kernel::key_backward);
-    if (keeps_qkv)
-      launch(key_backward_kernel<HS, bf16>, Grid(grid_of(s), kThreads, bytes, stream), dqkv, D, dout, keep.qkv,
-             keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
-    else
-      launch(key_backward_kernel<HS, float>, Grid(grid_of(s), kThreads, bytes, stream), dqkv, D, dout, qkv,
-             keep.stats, mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
+    launch(key_backward_kernel<HS>, Grid(grid_of(s), kThreads, bytes, stream), dqkv, D, dout, keep.qkv, keep.stats,
+           mask, tokens, dropout_p, seed, s.scale(), s.T, s.C, s.NH);
   });
   check_launch("attention (tensor cores, backward)");
 }

@@ -7,9 +7,8 @@
 // anywhere, and a block's shared memory does not grow with T.
 //   forward         64 queries: one pass over the keys, each row's max, Σ exp and P'·v kept as
 //                   they go and rescaled when the max grows (flash attention 2's online softmax);
-//                   and, asked, the bf16 rounding of the block's rows of q, k and v, kept for the
-//                   backward pass, which then reads it instead of qkv (the same numbers: the
-//                   kernels stage bf16)
+//                   and the bf16 rounding of the block's rows of q, k and v, kept for the backward
+//                   pass, which reads it instead of qkv (the same numbers: the kernels stage bf16)
 //   query prologue  64 queries: D = Σ_j P'·dP' = dy·out per row (out = P'·v, from the forward
 //                   pass), and dq set to zero
 //   key backward    64 keys: one pass over the queries, P' and dS = P'∘dP' - P·D from each query's
@@ -36,7 +35,6 @@
 #include "textclass/backend/backend.hpp"  // dropout_uniform
 #include "textclass/backend/cuda/attention_plan.hpp"  // TokenRows
 #include "textclass/backend/cuda/launch.cuh"
-#include "textclass/backend/cuda/seed.cuh"
 
 namespace textclass::backend::cuda::tensor_cores {
 
@@ -256,9 +254,8 @@ __device__ inline float masked_score(float product, float scale, int key_mask) {
 struct Sequence {
   std::size_t first;
   int length;
-  __device__ Sequence(const TokenRows& tokens, int b, int T)
-      : first(tokens.starts == nullptr ? static_cast<std::size_t>(b) * T : tokens.starts[b]),
-        length(tokens.starts == nullptr ? T : tokens.starts[b + 1] - tokens.starts[b]) {}
+  __device__ Sequence(const TokenRows& tokens, int b)
+      : first(tokens.starts[b]), length(tokens.starts[b + 1] - tokens.starts[b]) {}
 };
 
 // The block's head and what every kernel needs to know of it.
@@ -267,13 +264,13 @@ struct Head {
   Sequence sequence;  // the batch row's tokens
   float p, scale, keep_scale;
   uint64_t seed;  // drawn once, when there is dropout
-  __device__ Head(int T_, int C_, int NH_, const TokenRows& tokens, float p_, float scale_, Seed s)
-      : T(T_), C(C_), NH(NH_), b(blockIdx.y / NH_), h(blockIdx.y % NH_), sequence(tokens, b, T_), p(p_),
-        scale(scale_), keep_scale(1.0f / (1.0f - p_)), seed(p_ > 0.0f ? s.get() : 0) {}
-  // The sequence's tokens in the row tensors: T where padded.
+  __device__ Head(int T_, int C_, int NH_, const TokenRows& tokens, float p_, float scale_, uint64_t s)
+      : T(T_), C(C_), NH(NH_), b(blockIdx.y / NH_), h(blockIdx.y % NH_), sequence(tokens, b), p(p_),
+        scale(scale_), keep_scale(1.0f / (1.0f - p_)), seed(p_ > 0.0f ? s : 0) {}
+  // The sequence's tokens in the row tensors.
   __device__ int length() const { return sequence.length; }
   // The row of [B, NH, T] that query t is: its statistics, and where its dropout indices start (the
-  // padded layout's, whatever the layout of the tokens: every layout draws the same dropout).
+  // padded layout's, as backend.hpp indexes dropout).
   __device__ std::size_t row(int t) const { return (static_cast<std::size_t>(b) * NH + h) * T + t; }
   // Whether dropout keeps (query, key): the hash every backend draws (backend.hpp).
   __device__ bool keeps(int query, int key) const { return p == 0.0f || dropout_uniform(seed, row(query) * T + key) >= p; }
@@ -283,13 +280,13 @@ struct Head {
   __device__ std::size_t offset(int width) const { return sequence.first * width + h * (C / NH); }
 };
 
-// Rows tokens.starts[B] .. tokens.rows - 1 of a packed layout are no token's: the blocks of the last
+// Rows tokens.starts[B] .. tokens.rows - 1 are no token's: the blocks of the last
 // batch row's first 64 tokens set their head's channels there to zero, in `parts` tensors C floats
 // apart in rows of `width` (out: 1 of C; dqkv: 3 of 3C), and in `rounded` (out's bf16) unless null.
 __device__ inline void clear_rows_after_tokens(float* dst, bf16* rounded, int width, int parts, const TokenRows& tokens,
                                                int C, int NH) {
   const int B = gridDim.y / NH, h = blockIdx.y % NH, hs = C / NH;
-  if (tokens.starts == nullptr || blockIdx.x != 0 || static_cast<int>(blockIdx.y) / NH != B - 1) return;
+  if (blockIdx.x != 0 || static_cast<int>(blockIdx.y) / NH != B - 1) return;
   const int first = tokens.starts[B], count = (tokens.rows - first) * parts * hs;
   for (int index = threadIdx.x; index < count; index += blockDim.x) {
     const int row = first + index / (parts * hs), part = index / hs % parts, c = index % hs;
@@ -344,12 +341,11 @@ __device__ void over_chunks(int T, Load load, Visit visit) {
 // out = dropout(softmax(s·q·kᵀ + padding bias))·v for 64 queries of a head, and its bf16 rounding
 // unless `rounded` is null; each row's max and 1/sum into stats, and the bf16 rounding of the 64
 // rows' q, k and v (of this head) into qkv_copy (qkv's layout), which the backward pass reads
-// (both null where no backward pass follows). Packed tokens: blocks past their sequence have nothing
-// to do.
+// (both null where no backward pass follows). Blocks past their sequence have nothing to do.
 template <int HS>
 __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rounded, float* stats, bf16* qkv_copy,
                                                            const float* qkv, const int32_t* mask, TokenRows tokens,
-                                                           float p, Seed seed, float scale, int T, int C, int NH) {
+                                                           float p, uint64_t seed, float scale, int T, int C, int NH) {
   await_earlier_kernels();
   const int warp = threadIdx.x / 32, q0 = blockIdx.x * kChunk;
   clear_rows_after_tokens(out, rounded, C, 1, tokens, C, NH);
@@ -434,8 +430,8 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(float* out, bf16* rou
 // threads a query, each a float4 of its channels (a warp reads and writes whole rows), the block
 // kThreads · 4 / HS queries at a time: all of a thread's loads first, then the sums and the stores (a
 // load after a store to dqkv may not be moved before it: at one query after another, each waited for
-// the memory in turn, and this kernel took 28 us a layer on an H200 at batch 16). Packed tokens: the
-// rows after the last token are set to zero in dqkv here too.
+// the memory in turn, and this kernel took 28 us a layer on an H200 at batch 16). The rows after the
+// last token are set to zero in dqkv here too.
 template <int HS>
 __global__ void __launch_bounds__(kThreads) query_prologue_kernel(float* dqkv, float* D, const float* dout,
                                                                   const float* out, TokenRows tokens, int T, int C,
@@ -445,7 +441,7 @@ __global__ void __launch_bounds__(kThreads) query_prologue_kernel(float* dqkv, f
   static_assert(HS % 4 == 0 && 32 % kLanes == 0 && kChunk % kQueriesAtOnce == 0);
   clear_rows_after_tokens(dqkv, nullptr, 3 * C, 3, tokens, C, NH);
   const int b = blockIdx.y / NH, h = blockIdx.y % NH;  // as Head has them
-  const Sequence sequence(tokens, b, T);
+  const Sequence sequence(tokens, b);
   const int c = threadIdx.x % kLanes * 4;              // this thread's channels of the head: c .. c + 3
   auto query = [&](int trip) {
     return static_cast<int>(blockIdx.x) * kChunk + trip * kQueriesAtOnce + static_cast<int>(threadIdx.x) / kLanes;
@@ -491,25 +487,24 @@ __device__ void add_query_gradients(float* dq, int stride, const bf16* ds, const
   write_rows<HS, true>(dq, stride, sums, strip, o0 + n0, length);
 }
 
-// dk, dv and dq for 64 keys of a head, from qkv (the forward kernel's bf16 copy of it, or its
-// floats), in one pass over the queries: P' and dS (transposed: a lane has a key row) from each
+// dk, dv and dq for 64 keys of a head, from the forward kernel's bf16 copy of qkv, in one pass over the queries: P' and dS (transposed: a lane has a key row) from each
 // query's saved statistics and D (query_prologue_kernel's), dropout drawn once for each pair;
 // dv += P'ᵀ·dy and dk += s·dSᵀ·q by the warp of the keys, then, the chunk's dS complete in shared
 // memory, dq += s·dS·k by the warp of the queries, added to dqkv with one atomic add per element
 // and chunk of queries.
-template <int HS, typename Qkv>
+template <int HS>
 __global__ void __launch_bounds__(kThreads) key_backward_kernel(float* dqkv, const float* D, const float* dout,
-                                                                const Qkv* qkv, const float* stats,
+                                                                const bf16* qkv, const float* stats,
                                                                 const int32_t* mask, TokenRows tokens, float p,
-                                                                Seed seed, float scale, int T, int C, int NH) {
+                                                                uint64_t seed, float scale, int T, int C, int NH) {
   await_earlier_kernels();
   const int warp = threadIdx.x / 32, k0 = blockIdx.x * kChunk;
   const Head head(T, C, NH, tokens, p, scale, seed);
   const int length = head.length();
-  if (k0 >= length) return;  // (packed tokens: the whole block)
+  if (k0 >= length) return;  // (the whole block)
   SharedArena arena{block_shared_memory()};
   const Shared<HS> s(arena, T, warp, Kernel::key_backward);
-  const Qkv* rows = qkv + head.offset(3 * C);
+  const bf16* rows = qkv + head.offset(3 * C);
   float* gradient_rows = dqkv + head.offset(3 * C);  // the head's dq, dk, dv of token 0
   const int keys = keys_end(mask + static_cast<std::size_t>(head.b) * T, T, s.warp_ends);
   if (k0 >= keys) {  // keys the mask drops, all of them: zero gradients
