@@ -65,7 +65,7 @@ TEST_P(MixedPrecisionTest, MatmulStaysWithinBf16RoundingOfTheCpu) {
 }
 
 // A weight gradient adds to what it held, once per call: dweight = G + doutᵀ·inp after one call and
-// G + 2 doutᵀ·inp after two (autotuning's trial runs of the first call must leave no trace). A
+// G + 2 doutᵀ·inp after two. A
 // lost G or an extra sum is off by a whole G or product, far outside the bf16 bound.
 TEST_P(MixedPrecisionTest, WeightGradientsAddOncePerCall) {
   const int N = 64, C = 256, OC = 96;

@@ -178,8 +178,7 @@ class Backend {
   virtual void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n) = 0;
 
   // out[i] = inp[rows[i]] for i < n, rows of C floats, zeros where rows[i] < 0 (rows: device
-  // memory): the [CLS] rows and their gradient, and the model's moves between the padded [B, T]
-  // layout and the rows of real tokens alone (bert.hpp). out must not overlap inp.
+  // memory): the [CLS] rows and their gradient. out must not overlap inp.
   virtual void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) = 0;
 
   // losses[B] = -log softmax(logits[b])[labels[b]]; saves the softmax in probs[B,V]

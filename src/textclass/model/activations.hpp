@@ -11,7 +11,7 @@
 // Packed tokens: every op runs on the M rows of real tokens only, not on the padded B x T (AG News
 // rows at batch 16 are about 47% padding): the token-wise ops (embeddings, LayerNorm, the linear
 // layers, GELU, dropout) row by row, the attention on each sequence's rows (Backend::attention_forward).
-// The padding is never computed, so no op needs a mask.
+// The padding is never computed.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

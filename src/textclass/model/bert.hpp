@@ -62,9 +62,10 @@ class Bert {
   // what backward needs; without one, dropout is off (evaluation and prediction).
   Output forward(Activations& acts, const Inputs& inputs, std::optional<uint64_t> dropout_seed = std::nullopt) const;
 
-  // A training forward pass that returns only its mean loss (one download fewer than forward):
-  // inputs must have labels.
-  float forward_loss(Activations& acts, const Inputs& inputs, uint64_t dropout_seed) const;
+  // A training step's passes: forward (dropout from dropout_seed), then backward (as below), then
+  // the download of the mean loss alone. Queuing both passes before that download lets the host run
+  // ahead of a GPU instead of waiting for the forward pass. inputs must have labels.
+  float forward_backward(Activations& acts, const Inputs& inputs, uint64_t dropout_seed);
 
   // Adds the gradient of the last training pass's mean loss to grads() (acts must hold a
   // training forward pass with labels). Parameters that are not trainable get nothing.

@@ -15,10 +15,11 @@ Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t
   return fetch_output(acts);
 }
 
-float Bert::forward_loss(Activations& acts, const Inputs& in, uint64_t dropout_seed) const {
-  if (in.labels.empty()) throw std::logic_error("Bert::forward_loss needs a batch with labels");
+float Bert::forward_backward(Activations& acts, const Inputs& in, uint64_t dropout_seed) {
+  if (in.labels.empty()) throw std::logic_error("Bert::forward_backward needs a batch with labels");
   stage(acts, in, dropout_seed);
   forward_ops(acts);
+  backward(acts);
   return fetch_loss(acts);
 }
 

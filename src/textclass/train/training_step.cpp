@@ -23,8 +23,7 @@ void TrainingStep::start(long step) {
 }
 
 double TrainingStep::add_batch(const model::Inputs& batch, std::uint64_t dropout_seed) {
-  const double loss = bert_.forward_loss(acts_, batch, dropout_seed);
-  bert_.backward(acts_);
+  const double loss = bert_.forward_backward(acts_, batch, dropout_seed);
   // a loss that is not finite leaves NaN gradients, which apply() never reaches
   if (!std::isfinite(loss))
     throw Error(fmt::format("step {}: the loss is {}; training stopped (a lower --learning-rate may help)", step_,

@@ -3,8 +3,8 @@
 // Row b of the batch is the L_b = starts[b+1] - starts[b] rows from starts[b]; qkv, dqkv [M,3C]:
 // query, key and value side by side, head h in channels [h·hs, (h+1)·hs) of each, hs = C/NH;
 // out, dout [M,C] (heads concatenated); rows from starts[B] on are no token's and get zeros.
-// att [B,NH,T,T] of probabilities, then a copy of qkv [M,3C] for the backward pass (null in
-// evaluation: nothing saved): attention_saved_floats.
+// att [B,NH,T,T] of probabilities, then a copy of the tokens' rows of qkv (room for B·T rows) for
+// the backward pass (null in evaluation: nothing saved): attention_saved_floats.
 // Per row b and head h, over i, j < L_b, with s = 1/sqrt(hs) and
 // keep[i,j] = dropout_uniform(seed, ((b·NH + h)·T + i)·T + j) >= p:
 //   att[i,:] = softmax(s · q_i·k_j)                (saved, before dropout; HF's padding bias gives

@@ -176,7 +176,10 @@ std::size_t padded_qkv_offset(const AttentionShape& s) { return (attention_stats
 // gather_rows both ways, built on the GPU from starts (elementwise_kernels.cuh), in scratch.
 struct RowMoves {
   int32_t *to_rows, *to_padded;  // [B·T]: each padded row's packed row; [M]: each packed row's padded row
-  static std::size_t floats(const AttentionShape& s, int M) { return static_cast<std::size_t>(s.B) * s.T + M; }
+  // (rounded up to 64 floats, so that what follows them stays 256-byte aligned for float4 gathers)
+  static std::size_t floats(const AttentionShape& s, int M) {
+    return (static_cast<std::size_t>(s.B) * s.T + M + 63) / 64 * 64;
+  }
   RowMoves(float* at, cudaStream_t stream, const int32_t* starts, int M, const AttentionShape& s)
       : to_rows(reinterpret_cast<int32_t*>(at)), to_padded(to_rows + static_cast<std::size_t>(s.B) * s.T) {
     const int count = std::max(s.B * s.T, M);

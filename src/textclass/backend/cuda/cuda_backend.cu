@@ -303,6 +303,11 @@ class CudaBackend final : public Backend {
   void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,
                     double lr, double beta1, double beta2, double eps, float grad_scale, int step) override {
     join();  // (the weight gradients)
+    for (const ParameterSpan& span : spans) {  // (declared as every op's writes; the bf16 copy follows below)
+      writes(m + span.offset, span.count);
+      writes(v + span.offset, span.count);
+      writes(params + span.offset, span.count);
+    }
     const auto timing = profile_->time("adamw_update");
     __nv_bfloat16* params_bf16 = parameters_in_bf16(params, spans);
     cuda::adamw_update(stream_, params, grads, m, v, params_bf16, spans, lr, beta1, beta2, eps, grad_scale, step);

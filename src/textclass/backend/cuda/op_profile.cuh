@@ -38,7 +38,6 @@ class OpProfile {
     std::chrono::steady_clock::time_point host_start_;
   };
   Scope time(const char* op) { return Scope(enabled_ ? this : nullptr, op); }
-  bool enabled() const { return enabled_; }
 
   // Adds the times of finished ops to the totals (call after a synchronisation).
   void collect();
