@@ -23,7 +23,6 @@
 #include "textclass/report/files.hpp"
 #include "textclass/report/metrics.hpp"
 #include "textclass/report/predictions.hpp"
-#include "textclass/train/label_alignment.hpp"
 
 namespace textclass::cli {
 namespace {
@@ -79,10 +78,12 @@ std::vector<report::Prediction> to_predictions(const std::vector<double>& probs,
   return predictions;
 }
 
-// Prints loss, accuracy, the classification report and the confusion matrix, and writes
-// metrics.json into `output_dir` (and to `metrics_out` when given).
-void report_metrics(const linear::TextClassifier& model, const data::Dataset& rows, const std::vector<int>& labels,
-                    const std::string& output_dir, const std::string& metrics_out, int digits) {
+// Prints loss, accuracy, the classification report and the confusion matrix of `rows` (labelled
+// with the model's classes), and writes metrics.json into `output_dir` (and to `metrics_out` when
+// given).
+void report_metrics(const linear::TextClassifier& model, const data::Dataset& rows, const std::string& output_dir,
+                    const std::string& metrics_out, int digits) {
+  const std::vector<int>& labels = rows.labels;
   const std::size_t classes = model.class_names.size();
   const std::vector<double> probs = model.predict_proba(rows.texts);
   const std::vector<report::Prediction> predictions = to_predictions(probs, classes);
@@ -110,7 +111,7 @@ void run_train(BaselineTrainArgs args) {
   if (train.labels.empty()) throw Error(train.source + ": training needs labelled rows");
   data::Dataset validation;
   if (!options.validation.empty()) {
-    validation = data::read_dataset(dataset_spec(options, options.validation));
+    validation = data::read_dataset(dataset_spec(options, options.validation, train.class_names));
   } else {
     const data::Split split = data::split_rows(train.labels, options.split);
     validation = data::subset(train, split.validation);
@@ -136,30 +137,30 @@ void run_train(BaselineTrainArgs args) {
   fs::create_directories(options.output);
   linear::save_text_classifier(model, fs::path(options.output) / kModelFile);
   fmt::print("== validation: {} rows\n", validation.size());
-  report_metrics(model, validation, train::align_labels(validation, model.class_names), options.output,
-                 args.metrics_out, args.digits);
+  report_metrics(model, validation, options.output, args.metrics_out, args.digits);
 }
 
 void run_evaluate(const BaselineUseArgs& args) {
   if (args.data.data.empty()) throw Error("baseline evaluate: give --data (a path or http(s) URL)");
   set_threads(args.threads);
-  const data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data));
-  if (dataset.labels.empty()) throw Error(dataset.source + ": evaluation needs labelled rows");
   const linear::TextClassifier model = load_model(args.model);
-  report_metrics(model, dataset, train::align_labels(dataset, model.class_names), args.data.output, args.metrics_out,
-                 args.digits);
+  check_classes_option(args.data, model.class_names);
+  const data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data, model.class_names));
+  if (dataset.labels.empty()) throw Error(dataset.source + ": evaluation needs labelled rows");
+  report_metrics(model, dataset, args.data.output, args.metrics_out, args.digits);
 }
 
 void run_predict(const BaselineUseArgs& args) {
+  if (!args.data.data.empty() && !args.texts.empty()) throw Error("baseline predict: give texts or --data, not both");
+  set_threads(args.threads);
+  const linear::TextClassifier model = load_model(args.model);
+  check_classes_option(args.data, model.class_names);
   std::vector<std::string> texts = args.texts;
   if (!args.data.data.empty()) {
-    if (!texts.empty()) throw Error("baseline predict: give texts or --data, not both");
-    texts = data::read_dataset(dataset_spec(args.data, args.data.data)).texts;
+    texts = data::read_dataset(texts_spec(args.data, args.data.data, model.class_names)).texts;
   } else if (texts.empty()) {
     texts = read_stdin_lines();
   }
-  set_threads(args.threads);
-  const linear::TextClassifier model = load_model(args.model);
   const auto predictions = to_predictions(model.predict_proba(texts), model.class_names.size());
   report::write_predictions(std::cout, predictions, model.class_names, args.format_out == "csv");
   std::cout.flush();
@@ -211,7 +212,7 @@ void add_evaluate(CLI::App& baseline) {
   auto args = std::make_shared<BaselineUseArgs>();
   CLI::App* command = baseline.add_subcommand(
       "evaluate", "Score a baseline on labelled data: loss, accuracy, classification report, confusion matrix");
-  add_data_options(*command, args->data, kDataInput | kOutputDir);
+  add_data_options(*command, args->data, kDataInput | kOutputDir | kModelClasses);
   add_use_options(*command, *args);
   command->add_option("--digits", args->digits, "decimals in the classification report")
       ->check(CLI::Range(0, 10))->capture_default_str();
@@ -223,7 +224,7 @@ void add_predict(CLI::App& baseline) {
   auto args = std::make_shared<BaselineUseArgs>();
   CLI::App* command = baseline.add_subcommand(
       "predict", "Classify texts (arguments, --data or stdin lines) with a baseline; JSON Lines or CSV on stdout");
-  add_data_options(*command, args->data, kDataInput);
+  add_data_options(*command, args->data, kDataInput | kModelClasses);
   add_use_options(*command, *args);
   command->add_option("text", args->texts, "texts to classify (default: --data, else lines of stdin)");
   command->add_option("--format-out", args->format_out, "jsonl: one JSON object per text; csv: a header and one row per text")

@@ -121,9 +121,14 @@ void run_data_command(const DataCommandArgs& args) {
   const std::pair<const char*, const std::string*> inputs[] = {
       {"train", &options.train}, {"validation", &options.validation}, {"data", &options.data}};
   bool first = true;
+  std::vector<std::string> train_classes;  // validation data is read against them, as training reads it
   for (const auto& [role, path_or_url] : inputs) {
     if (path_or_url->empty()) continue;
-    const data::Dataset dataset = data::read_dataset(dataset_spec(options, *path_or_url));
+    const bool validation = role == std::string_view("validation");
+    const data::Dataset dataset =
+        data::read_dataset(validation ? dataset_spec(options, *path_or_url, train_classes)
+                                      : dataset_spec(options, *path_or_url));
+    if (role == std::string_view("train")) train_classes = dataset.class_names;
     if (!first) fmt::print("\n");
     first = false;
     print_summary(role, dataset, options.read.format, tokenizer, args.model);

@@ -1,6 +1,10 @@
 #include "cli/data_options.hpp"
 
+#include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <map>
+
+#include "textclass/error.hpp"
 
 namespace textclass::cli {
 
@@ -21,13 +25,18 @@ void add_data_options(CLI::App& command, DataOptions& options, unsigned groups) 
       ->type_name("agnews|csv|jsonl")
       ->default_str(std::string(data::format_name(options.read.format)));
   command.add_option("--classes", options.read.classes,
-                     "class names, one per line (default for agnews: the classes.txt beside the data)");
+                     (groups & kModelClasses)
+                         ? "class names, one per line (default: the model's classes; a file that lists others, "
+                           "or the same in another order, is an error)"
+                         : "class names, one per line, in class-index order (default: the training data's "
+                           "distinct labels sorted as strings, or 0-based indices when every label is an integer; "
+                           "for agnews, the classes.txt beside the data)");
   command.add_option("--text-columns", options.read.text_columns,
                      "csv/jsonl: the text column(s); several are joined with a space")
       ->delimiter(',')
       ->capture_default_str();
   command.add_option("--label-column", options.read.label_column,
-                     "csv/jsonl: the label column (a class name or a 0-based index)")
+                     "csv/jsonl: the label column (class names, or 0-based class indices when every label is an integer)")
       ->capture_default_str();
   command.add_option("--cache-dir", options.read.cache_dir,
                      "where downloads are kept (default: $TEXTCLASS_CACHE, else $XDG_CACHE_HOME/textclass, "
@@ -57,6 +66,29 @@ data::DatasetSpec dataset_spec(const DataOptions& options, const std::string& pa
   data::DatasetSpec spec = options.read;
   spec.path_or_url = path_or_url;
   return spec;
+}
+
+data::DatasetSpec dataset_spec(const DataOptions& options, const std::string& path_or_url,
+                               const std::vector<std::string>& known_classes) {
+  data::DatasetSpec spec = dataset_spec(options, path_or_url);
+  spec.class_names = known_classes;
+  return spec;
+}
+
+data::DatasetSpec texts_spec(const DataOptions& options, const std::string& path_or_url,
+                             const std::vector<std::string>& model_classes) {
+  data::DatasetSpec spec = dataset_spec(options, path_or_url, model_classes);
+  spec.label_column.clear();
+  return spec;
+}
+
+void check_classes_option(const DataOptions& options, const std::vector<std::string>& model_classes) {
+  if (options.read.classes.empty()) return;
+  const std::vector<std::string> listed = data::read_classes_file(options.read.classes, options.read.cache_dir);
+  if (listed != model_classes) {
+    throw Error(fmt::format("{}: the classes ({}) are not the model's ({}); leave out --classes to use the model's",
+                            options.read.classes, fmt::join(listed, ", "), fmt::join(model_classes, ", ")));
+  }
 }
 
 }  // namespace textclass::cli

@@ -5,6 +5,7 @@
 // and where results go (--output). The defaults live in data::DatasetSpec and data::SplitOptions.
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "textclass/data/dataset.hpp"
 #include "textclass/data/split.hpp"
@@ -27,11 +28,27 @@ enum DataOptionGroups : unsigned {
   kDataInput = 1u << 1,     // --data
   kSplitOptions = 1u << 2,  // --split, --train-fraction, --seed
   kOutputDir = 1u << 3,     // --output
+  kModelClasses = 1u << 4,  // the data is read against a trained model's classes (evaluate, predict)
 };
 
 void add_data_options(CLI::App& command, DataOptions& options, unsigned groups);
 
 // The spec for reading `path_or_url` with the given options.
 data::DatasetSpec dataset_spec(const DataOptions& options, const std::string& path_or_url);
+
+// The spec for reading `path_or_url` against classes already known (a trained model's; the
+// training data's for validation data): each label is one of their names or an index into them.
+data::DatasetSpec dataset_spec(const DataOptions& options, const std::string& path_or_url,
+                               const std::vector<std::string>& known_classes);
+
+// The spec for reading the texts of `path_or_url` to predict them with a model of these classes: a
+// csv/jsonl label column is not read, as predictions ignore it (AG News rows always carry a class
+// number, read against the model's classes).
+data::DatasetSpec texts_spec(const DataOptions& options, const std::string& path_or_url,
+                             const std::vector<std::string>& model_classes);
+
+// A model knows its classes, so --classes is not needed with it; one that lists other classes, or
+// the same in another order, throws Error naming the file and both lists.
+void check_classes_option(const DataOptions& options, const std::vector<std::string>& model_classes);
 
 }  // namespace textclass::cli

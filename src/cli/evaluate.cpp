@@ -16,7 +16,6 @@
 #include "textclass/report/metrics.hpp"
 #include "textclass/text/tokenizer.hpp"
 #include "textclass/train/encode_rows.hpp"
-#include "textclass/train/label_alignment.hpp"
 #include "textclass/train/predictor.hpp"
 
 namespace textclass::cli {
@@ -34,13 +33,14 @@ struct EvaluateArgs {
 
 void run_evaluate(const EvaluateArgs& args) {
   if (args.data.data.empty()) throw Error("evaluate: give --data (a path or http(s) URL)");
-  const data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data));
-  if (dataset.labels.empty()) throw Error(dataset.source + ": evaluation needs labelled rows");
   const std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
   auto backend = make_backend(args.device);
   const auto bert = model::load_bert(*backend, model_dir.string());
   const std::vector<std::string>& classes = bert->config().labels;
-  const std::vector<int> labels = train::align_labels(dataset, classes);
+  check_classes_option(args.data, classes);
+  const data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data, classes));
+  if (dataset.labels.empty()) throw Error(dataset.source + ": evaluation needs labelled rows");
+  const std::vector<int>& labels = dataset.labels;
 
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
@@ -64,7 +64,7 @@ void add_evaluate_command(CLI::App& app) {
   auto args = std::make_shared<EvaluateArgs>();
   CLI::App* command = app.add_subcommand(
       "evaluate", "Score a trained model on labelled data: loss, accuracy, classification report, confusion matrix");
-  add_data_options(*command, args->data, kDataInput | kOutputDir);
+  add_data_options(*command, args->data, kDataInput | kOutputDir | kModelClasses);
   command->add_option("--model", args->model, "a trained run folder or checkpoint")->required();
   command->add_option("--digits", args->digits, "decimals in the classification report")
       ->check(CLI::Range(0, 10))->capture_default_str();

@@ -1,5 +1,5 @@
 // `textclass predict`: a trained model's class for each text — texts given as arguments, a
-// --data file (any dataset format; its labels, if any, are ignored) or else stdin, one text per
+// --data file (any dataset format; a csv/jsonl label column is not read) or else stdin, one text per
 // line — printed in input order as JSON Lines (or CSV with --format-out csv), as probabilities or,
 // with --raw-scores, logits.
 #include <iostream>
@@ -33,20 +33,21 @@ struct PredictArgs {
 };
 
 void run_predict(const PredictArgs& args) {
+  if (!args.data.data.empty() && !args.texts.empty()) throw Error("predict: give texts or --data, not both");
+  const std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
+  auto backend = make_backend(args.device);
+  const auto bert = model::load_bert(*backend, model_dir.string());
+  check_classes_option(args.data, bert->config().labels);
   std::vector<std::string> texts = args.texts;
   std::string source = "text argument";
   if (!args.data.data.empty()) {
-    if (!texts.empty()) throw Error("predict: give texts or --data, not both");
-    data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data));
+    data::Dataset dataset = data::read_dataset(texts_spec(args.data, args.data.data, bert->config().labels));
     texts = std::move(dataset.texts);
     source = dataset.source;
   } else if (texts.empty()) {
     texts = read_stdin_lines();
     source = "<stdin>";
   }
-  const std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
-  auto backend = make_backend(args.device);
-  const auto bert = model::load_bert(*backend, model_dir.string());
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
   const data::TokenRows rows = train::encode_rows(tokenizer, texts, {}, max_length, source);
@@ -69,7 +70,7 @@ void add_predict_command(CLI::App& app) {
   auto args = std::make_shared<PredictArgs>();
   CLI::App* command = app.add_subcommand(
       "predict", "Classify texts (arguments, --data or stdin lines) with a trained model; JSON Lines or CSV on stdout");
-  add_data_options(*command, args->data, kDataInput);
+  add_data_options(*command, args->data, kDataInput | kModelClasses);
   command->add_option("--model", args->model,
                       "a trained run folder or checkpoint, or a transformers BertForSequenceClassification "
                       "(run with its own head)")->required();

@@ -21,7 +21,6 @@
 #include "textclass/text/tokenizer.hpp"
 #include "textclass/train/checkpoints.hpp"
 #include "textclass/train/encode_rows.hpp"
-#include "textclass/train/label_alignment.hpp"
 #include "textclass/train/trainer.hpp"
 
 namespace textclass::cli {
@@ -53,19 +52,21 @@ CLI::Validator dropout_probability() {
       "[0, 1)");
 }
 
-// The training and validation sets: --validation, else the split of --train.
+// The training and validation sets: --validation (read against the training data's classes), else
+// the split of --train.
 std::pair<data::Dataset, data::Dataset> read_datasets(const DataOptions& options) {
   if (options.train.empty()) throw Error("train: give --train (a path or http(s) URL)");
   data::Dataset train = data::read_dataset(dataset_spec(options, options.train));
   if (train.labels.empty()) throw Error(train.source + ": training data needs labels");
-  if (!options.validation.empty()) return {train, data::read_dataset(dataset_spec(options, options.validation))};
+  if (!options.validation.empty()) {
+    return {train, data::read_dataset(dataset_spec(options, options.validation, train.class_names))};
+  }
   const data::Split split = data::split_rows(train.labels, options.split);
   return {data::subset(train, split.train), data::subset(train, split.validation)};
 }
 
 void run_train(TrainArgs& args) {
   auto [train_set, validation_set] = read_datasets(args.data);
-  const std::vector<int> validation_labels = train::align_labels(validation_set, train_set.class_names);
 
   std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
   std::optional<std::filesystem::path> checkpoint;
@@ -83,7 +84,7 @@ void run_train(TrainArgs& args) {
   const data::TokenRows train_rows =
       train::encode_rows(tokenizer, train_set.texts, train_set.labels, max_length, train_set.source);
   const data::TokenRows validation_rows =
-      train::encode_rows(tokenizer, validation_set.texts, validation_labels, max_length, validation_set.source);
+      train::encode_rows(tokenizer, validation_set.texts, validation_set.labels, max_length, validation_set.source);
 
   auto backend = make_backend(args.device);
   model::LoadOptions load;

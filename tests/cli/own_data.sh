@@ -45,7 +45,6 @@ for file in config.json model.safetensors tokenizer.json log.jsonl; do
   [ -f "$model/$file" ] || fail "train: $model lacks $file"
 done
 labels=$(tail -n +2 data/examples/reviews.csv | awk -F, '{print $NF}' | sort -u)
-[ "$labels" = "$(sort data/examples/classes.txt)" ] || fail "reviews.csv's labels are not those of classes.txt: $labels"
 for label in $labels; do
   grep -q "\"$label\"" "$model/config.json" || fail "train: config.json lacks the class $label"
 done

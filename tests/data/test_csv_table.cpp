@@ -43,6 +43,27 @@ TEST_F(CsvTable, TakesClassNamesFromTheClassesFile) {
   EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"neg", "pos"}));
 }
 
+TEST_F(CsvTable, NamesTheClassesAfterTheSortedLabelsWithoutAClassesFile) {
+  const Dataset dataset = read("headline,body,topic\nA,a,Sports\nB,b,Business\nC,c,World\nD,d,Business\n",
+                               {"headline", "body"}, "topic");
+  EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"Business", "Sports", "World"}));
+  EXPECT_EQ(dataset.labels, (std::vector<int>{1, 0, 2, 0}));
+}
+
+TEST_F(CsvTable, ReadsValidationRowsAgainstTheTrainingClasses) {
+  DatasetSpec spec;
+  spec.path_or_url = dir_.write("validation.csv", "text,label\na,positive\nb,1\n");
+  spec.format = Format::csv;
+  spec.class_names = {"negative", "positive"};
+  const Dataset dataset = read_dataset(spec);
+  EXPECT_EQ(dataset.class_names, spec.class_names);
+  EXPECT_EQ(dataset.labels, (std::vector<int>{1, 1}));
+  spec.path_or_url = dir_.write("validation.csv", "text,label\na,positive\nb,neutral\nc,neutral\n");
+  EXPECT_EQ(testing::error_message([&] { read_dataset(spec); }),
+            spec.path_or_url + ":3: label 'neutral' is outside the classes (negative, positive): "
+            "expected a class name or an index 0-1");
+}
+
 TEST_F(CsvTable, ReadsRowsWithoutLabelsWhenNoLabelColumnIsWanted) {
   const Dataset dataset = read("text\nfirst\nsecond\n", {"text"}, "");
   EXPECT_EQ(dataset.texts, (std::vector<std::string>{"first", "second"}));
@@ -60,11 +81,10 @@ TEST_F(CsvTable, MissingColumn) {
 TEST_F(CsvTable, LabelOutsideTheClasses) {
   const std::string classes = dir_.write("classes.txt", "neg\npos\n");
   EXPECT_EQ(error_for("text,label\na,pos\nb,meh\n", {"text"}, classes),
-            path() + ":3: label 'meh' is outside the classes: expected a class name or an index 0-1");
+            path() + ":3: label 'meh' is outside the classes (neg, pos): expected a class name or an index 0-1");
   EXPECT_EQ(error_for("text,label\na,2\n", {"text"}, classes),
-            path() + ":2: label '2' is outside the classes: expected a class name or an index 0-1");
-  EXPECT_EQ(error_for("text,label\na,-1\n"),
-            path() + ":2: label '-1' is not a class index (an integer >= 0); give a classes file (--classes) to use class names");
+            path() + ":2: label '2' is outside the classes (neg, pos): expected a class name or an index 0-1");
+  EXPECT_EQ(error_for("text,label\na,1\nb,\n"), path() + ":3: empty label");
 }
 
 TEST_F(CsvTable, HeaderWithoutRows) {

@@ -62,9 +62,29 @@ TEST_F(Jsonl, MissingOrMistypedFields) {
             path() + ":1: field 'label' must be a class name or an integer index, found 1.5");
 }
 
-TEST_F(Jsonl, LabelOutsideTheClasses) {
-  EXPECT_EQ(error_for("{\"text\":\"a\",\"label\":0}\n{\"text\":\"b\",\"label\":\"Sports\"}\n"),
-            path() + ":2: label 'Sports' is not a class index (an integer >= 0); give a classes file (--classes) to use class names");
+TEST_F(Jsonl, NamesTheClassesAfterTheSortedLabelsWithoutAClassesFile) {
+  const Dataset dataset = read("{\"text\":\"a\",\"label\":\"positive\"}\n{\"text\":\"b\",\"label\":\"negative\"}\n"
+                               "{\"text\":\"c\",\"label\":\"positive\"}\n");
+  EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"negative", "positive"}));
+  EXPECT_EQ(dataset.labels, (std::vector<int>{1, 0, 1}));
+}
+
+TEST_F(Jsonl, IntegerLabelsAmongNamesAreNamesToo) {
+  // JSON numbers and strings alike: one label that is not an integer makes every label a name.
+  const Dataset dataset = read("{\"text\":\"a\",\"label\":10}\n{\"text\":\"b\",\"label\":\"Sports\"}\n"
+                               "{\"text\":\"c\",\"label\":\"2\"}\n");
+  EXPECT_EQ(dataset.class_names, (std::vector<std::string>{"10", "2", "Sports"}));
+  EXPECT_EQ(dataset.labels, (std::vector<int>{0, 2, 1}));
+}
+
+TEST_F(Jsonl, LabelOutsideTheModelsClasses) {
+  DatasetSpec spec;
+  spec.path_or_url = dir_.write("test.jsonl", "{\"text\":\"a\",\"label\":\"World\"}\n\n{\"text\":\"b\",\"label\":\"Tech\"}\n");
+  spec.format = Format::jsonl;
+  spec.class_names = {"World", "Sports"};
+  EXPECT_EQ(testing::error_message([&] { read_dataset(spec); }),
+            spec.path_or_url + ":3: label 'Tech' is outside the classes (World, Sports): "
+            "expected a class name or an index 0-1");
 }
 
 TEST_F(Jsonl, InvalidUtf8AndEmptyFile) {

@@ -1,5 +1,5 @@
 // CSV with a header row: the text is the named text columns joined with " ", the label the named
-// label column (a class name or index, see LabelResolver).
+// label column (a class name or index, see labels.hpp).
 #include <algorithm>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
@@ -34,7 +34,7 @@ Dataset parse_csv_table(const std::string& text, const std::string& name, const 
   const std::size_t label_column = labelled ? column_index(header, spec.label_column, name) : 0;
 
   Dataset dataset;
-  LabelResolver labels(std::move(class_names));
+  LabelColumn labels(name);
   CsvRecord record;
   while (reader.next(record)) {
     if (record.fields.size() != header.fields.size()) {
@@ -47,10 +47,10 @@ Dataset parse_csv_table(const std::string& text, const std::string& name, const 
       joined += record.fields[text_columns[i]];
     }
     dataset.texts.push_back(std::move(joined));
-    if (labelled) dataset.labels.push_back(labels.resolve(record.fields[label_column], name, record.line));
+    if (labelled) labels.add(record.fields[label_column], record.line);
   }
   if (dataset.texts.empty()) throw error_at(name, header.line, "a header but no rows");
-  dataset.class_names = labels.class_names();
+  labels.resolve_into(dataset, std::move(class_names));
   return dataset;
 }
 

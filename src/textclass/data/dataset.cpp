@@ -9,8 +9,9 @@
 namespace textclass::data {
 namespace {
 
-// The classes file named by the spec, or for AG News the classes.txt beside the data.
+// The spec's known classes, else its classes file, else for AG News the classes.txt beside the data.
 std::vector<std::string> class_names_for(const DatasetSpec& spec) {
+  if (!spec.class_names.empty()) return spec.class_names;
   std::string classes = spec.classes;
   if (classes.empty()) {
     if (spec.format != Format::agnews) return {};
@@ -19,11 +20,15 @@ std::vector<std::string> class_names_for(const DatasetSpec& spec) {
       throw Error(classes + ": no classes file beside the data (AG News format); give one with --classes FILE");
     }
   }
-  const std::filesystem::path local = fetch(classes, spec.cache_dir);
-  return read_class_names(read_text_file(local, classes), classes);
+  return read_classes_file(classes, spec.cache_dir);
 }
 
 }  // namespace
+
+std::vector<std::string> read_classes_file(const std::string& path_or_url, const std::filesystem::path& cache_dir) {
+  const std::filesystem::path local = fetch(path_or_url, cache_dir);
+  return read_class_names(read_text_file(local, path_or_url), path_or_url);
+}
 
 std::string_view format_name(Format format) {
   switch (format) {

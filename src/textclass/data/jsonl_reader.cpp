@@ -1,5 +1,5 @@
 // JSON Lines: one object per line; the text is the named string fields joined with " ", the label
-// the named field (a class name or an integer index, see LabelResolver). Blank lines are skipped.
+// the named field (a class name or an integer index, see labels.hpp). Blank lines are skipped.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -31,7 +31,7 @@ const nlohmann::json& field(const nlohmann::json& row, const std::string& key, c
 Dataset parse_jsonl(const std::string& text, const std::string& name, const DatasetSpec& spec,
                     std::vector<std::string> class_names) {
   Dataset dataset;
-  LabelResolver labels(std::move(class_names));
+  LabelColumn labels(name);
   std::size_t line = 0;
   for (std::size_t start = 0; start < text.size();) {
     std::size_t end = text.find('\n', start);
@@ -61,15 +61,15 @@ Dataset parse_jsonl(const std::string& text, const std::string& name, const Data
     if (spec.label_column.empty()) continue;
     const nlohmann::json& label = field(row, spec.label_column, name, line);
     if (label.is_string()) {
-      dataset.labels.push_back(labels.resolve(label.get_ref<const std::string&>(), name, line));
+      labels.add(label.get_ref<const std::string&>(), line);
     } else if (label.is_number_integer()) {
-      dataset.labels.push_back(labels.resolve(label.dump(), name, line));
+      labels.add(label.dump(), line);
     } else {
       throw error_at(name, line, fmt::format("field '{}' must be a class name or an integer index, found {}",
                                              spec.label_column, label.dump()));
     }
   }
-  dataset.class_names = labels.class_names();
+  labels.resolve_into(dataset, std::move(class_names));
   return dataset;
 }
 

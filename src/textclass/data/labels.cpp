@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <optional>
 
 #include "textclass/error.hpp"
@@ -10,9 +11,12 @@
 namespace textclass::data {
 namespace {
 
-// Without a classes file the class list runs from 0 to the largest index; this bounds it so that a
-// stray large number is reported rather than turned into a million empty classes.
-constexpr int kMaxClassesWithoutNames = 10000;
+// Integer labels number the classes from 0 to the largest; this bounds it so that a stray large
+// number is reported rather than turned into a million empty classes.
+constexpr int kMaxIndexedClasses = 10000;
+
+// An error lists the classes a label may be when they are few enough to read on one line.
+constexpr std::size_t kClassesListedInErrors = 10;
 
 std::string_view trim(std::string_view s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -22,11 +26,16 @@ std::string_view trim(std::string_view s) {
 }
 
 std::optional<int> parse_index(std::string_view value) {
-  value = trim(value);
   int index = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
   if (ec != std::errc() || end != value.data() + value.size() || value.empty() || index < 0) return std::nullopt;
   return index;
+}
+
+std::string listed(const std::vector<std::string>& names) {
+  if (names.size() <= kClassesListedInErrors) return fmt::format("{}", fmt::join(names, ", "));
+  return fmt::format("{}, ... ({} classes)",
+                     fmt::join(names.begin(), names.begin() + kClassesListedInErrors, ", "), names.size());
 }
 
 }  // namespace
@@ -51,34 +60,58 @@ std::vector<std::string> read_class_names(const std::string& text, const std::st
   return names;
 }
 
-LabelResolver::LabelResolver(std::vector<std::string> class_names) : names_(std::move(class_names)) {}
-
-int LabelResolver::resolve(std::string_view value, const std::string& file, std::size_t line) {
-  if (!names_.empty()) {
-    const auto named = std::find(names_.begin(), names_.end(), trim(value));
-    if (named != names_.end()) return static_cast<int>(named - names_.begin());
-    const auto index = parse_index(value);
-    if (index && *index < static_cast<int>(names_.size())) return *index;
-    throw error_at(file, line, fmt::format("label '{}' is outside the classes: expected a class name or an index 0-{}",
-                                           value, names_.size() - 1));
+void LabelColumn::add(std::string_view value, std::size_t line) {
+  std::string key(trim(value));
+  if (key.empty()) throw error_at(file_, line, "empty label");
+  auto [found, added] = id_.try_emplace(key, static_cast<int>(distinct_.size()));
+  if (added) {
+    distinct_.push_back(std::move(key));
+    first_line_.push_back(line);
   }
-  const auto index = parse_index(value);
-  if (!index) {
-    throw error_at(file, line, fmt::format("label '{}' is not a class index (an integer >= 0); "
-                                           "give a classes file (--classes) to use class names", value));
-  }
-  if (*index >= kMaxClassesWithoutNames) {
-    throw error_at(file, line, fmt::format("label {} is too large for a class index without a classes file (--classes)", *index));
-  }
-  largest_index_ = std::max(largest_index_, *index);
-  return *index;
+  rows_.push_back(found->second);
 }
 
-std::vector<std::string> LabelResolver::class_names() const {
-  if (!names_.empty()) return names_;
-  std::vector<std::string> numbered;
-  for (int i = 0; i <= largest_index_; ++i) numbered.push_back(std::to_string(i));
-  return numbered;
+void LabelColumn::resolve_into(Dataset& dataset, std::vector<std::string> class_names) const {
+  // The class index of each distinct value, then of each row.
+  std::vector<int> class_of(distinct_.size(), -1);
+  if (!class_names.empty()) {
+    for (std::size_t v = 0; v < distinct_.size(); ++v) {
+      const auto named = std::find(class_names.begin(), class_names.end(), distinct_[v]);
+      const auto index = parse_index(distinct_[v]);
+      if (named != class_names.end()) {
+        class_of[v] = static_cast<int>(named - class_names.begin());
+      } else if (index && *index < static_cast<int>(class_names.size())) {
+        class_of[v] = *index;
+      } else {
+        throw error_at(file_, first_line_[v],
+                       fmt::format("label '{}' is outside the classes ({}): expected a class name or an index 0-{}",
+                                   distinct_[v], listed(class_names), class_names.size() - 1));
+      }
+    }
+  } else if (std::all_of(distinct_.begin(), distinct_.end(), [](const std::string& v) { return parse_index(v); })) {
+    int largest = -1;
+    for (std::size_t v = 0; v < distinct_.size(); ++v) {
+      class_of[v] = *parse_index(distinct_[v]);
+      if (class_of[v] >= kMaxIndexedClasses) {
+        throw error_at(file_, first_line_[v],
+                       fmt::format("label {} is too large for a class index (every label is an integer, so they "
+                                   "are read as 0-based indices); give a classes file (--classes)", class_of[v]));
+      }
+      largest = std::max(largest, class_of[v]);
+    }
+    for (int i = 0; i <= largest; ++i) class_names.push_back(std::to_string(i));
+  } else {
+    class_names = distinct_;
+    std::sort(class_names.begin(), class_names.end());
+    for (std::size_t v = 0; v < distinct_.size(); ++v) {
+      class_of[v] = static_cast<int>(std::lower_bound(class_names.begin(), class_names.end(), distinct_[v]) -
+                                     class_names.begin());
+    }
+  }
+  dataset.labels.clear();
+  dataset.labels.reserve(rows_.size());
+  for (int value : rows_) dataset.labels.push_back(class_of[static_cast<std::size_t>(value)]);
+  dataset.class_names = std::move(class_names);
 }
 
 }  // namespace textclass::data

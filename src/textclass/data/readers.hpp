@@ -1,6 +1,7 @@
 #pragma once
 // One parser per input format, each over a file's checked text (see text_file.hpp). `name` is how
-// errors refer to the file. `class_names` are from the classes file (may be empty for csv/jsonl).
+// errors refer to the file. `class_names` are the known classes (for csv/jsonl they may be empty:
+// the labels then define them, see labels.hpp).
 #include <string>
 #include <vector>
 
