@@ -2,6 +2,7 @@
 // and finite differences, with sequences of different lengths, rows of no token after them, and
 // attention dropout.
 #include "op_test.hpp"
+#include "packed_rows.hpp"
 
 namespace textclass::backend::op_test {
 namespace {
@@ -15,25 +16,9 @@ std::string describe(Shape s, float p) {
          " NH=" + std::to_string(s.NH) + " p=" + std::to_string(p);
 }
 
-// A batch's rows: sequence b has lengths[b] tokens from row starts[b]; M - starts[B] rows of no token
-// follow. mask is the padded [B, T] prefix mask the ops take beside starts.
-struct Rows {
-  Ints starts, mask;
-  int M = 0;
-};
-
-Rows rows_of(const Ints& padding_mask, int B, int T, int extra_rows) {
-  Rows r{Ints(B + 1, 0), padding_mask, 0};
-  for (int b = 0; b < B; b++)
-    r.starts[b + 1] = r.starts[b] + static_cast<int32_t>(std::count(padding_mask.begin() + b * T,
-                                                                    padding_mask.begin() + (b + 1) * T, 1));
-  r.M = r.starts[B] + extra_rows;
-  return r;
-}
-
 // The textbook loops, one (b, h, i) at a time over each sequence's own tokens; dropout element
 // (b,h,i,j) is ((b·NH + h)·T + i)·T + j. Rows of no token stay zero.
-Doubles reference_attention(const Doubles& qkv, const Rows& rows, float p, uint64_t seed, Shape s) {
+Doubles reference_attention(const Doubles& qkv, const PackedRows& rows, float p, uint64_t seed, Shape s) {
   const int C = s.C, NH = s.NH, T = s.T, hs = C / NH;
   const double scale = 1.0 / std::sqrt(double(hs));
   Doubles out(static_cast<std::size_t>(rows.M) * C, 0.0);
@@ -80,14 +65,15 @@ TEST_P(AttentionTest, ForwardMatchesReference) {
     for (const float p : {0.0f, 0.25f}) {
       SCOPED_TRACE(describe(s, p));
       Random random(s.B * 100 + s.T);
-      const Rows rows = rows_of(random.padding_mask(s.B, s.T), s.B, s.T, 3);
+      const Ints mask = random.padding_mask(s.B, s.T);
+      const PackedRows rows(mask, s.B, s.T, 4);
       std::vector<float> qkv = random.floats(static_cast<std::size_t>(rows.M) * 3 * s.C);
       std::fill(qkv.begin() + static_cast<std::ptrdiff_t>(rows.starts[s.B]) * 3 * s.C, qkv.end(),
                 std::numeric_limits<float>::quiet_NaN());
       const std::size_t out_floats = static_cast<std::size_t>(rows.M) * s.C;
       Buffer<float> qkv_d(backend(), qkv), out_d(backend(), out_floats);
       Buffer<float> att_d(backend(), backend().attention_saved_floats(s.B, s.T, s.C, s.NH));
-      Buffer<int32_t> mask_d(backend(), rows.mask), starts_d(backend(), rows.starts);
+      Buffer<int32_t> mask_d(backend(), mask), starts_d(backend(), rows.starts);
       backend().attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), starts_d.get(), rows.M, p, seed,
                                   s.B, s.T, s.C, s.NH);
       expect_close(out_d.read(), reference_attention(to_doubles(qkv), rows, p, seed, s), {1e-5, 1e-6}, "out");
@@ -107,12 +93,13 @@ TEST_P(AttentionTest, BackwardMatchesFiniteDifferences) {
     for (const float p : {0.0f, 0.3f}) {
       SCOPED_TRACE(describe(s, p));
       Random random(s.B * 100 + s.T);
-      const Rows rows = rows_of(random.padding_mask(s.B, s.T), s.B, s.T, 2);
+      const Ints mask = random.padding_mask(s.B, s.T);
+      const PackedRows rows(mask, s.B, s.T, 4);
       const std::vector<float> qkv = random.floats(static_cast<std::size_t>(rows.M) * 3 * s.C);
       const std::vector<float> dout = random.floats(static_cast<std::size_t>(rows.M) * s.C);
       Buffer<float> qkv_d(backend(), qkv), dout_d(backend(), dout), dqkv_d(backend(), qkv.size());
       Buffer<float> out_d(backend(), dout.size()), att_d(backend(), backend().attention_saved_floats(s.B, s.T, s.C, s.NH));
-      Buffer<int32_t> mask_d(backend(), rows.mask), starts_d(backend(), rows.starts);
+      Buffer<int32_t> mask_d(backend(), mask), starts_d(backend(), rows.starts);
       backend().attention_forward(out_d.get(), att_d.get(), qkv_d.get(), mask_d.get(), starts_d.get(), rows.M, p, seed,
                                   s.B, s.T, s.C, s.NH);
       backend().fill(qkv_d.get(), std::numeric_limits<float>::quiet_NaN(), qkv.size());
