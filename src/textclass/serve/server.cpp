@@ -370,9 +370,14 @@ void Server::add_routes() {
 
   // cpp-httplib answers a body over the payload limit (413) and a request it cannot read (400)
   // before any route: those get TEI's error body here.
-  http.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
+  http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413) {
+    if (res.status == 413 && req.get_header_value("Content-Type") == "application/x-www-form-urlencoded") {
+      // cpp-httplib reads at most 8,192 bytes of a form body (curl -d's default type)
+      answer_error(res, validation_error("a form-encoded body is limited to 8192 bytes: send the JSON with "
+                                         "'Content-Type: application/json'"),
+                   metrics_);
+    } else if (res.status == 413) {
       answer_error(res, validation_error(fmt::format("request body over the payload limit of {} bytes",
                                                      options_.payload_limit)),
                    metrics_);
