@@ -64,7 +64,7 @@ TEST(PredictRequest, EmptyInputsAndLargeBatchesAre413) {
 
 TEST(PredictRequest, JsonThatDoesNotParseIs400) {
   for (const std::string body : {"", "not json", R"({"inputs": "a")", "{\"inputs\": \"\xff\xfe\"}",
-                                 R"({"inputs": "\ud800"})"}) {
+                                 R"({"inputs": "\ud800"})", R"({"inputs": "a", "x": 1e999})"}) {
     EXPECT_EQ(predict_error(body).first, 400) << body;
   }
 }

@@ -74,7 +74,7 @@ nlohmann::json parse_json_body(std::string_view body) {
   };
   try {
     return json::parse(body.begin(), body.end(), limit_depth);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number out of range ("1e999")
     throw unparsable_json("Failed to parse the request body as JSON: " + without_exception_id(e.what()));
   }
 }
