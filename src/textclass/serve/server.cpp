@@ -172,11 +172,11 @@ void run_model(BatchQueue& queue, train::Predictor& predictor, Metrics& metrics,
     try {
       train::Predictions predictions = predictor.predict(rows);
       const Clock::time_point end = Clock::now();
+      healthy = true;  // before the answers, so that a client that got one sees the server healthy
       for (std::size_t i = 0; i < batch.size(); ++i) {
         batch[i].result.set_value({std::move(predictions.logits[i]), std::move(predictions.probs[i]),
                                    start - batch[i].queued_at, end - start});
       }
-      healthy = true;
       metrics.observe("te_batch_inference_duration", seconds(end - start));
     } catch (...) {
       healthy = false;
