@@ -2,6 +2,7 @@
 // (src/textclass/serve/). The model runs on this, the main, thread (where --threads and the device
 // were set up); cpp-httplib's threads parse and tokenize; a signal thread turns SIGTERM and SIGINT
 // into a graceful stop: no new connections, the requests in flight answered, exit 0.
+#include <atomic>
 #include <csignal>
 #include <fmt/core.h>
 #include <memory>
@@ -66,8 +67,9 @@ void run_serve(ServeArgs args) {
   fmt::print(stderr, "textclass serve: {} on {}, listening on http://{}:{}\n", args.model, args.server.device,
              args.server.host, port);
 
+  std::atomic<bool> listened{true};
   std::thread http([&] {
-    server.listen();  // returns after stop(), once the requests in flight are answered
+    listened = server.listen();  // returns after stop(), once the requests in flight are answered
     queue.close();
   });
   std::thread signals([&] {
@@ -78,9 +80,11 @@ void run_serve(ServeArgs args) {
   });
   serve::run_model(queue, predictor, metrics, server.healthy());
   http.join();
-  // The signal thread is still waiting when listen() ended otherwise (it cannot: only a signal
-  // stops the server); wake it so that it can be joined.
-  pthread_kill(signals.native_handle(), SIGTERM);
+  if (!listened) {  // the signal thread still waits: wake it so that it can be joined
+    pthread_kill(signals.native_handle(), SIGTERM);
+    signals.join();
+    throw Error(fmt::format("serve: cannot listen on {}:{}", args.server.host, port));
+  }
   signals.join();
   fmt::print(stderr, "textclass serve: stopped\n");
 }

@@ -20,6 +20,11 @@ class InputEncoder {
   // the tokenizer refuses (invalid UTF-8); a row over max_input_length without `truncate` is a 413.
   std::vector<std::int32_t> encode(const Sequence& input, bool truncate, TruncationDirection direction) const;
 
+  // Whether position i of a row of n ids is one of the template's ([CLS] ... [SEP]), not the text's.
+  bool is_template_position(std::size_t i, std::size_t n) const {
+    return i < template_before_ || i + template_after_ >= n;
+  }
+
   std::size_t max_input_length() const { return max_input_length_; }
   const text::Tokenizer& tokenizer() const { return tokenizer_; }
 

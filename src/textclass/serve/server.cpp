@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/core.h>
 #include <httplib.h>
+#include <limits>
 #include <numeric>
 
 #include "textclass/error.hpp"
@@ -219,7 +220,7 @@ int Server::bind() {
   return options_.port;
 }
 
-void Server::listen() { http_->listen_after_bind(); }
+bool Server::listen() { return http_->listen_after_bind(); }
 
 void Server::stop() { http_->stop(); }
 
@@ -304,12 +305,9 @@ std::string Server::tokenize(const std::string& body, std::size_t& rows, std::si
     } catch (const Error& e) {
       throw tokenizer_error(e.what());
     }
-    // The template's ids ([CLS], [SEP]) are the special ones: the same around every text.
-    const std::vector<std::int32_t> around = tokenizer.encode("", std::numeric_limits<std::size_t>::max()).ids;
     json tokens_json = json::array();
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      const bool special = i == 0 ? !around.empty() && ids[i] == around.front()
-                                  : i + 1 == ids.size() && around.size() > 1 && ids[i] == around.back();
+      const bool special = encoder_.is_template_position(i, ids.size());
       if (special && !request.add_special_tokens) continue;
       tokens_json.push_back({{"id", ids[i]}, {"text", tokenizer.id_to_token(ids[i])}, {"special", special},
                              {"start", nullptr}, {"stop", nullptr}});

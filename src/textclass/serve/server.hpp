@@ -52,8 +52,9 @@ class Server {
 
   // Binds host:port (port 0: a free one) and returns the port; throws Error when it cannot.
   int bind();
-  // Answers requests until stop(); returns once the requests in flight have been answered.
-  void listen();
+  // Answers requests until stop(); returns once the requests in flight have been answered: true,
+  // or false when it could not listen at all.
+  bool listen();
   // Stops accepting; listen() returns when the requests in flight are answered.
   void stop();
 
