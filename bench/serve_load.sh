@@ -5,7 +5,8 @@
 # concurrency, the ratio to predict's rows/s, and (at concurrency 1) p50 against the model time of
 # a one-row batch (te_batch_inference_duration's mean from /metrics).
 # Usage: bench/serve_load.sh [TEXTCLASS]   env: MODEL (tests/fixtures/hf/tiny), ROWS (2000),
-#        THREADS (2), SECONDS_EACH (10), CONCURRENCY ("1 16 64")
+#        THREADS (2), SECONDS_EACH (10), CONCURRENCY ("1 16 64"), PREDICT_ARGS and SERVE_ARGS (more
+#        options for each, e.g. PREDICT_ARGS="--batch-size 8" SERVE_ARGS="--max-batch-requests 8")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 textclass=$(realpath "${1:-build/textclass}")
@@ -14,6 +15,8 @@ rows=${ROWS:-2000}
 threads=${THREADS:-2}
 seconds=${SECONDS_EACH:-10}
 concurrency=${CONCURRENCY:-1 16 64}
+read -r -a predict_args <<<"${PREDICT_ARGS:-}"
+read -r -a serve_args <<<"${SERVE_ARGS:-}"
 scratch=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$scratch"' EXIT
@@ -34,12 +37,12 @@ with open("data/ag_news/test.csv", newline="") as f, open(f"{scratch}/texts", "w
 PY
 
 start=$(date +%s.%N)
-"$textclass" predict --model "$model" --threads "$threads" <"$scratch/texts" >"$scratch/predict.jsonl"
+"$textclass" predict --model "$model" --threads "$threads" "${predict_args[@]}" <"$scratch/texts" >"$scratch/predict.jsonl"
 end=$(date +%s.%N)
 [ "$(wc -l <"$scratch/predict.jsonl")" = "$rows" ] || { echo "predict gave $(wc -l <"$scratch/predict.jsonl") rows" >&2; exit 1; }
 predict_rows_s=$(awk -v n="$rows" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", n / (b - a) }')
 
-"$textclass" serve --model "$model" --threads "$threads" --port 0 2>"$scratch/serve.log" &
+"$textclass" serve --model "$model" --threads "$threads" --port 0 "${serve_args[@]}" 2>"$scratch/serve.log" &
 server=$!
 for _ in $(seq 100); do
   url=$(grep -o 'http://127.0.0.1:[0-9]*' "$scratch/serve.log" | head -1) && break
