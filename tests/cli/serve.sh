@@ -40,6 +40,11 @@ expect_error() {
     >/dev/null 2>&1 || fail "$what: expected {\"error\", \"error_type\": \"$type\"}, got: $out"
 }
 
+# --- options the server cannot work with: one line each, before it listens
+expect_one_line_error 'serve: --max-batch-tokens 100 is less than the model.s max_input_length 512' \
+  serve --model "$tiny" --port 0 --max-batch-tokens 100
+expect_one_line_error 'serve: cannot bind 10\.255\.255\.1:1 ' serve --model "$tiny" --host 10.255.255.1 --port 1
+
 start_server "$scratch/server.log" --payload-limit 100000
 server=$pid
 
