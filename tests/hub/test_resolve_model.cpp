@@ -8,6 +8,7 @@
 #include "fake_hub.hpp"
 #include "textclass/error.hpp"
 #include "textclass/hub/model_files.hpp"
+#include "textclass/hub/repo_id.hpp"
 
 namespace textclass::hub {
 namespace {
@@ -70,6 +71,25 @@ TEST_F(HubTest, DownloadsIntoHuggingfaceHubCacheLayout) {
   // Each file was downloaded once; the large one's body from the storage host it was redirected to.
   EXPECT_EQ(hub_.count("GET"), 5u);
   EXPECT_EQ(hub_.requests().back().path, "/storage/" + testing::large_etag(read_bytes(kTiny / "model.safetensors")));
+}
+
+// RoBERTa and DistilBERT repositories resolve as BERT's do: the model's files, the tokenizer's
+// (tokenizer.json; RoBERTa's vocab.json and merges.txt beside it are not needed), the weights.
+TEST_F(HubTest, OtherFamiliesResolveAsBertDoes) {
+  for (const std::string family : {"roberta", "distilbert"}) {
+    const fs::path files = fs::path(TEXTCLASS_SOURCE_DIR) / "tests/fixtures/families" / family / "tiny-encoder";
+    const std::string id = family == "roberta" ? "FacebookAI/roberta-base" : "distilbert/distilbert-base-uncased";
+    FakeRepo repo{kCommit, {}, {"model.safetensors"}};
+    for (const auto& entry : fs::directory_iterator(files))
+      repo.files[entry.path().filename().string()] = read_bytes(entry.path());
+    hub_.add_repo(id, repo);
+    const ModelFiles model = resolve_model(id, Need::weights, settings_);
+    EXPECT_EQ(model.dir, cache_.path() / repo_folder_name(id) / "snapshots" / kCommit);
+    EXPECT_EQ(names_in(model.dir), (std::vector<std::string>{"config.json", "model.safetensors", "tokenizer.json",
+                                                             "tokenizer_config.json"}))
+        << id;
+    EXPECT_EQ(read_bytes(model.dir / "config.json"), read_bytes(files / "config.json"));
+  }
 }
 
 TEST_F(HubTest, ACompleteCacheIsUsedWithoutNetwork) {
