@@ -160,7 +160,7 @@ TEST(Tokenizer, NormalizedAddedTokensMatchNormalizedText) {
   TokenizerSpec spec;
   spec.source = "in-memory";
   spec.vocab = {{"[UNK]", 0}, {"[CLS]", 1}, {"[SEP]", 2}, {"a", 3}, {"b", 4}};
-  spec.normalizer.lowercase = true;
+  spec.normalizers = bert_normalizer({true, true, true, true});
   spec.added_tokens = {{"<X>", 5, true}};
   const Tokenizer tokenizer(spec);
   EXPECT_EQ(tokenizer.encode("A<X>B<x>").ids, (Ids{1, 3, 5, 4, 5, 2}));
