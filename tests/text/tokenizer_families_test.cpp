@@ -178,5 +178,25 @@ TEST(VocabJson, RobertaVocabAndMergesGiveTheTokenizerJsonIds) {
   EXPECT_EQ(tokenizer_of(tokenizer_file("roberta-base")).pad_id(), 1);
 }
 
+// The small tokenizer.json files of the fuzz corpus exercise what the four models' files do not:
+// added tokens with single_word, rstrip and normalized, NFKD + StripAccents + Lowercase + Strip +
+// Replace + Prepend, merges as arrays, a model without "type". tiny_ids.jsonl has HF's ids for
+// them (make_ids.js --tiny), alone and paired, at max_length 512 and 7.
+TEST(TinyTokenizers, GiveHfIdsAndTypeIds) {
+  const auto records = read_jsonl(fixtures / "tiny_ids.jsonl");
+  ASSERT_GE(records.size(), 200u);
+  for (const auto& record : records) {
+    const Tokenizer& tokenizer =
+        tokenizer_of(source_dir / "tests/fuzz/corpus/tokenizer_json" / record.at("tokenizer").get<std::string>());
+    const auto a = record.at("a").get<std::string>();
+    const auto max_length = record.at("max_length").get<std::size_t>();
+    const Encoding encoding = record.at("b").is_null()
+                                  ? tokenizer.encode(a, max_length)
+                                  : tokenizer.encode_pair(a, record.at("b").get<std::string>(), max_length);
+    EXPECT_EQ(encoding.ids, record.at("ids").get<Ids>()) << record.dump();
+    EXPECT_EQ(encoding.token_type_ids, record.at("type_ids").get<Ids>()) << record.dump();
+  }
+}
+
 }  // namespace
 }  // namespace textclass::text

@@ -67,6 +67,12 @@ Tokenizer::Tokenizer(const TokenizerSpec& spec)
   std::int32_t largest_id = -1;
   for (const auto& [token, id] : spec.vocab) largest_id = std::max(largest_id, id);
   for (const AddedToken& token : added_tokens_) largest_id = std::max(largest_id, token.id);
+  // Ids index a table, so one absurd id must not make it gigabytes long.
+  const std::size_t entries = spec.vocab.size() + added_tokens_.size();
+  if (static_cast<std::size_t>(largest_id) >= 4 * entries + 1024) {
+    throw Error(fmt::format("{}: token id {} is far beyond the {} tokens of the vocabulary", spec.source, largest_id,
+                            entries));
+  }
   id_to_token_.resize(static_cast<std::size_t>(largest_id + 1));
   for (const auto& [token, id] : spec.vocab) id_to_token_[static_cast<std::size_t>(id)] = token;
   for (const AddedToken& token : added_tokens_) id_to_token_[static_cast<std::size_t>(token.id)] = token.content;
