@@ -23,7 +23,7 @@ struct WordCache {
   std::unordered_map<std::string, std::vector<std::int32_t>> words;
 };
 
-constexpr std::size_t cache_capacity = 100'000;  // words; the cache starts over when full
+constexpr std::size_t cache_capacity = 10'000;  // words, as tokenizers' BPE cache; a full cache takes no more
 constexpr std::size_t cached_word_bytes = 256;  // longer words are not kept
 
 WordCache& thread_cache() {
@@ -89,7 +89,7 @@ void BytePairEncoding::tokenize(std::string_view word, std::vector<std::int32_t>
     return;
   }
   WordCache& cache = thread_cache();
-  if (cache.instance != instance_ || cache.words.size() >= cache_capacity) {
+  if (cache.instance != instance_) {
     cache.words.clear();
     cache.instance = instance_;
   }
@@ -102,6 +102,7 @@ void BytePairEncoding::tokenize(std::string_view word, std::vector<std::int32_t>
   }
   const std::size_t first = ids.size();
   merge_word(word, ids);
+  if (cache.words.size() >= cache_capacity) return;
   cache.words.emplace(key, std::vector<std::int32_t>(ids.begin() + static_cast<std::ptrdiff_t>(first), ids.end()));
 }
 
