@@ -7,6 +7,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-openmp-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
   libcurl4-openssl-dev libcpp-httplib-dev libfmt-dev
+  zlib1g-dev  # reads the gzipped tokenizer fixtures
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)  # renders the comparison page in tests/cli/compare.sh
