@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # The RoBERTa and DistilBERT families end to end: `train` starts from a tiny random pre-training
-# checkpoint of each (tests/fixtures/families/*/tiny-encoder, made by make_fixtures.py), gives it
-# transformers' head for the family and saves a RobertaForSequenceClassification /
-# DistilBertForSequenceClassification in transformers' names and config; `evaluate` and `predict`
-# run what it saved. The texts are tokenized with the BERT fixture's tokenizer, whose ids all lie
-# in both models' vocabularies: this checks the commands' handling of each family, not its
-# tokenizer. A model_type we do not run, and the notebook's head on another family, are one-line
-# errors.
+# checkpoint of each (tests/fixtures/families/*/tiny-encoder, made by make_fixtures.py, with the
+# real roberta-base and distilbert-base-uncased tokenizer files), gives it transformers' head for
+# the family and saves a RobertaForSequenceClassification / DistilBertForSequenceClassification in
+# transformers' names and config, with the tokenizer; `evaluate` and `predict` run what it saved.
+# A model_type we do not run, and the notebook's head on another family, are one-line errors.
 # Usage: families.sh /path/to/textclass /repo/root
 source "$(dirname "$0")/../support/cli.sh"
 
@@ -24,8 +22,7 @@ tensor_names() {
 for family in roberta distilbert; do
   base="$scratch/$family-base"
   mkdir -p "$base"
-  cp "tests/fixtures/families/$family/tiny-encoder/config.json" "tests/fixtures/families/$family/tiny-encoder/model.safetensors" \
-    tests/fixtures/hf/tiny/tokenizer*.json "$base/"
+  cp tests/fixtures/families/$family/tiny-encoder/* "$base/"
   out="$scratch/$family"
   log=$("$textclass" train --model "$base" --train "$scratch/train.csv" --max-length 32 --max-steps 2 --save-steps 2 \
     --threads 1 --output "$out" 2>&1) || fail "$family: train exited $?: $log"
@@ -45,6 +42,12 @@ for family in roberta distilbert; do
   done
   [ "$family" = distilbert ] && expect_line "$(cat "$out/config.json")" '"n_layers": 1,' "distilbert: its own config names"
   [ "$family" = roberta ] && expect_line "$(cat "$out/config.json")" '"pad_token_id": 1,' "roberta: padding_idx"
+  # the family's own tokenizer travels with the model: <s> ... </s>, [CLS] ... [SEP]
+  case $family in
+    roberta) expected='^0 31414 232 2$' ;;
+    distilbert) expected='^101 7592 2088 102$' ;;
+  esac
+  expect_line "$("$textclass" tokenize --model "$out" "Hello world" 2>&1)" "$expected" "$family: the saved tokenizer"
 
   log=$("$textclass" evaluate --model "$out" --data "$scratch/eval.csv" --threads 1 --output "$scratch/$family-eval" 2>&1) ||
     fail "$family: evaluate exited $?: $log"

@@ -90,6 +90,14 @@ TEST_F(HubTest, OtherFamiliesResolveAsBertDoes) {
         << id;
     EXPECT_EQ(read_bytes(model.dir / "config.json"), read_bytes(files / "config.json"));
   }
+  // a RoBERTa repository without tokenizer.json: its vocab.json and merges.txt are fetched
+  const fs::path files = fs::path(TEXTCLASS_SOURCE_DIR) / "tests/fixtures/families/roberta/tiny-encoder";
+  FakeRepo repo{kCommit, {}, {"model.safetensors"}};
+  for (const std::string file : {"config.json", "model.safetensors", "vocab.json", "merges.txt"})
+    repo.files[file] = read_bytes(files / file);
+  hub_.add_repo("acme/bpe-only", repo);
+  EXPECT_EQ(names_in(resolve_model("acme/bpe-only", Need::weights, settings_).dir),
+            (std::vector<std::string>{"config.json", "merges.txt", "model.safetensors", "vocab.json"}));
 }
 
 TEST_F(HubTest, ACompleteCacheIsUsedWithoutNetwork) {
@@ -243,7 +251,7 @@ TEST(LocalFolder, TokenizerOnlyFolderIsNotTakenForAModel) {
   EXPECT_EQ(error_message([&] { resolve_model(empty.path().string(), Need::weights, HubSettings{}); }),
             empty.path().string() + ": no config.json");
   EXPECT_EQ(error_message([&] { resolve_model(empty.path().string(), Need::tokenizer_only, HubSettings{}); }),
-            empty.path().string() + ": no tokenizer.json or vocab.txt");
+            empty.path().string() + ": no tokenizer.json, vocab.json and merges.txt, or vocab.txt");
 }
 
 TEST(LocalFolder, APathThatIsNoRepoIdIsNotLookedForOnTheHub) {
