@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The RoBERTa and DistilBERT families end to end: `train` starts from a tiny random pre-training
-# checkpoint of each (tests/fixtures/families/*/tiny-encoder, made by make_fixtures.py, with the
-# real roberta-base and distilbert-base-uncased tokenizer files), gives it transformers' head for
+# checkpoint of each (tests/fixtures/families/*/tiny-encoder, made by make_fixtures.py) with the
+# real roberta-base and distilbert-base-uncased tokenizer files (tests/fixtures/tokenizers), gives it transformers' head for
 # the family and saves a RobertaForSequenceClassification / DistilBertForSequenceClassification in
 # transformers' names and config, with the tokenizer; `evaluate` and `predict` run what it saved.
 # A model_type we do not run, and the notebook's head on another family, are one-line errors.
@@ -22,7 +22,11 @@ tensor_names() {
 for family in roberta distilbert; do
   base="$scratch/$family-base"
   mkdir -p "$base"
-  cp tests/fixtures/families/$family/tiny-encoder/* "$base/"
+  case $family in
+    roberta) tokenizer=tests/fixtures/tokenizers/roberta-base ;;
+    distilbert) tokenizer=tests/fixtures/tokenizers/distilbert-base-uncased ;;
+  esac
+  cp tests/fixtures/families/$family/tiny-encoder/* "$tokenizer"/tokenizer*.json "$base/"
   out="$scratch/$family"
   log=$("$textclass" train --model "$base" --train "$scratch/train.csv" --max-length 32 --max-steps 2 --save-steps 2 \
     --threads 1 --output "$out" 2>&1) || fail "$family: train exited $?: $log"
@@ -62,7 +66,7 @@ done
 
 other="$scratch/other"
 mkdir -p "$other"
-cp tests/fixtures/families/roberta/tiny-encoder/model.safetensors tests/fixtures/hf/tiny/tokenizer*.json "$other/"
+cp tests/fixtures/families/roberta/tiny-encoder/model.safetensors tests/fixtures/tokenizers/roberta-base/tokenizer*.json "$other/"
 sed 's/"model_type": "roberta"/"model_type": "xlm-roberta"/' tests/fixtures/families/roberta/tiny-encoder/config.json \
   >"$other/config.json"
 expect_one_line_error "^textclass: $other/config.json: model_type \"xlm-roberta\" is not supported \(supported: \"bert\", \"roberta\", \"distilbert\"\)$" \

@@ -76,12 +76,15 @@ TEST_F(HubTest, DownloadsIntoHuggingfaceHubCacheLayout) {
 // RoBERTa and DistilBERT repositories resolve as BERT's do: the model's files, the tokenizer's
 // (tokenizer.json; RoBERTa's vocab.json and merges.txt beside it are not needed), the weights.
 TEST_F(HubTest, OtherFamiliesResolveAsBertDoes) {
+  const fs::path fixtures = fs::path(TEXTCLASS_SOURCE_DIR) / "tests/fixtures";
   for (const std::string family : {"roberta", "distilbert"}) {
-    const fs::path files = fs::path(TEXTCLASS_SOURCE_DIR) / "tests/fixtures/families" / family / "tiny-encoder";
+    const fs::path files = fixtures / "families" / family / "tiny-encoder";
     const std::string id = family == "roberta" ? "FacebookAI/roberta-base" : "distilbert/distilbert-base-uncased";
+    const fs::path tokenizer = fixtures / "tokenizers" / (family == "roberta" ? "roberta-base" : "distilbert-base-uncased");
     FakeRepo repo{kCommit, {}, {"model.safetensors"}};
-    for (const auto& entry : fs::directory_iterator(files))
-      repo.files[entry.path().filename().string()] = read_bytes(entry.path());
+    for (const std::string file : {"config.json", "model.safetensors"}) repo.files[file] = read_bytes(files / file);
+    for (const std::string file : {"tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt"})
+      if (fs::exists(tokenizer / file)) repo.files[file] = read_bytes(tokenizer / file);
     hub_.add_repo(id, repo);
     const ModelFiles model = resolve_model(id, Need::weights, settings_);
     EXPECT_EQ(model.dir, cache_.path() / repo_folder_name(id) / "snapshots" / kCommit);
@@ -91,10 +94,11 @@ TEST_F(HubTest, OtherFamiliesResolveAsBertDoes) {
     EXPECT_EQ(read_bytes(model.dir / "config.json"), read_bytes(files / "config.json"));
   }
   // a RoBERTa repository without tokenizer.json: its vocab.json and merges.txt are fetched
-  const fs::path files = fs::path(TEXTCLASS_SOURCE_DIR) / "tests/fixtures/families/roberta/tiny-encoder";
   FakeRepo repo{kCommit, {}, {"model.safetensors"}};
-  for (const std::string file : {"config.json", "model.safetensors", "vocab.json", "merges.txt"})
-    repo.files[file] = read_bytes(files / file);
+  for (const std::string file : {"config.json", "model.safetensors"})
+    repo.files[file] = read_bytes(fixtures / "families/roberta/tiny-encoder" / file);
+  for (const std::string file : {"vocab.json", "merges.txt"})
+    repo.files[file] = read_bytes(fixtures / "tokenizers/roberta-base" / file);
   hub_.add_repo("acme/bpe-only", repo);
   EXPECT_EQ(names_in(resolve_model("acme/bpe-only", Need::weights, settings_).dir),
             (std::vector<std::string>{"config.json", "merges.txt", "model.safetensors", "vocab.json"}));
