@@ -39,7 +39,9 @@ struct BertConfig {
   // DistilBERT drops out the feed-forward output only, not the attention's output layer.
   double attention_output_dropout_prob() const { return family == Family::distilbert ? 0.0 : hidden_dropout_prob; }
   // The position of a row's first token: RoBERTa counts positions from padding_idx + 1
-  // (transformers' create_position_ids_from_input_ids), the others from 0.
+  // (transformers' create_position_ids_from_input_ids), the others from 0. transformers counts the
+  // ids that are not padding_idx; the model counts the mask's tokens, the same for every row a
+  // tokenizer makes (padding at the end, and padding_idx nowhere else).
   int position_offset() const { return family == Family::roberta ? pad_token_id + 1 : 0; }
   int max_tokens() const { return max_position_embeddings - position_offset(); }
   bool has_token_types() const { return family != Family::distilbert; }
