@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages textclass builds with. Safe to run again: apt-get skips what is there.
-# Usage: scripts/install-deps.sh [--tests]   (--tests adds what only the tests need)
+# Usage: scripts/install-deps.sh [--tests | --fixtures]   (--tests adds what only the tests need;
+# --fixtures what tests/fixtures/families/make_fixtures.py needs to make the fixtures again)
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-openmp-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
   libcurl4-openssl-dev libcpp-httplib-dev libfmt-dev
+  zlib1g-dev  # reads the gzipped tokenizer fixtures
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)  # renders the comparison page in tests/cli/compare.sh
   packages+=(curl jq)   # tests/cli/serve.sh talks to the server
+fi
+if [ "${1:-}" = "--fixtures" ]; then
+  packages+=(python3-torch)  # the RoBERTa and DistilBERT reference (run with /usr/bin/python3)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -73,7 +73,7 @@ void add_predict_command(CLI::App& app) {
   add_data_options(*command, args->data, kDataInput | kModelClasses);
   command->add_option("--model", args->model,
                       "a trained run folder or checkpoint, or a transformers BertForSequenceClassification "
-                      "(run with its own head)")->required();
+                      "(RobertaForSequenceClassification, DistilBertForSequenceClassification; run with its own head)")->required();
   command->add_option("text", args->texts, "texts to classify (default: --data, else lines of stdin)");
   command->add_option("--format-out", args->format_out, "jsonl: one JSON object per text; csv: a header and one row per text")
       ->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();

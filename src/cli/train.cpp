@@ -175,7 +175,8 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::IsMember({"pretrained", "random"}))->capture_default_str();
   command->add_option("--head", args->head,
                       "classifier head: pooler (transformers' BertForSequenceClassification: pooler, dropout, linear; "
-                      "the default, an ordinary transformers checkpoint) or cls_linear (the notebook's: dropout and "
+                      "the default, an ordinary transformers checkpoint; RoBERTa and DistilBERT models get their own "
+                      "...ForSequenceClassification head) or cls_linear (BERT only, the notebook's: dropout and "
                       "linear on [CLS], saved with its code for trust_remote_code=True); a model that is already a "
                       "classifier keeps its own")
       ->check(CLI::IsMember({"cls_linear", "pooler"}));

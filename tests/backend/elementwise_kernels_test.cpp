@@ -124,6 +124,17 @@ TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
       expect_close(dinp.values(n), to_doubles(x_d.read()), {1e-5, 1e-7}, "tanh backward");
       cpu->upload(x_d.get(), x.data(), n * sizeof(float));
     }
+    {
+      Floats in(x, shift), out(std::vector<float>(n, kNaN), shift);
+      run_map(Map<cuda::elementwise::Relu>{out.get(), nullptr, in.get(), nullptr, {}}, n, quads);
+      cpu->relu_forward(out_d.get(), x_d.get(), n);
+      expect_close(out.values(n), to_doubles(out_d.read()), {0.0, 0.0}, "relu");
+      Floats dout(y, shift), dinp(std::vector<float>(n, kNaN), shift);
+      run_map(Map<cuda::elementwise::ReluBackward>{dinp.get(), nullptr, out.get(), dout.get(), {}}, n, quads);
+      cpu->relu_backward(x_d.get(), out_d.get(), y_d.get(), n);  // (x_d is uploaded again below)
+      expect_close(dinp.values(n), to_doubles(x_d.read()), {0.0, 0.0}, "relu backward");
+      cpu->upload(x_d.get(), x.data(), n * sizeof(float));
+    }
     for (float p : {0.1f, 0.0f}) {
       SCOPED_TRACE("dropout " + std::to_string(p));
       Floats in(x, shift), out(std::vector<float>(n, kNaN), shift);

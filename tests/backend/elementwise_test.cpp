@@ -1,4 +1,4 @@
-// gelu, tanh, add and dropout against double references and finite differences.
+// gelu, tanh, relu, add and dropout against double references and finite differences.
 #include "op_test.hpp"
 
 namespace textclass::backend::op_test {
@@ -43,6 +43,30 @@ TEST_P(ElementwiseTest, TanhForwardMatchesReference) {
     Buffer<float> x_d(backend(), x), out_d(backend(), n);
     backend().tanh_forward(out_d.get(), x_d.get(), n);
     expect_close(out_d.read(), map(to_doubles(x), reference_tanh), {1e-6, 1e-7}, "out");
+  }
+}
+
+// ReLU's kink is where finite differences fail, so its gradient is checked against the exact one:
+// dout where x > 0, else 0 (torch's choice at x = 0, which the input includes).
+TEST_P(ElementwiseTest, ReluForwardAndBackwardMatchReference) {
+  for (const std::size_t n : sizes) {
+    SCOPED_TRACE("n=" + std::to_string(n));
+    Random random(n);
+    std::vector<float> x = random.floats(n, 4.0f);
+    const std::vector<float> dout = random.floats(n);
+    x[0] = 0.0f;
+    Buffer<float> x_d(backend(), x), dout_d(backend(), dout), out_d(backend(), n), dinp_d(backend(), n);
+    backend().fill(out_d.get(), std::numeric_limits<float>::quiet_NaN(), n);
+    backend().fill(dinp_d.get(), std::numeric_limits<float>::quiet_NaN(), n);
+    backend().relu_forward(out_d.get(), x_d.get(), n);
+    backend().relu_backward(dinp_d.get(), out_d.get(), dout_d.get(), n);
+    Doubles out(n), dinp(n);
+    for (std::size_t i = 0; i < n; i++) {
+      out[i] = x[i] > 0.0f ? x[i] : 0.0;
+      dinp[i] = x[i] > 0.0f ? dout[i] : 0.0;
+    }
+    expect_close(out_d.read(), out, {0.0, 0.0}, "out");
+    expect_close(dinp_d.read(), dinp, {0.0, 0.0}, "dinp");
   }
 }
 

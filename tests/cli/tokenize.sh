@@ -67,4 +67,33 @@ grep -q "looked in" "$work/model_err.txt" || fail "unknown model error does not 
 if "$textclass" tokenize --model bert-base-cased --ids "text" < /dev/null > /dev/null 2>&1; then
   fail "--ids accepted text arguments"
 fi
+
+# Other families, from their tokenizer.json: ids as HF's (tests/fixtures/tokenizers/MODEL/
+# tricky_ids.jsonl, the first case's text), and sentence pairs with --pair.
+for model in roberta-base modernbert-base distilbert-base-uncased; do
+  dir=tests/fixtures/tokenizers/$model
+  first=$(head -n 1 "$dir/tricky_ids.jsonl")
+  text=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["text"])' "$first")
+  expected=$(python3 -c 'import json, sys; print(*json.loads(sys.argv[1])["ids"])' "$first")
+  [[ $("$textclass" tokenize --model "$dir" "$text") == "$expected" ]] || fail "$model: ids differ from HF's for '$text'"
+done
+pair=$(head -n 1 tests/fixtures/tokenizers/roberta-base/tricky_pairs.jsonl)
+input=$(python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(r["a"] + "\t" + r["b"])' "$pair")
+expected=$(python3 -c 'import json, sys; print(*json.loads(sys.argv[1])["ids"])' "$pair")
+[[ $(printf '%s\n' "$input" | "$textclass" tokenize --model tests/fixtures/tokenizers/roberta-base --pair) == "$expected" ]] ||
+  fail "roberta-base: --pair ids differ from HF's"
+if printf 'no tab\n' | "$textclass" tokenize --model bert-base-cased --pair > /dev/null 2> "$work/pair_err.txt"; then
+  fail "--pair accepted a line without a tab"
+fi
+grep -q '<stdin>:1: --pair: no tab' "$work/pair_err.txt" || fail "--pair error: $(cat "$work/pair_err.txt")"
+
+# A bad tokenizer.json: one line naming the file and the part.
+mkdir "$work/bad_tokenizer"
+sed 's/"BertPreTokenizer"/"Metaspace"/' data/bert-base-cased/tokenizer.json > "$work/bad_tokenizer/tokenizer.json"
+if "$textclass" tokenize --model "$work/bad_tokenizer" x > /dev/null 2> "$work/json_err.txt"; then
+  fail "an unsupported pre_tokenizer was accepted"
+fi
+[[ $(wc -l < "$work/json_err.txt") == 1 ]] || fail "the tokenizer.json error is not one line: $(cat "$work/json_err.txt")"
+grep -q "bad_tokenizer/tokenizer.json: pre_tokenizer: unsupported type Metaspace (supported: " "$work/json_err.txt" ||
+  fail "tokenizer.json error: $(cat "$work/json_err.txt")"
 echo "tokenize: all checks passed"

@@ -13,7 +13,8 @@ namespace textclass::hub {
 namespace {
 
 TEST(RepoId, AcceptsNamesAndOrgNames) {
-  for (const char* id : {"bert-base-cased", "google-bert/bert-base-cased", "org_1/model.v2", "a"}) {
+  for (const char* id : {"bert-base-cased", "google-bert/bert-base-cased", "roberta-base", "FacebookAI/roberta-base",
+                         "distilbert-base-uncased", "distilbert/distilbert-base-uncased", "org_1/model.v2", "a"}) {
     EXPECT_TRUE(is_repo_id(id)) << id;
   }
   for (const char* path : {"", "./model", "/abs/model", "a/b/c", "a--b", "a..b", "-a", "a.", "org/", "/x", "a b"}) {
@@ -25,6 +26,8 @@ TEST(RepoId, AcceptsNamesAndOrgNames) {
 TEST(RepoId, CacheFolderName) {
   EXPECT_EQ(repo_folder_name("bert-base-cased"), "models--bert-base-cased");
   EXPECT_EQ(repo_folder_name("google-bert/bert-base-cased"), "models--google-bert--bert-base-cased");
+  EXPECT_EQ(repo_folder_name("FacebookAI/roberta-base"), "models--FacebookAI--roberta-base");
+  EXPECT_EQ(repo_folder_name("distilbert-base-uncased"), "models--distilbert-base-uncased");
 }
 
 // Sets the variables for one call of from_environment(), then restores them.

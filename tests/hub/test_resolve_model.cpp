@@ -8,6 +8,7 @@
 #include "fake_hub.hpp"
 #include "textclass/error.hpp"
 #include "textclass/hub/model_files.hpp"
+#include "textclass/hub/repo_id.hpp"
 
 namespace textclass::hub {
 namespace {
@@ -70,6 +71,37 @@ TEST_F(HubTest, DownloadsIntoHuggingfaceHubCacheLayout) {
   // Each file was downloaded once; the large one's body from the storage host it was redirected to.
   EXPECT_EQ(hub_.count("GET"), 5u);
   EXPECT_EQ(hub_.requests().back().path, "/storage/" + testing::large_etag(read_bytes(kTiny / "model.safetensors")));
+}
+
+// RoBERTa and DistilBERT repositories resolve as BERT's do: the model's files, the tokenizer's
+// (tokenizer.json; RoBERTa's vocab.json and merges.txt beside it are not needed), the weights.
+TEST_F(HubTest, OtherFamiliesResolveAsBertDoes) {
+  const fs::path fixtures = fs::path(TEXTCLASS_SOURCE_DIR) / "tests/fixtures";
+  for (const std::string family : {"roberta", "distilbert"}) {
+    const fs::path files = fixtures / "families" / family / "tiny-encoder";
+    const std::string id = family == "roberta" ? "FacebookAI/roberta-base" : "distilbert/distilbert-base-uncased";
+    const fs::path tokenizer = fixtures / "tokenizers" / (family == "roberta" ? "roberta-base" : "distilbert-base-uncased");
+    FakeRepo repo{kCommit, {}, {"model.safetensors"}};
+    for (const std::string file : {"config.json", "model.safetensors"}) repo.files[file] = read_bytes(files / file);
+    for (const std::string file : {"tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt"})
+      if (fs::exists(tokenizer / file)) repo.files[file] = read_bytes(tokenizer / file);
+    hub_.add_repo(id, repo);
+    const ModelFiles model = resolve_model(id, Need::weights, settings_);
+    EXPECT_EQ(model.dir, cache_.path() / repo_folder_name(id) / "snapshots" / kCommit);
+    EXPECT_EQ(names_in(model.dir), (std::vector<std::string>{"config.json", "model.safetensors", "tokenizer.json",
+                                                             "tokenizer_config.json"}))
+        << id;
+    EXPECT_EQ(read_bytes(model.dir / "config.json"), read_bytes(files / "config.json"));
+  }
+  // a RoBERTa repository without tokenizer.json: its vocab.json and merges.txt are fetched
+  FakeRepo repo{kCommit, {}, {"model.safetensors"}};
+  for (const std::string file : {"config.json", "model.safetensors"})
+    repo.files[file] = read_bytes(fixtures / "families/roberta/tiny-encoder" / file);
+  for (const std::string file : {"vocab.json", "merges.txt"})
+    repo.files[file] = read_bytes(fixtures / "tokenizers/roberta-base" / file);
+  hub_.add_repo("acme/bpe-only", repo);
+  EXPECT_EQ(names_in(resolve_model("acme/bpe-only", Need::weights, settings_).dir),
+            (std::vector<std::string>{"config.json", "merges.txt", "model.safetensors", "vocab.json"}));
 }
 
 TEST_F(HubTest, ACompleteCacheIsUsedWithoutNetwork) {
@@ -223,7 +255,7 @@ TEST(LocalFolder, TokenizerOnlyFolderIsNotTakenForAModel) {
   EXPECT_EQ(error_message([&] { resolve_model(empty.path().string(), Need::weights, HubSettings{}); }),
             empty.path().string() + ": no config.json");
   EXPECT_EQ(error_message([&] { resolve_model(empty.path().string(), Need::tokenizer_only, HubSettings{}); }),
-            empty.path().string() + ": no tokenizer.json or vocab.txt");
+            empty.path().string() + ": no tokenizer.json, vocab.json and merges.txt, or vocab.txt");
 }
 
 TEST(LocalFolder, APathThatIsNoRepoIdIsNotLookedForOnTheHub) {

@@ -94,7 +94,14 @@ TEST_F(ConfigFile, UnsupportedArchitecturesAreRefusedByName) {
   EXPECT_NE(error_for(R"({"position_embedding_type": "relative_key"})").find("position_embedding_type"), std::string::npos);
   EXPECT_NE(error_for(R"({"is_decoder": true})").find("is_decoder"), std::string::npos);
   EXPECT_NE(error_for(R"({"add_cross_attention": true})").find("add_cross_attention"), std::string::npos);
-  EXPECT_NE(error_for(R"({"model_type": "roberta"})").find("model_type \"roberta\""), std::string::npos);
+  EXPECT_EQ(error_for(R"({"model_type": "xlm-roberta"})"),
+            path + ": model_type \"xlm-roberta\" is not supported (supported: \"bert\", \"roberta\", \"distilbert\")");
+  EXPECT_NE(error_for(R"({"model_type": "distilbert", "activation": "relu"})").find("activation \"relu\""),
+            std::string::npos);
+  EXPECT_NE(error_for(R"({"model_type": "distilbert", "sinusoidal_pos_embds": true})").find("sinusoidal_pos_embds"),
+            std::string::npos);
+  EXPECT_NE(error_for(R"({"model_type": "roberta", "max_position_embeddings": 2})").find("padding_idx 1"),
+            std::string::npos);
 }
 
 TEST_F(ConfigFile, ReadsTheHeadItNames) {

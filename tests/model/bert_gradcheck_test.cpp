@@ -1,6 +1,6 @@
-// Finite differences of the whole model's loss against Bert::backward, on a small random model:
-// a check of the backward pass's wiring that does not depend on the HF fixtures. Every trainable
-// tensor is probed at its largest-gradient entry and at a random one.
+// Finite differences of the whole model's loss against Bert::backward, on a small random model of
+// each family: a check of the backward pass's wiring that does not depend on the HF fixtures. Every
+// trainable tensor is probed at its largest-gradient entry and at a random one.
 #include <random>
 
 #include <gtest/gtest.h>
@@ -11,14 +11,16 @@
 namespace textclass::model {
 namespace {
 
-BertConfig small_config(double dropout) {
+BertConfig small_config(Family family, double dropout) {
   BertConfig c;
+  c.family = family;
+  c.pad_token_id = family == Family::roberta ? 1 : 0;  // (RoBERTa's positions then start at 2)
   c.vocab_size = 30;
   c.hidden_size = 8;
   c.num_hidden_layers = 2;
   c.num_attention_heads = 2;
   c.intermediate_size = 16;
-  c.max_position_embeddings = 8;
+  c.max_position_embeddings = 8 + c.position_offset();
   c.type_vocab_size = 2;
   c.hidden_dropout_prob = dropout;
   c.attention_probs_dropout_prob = dropout;
@@ -36,21 +38,21 @@ struct SmallBatch {
   Inputs inputs() const { return {3, 5, ids, types, mask, labels}; }
 };
 
-class GradientCheck : public ::testing::TestWithParam<std::tuple<Head, double>> {
+class GradientCheck : public ::testing::TestWithParam<std::tuple<Family, Head, double>> {
  protected:
   std::unique_ptr<backend::Backend> backend = backend::make_cpu_backend();
 };
 
 TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
-  auto [head, dropout] = GetParam();
-  Bert bert(*backend, small_config(dropout), head, /*with_pooler=*/true);
+  auto [family, head, dropout] = GetParam();
+  Bert bert(*backend, small_config(family, dropout), head, /*with_pooler=*/family == Family::bert);
   // random weights large enough that every path matters; LayerNorm gains around 1
   const ParameterTable& table = bert.table();
   NormalInit init(11);
   std::vector<float> params(table.total_floats(), 0.0f);
   for (const ParameterView& view : table.views()) {
     std::vector<float> values = init.draw(view.numel, 0.4);
-    if (view.name.find("LayerNorm.weight") != std::string::npos)
+    if (view.name.find("LayerNorm.weight") != std::string::npos || view.name.find("layer_norm.weight") != std::string::npos)
       for (float& v : values) v += 1.0f;
     std::copy(values.begin(), values.end(), params.begin() + view.offset);
   }
@@ -95,12 +97,22 @@ TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
   EXPECT_GE(trainable, 39);
 }
 
+std::string check_name(const ::testing::TestParamInfo<std::tuple<Family, Head, double>>& info) {
+  return std::string(model_type(std::get<0>(info.param))) +
+         (std::get<1>(info.param) == Head::pooler ? "PoolerHead" : "NotebookHead") +
+         (std::get<2>(info.param) > 0 ? "WithDropout" : "NoDropout");
+}
+
 INSTANTIATE_TEST_SUITE_P(HeadsAndDropout, GradientCheck,
-                         ::testing::Combine(::testing::Values(Head::cls_linear, Head::pooler), ::testing::Values(0.0, 0.1)),
-                         [](const auto& info) {
-                           return std::string(std::get<0>(info.param) == Head::pooler ? "PoolerHead" : "NotebookHead") +
-                                  (std::get<1>(info.param) > 0 ? "WithDropout" : "NoDropout");
-                         });
+                         ::testing::Combine(::testing::Values(Family::bert), ::testing::Values(Head::cls_linear, Head::pooler),
+                                            ::testing::Values(0.0, 0.1)),
+                         check_name);
+// RoBERTa's head (dropout, dense, tanh, dropout) and positions; DistilBERT's head (dense, ReLU,
+// dropout), its missing token types and its attention output without dropout.
+INSTANTIATE_TEST_SUITE_P(Families, GradientCheck,
+                         ::testing::Combine(::testing::Values(Family::roberta, Family::distilbert),
+                                            ::testing::Values(Head::pooler), ::testing::Values(0.0, 0.1)),
+                         check_name);
 
 }  // namespace
 }  // namespace textclass::model

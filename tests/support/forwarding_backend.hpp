@@ -90,6 +90,10 @@ class ForwardingBackend : public backend::Backend {
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
     inner_->tanh_backward(dinp, out, dout, n);
   }
+  void relu_forward(float* out, const float* inp, std::size_t n) override { inner_->relu_forward(out, inp, n); }
+  void relu_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    inner_->relu_backward(dinp, out, dout, n);
+  }
   void add(float* out, const float* a, const float* b, std::size_t n) override { inner_->add(out, a, b, n); }
   void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n) override {
     inner_->dropout_forward(out, inp, p, seed, n);

@@ -169,6 +169,9 @@ class Backend {
   // out = tanh(inp); the backward uses the saved output: dinp = dout (1 - out²)
   virtual void tanh_forward(float* out, const float* inp, std::size_t n) = 0;
   virtual void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) = 0;
+  // out = max(inp, 0) (DistilBERT's head); the backward uses the saved output: dinp = out > 0 ? dout : 0
+  virtual void relu_forward(float* out, const float* inp, std::size_t n) = 0;
+  virtual void relu_backward(float* dinp, const float* out, const float* dout, std::size_t n) = 0;
 
   // out = a + b (out may alias a or b): the residual connections
   virtual void add(float* out, const float* a, const float* b, std::size_t n) = 0;

@@ -10,7 +10,8 @@
 namespace textclass::hub {
 
 enum class Need {
-  tokenizer_only,  // tokenizer.json or vocab.txt (+ tokenizer_config.json, special_tokens_map.json)
+  tokenizer_only,  // tokenizer.json, vocab.json + merges.txt, or vocab.txt (+ tokenizer_config.json,
+                   // special_tokens_map.json)
   config,          // the tokenizer and config.json (a model initialised at random: train --init random)
   weights,         // the tokenizer, config.json and model.safetensors
 };
@@ -22,7 +23,8 @@ struct ModelFiles {
 
 // The files a model folder has to offer, asked for in order through `has` (which finds, or
 // fetches, one file and says whether it exists), stopping at the first missing requirement;
-// returns that requirement ("config.json", "tokenizer.json or vocab.txt", "model.safetensors"),
+// returns that requirement ("config.json", "tokenizer.json, vocab.json and merges.txt, or vocab.txt",
+// "model.safetensors"),
 // or "" when none is missing. Optional files are asked for too, so that a fetch gets them.
 std::string first_missing(Need need, const std::function<bool(const std::string&)>& has);
 

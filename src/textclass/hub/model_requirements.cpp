@@ -6,8 +6,10 @@ namespace textclass::hub {
 
 std::string first_missing(Need need, const std::function<bool(const std::string&)>& has) {
   if (need != Need::tokenizer_only && !has("config.json")) return "config.json";
-  // The tokenizer reads tokenizer.json when there is one, so vocab.txt is needed only without it.
-  if (!has("tokenizer.json") && !has("vocab.txt")) return "tokenizer.json or vocab.txt";
+  // The tokenizer reads tokenizer.json when there is one, else vocab.json and merges.txt (byte-level
+  // BPE, as some RoBERTa and GPT-2 repositories ship it), else vocab.txt (WordPiece).
+  if (!has("tokenizer.json") && !(has("vocab.json") && has("merges.txt")) && !has("vocab.txt"))
+    return "tokenizer.json, vocab.json and merges.txt, or vocab.txt";
   has("tokenizer_config.json");
   has("special_tokens_map.json");
   if (need == Need::weights && !has("model.safetensors")) return "model.safetensors";

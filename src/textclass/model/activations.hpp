@@ -76,8 +76,9 @@ struct ActivationBuffers {
   std::vector<LayerActivations> layers;
   float* dense_out;  // [M, C] a dense layer's output before dropout and residual (not kept)
   float* cls;        // [B, C] the [CLS] rows of the last layer
-  float* pooled_pre; // [B, C] pooler dense (Head::pooler)
-  float* pooled;     // [B, C] tanh of it
+  float* head_dense_in;  // [B, C] dropout of cls, the input of RoBERTa's head dense layer
+  float* pooled_pre; // [B, C] the head's dense layer (Head::pooler: BERT's pooler, ...)
+  float* pooled;     // [B, C] tanh of it (ReLU for DistilBERT)
   float* head_in;    // [B, C] dropout of the head's input
   float* logits;     // [B, V]
   float* losses;     // [B]

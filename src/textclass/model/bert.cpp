@@ -11,22 +11,32 @@ namespace textclass::model {
 
 Bert::Bert(backend::Backend& backend, BertConfig config, Head head, bool with_pooler)
     : backend_(backend), config_(std::move(config)), head_(head), table_(config_, head, with_pooler) {
+  if (head_ == Head::cls_linear && config_.family != Family::bert)
+    throw Error(std::string("the notebook's head (cls_linear) is BERT's only; ") + model_type(config_.family) +
+                " models run transformers' head (pooler)");
   params_ = backend_.alloc(table_.total_floats());
   // zeros everywhere, the alignment gaps included, so the optimizer may sweep across them
   backend_.fill(params_, 0.0f, table_.total_floats());
-  p_ = resolve_tensors(table_, config_.num_hidden_layers, params_);
+  p_ = resolve_tensors(table_, config_, params_);
+  if (!config_.has_token_types()) {
+    zero_type_table_ = backend_.alloc(2 * static_cast<std::size_t>(config_.hidden_size));
+    backend_.fill(zero_type_table_, 0.0f, 2 * static_cast<std::size_t>(config_.hidden_size));
+    p_.token_type_embeddings = zero_type_table_;
+  }
 }
 
 Bert::~Bert() {
   backend_.free(params_);
   backend_.free(grads_);
+  backend_.free(zero_type_table_);
 }
 
 float* Bert::grads() {
   if (grads_ == nullptr) {
     grads_ = backend_.alloc(table_.total_floats());
     backend_.fill(grads_, 0.0f, table_.total_floats());
-    g_ = resolve_tensors(table_, config_.num_hidden_layers, grads_);
+    g_ = resolve_tensors(table_, config_, grads_);
+    if (zero_type_table_ != nullptr) g_.token_type_embeddings = zero_type_table_ + config_.hidden_size;
     zeroed_runs_ = accumulated_runs();
   }
   return grads_;
@@ -91,15 +101,17 @@ void Bert::check_inputs(const Inputs& in) const {
     throw std::invalid_argument("Bert: input sizes do not match B x T");
   // The kernels index tables with these values, so they are checked here, where the message can
   // say what is wrong (typically a tokenizer that does not belong to the model).
-  if (in.T > config_.max_position_embeddings)
+  if (in.T > config_.max_tokens())
     throw Error("a batch of " + std::to_string(in.T) + " tokens per row exceeds the model's " +
-                "max_position_embeddings of " + std::to_string(config_.max_position_embeddings));
+                std::to_string(config_.max_tokens()) + " positions (max_position_embeddings " +
+                std::to_string(config_.max_position_embeddings) +
+                (config_.position_offset() > 0 ? " from padding_idx + 1)" : ")"));
   auto where = [&](std::size_t i) { return " at row " + std::to_string(i / in.T) + ", position " + std::to_string(i % in.T); };
   for (std::size_t i = 0; i < n; ++i) {
     if (in.input_ids[i] < 0 || in.input_ids[i] >= config_.vocab_size)
       throw Error("token id " + std::to_string(in.input_ids[i]) + where(i) + " is outside the model's vocabulary of " +
                   std::to_string(config_.vocab_size));
-    if (in.token_type_ids[i] < 0 || in.token_type_ids[i] >= config_.type_vocab_size)
+    if (config_.has_token_types() && (in.token_type_ids[i] < 0 || in.token_type_ids[i] >= config_.type_vocab_size))
       throw Error("token type " + std::to_string(in.token_type_ids[i]) + where(i) + " is outside the model's " +
                   std::to_string(config_.type_vocab_size) + " token types");
   }

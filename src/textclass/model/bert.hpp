@@ -1,6 +1,6 @@
 #pragma once
-// BERT for sequence classification: embeddings, post-LN encoder layers, and one of two heads
-// (head.hpp), with its forward and backward passes written out over the backend's ops, as llm.c
+// BERT-family models for sequence classification (family.hpp: BERT, RoBERTa, DistilBERT):
+// embeddings, post-LN encoder layers, and one of two heads (head.hpp), with its forward and backward passes written out over the backend's ops, as llm.c
 // does for GPT-2. Parameters and gradients (made when training needs them) are each one device
 // allocation laid out by ParameterTable; the activations live in a separate Activations object, so forward is const.
 #include <cstdint>
@@ -35,7 +35,8 @@ struct Output {
 class Bert {
  public:
   // Parameters start at zero; load_weights (checkpoint.hpp) fills them. with_pooler keeps a
-  // pooler under Head::cls_linear (a checkpoint's, carried untrained); Head::pooler always has one.
+  // pooler under Head::cls_linear (a checkpoint's, carried untrained); Head::pooler always has one
+  // (the family's head dense layer). Head::cls_linear is BERT's only (an Error for other families).
   Bert(backend::Backend& backend, BertConfig config, Head head, bool with_pooler);
   ~Bert();
   Bert(const Bert&) = delete;
@@ -81,7 +82,7 @@ class Bert {
   float fetch_loss(const Activations& acts) const;
   // Every dropout draws its mask from its own seed. Sites, in order: the embeddings; per layer
   // l the attention probabilities (1 + 3l), attention output (2 + 3l) and feed-forward output
-  // (3 + 3l); last the head (1 + 3L).
+  // (3 + 3l); last the head's classifier input (1 + 3L) and RoBERTa's head dense input (2 + 3L).
   static uint64_t site_seed(uint64_t step_seed, int site);
 
   // The runs of grads_ that zero_grad clears: every gradient but the linear layers' weights, each
@@ -99,6 +100,10 @@ class Bert {
   float* grads_ = nullptr;
   BertTensors p_;  // typed views of params_
   BertTensors g_;  // the same views of grads_
+  // A family without token types (DistilBERT) runs the embeddings op with a table of one row of
+  // zeros, not a parameter, and every token of type 0: [0, C) the row, [C, 2C) where its gradient
+  // goes, never read.
+  float* zero_type_table_ = nullptr;
   std::vector<Run> zeroed_runs_;  // accumulated_runs(), made with grads_
   bool overwrite_weight_gradients_ = false;  // zero_grad sets it, backward clears it
 };

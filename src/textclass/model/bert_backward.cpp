@@ -19,6 +19,7 @@ void Bert::backward(Activations& acts) {
   const std::size_t MC = static_cast<std::size_t>(M) * C, BC = static_cast<std::size_t>(B) * C;
   const float p_hidden = static_cast<float>(config_.hidden_dropout_prob);
   const float p_attention = static_cast<float>(config_.attention_probs_dropout_prob);
+  const float p_attention_out = static_cast<float>(config_.attention_output_dropout_prob());
   const float p_head = static_cast<float>(config_.head_dropout_prob());
   auto seed = [&](int site) { return site_seed(*pass.dropout_seed, site); };
   const ActivationBuffers& a = acts.buffers();
@@ -32,12 +33,22 @@ void Bert::backward(Activations& acts) {
   be.matmul_backward(a.d_head_a, g_.classifier_weight, g_.classifier_bias, a.d_logits, a.head_in,
                      p_.classifier_weight, B, C, V, dweight_write);
   be.dropout_backward(a.d_head_b, a.d_head_a, p_head, seed(1 + 3 * L), BC);
+  const float* d_cls = a.d_head_b;
   if (head_ == Head::pooler) {
-    be.tanh_backward(a.d_head_a, a.pooled, a.d_head_b, BC);
-    be.matmul_backward(a.d_head_b, g_.pooler_weight, g_.pooler_bias, a.d_head_a, a.cls, p_.pooler_weight, B, C, C,
-                       dweight_write);
+    if (config_.family == Family::distilbert) {
+      be.relu_backward(a.d_head_a, a.pooled, a.d_head_b, BC);
+    } else {
+      be.tanh_backward(a.d_head_a, a.pooled, a.d_head_b, BC);
+    }
+    const bool roberta = config_.family == Family::roberta;
+    be.matmul_backward(a.d_head_b, g_.pooler_weight, g_.pooler_bias, a.d_head_a, roberta ? a.head_dense_in : a.cls,
+                       p_.pooler_weight, B, C, C, dweight_write);
+    if (roberta) {
+      be.dropout_backward(a.d_head_a, a.d_head_b, p_head, seed(2 + 3 * L), BC);
+      d_cls = a.d_head_a;
+    }
   }
-  be.gather_rows(a.d_a, a.d_head_b, a.cls_of_row, M, C);
+  be.gather_rows(a.d_a, d_cls, a.cls_of_row, M, C);
 
   // The gradient of each layer's output on the way down comes in two shares (the block's and the
   // residual connection's), added where they are read: d_out + d_out2 (d_out2 null at the top). In
@@ -61,8 +72,8 @@ void Bert::backward(Activations& acts) {
     // attention block, from d ln1 = d_c + d_b: d_a = d res1, which is also the residual's share of d x;
     // d_d its dropout's (and the attention's dense layer's bias gradient, as above)
     be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, gw.attn_out_bias, a.d_c, a.d_b,
-                                   la.res1, w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_hidden, seed(2 + 3 * l), M,
-                                   C);
+                                   la.res1, w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_attention_out,
+                                   seed(2 + 3 * l), M, C);
     be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty, w.attn_out_weight, M, C, C, dweight_write);
     be.attention_backward(a.d_qkv, a.d_b, la.atty, la.att, a.attention_mask, a.starts, M, p_attention,
                           seed(1 + 3 * l), B, T, C, NH);
@@ -79,8 +90,10 @@ void Bert::backward(Activations& acts) {
   be.dropout_backward(a.d_d, d_out, p_hidden, seed(0), MC);
   be.layernorm_backward(a.d_c, g_.embeddings_ln_weight, g_.embeddings_ln_bias, a.d_d, a.emb_sum,
                         p_.embeddings_ln_weight, a.emb_mean, a.emb_rstd, M, C);
-  be.embeddings_backward(g_.word_embeddings, g_.position_embeddings, g_.token_type_embeddings, a.d_c, a.input_ids,
-                         a.token_type_ids, a.token_rows, M, T, C, config_.vocab_size, config_.type_vocab_size);
+  be.embeddings_backward(g_.word_embeddings,
+                         g_.position_embeddings + static_cast<std::size_t>(config_.position_offset()) * C,
+                         g_.token_type_embeddings, a.d_c, a.input_ids, a.token_type_ids, a.token_rows, M, T, C,
+                         config_.vocab_size, config_.type_vocab_size);
   // torch's Embedding(padding_idx=pad_token_id), as HF builds it, never updates the padding row
   be.fill(g_.word_embeddings + static_cast<std::size_t>(config_.pad_token_id) * C, 0.0f, C);
 }

@@ -59,15 +59,24 @@ class Fields {
   std::string path_;
 };
 
-void refuse_unsupported(const Fields& f, const std::string& path) {
+// The family config.json names; the notebook head's model_type is BERT's.
+Family read_family(const Fields& f, const std::string& path) {
+  const std::string type = f.text("model_type", "bert");
+  if (type == kNotebookHeadModelType) return Family::bert;
+  const std::optional<Family> family = family_from_model_type(type);
+  if (!family)
+    throw Error(path + ": model_type \"" + type + "\" is not supported (supported: " + supported_model_types() + ")");
+  return *family;
+}
+
+void refuse_unsupported(const Fields& f, Family family, const std::string& path) {
   auto refuse = [&](const std::string& setting, const std::string& supported) {
     return Error(path + ": " + setting + " is not supported (this engine implements " + supported + ")");
   };
-  std::string model_type = f.text("model_type", "bert");
-  if (model_type != "bert" && model_type != kNotebookHeadModelType)
-    throw refuse("model_type \"" + model_type + "\"", "\"bert\" only");
-  std::string act = f.text("hidden_act", "gelu");
-  if (act != "gelu") throw refuse("hidden_act \"" + act + "\"", "\"gelu\", the exact erf GELU, only");
+  const char* act_key = family == Family::distilbert ? "activation" : "hidden_act";
+  std::string act = f.text(act_key, "gelu");
+  if (act != "gelu") throw refuse(std::string(act_key) + " \"" + act + "\"", "\"gelu\", the exact erf GELU, only");
+  if (f.flag("sinusoidal_pos_embds")) throw refuse("sinusoidal_pos_embds = true", "learned positions only");
   std::string positions = f.text("position_embedding_type", "absolute");
   if (positions != "absolute") throw refuse("position_embedding_type \"" + positions + "\"", "\"absolute\" only");
   if (f.flag("is_decoder")) throw refuse("is_decoder = true", "the encoder only");
@@ -108,6 +117,35 @@ std::vector<std::string> read_labels(const json& j, const Fields& f, const std::
   return labels;
 }
 
+// BertConfig's and RobertaConfig's fields.
+void read_bert_fields(const Fields& f, BertConfig& c) {
+  c.vocab_size = f.positive("vocab_size", c.vocab_size);
+  c.hidden_size = f.positive("hidden_size", c.hidden_size);
+  c.num_hidden_layers = f.positive("num_hidden_layers", c.num_hidden_layers);
+  c.num_attention_heads = f.positive("num_attention_heads", c.num_attention_heads);
+  c.intermediate_size = f.positive("intermediate_size", c.intermediate_size);
+  c.hidden_dropout_prob = f.probability("hidden_dropout_prob", c.hidden_dropout_prob);
+  c.attention_probs_dropout_prob = f.probability("attention_probs_dropout_prob", c.attention_probs_dropout_prob);
+  c.type_vocab_size = f.positive("type_vocab_size", c.type_vocab_size);
+  c.layer_norm_eps = f.number("layer_norm_eps", c.layer_norm_eps);
+  if (f.has("classifier_dropout")) c.classifier_dropout = f.probability("classifier_dropout", 0.0);
+}
+
+// DistilBertConfig's fields under their own names, with its defaults; its LayerNorms' eps is fixed
+// at 1e-12 in transformers' modeling code, and its head's dropout is seq_classif_dropout.
+void read_distilbert_fields(const Fields& f, BertConfig& c) {
+  c.hidden_size = f.positive("dim", 768);
+  c.num_hidden_layers = f.positive("n_layers", 6);
+  c.num_attention_heads = f.positive("n_heads", 12);
+  c.intermediate_size = f.positive("hidden_dim", 3072);
+  c.vocab_size = f.positive("vocab_size", 30522);
+  c.hidden_dropout_prob = f.probability("dropout", 0.1);
+  c.attention_probs_dropout_prob = f.probability("attention_dropout", 0.1);
+  c.classifier_dropout = f.probability("seq_classif_dropout", 0.2);
+  c.type_vocab_size = 1;
+  c.layer_norm_eps = 1e-12;
+}
+
 }  // namespace
 
 BertConfig load_config(const std::string& path) {
@@ -121,22 +159,25 @@ BertConfig load_config(const std::string& path) {
   }
   if (!j.is_object()) throw Error(path + ": expected a JSON object");
   Fields f(j, path);
-  refuse_unsupported(f, path);
+  const Family family = read_family(f, path);
+  refuse_unsupported(f, family, path);
 
   BertConfig c;
-  c.vocab_size = f.positive("vocab_size", c.vocab_size);
-  c.hidden_size = f.positive("hidden_size", c.hidden_size);
-  c.num_hidden_layers = f.positive("num_hidden_layers", c.num_hidden_layers);
-  c.num_attention_heads = f.positive("num_attention_heads", c.num_attention_heads);
-  c.intermediate_size = f.positive("intermediate_size", c.intermediate_size);
-  c.hidden_dropout_prob = f.probability("hidden_dropout_prob", c.hidden_dropout_prob);
-  c.attention_probs_dropout_prob = f.probability("attention_probs_dropout_prob", c.attention_probs_dropout_prob);
+  c.family = family;
+  if (family == Family::distilbert) {
+    read_distilbert_fields(f, c);
+  } else {
+    if (family == Family::roberta) {  // RobertaConfig's defaults where they differ from BertConfig's
+      c.vocab_size = 50265;
+      c.pad_token_id = 1;
+    }
+    read_bert_fields(f, c);
+  }
   c.max_position_embeddings = f.positive("max_position_embeddings", c.max_position_embeddings);
-  c.type_vocab_size = f.positive("type_vocab_size", c.type_vocab_size);
   c.pad_token_id = f.integer("pad_token_id", c.pad_token_id);
-  c.layer_norm_eps = f.number("layer_norm_eps", c.layer_norm_eps);
+  if (f.has("bos_token_id")) c.bos_token_id = f.integer("bos_token_id", 0);
+  if (f.has("eos_token_id")) c.eos_token_id = f.integer("eos_token_id", 0);
   c.initializer_range = f.number("initializer_range", c.initializer_range);
-  if (f.has("classifier_dropout")) c.classifier_dropout = f.probability("classifier_dropout", 0.0);
   c.labels = read_labels(j, f, path);
   if (f.text("model_type", "bert") == kNotebookHeadModelType) c.head = Head::cls_linear;
   // Written by textclass before its checkpoints said their head as transformers does.
@@ -150,8 +191,59 @@ BertConfig load_config(const std::string& path) {
   if (c.hidden_size % c.num_attention_heads != 0)
     throw Error(path + ": hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
                 std::to_string(c.num_attention_heads));
+  if (c.max_tokens() < 2)
+    throw Error(path + ": max_position_embeddings " + std::to_string(c.max_position_embeddings) +
+                " leaves no positions after padding_idx " + std::to_string(c.pad_token_id));
   return c;
 }
+
+namespace {
+
+// DistilBertConfig's fields, as transformers writes them.
+json distilbert_fields(const BertConfig& c) {
+  return {{"vocab_size", c.vocab_size},
+          {"dim", c.hidden_size},
+          {"n_layers", c.num_hidden_layers},
+          {"n_heads", c.num_attention_heads},
+          {"hidden_dim", c.intermediate_size},
+          {"activation", "gelu"},
+          {"dropout", c.hidden_dropout_prob},
+          {"attention_dropout", c.attention_probs_dropout_prob},
+          {"seq_classif_dropout", c.head_dropout_prob()},
+          {"max_position_embeddings", c.max_position_embeddings},
+          {"sinusoidal_pos_embds", false},
+          {"pad_token_id", c.pad_token_id},
+          {"initializer_range", c.initializer_range}};
+}
+
+json bert_fields(const BertConfig& c) {
+  return {{"vocab_size", c.vocab_size},
+          {"hidden_size", c.hidden_size},
+          {"num_hidden_layers", c.num_hidden_layers},
+          {"num_attention_heads", c.num_attention_heads},
+          {"intermediate_size", c.intermediate_size},
+          {"hidden_act", "gelu"},
+          {"hidden_dropout_prob", c.hidden_dropout_prob},
+          {"attention_probs_dropout_prob", c.attention_probs_dropout_prob},
+          {"max_position_embeddings", c.max_position_embeddings},
+          {"type_vocab_size", c.type_vocab_size},
+          {"pad_token_id", c.pad_token_id},
+          {"layer_norm_eps", c.layer_norm_eps},
+          {"initializer_range", c.initializer_range},
+          {"position_embedding_type", "absolute"},
+          {"classifier_dropout", c.classifier_dropout ? json(*c.classifier_dropout) : json(nullptr)}};
+}
+
+const char* sequence_classification_class(Family family) {
+  switch (family) {
+    case Family::roberta: return "RobertaForSequenceClassification";
+    case Family::distilbert: return "DistilBertForSequenceClassification";
+    case Family::bert: break;
+  }
+  return "BertForSequenceClassification";
+}
+
+}  // namespace
 
 void save_config(const BertConfig& c, const std::string& path) {
   json id2label = json::object(), label2id = json::object();
@@ -159,23 +251,11 @@ void save_config(const BertConfig& c, const std::string& path) {
     id2label[std::to_string(i)] = c.labels[i];
     label2id[c.labels[i]] = i;
   }
-  json j = {{"vocab_size", c.vocab_size},
-            {"hidden_size", c.hidden_size},
-            {"num_hidden_layers", c.num_hidden_layers},
-            {"num_attention_heads", c.num_attention_heads},
-            {"intermediate_size", c.intermediate_size},
-            {"hidden_act", "gelu"},
-            {"hidden_dropout_prob", c.hidden_dropout_prob},
-            {"attention_probs_dropout_prob", c.attention_probs_dropout_prob},
-            {"max_position_embeddings", c.max_position_embeddings},
-            {"type_vocab_size", c.type_vocab_size},
-            {"pad_token_id", c.pad_token_id},
-            {"layer_norm_eps", c.layer_norm_eps},
-            {"initializer_range", c.initializer_range},
-            {"position_embedding_type", "absolute"},
-            {"classifier_dropout", c.classifier_dropout ? json(*c.classifier_dropout) : json(nullptr)},
-            {"id2label", id2label},
-            {"label2id", label2id}};
+  json j = c.family == Family::distilbert ? distilbert_fields(c) : bert_fields(c);
+  if (c.bos_token_id) j["bos_token_id"] = *c.bos_token_id;
+  if (c.eos_token_id) j["eos_token_id"] = *c.eos_token_id;
+  j["id2label"] = id2label;
+  j["label2id"] = label2id;
   if (c.head == Head::cls_linear) {
     const std::string code = kNotebookHeadCodeModule;
     j["architectures"] = {kNotebookHeadModelClass};
@@ -185,8 +265,8 @@ void save_config(const BertConfig& c, const std::string& path) {
     // AutoTokenizer finds no tokenizer for a model type it does not know; this names BERT's.
     j["tokenizer_class"] = "BertTokenizer";
   } else {
-    j["architectures"] = {"BertForSequenceClassification"};
-    j["model_type"] = "bert";
+    j["architectures"] = {sequence_classification_class(c.family)};
+    j["model_type"] = model_type(c.family);
   }
   write_text_file(path, j.dump(2) + "\n");
 }

@@ -30,7 +30,12 @@ void Bert::stage(Activations& acts, const Inputs& in, std::optional<uint64_t> dr
   acts.pass = {in.B, in.T, rows.M, !in.labels.empty(), dropout_seed};
   const ActivationBuffers& a = acts.buffers();
   backend_.upload(a.input_ids, in.input_ids.data(), in.input_ids.size_bytes());
-  backend_.upload(a.token_type_ids, in.token_type_ids.data(), in.token_type_ids.size_bytes());
+  if (config_.has_token_types()) {
+    backend_.upload(a.token_type_ids, in.token_type_ids.data(), in.token_type_ids.size_bytes());
+  } else {  // every token reads the one row of zeros
+    const std::vector<int32_t> zeros(in.token_type_ids.size(), 0);
+    backend_.upload(a.token_type_ids, zeros.data(), zeros.size() * sizeof(int32_t));
+  }
   if (!in.labels.empty()) backend_.upload(a.labels, in.labels.data(), in.labels.size_bytes());
 }
 
@@ -44,14 +49,16 @@ void Bert::forward_ops(Activations& acts) const {
   // evaluation runs with dropout off: p = 0 makes every dropout op a copy
   const float p_hidden = training ? static_cast<float>(config_.hidden_dropout_prob) : 0.0f;
   const float p_attention = training ? static_cast<float>(config_.attention_probs_dropout_prob) : 0.0f;
+  const float p_attention_out = training ? static_cast<float>(config_.attention_output_dropout_prob()) : 0.0f;
   const float p_head = training ? static_cast<float>(config_.head_dropout_prob()) : 0.0f;
   const float eps = static_cast<float>(config_.layer_norm_eps);
   auto seed = [&](int site) { return training ? site_seed(*pass.dropout_seed, site) : 0; };
   const ActivationBuffers& a = acts.buffers();
 
+  // (RoBERTa's positions start at padding_idx + 1: its table from that row on is the op's)
   be.embeddings_forward(a.emb_sum, a.input_ids, a.token_type_ids, a.token_rows, p_.word_embeddings,
-                        p_.position_embeddings, p_.token_type_embeddings, M, T, C, config_.vocab_size,
-                        config_.type_vocab_size);
+                        p_.position_embeddings + static_cast<std::size_t>(config_.position_offset()) * C,
+                        p_.token_type_embeddings, M, T, C, config_.vocab_size, config_.type_vocab_size);
   be.layernorm_forward(a.emb_ln, a.emb_mean, a.emb_rstd, a.emb_sum, p_.embeddings_ln_weight, p_.embeddings_ln_bias,
                        eps, M, C);
   be.dropout_forward(a.emb_out, a.emb_ln, p_hidden, seed(0), MC);
@@ -66,7 +73,7 @@ void Bert::forward_ops(Activations& acts) const {
                          C, NH);
     be.matmul_forward(a.dense_out, la.atty, w.attn_out_weight, w.attn_out_bias, M, C, C);
     be.residual_layernorm_forward(la.ln1, la.res1, la.ln1_mean, la.ln1_rstd, a.dense_out, x, w.attn_ln_weight,
-                                  w.attn_ln_bias, p_hidden, seed(2 + 3 * l), eps, M, C);
+                                  w.attn_ln_bias, p_attention_out, seed(2 + 3 * l), eps, M, C);
     // feed-forward, the same residual pattern
     be.matmul_forward(la.fch, la.ln1, w.ffn_in_weight, w.ffn_in_bias, M, C, I);
     be.gelu_forward(la.fch_gelu, la.fch, static_cast<std::size_t>(M) * I);
@@ -78,9 +85,18 @@ void Bert::forward_ops(Activations& acts) const {
 
   be.gather_rows(a.cls, x, a.starts, B, C);  // (the first B starts)
   const float* features = a.cls;
-  if (head_ == Head::pooler) {
-    be.matmul_forward(a.pooled_pre, a.cls, p_.pooler_weight, p_.pooler_bias, B, C, C);
-    be.tanh_forward(a.pooled, a.pooled_pre, static_cast<std::size_t>(B) * C);
+  if (head_ == Head::pooler) {  // the family's: BERT's pooler, RoBERTa's classifier.dense, DistilBERT's pre_classifier
+    const float* dense_in = a.cls;
+    if (config_.family == Family::roberta) {  // RobertaClassificationHead drops out its input too
+      be.dropout_forward(a.head_dense_in, a.cls, p_head, seed(2 + 3 * L), static_cast<std::size_t>(B) * C);
+      dense_in = a.head_dense_in;
+    }
+    be.matmul_forward(a.pooled_pre, dense_in, p_.pooler_weight, p_.pooler_bias, B, C, C);
+    if (config_.family == Family::distilbert) {
+      be.relu_forward(a.pooled, a.pooled_pre, static_cast<std::size_t>(B) * C);
+    } else {
+      be.tanh_forward(a.pooled, a.pooled_pre, static_cast<std::size_t>(B) * C);
+    }
     features = a.pooled;
   }
   be.dropout_forward(a.head_in, features, p_head, seed(1 + 3 * L), static_cast<std::size_t>(B) * C);

@@ -4,29 +4,28 @@
 
 namespace textclass::model {
 
-BertTensors resolve_tensors(const ParameterTable& table, int num_layers, float* base) {
+BertTensors resolve_tensors(const ParameterTable& table, const BertConfig& config, float* base) {
   auto at = [&](const std::string& name) { return base + table.at(name).offset; };
+  const TensorNames& names = tensor_names(config.family);
   BertTensors t;
-  t.word_embeddings = at("bert.embeddings.word_embeddings.weight");
-  t.position_embeddings = at("bert.embeddings.position_embeddings.weight");
-  t.token_type_embeddings = at("bert.embeddings.token_type_embeddings.weight");
-  t.embeddings_ln_weight = at("bert.embeddings.LayerNorm.weight");
-  t.embeddings_ln_bias = at("bert.embeddings.LayerNorm.bias");
-  for (int l = 0; l < num_layers; ++l) {
-    std::string p = "bert.encoder.layer." + std::to_string(l) + ".";
-    t.layers.push_back({at(p + "attention.self.query.weight"), at(p + "attention.self.query.bias"),
-                        at(p + "attention.output.dense.weight"), at(p + "attention.output.dense.bias"),
-                        at(p + "attention.output.LayerNorm.weight"), at(p + "attention.output.LayerNorm.bias"),
-                        at(p + "intermediate.dense.weight"), at(p + "intermediate.dense.bias"),
-                        at(p + "output.dense.weight"), at(p + "output.dense.bias"),
-                        at(p + "output.LayerNorm.weight"), at(p + "output.LayerNorm.bias")});
+  t.word_embeddings = at(names.word_embeddings);
+  t.position_embeddings = at(names.position_embeddings);
+  if (config.has_token_types()) t.token_type_embeddings = at(names.token_type_embeddings);
+  t.embeddings_ln_weight = at(names.embeddings_ln_weight);
+  t.embeddings_ln_bias = at(names.embeddings_ln_bias);
+  for (int l = 0; l < config.num_hidden_layers; ++l) {
+    const LayerNames n = names.layer(l);
+    // (key and value follow query in the table: qkv_weight and qkv_bias span all three)
+    t.layers.push_back({at(n.query_weight), at(n.query_bias), at(n.attn_out_weight), at(n.attn_out_bias),
+                        at(n.attn_ln_weight), at(n.attn_ln_bias), at(n.ffn_in_weight), at(n.ffn_in_bias),
+                        at(n.ffn_out_weight), at(n.ffn_out_bias), at(n.ffn_ln_weight), at(n.ffn_ln_bias)});
   }
-  if (table.find("bert.pooler.dense.weight")) {
-    t.pooler_weight = at("bert.pooler.dense.weight");
-    t.pooler_bias = at("bert.pooler.dense.bias");
+  if (table.find(names.head_dense_weight)) {
+    t.pooler_weight = at(names.head_dense_weight);
+    t.pooler_bias = at(names.head_dense_bias);
   }
-  t.classifier_weight = at("classifier.weight");
-  t.classifier_bias = at("classifier.bias");
+  t.classifier_weight = at(names.classifier_weight);
+  t.classifier_bias = at(names.classifier_bias);
   return t;
 }
 

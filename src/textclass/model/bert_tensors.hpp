@@ -26,16 +26,16 @@ struct LayerTensors {
 struct BertTensors {
   float* word_embeddings;        // [vocab, C]
   float* position_embeddings;    // [max_positions, C]
-  float* token_type_embeddings;  // [type_vocab, C]
+  float* token_type_embeddings = nullptr;  // [type_vocab, C]; null for a family without token types
   float* embeddings_ln_weight;   // [C]
   float* embeddings_ln_bias;     // [C]
   std::vector<LayerTensors> layers;
-  float* pooler_weight = nullptr;  // [C, C], null without a pooler
+  float* pooler_weight = nullptr;  // [C, C] the head's dense layer (family.hpp), null without one
   float* pooler_bias = nullptr;    // [C]
   float* classifier_weight;        // [V, C]
   float* classifier_bias;          // [V]
 };
 
-BertTensors resolve_tensors(const ParameterTable& table, int num_layers, float* base);
+BertTensors resolve_tensors(const ParameterTable& table, const BertConfig& config, float* base);
 
 }  // namespace textclass::model

@@ -18,19 +18,20 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The names a checkpoint may give our parameter `name`, most likely first.
-std::vector<std::string> checkpoint_names(const std::string& name) {
+// The names a checkpoint may give our parameter `name`, most likely first: also the hub's older
+// LayerNorm.gamma/beta, and without the encoder's prefix ("bert.", "roberta.", ...), as a bare
+// encoder (BertModel, ...) saves them.
+std::vector<std::string> checkpoint_names(const std::string& name, const std::string& prefix) {
   std::vector<std::string> names = {name};
   for (auto [modern, old] : {std::pair{".LayerNorm.weight", ".LayerNorm.gamma"}, {".LayerNorm.bias", ".LayerNorm.beta"}})
     if (ends_with(name, modern)) names.push_back(name.substr(0, name.size() - std::string(modern).size()) + old);
-  const std::string prefix = "bert.";
   for (std::size_t i = 0, n = names.size(); i < n; ++i)
     if (names[i].rfind(prefix, 0) == 0) names.push_back(names[i].substr(prefix.size()));
   return names;
 }
 
-std::optional<std::string> find_in(const SafetensorsFile& file, const std::string& name) {
-  for (const std::string& candidate : checkpoint_names(name))
+std::optional<std::string> find_in(const SafetensorsFile& file, const std::string& name, Family family) {
+  for (const std::string& candidate : checkpoint_names(name, tensor_names(family).prefix))
     if (file.contains(candidate)) return candidate;
   return std::nullopt;
 }
@@ -41,29 +42,46 @@ std::string shape_string(const std::vector<int64_t>& shape) {
   return s + "]";
 }
 
-bool initialised_when_missing(const std::string& name, Head head) {
-  if (name.rfind("classifier.", 0) == 0) return true;
-  return head == Head::pooler && name.rfind("bert.pooler.", 0) == 0;
+bool initialised_when_missing(const std::string& name, Head head, Family family) {
+  const TensorNames& names = tensor_names(family);
+  if (name == names.classifier_weight || name == names.classifier_bias) return true;
+  return head == Head::pooler && (name == names.head_dense_weight || name == names.head_dense_bias);
 }
 
 std::string head_description(Head head) {
   return head == Head::pooler ? "transformers' head (pooler)" : "the notebook's head (cls_linear)";
 }
 
+// "BertForSequenceClassification's head", ...
+std::string transformers_head(Family family) {
+  switch (family) {
+    case Family::roberta: return "RobertaForSequenceClassification's head";
+    case Family::distilbert: return "DistilBertForSequenceClassification's head";
+    case Family::bert: break;
+  }
+  return "BertForSequenceClassification's head";
+}
+
 // The head as transformers reads the checkpoint. A finished classifier (it has classifier.*) runs
 // with the head it was trained with: the one config.json names, else BertForSequenceClassification's,
 // whose pooler it must then hold. A checkpoint without a classifier (BertModel, BertForPreTraining,
 // BertForMaskedLM) gets a new one for the head asked for, transformers' unless told otherwise.
+// Other families have transformers' head only (the notebook's is BERT's), chosen the same way.
 Head choose_head(const std::string& dir, const BertConfig& config, const SafetensorsFile& file,
                  std::optional<Head> asked) {
-  if (!find_in(file, "classifier.weight")) return asked.value_or(config.head.value_or(Head::pooler));
+  const TensorNames& names = tensor_names(config.family);
+  if (config.family != Family::bert && (asked == Head::cls_linear || config.head == Head::cls_linear))
+    throw Error(dir + ": the notebook's head (cls_linear) is BERT's only; a " + model_type(config.family) +
+                " model runs " + transformers_head(config.family) + " (pooler)");
+  if (!find_in(file, names.classifier_weight, config.family))
+    return asked.value_or(config.head.value_or(Head::pooler));
   const Head trained = config.head.value_or(Head::pooler);
   if (asked && *asked != trained)
     throw Error(dir + ": a finished classifier with " + head_description(trained) + ", which cannot run with " +
                 head_description(*asked) + "; keep its head, or start from a model without a classifier");
-  if (trained == Head::pooler && !find_in(file, "bert.pooler.dense.weight"))
-    throw Error(file.path() + ": a classifier without the pooler (bert.pooler.dense.*) that " +
-                "BertForSequenceClassification's head needs, and config.json names no other head");
+  if (trained == Head::pooler && !find_in(file, names.head_dense_weight, config.family))
+    throw Error(file.path() + ": a classifier without the pooler (" + names.head_dense_weight + ") that " +
+                transformers_head(config.family) + " needs, and config.json names no other head");
   return trained;
 }
 
@@ -94,10 +112,12 @@ void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed) {
   backend::Backend& be = bert.backend();
   for (const ParameterView& view : bert.table().views()) {
     float* dst = bert.params() + view.offset;
-    std::optional<std::string> stored = find_in(file, view.name);
+    const Family family = bert.config().family;
+    std::optional<std::string> stored = find_in(file, view.name, family);
     if (!stored) {
-      if (!initialised_when_missing(view.name, bert.head()))
-        throw Error(file.path() + ": missing tensor " + view.name + " (is this a BERT checkpoint?)");
+      if (!initialised_when_missing(view.name, bert.head(), family))
+        throw Error(file.path() + ": missing tensor " + view.name + " (is this a " + model_type(family) +
+                    " checkpoint, and does config.json's model_type say so?)");
       bool is_weight = ends_with(view.name, ".weight");
       std::vector<float> values =
           is_weight ? init.draw(view.numel, bert.config().initializer_range) : std::vector<float>(view.numel, 0.0f);
@@ -106,7 +126,9 @@ void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed) {
     }
     const TensorInfo& info = file.info(*stored);
     if (info.shape != view.shape) {
-      std::string hint = view.name.rfind("classifier.", 0) == 0 ? " (the checkpoint was trained for other labels)"
+      std::string hint = view.name == tensor_names(family).classifier_weight ||
+                                 view.name == tensor_names(family).classifier_bias
+                             ? " (the checkpoint was trained for other labels)"
                                                                 : " (does config.json belong to these weights?)";
       throw Error(file.path() + ": tensor " + *stored + " has shape " + shape_string(info.shape) + ", expected " +
                   shape_string(view.shape) + hint);
@@ -131,7 +153,10 @@ std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& di
     return bert;
   }
   SafetensorsFile file(dir + "/model.safetensors");
-  bool has_pooler = find_in(file, "bert.pooler.dense.weight").has_value();
+  // BERT keeps a checkpoint's pooler under the notebook's head; RoBERTa's pre-training pooler
+  // (roberta.pooler.*) is not RobertaForSequenceClassification's and is left out, as transformers does.
+  const bool has_pooler =
+      config.family == Family::bert && find_in(file, tensor_names(config.family).head_dense_weight, config.family);
   Head head = choose_head(dir, config, file, options.head);
   config.head = head;
   auto bert = std::make_unique<Bert>(backend, std::move(config), head, has_pooler);

@@ -1,5 +1,6 @@
 #pragma once
-// Model directories in HuggingFace's layout: config.json + model.safetensors. Reads both naming
+// Model directories in HuggingFace's layout: config.json + model.safetensors, of any family that
+// config.json's model_type names (family.hpp: bert, roberta, distilbert). Reads both naming
 // styles of BERT checkpoints (LayerNorm.weight/bias and the hub's older LayerNorm.gamma/beta;
 // with or without the "bert." prefix), ignores pre-training heads (cls.*) and anything else it
 // does not use, and initialises a missing classifier (and a missing pooler under Head::pooler)
@@ -8,7 +9,8 @@
 // The head is what transformers' AutoModelForSequenceClassification would build: a finished
 // classifier (BertForSequenceClassification) runs with its pooler; a checkpoint without a
 // classifier gets transformers' head unless another is asked for; the notebook's head only where
-// config.json says so (notebook_head_code.hpp) or it is asked for.
+// config.json says so (notebook_head_code.hpp) or it is asked for (BERT only: other families run
+// transformers' head).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -47,7 +49,7 @@ void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed);
 
 // Writes dir/config.json and dir/model.safetensors (HF names, fp32), each through a temporary file,
 // creating dir if needed; transformers loads the folder as it is. Under Head::pooler it is a plain
-// BertForSequenceClassification. Under Head::cls_linear config.json names custom code and
+// BertForSequenceClassification (RobertaForSequenceClassification, ...). Under Head::cls_linear config.json names custom code and
 // dir/modeling_textclass.py holds it (notebook_head_code.hpp); that file is removed otherwise.
 void save_bert(const Bert& bert, const std::string& dir);
 

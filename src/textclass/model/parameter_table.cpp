@@ -10,43 +10,46 @@ constexpr std::size_t kAlignFloats = 16;
 
 ParameterTable::ParameterTable(const BertConfig& config, Head head, bool with_pooler) {
   const int64_t C = config.hidden_size, I = config.intermediate_size, V = config.num_labels();
-  auto layer = [](int l) { return "bert.encoder.layer." + std::to_string(l) + "."; };
+  const TensorNames& names = tensor_names(config.family);
+  std::vector<LayerNames> layers;
+  for (int l = 0; l < config.num_hidden_layers; ++l) layers.push_back(names.layer(l));
 
   // weight-decayed: embeddings and the matrices of every linear layer
-  add("bert.embeddings.word_embeddings.weight", {config.vocab_size, C});
-  add("bert.embeddings.position_embeddings.weight", {config.max_position_embeddings, C});
-  add("bert.embeddings.token_type_embeddings.weight", {config.type_vocab_size, C});
-  for (int l = 0; l < config.num_hidden_layers; ++l) {
-    add(layer(l) + "attention.self.query.weight", {C, C});
-    add(layer(l) + "attention.self.key.weight", {C, C}, false);
-    add(layer(l) + "attention.self.value.weight", {C, C}, false);
-    add(layer(l) + "attention.output.dense.weight", {C, C});
-    add(layer(l) + "intermediate.dense.weight", {I, C});
-    add(layer(l) + "output.dense.weight", {C, I});
+  add(names.word_embeddings, {config.vocab_size, C});
+  add(names.position_embeddings, {config.max_position_embeddings, C});
+  if (config.has_token_types()) add(names.token_type_embeddings, {config.type_vocab_size, C});
+  for (const LayerNames& layer : layers) {
+    add(layer.query_weight, {C, C});
+    add(layer.key_weight, {C, C}, false);
+    add(layer.value_weight, {C, C}, false);
+    add(layer.attn_out_weight, {C, C});
+    add(layer.ffn_in_weight, {I, C});
+    add(layer.ffn_out_weight, {C, I});
   }
-  add("classifier.weight", {V, C});
+  add(names.classifier_weight, {V, C});
 
   // not decayed: biases and LayerNorm parameters
-  add("bert.embeddings.LayerNorm.weight", {C});
-  add("bert.embeddings.LayerNorm.bias", {C});
-  for (int l = 0; l < config.num_hidden_layers; ++l) {
-    add(layer(l) + "attention.self.query.bias", {C});
-    add(layer(l) + "attention.self.key.bias", {C}, false);
-    add(layer(l) + "attention.self.value.bias", {C}, false);
-    add(layer(l) + "attention.output.dense.bias", {C});
-    add(layer(l) + "attention.output.LayerNorm.weight", {C});
-    add(layer(l) + "attention.output.LayerNorm.bias", {C});
-    add(layer(l) + "intermediate.dense.bias", {I});
-    add(layer(l) + "output.dense.bias", {C});
-    add(layer(l) + "output.LayerNorm.weight", {C});
-    add(layer(l) + "output.LayerNorm.bias", {C});
+  add(names.embeddings_ln_weight, {C});
+  add(names.embeddings_ln_bias, {C});
+  for (const LayerNames& layer : layers) {
+    add(layer.query_bias, {C});
+    add(layer.key_bias, {C}, false);
+    add(layer.value_bias, {C}, false);
+    add(layer.attn_out_bias, {C});
+    add(layer.attn_ln_weight, {C});
+    add(layer.attn_ln_bias, {C});
+    add(layer.ffn_in_bias, {I});
+    add(layer.ffn_out_bias, {C});
+    add(layer.ffn_ln_weight, {C});
+    add(layer.ffn_ln_bias, {C});
   }
-  add("classifier.bias", {V});
+  add(names.classifier_bias, {V});
 
+  // the head's dense layer (BERT's pooler, which under Head::cls_linear is carried untrained)
   if (head == Head::pooler || with_pooler) {
     bool trained = head == Head::pooler;
-    add("bert.pooler.dense.weight", {C, C}, true, trained);
-    add("bert.pooler.dense.bias", {C}, true, trained);
+    add(names.head_dense_weight, {C, C}, true, trained);
+    add(names.head_dense_bias, {C}, true, trained);
   }
 }
 

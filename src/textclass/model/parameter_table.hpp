@@ -6,7 +6,9 @@
 //   - query, key and value of a layer are adjacent (weights, then biases), so they form one
 //     [3C, C] weight and one [3C] bias and the projection is one matmul giving qkv[B,T,3C];
 //   - the weight-decayed matrices come first, then the biases and LayerNorm parameters (no decay),
-//     then the pooler, so the Trainer's parameter groups are a few contiguous spans.
+//     then the head's dense layer (the pooler), so the Trainer's parameter groups are a few
+//     contiguous spans.
+// The names are the family's (family.hpp).
 // Each tensor starts on a 16-float boundary (64 bytes, for vector loads on either backend),
 // except key and value, which follow query directly.
 #include <cstddef>
@@ -20,11 +22,11 @@
 namespace textclass::model {
 
 struct ParameterView {
-  std::string name;             // "bert.encoder.layer.0.attention.self.query.weight"
+  std::string name;             // "bert.encoder.layer.0.attention.self.query.weight", the family's
   std::vector<int64_t> shape;
   std::size_t offset = 0;       // in floats from the start of the allocation
   std::size_t numel = 0;
-  bool trainable = true;        // false for the pooler under Head::cls_linear: it gets no gradient
+  bool trainable = true;        // false for BERT's pooler under Head::cls_linear: it gets no gradient
 };
 
 class ParameterTable {

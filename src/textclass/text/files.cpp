@@ -20,7 +20,7 @@ nlohmann::json read_json_file(const std::filesystem::path& file) {
   const std::string text = read_file(file);
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number too large
     throw Error(file.string() + ": not valid JSON: " + e.what());
   }
 }

@@ -5,10 +5,13 @@
 //   3. strip_accents         NFD, then delete nonspacing marks (é -> e)
 //   4. lowercase             full lower-case mapping, one code point at a time
 // bert-base-cased asks for 1 and 2 only: accents and case are kept.
+// A tokenizer.json can also name other normalizers (NFC, Lowercase, ...) or a Sequence of them;
+// NormalizerStep is one of those, Normalizer applies a list of them in order.
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace textclass::text {
 
@@ -19,9 +22,38 @@ struct NormalizerOptions {
   bool lowercase = false;
 };
 
-class Normalizer {
+// tokenizers' normalizers, by their "type" in tokenizer.json.
+enum class NormalizerKind : std::uint8_t {
+  bert,           // BertNormalizer, with `bert`'s options
+  nfc,            // NFC, NFD, NFKC, NFKD: Unicode normalization forms
+  nfd,
+  nfkc,
+  nfkd,
+  lowercase,      // Lowercase: char::to_lowercase, one code point at a time
+  strip_accents,  // StripAccents: deletes nonspacing marks (without decomposing first)
+  strip,          // Strip: deletes whitespace at the left and/or right end
+  prepend,        // Prepend: puts `text` before a non-empty string
+  replace,        // Replace with a literal pattern: every `pattern` becomes `text`
+};
+
+struct NormalizerStep {
+  NormalizerKind kind = NormalizerKind::bert;
+  NormalizerOptions bert{};
+  bool left = true, right = true;  // Strip
+  std::string pattern, text;       // Replace, Prepend
+};
+
+// BertNormalizer with `options`, as a single step.
+inline std::vector<NormalizerStep> bert_normalizer(NormalizerOptions options = {}) {
+  NormalizerStep step;
+  step.bert = options;
+  return {step};
+}
+
+// BertNormalizer alone.
+class BertNormalizer {
  public:
-  explicit Normalizer(NormalizerOptions options = {});
+  explicit BertNormalizer(NormalizerOptions options = {});
 
   // Writes the normalized form of `text` (valid UTF-8) into `out`, replacing its contents.
   void normalize(std::string_view text, std::string& out) const;
@@ -35,6 +67,22 @@ class Normalizer {
   NormalizerOptions options_;
   // What steps 1, 2 and 4 make of each ASCII byte: the byte to write, or -1 to delete it.
   std::array<std::int16_t, 128> ascii_;
+};
+
+// A list of steps, applied in order (an empty list leaves text as it is).
+class Normalizer {
+ public:
+  explicit Normalizer(NormalizerOptions options = {}) : Normalizer(bert_normalizer(options)) {}
+  explicit Normalizer(std::vector<NormalizerStep> steps);
+
+  // Writes the normalized form of `text` (valid UTF-8) into `out`, replacing its contents.
+  void normalize(std::string_view text, std::string& out) const;
+
+ private:
+  void apply(std::size_t step, std::string_view text, std::string& out) const;
+
+  std::vector<NormalizerStep> steps_;
+  std::vector<BertNormalizer> bert_;  // one per step, used by the bert steps
 };
 
 }  // namespace textclass::text

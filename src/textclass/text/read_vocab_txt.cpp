@@ -33,13 +33,16 @@ TokenizerSpec read_vocab_txt(const std::filesystem::path& file) {
 
   const TokenizerConfig config = read_tokenizer_config(file.parent_path() / "tokenizer_config.json");
   // BertTokenizer's defaults: without a config it lower-cases (right for bert-base-uncased only).
-  spec.normalizer.clean_text = true;
-  spec.normalizer.handle_chinese_chars = config.tokenize_chinese_chars.value_or(true);
-  spec.normalizer.lowercase = config.do_lower_case.value_or(true);
-  spec.normalizer.strip_accents = config.strip_accents.value_or(spec.normalizer.lowercase);
+  NormalizerOptions options;
+  options.clean_text = true;
+  options.handle_chinese_chars = config.tokenize_chinese_chars.value_or(true);
+  options.lowercase = config.do_lower_case.value_or(true);
+  options.strip_accents = config.strip_accents.value_or(options.lowercase);
+  spec.normalizers = bert_normalizer(options);
   spec.wordpiece.unk_token = config.unk_token;
-  spec.before_text = {{config.cls_token, 0}};
-  spec.after_text = {{config.sep_token, 0}};
+  spec.single = {special(config.cls_token, -1), sequence(0), special(config.sep_token, -1)};
+  spec.pair = {special(config.cls_token, -1), sequence(0), special(config.sep_token, -1), sequence(1, 1),
+               special(config.sep_token, -1, 1)};
   spec.pad_token = config.pad_token;
   spec.model_max_length = config.model_max_length.value_or(512);
   // The named special tokens are matched whole in the text, like the added tokens of a
@@ -48,7 +51,7 @@ TokenizerSpec read_vocab_txt(const std::filesystem::path& file) {
                                   &config.mask_token}) {
     const auto entry = std::find_if(spec.vocab.rbegin(), spec.vocab.rend(),
                                     [&](const auto& token_id) { return token_id.first == *name; });
-    if (entry != spec.vocab.rend()) spec.added_tokens.push_back({*name, entry->second, false});
+    if (entry != spec.vocab.rend()) spec.added_tokens.push_back({*name, entry->second});
   }
   return spec;
 }

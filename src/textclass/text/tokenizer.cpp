@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/core.h>
 
 #include "textclass/error.hpp"
 #include "textclass/text/batch_error.hpp"
+#include "textclass/text/byte_level.hpp"
 #include "textclass/text/pre_tokenizer.hpp"
 #include "textclass/text/unicode.hpp"
 
@@ -23,22 +25,30 @@ TokenEntries views_of(const std::vector<std::pair<std::string, std::int32_t>>& v
 Tokenizer Tokenizer::load(const std::filesystem::path& dir_or_file) {
   namespace fs = std::filesystem;
   if (fs::is_directory(dir_or_file)) {
-    const fs::path json = dir_or_file / "tokenizer.json", vocab = dir_or_file / "vocab.txt";
+    const fs::path json = dir_or_file / "tokenizer.json", vocab_json = dir_or_file / "vocab.json",
+                   vocab = dir_or_file / "vocab.txt";
     if (fs::exists(json)) return Tokenizer(read_tokenizer_json(json));
+    if (fs::exists(vocab_json)) return Tokenizer(read_vocab_json(vocab_json));
     if (fs::exists(vocab)) return Tokenizer(read_vocab_txt(vocab));
-    throw Error(dir_or_file.string() + ": no tokenizer.json or vocab.txt in this directory");
+    throw Error(dir_or_file.string() + ": no tokenizer.json, vocab.json or vocab.txt in this directory");
   }
   if (!fs::exists(dir_or_file)) throw Error(dir_or_file.string() + ": no such file or directory");
+  if (dir_or_file.filename() == "vocab.json") return Tokenizer(read_vocab_json(dir_or_file));
   if (dir_or_file.extension() == ".json") return Tokenizer(read_tokenizer_json(dir_or_file));
   return Tokenizer(read_vocab_txt(dir_or_file));
 }
 
 Tokenizer::Tokenizer(const TokenizerSpec& spec)
-    : normalizer_(spec.normalizer),
-      wordpiece_(views_of(spec.vocab), spec.wordpiece, spec.source),
+    : normalizer_(spec.normalizers),
+      pre_tokenizer_(spec.pre_tokenizer),
+      model_(spec.model),
       added_tokens_(spec.added_tokens),
-      text_type_id_(spec.text_type_id),
       model_max_length_(spec.model_max_length) {
+  if (model_ == ModelKind::wordpiece) {
+    wordpiece_ = WordPiece(views_of(spec.vocab), spec.wordpiece, spec.source);
+  } else {
+    bpe_ = BytePairEncoding(views_of(spec.vocab), spec.merges, spec.bpe, spec.source);
+  }
   std::vector<AddedToken> raw, normalized;
   for (const AddedToken& token : added_tokens_) {
     if (token.id < 0) throw Error(spec.source + ": added token " + token.content + " has a negative id");
@@ -57,22 +67,37 @@ Tokenizer::Tokenizer(const TokenizerSpec& spec)
   std::int32_t largest_id = -1;
   for (const auto& [token, id] : spec.vocab) largest_id = std::max(largest_id, id);
   for (const AddedToken& token : added_tokens_) largest_id = std::max(largest_id, token.id);
+  // Ids index a table, so one absurd id must not make it gigabytes long.
+  const std::size_t entries = spec.vocab.size() + added_tokens_.size();
+  if (static_cast<std::size_t>(largest_id) >= 4 * entries + 1024) {
+    throw Error(fmt::format("{}: token id {} is far beyond the {} tokens of the vocabulary", spec.source, largest_id,
+                            entries));
+  }
   id_to_token_.resize(static_cast<std::size_t>(largest_id + 1));
   for (const auto& [token, id] : spec.vocab) id_to_token_[static_cast<std::size_t>(id)] = token;
   for (const AddedToken& token : added_tokens_) id_to_token_[static_cast<std::size_t>(token.id)] = token.content;
 
-  const auto template_tokens = [&](const std::vector<SpecialToken>& specials) {
+  const auto template_tokens = [&](const std::vector<TemplatePiece>& pieces) {
     std::vector<TemplateToken> result;
-    for (const SpecialToken& special : specials) {
-      const std::int32_t id = find_token(special.token);
-      if (id < 0) throw Error(spec.source + ": the vocabulary has no " + special.token + " token");
-      result.push_back({id, special.type_id});
+    for (const TemplatePiece& piece : pieces) {
+      if (piece.sequence >= 0) {
+        result.push_back({-1, piece.sequence, piece.type_id});
+        continue;
+      }
+      // The template's own id is the one used (as tokenizers does), but its token must exist.
+      const std::int32_t found = find_token(piece.token);
+      if (found < 0) throw Error(spec.source + ": the vocabulary has no " + piece.token + " token");
+      const std::int32_t id = piece.id >= 0 ? piece.id : found;
+      if (static_cast<std::size_t>(id) >= id_to_token_.size()) {
+        throw Error(fmt::format("{}: special token {} has id {}, outside the vocabulary", spec.source, piece.token, id));
+      }
+      result.push_back({id, -1, piece.type_id});
     }
     return result;
   };
-  before_text_ = template_tokens(spec.before_text);
-  after_text_ = template_tokens(spec.after_text);
-  // Padding positions are masked out of attention, so a vocabulary without [PAD] can pad with 0.
+  single_ = template_tokens(spec.single);
+  pair_ = template_tokens(spec.pair);
+  // Padding positions are masked out of attention, so a vocabulary without its pad token can pad with 0.
   pad_id_ = std::max(0, find_token(spec.pad_token));
 }
 
@@ -80,7 +105,7 @@ std::int32_t Tokenizer::find_token(std::string_view token) const {
   for (const AddedToken& added : added_tokens_) {
     if (added.content == token) return added.id;
   }
-  return wordpiece_.find(token);
+  return model_ == ModelKind::wordpiece ? wordpiece_.find(token) : bpe_.find(token);
 }
 
 const std::string& Tokenizer::id_to_token(std::int32_t id) const {
@@ -90,37 +115,81 @@ const std::string& Tokenizer::id_to_token(std::int32_t id) const {
   return id_to_token_[static_cast<std::size_t>(id)];
 }
 
-Encoding Tokenizer::encode(std::string_view text, std::size_t max_length) const {
-  Scratch scratch;
-  return encode(text, max_length, scratch);
+std::size_t Tokenizer::special_token_count(bool pair) const {
+  const auto& pieces = pair ? pair_ : single_;
+  return static_cast<std::size_t>(
+      std::count_if(pieces.begin(), pieces.end(), [](const TemplateToken& token) { return token.id >= 0; }));
 }
 
-void Tokenizer::check_max_length(std::size_t max_length) const {
-  const std::size_t specials = before_text_.size() + after_text_.size();
+void Tokenizer::check_max_length(std::size_t max_length, bool pair) const {
+  const std::size_t specials = special_token_count(pair);
   if (max_length < specials) {
     throw Error(fmt::format("max_length {} leaves no room for the {} special tokens", max_length, specials));
   }
 }
 
+Encoding Tokenizer::encode(std::string_view text, std::size_t max_length) const {
+  Scratch scratch;
+  return encode(text, max_length, scratch);
+}
+
 Encoding Tokenizer::encode(std::string_view text, std::size_t max_length, Scratch& scratch) const {
-  check_max_length(max_length);
-  const std::size_t specials = before_text_.size() + after_text_.size();
+  check_max_length(max_length, false);
   // Validating first lets every later step decode without checks.
   require_valid_utf8(text);
+  scratch.a.clear();
+  const std::size_t room = max_length - special_token_count(false);
+  append_text_ids(text, room, scratch, scratch.a);
+  if (scratch.a.size() > room) scratch.a.resize(room);
+  scratch.b.clear();
+  return apply_template(single_, scratch.a, scratch.b);
+}
+
+Encoding Tokenizer::encode_pair(std::string_view a, std::string_view b, std::size_t max_length) const {
+  check_max_length(max_length, true);
+  require_valid_utf8(a);
+  require_valid_utf8(b);
+  Scratch scratch;
+  // tokenizers stops encoding a text of a pair after the word that brings it to max_length ids,
+  // and its truncation then compares those lengths (so a text cut short this way can count as
+  // longer than a whole one): stopping at the same place gives the same ids.
+  append_text_ids(a, max_length, scratch, scratch.a);
+  append_text_ids(b, max_length, scratch, scratch.b);
+  // tokenizers' TruncationStrategy::LongestFirst, step by step.
+  const std::size_t room = max_length - special_token_count(true);
+  if (scratch.a.size() + scratch.b.size() > room) {
+    std::size_t n1 = scratch.a.size(), n2 = scratch.b.size();
+    const bool swap = n1 > n2;
+    if (swap) std::swap(n1, n2);
+    n2 = n1 > room ? n1 : std::max(n1, room - n1);
+    if (n1 + n2 > room) {
+      n1 = room / 2;
+      n2 = n1 + room % 2;
+    }
+    if (swap) std::swap(n1, n2);
+    scratch.a.resize(std::min(scratch.a.size(), n1));
+    scratch.b.resize(std::min(scratch.b.size(), n2));
+  }
+  return apply_template(pair_, scratch.a, scratch.b);
+}
+
+Encoding Tokenizer::apply_template(const std::vector<TemplateToken>& pieces, const std::vector<std::int32_t>& a,
+                                   const std::vector<std::int32_t>& b) const {
   Encoding encoding;
-  std::vector<std::int32_t>& ids = encoding.ids;
-  ids.reserve(std::min(max_length, specials + text.size() / 4 + 8));
-  for (const TemplateToken& token : before_text_) {
-    ids.push_back(token.id);
-    encoding.token_type_ids.push_back(token.type_id);
+  const std::size_t total = a.size() + b.size() + pieces.size();
+  encoding.ids.reserve(total);
+  encoding.token_type_ids.reserve(total);
+  for (const TemplateToken& piece : pieces) {
+    if (piece.id >= 0) {
+      encoding.ids.push_back(piece.id);
+      encoding.token_type_ids.push_back(piece.type_id);
+      continue;
+    }
+    const std::vector<std::int32_t>& text = piece.sequence == 0 ? a : b;
+    encoding.ids.insert(encoding.ids.end(), text.begin(), text.end());
+    encoding.token_type_ids.resize(encoding.ids.size(), piece.type_id);
   }
-  append_text_ids(text, before_text_.size() + (max_length - specials), scratch, ids);
-  encoding.token_type_ids.resize(ids.size(), text_type_id_);
-  for (const TemplateToken& token : after_text_) {
-    ids.push_back(token.id);
-    encoding.token_type_ids.push_back(token.type_id);
-  }
-  encoding.attention_mask.assign(ids.size(), 1);
+  encoding.attention_mask.assign(encoding.ids.size(), 1);
   return encoding;
 }
 
@@ -128,10 +197,9 @@ void Tokenizer::append_text_ids(std::string_view text, std::size_t limit, Scratc
                                 std::vector<std::int32_t>& ids) const {
   // HF tokenizes the whole text and then truncates; stopping once `limit` ids are out gives the
   // same ids, since each id depends only on the text before it.
-  const auto not_full = [&] { return ids.size() < limit; };
   raw_added_tokens_.split(text, scratch.pieces);
   for (const TextPiece& piece : scratch.pieces) {
-    if (!not_full()) break;
+    if (ids.size() >= limit) break;
     if (piece.id >= 0) {
       ids.push_back(piece.id);
       continue;
@@ -139,22 +207,61 @@ void Tokenizer::append_text_ids(std::string_view text, std::size_t limit, Scratc
     normalizer_.normalize(piece.text, scratch.normalized);
     normalized_added_tokens_.split(scratch.normalized, scratch.normalized_pieces);
     for (const TextPiece& normalized : scratch.normalized_pieces) {
-      if (!not_full()) break;
+      if (ids.size() >= limit) break;
       if (normalized.id >= 0) {
         ids.push_back(normalized.id);
         continue;
       }
-      for_each_word(normalized.text, [&](std::string_view word) {
-        wordpiece_.tokenize(word, ids);
-        return not_full();
-      });
+      if (!append_piece_ids(normalized.text, limit, scratch, ids)) break;
     }
   }
-  if (ids.size() > limit) ids.resize(limit);
+}
+
+bool Tokenizer::append_piece_ids(std::string_view piece, std::size_t limit, Scratch& scratch,
+                                 std::vector<std::int32_t>& ids) const {
+  const auto on_word = [&](std::string_view word) {
+    append_word_ids(word, ids);
+    return ids.size() < limit;
+  };
+  switch (pre_tokenizer_.kind) {
+    case PreTokenizerKind::none:
+      on_word(piece);
+      break;
+    case PreTokenizerKind::bert:
+      for_each_word(piece, on_word);
+      break;
+    case PreTokenizerKind::byte_level: {
+      if (pre_tokenizer_.add_prefix_space && !piece.starts_with(' ')) {
+        scratch.prefixed.assign(1, ' ');
+        scratch.prefixed.append(piece);
+        piece = scratch.prefixed;
+      }
+      const auto on_bytes = [&](std::string_view word) {
+        scratch.word.clear();
+        append_byte_level(word, scratch.word);
+        return on_word(scratch.word);
+      };
+      if (pre_tokenizer_.use_regex) {
+        for_each_gpt2_word(piece, on_bytes);
+      } else {
+        on_bytes(piece);
+      }
+      break;
+    }
+  }
+  return ids.size() < limit;
+}
+
+void Tokenizer::append_word_ids(std::string_view word, std::vector<std::int32_t>& ids) const {
+  if (model_ == ModelKind::wordpiece) {
+    wordpiece_.tokenize(word, ids);
+  } else {
+    bpe_.tokenize(word, ids);
+  }
 }
 
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, std::size_t max_length) const {
-  check_max_length(max_length);  // before the loop: it is not the fault of any one text
+  check_max_length(max_length, false);  // before the loop: it is not the fault of any one text
   std::vector<Encoding> encodings(texts.size());
   const auto count = static_cast<std::ptrdiff_t>(texts.size());
   // Exceptions must not leave an OpenMP region: remember the first failing text, throw after.

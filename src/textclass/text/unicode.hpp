@@ -59,6 +59,14 @@ bool is_chinese_char(char32_t cp);
 
 bool is_nonspacing_mark(char32_t cp);  // category Mn, what strip_accents deletes after NFD
 
+// GPT-2's pre-tokenizer regex classes: \p{L} (any letter category) and \p{N} (any number).
+bool is_letter(char32_t cp);
+bool is_number(char32_t cp);
+
+// The regex class \w as Rust's regex crate has it (letters, marks, Nd/Nl numbers, connector
+// punctuation, ZWJ/ZWNJ), which decides where an added token with single_word may match.
+bool is_word_char(char32_t cp);
+
 // Full lower-case mapping as Rust's char::to_lowercase: utf8proc's simple mapping, except that
 // U+0130 (İ) becomes two code points, "i" + U+0307, as SpecialCasing.txt says.
 void append_lowercase(char32_t cp, std::string& out);

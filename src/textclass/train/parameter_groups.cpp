@@ -4,7 +4,8 @@ namespace textclass::train {
 
 bool applies_weight_decay(const std::string& name) {
   bool is_bias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
-  bool is_layernorm = name.find("LayerNorm") != std::string::npos;
+  // (BERT's and RoBERTa's LayerNorm, DistilBERT's sa_layer_norm and output_layer_norm)
+  bool is_layernorm = name.find("LayerNorm") != std::string::npos || name.find("layer_norm") != std::string::npos;
   return !is_bias && !is_layernorm;
 }
 

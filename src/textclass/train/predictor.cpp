@@ -20,7 +20,8 @@ model::Inputs model_inputs(const data::Batch& batch) {
 
 int padding_multiple(const model::Bert& bert) {
   const int multiple = bert.backend().token_multiple();
-  return multiple > 1 && bert.config().max_position_embeddings % multiple == 0 ? multiple : 1;
+  // (max_tokens: RoBERTa's 514 positions hold rows of 512 tokens, which padding must not pass)
+  return multiple > 1 && bert.config().max_tokens() % multiple == 0 ? multiple : 1;
 }
 
 Predictor::Predictor(const model::Bert& bert, std::size_t batch_size, std::int32_t pad_id,

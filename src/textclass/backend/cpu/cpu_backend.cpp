@@ -124,6 +124,10 @@ class CpuBackend final : public Backend {
     cpu::add_column_sums(dinp_sums, dinp, N, C);
   }
   void tanh_forward(float* out, const float* inp, std::size_t n) override { cpu::tanh_forward(out, inp, n); }
+  void relu_forward(float* out, const float* inp, std::size_t n) override { cpu::relu_forward(out, inp, n); }
+  void relu_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    cpu::relu_backward(dinp, out, dout, n);
+  }
   void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
     cpu::tanh_backward(dinp, out, dout, n);
   }

@@ -56,6 +56,16 @@ void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t
   for (std::size_t i = 0; i < n; i++) dinp[i] = dout[i] * (1.0f - out[i] * out[i]);
 }
 
+void relu_forward(float* out, const float* inp, std::size_t n) {
+#pragma omp parallel for
+  for (std::size_t i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+}
+
+void relu_backward(float* dinp, const float* out, const float* dout, std::size_t n) {
+#pragma omp parallel for
+  for (std::size_t i = 0; i < n; i++) dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
 void add(float* out, const float* a, const float* b, std::size_t n) {
 #pragma omp parallel for
   for (std::size_t i = 0; i < n; i++) out[i] = a[i] + b[i];

@@ -256,6 +256,16 @@ class CudaBackend final : public Backend {
     const auto timing = profile_->time("tanh_backward");
     cuda::tanh_backward(stream_, dinp, out, dout, n);
   }
+  void relu_forward(float* out, const float* inp, std::size_t n) override {
+    writes(out, n);
+    const auto timing = profile_->time("relu_forward");
+    cuda::relu_forward(stream_, out, inp, n);
+  }
+  void relu_backward(float* dinp, const float* out, const float* dout, std::size_t n) override {
+    writes(dinp, n);
+    const auto timing = profile_->time("relu_backward");
+    cuda::relu_backward(stream_, dinp, out, dout, n);
+  }
   void add(float* out, const float* a, const float* b, std::size_t n) override {
     writes(out, n);
     const auto timing = profile_->time("add");

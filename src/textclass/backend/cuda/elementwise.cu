@@ -1,4 +1,4 @@
-// The element-wise ops: fill, GELU, tanh, add and dropout as maps (elementwise_kernels.cuh), four
+// The element-wise ops: fill, GELU, tanh, ReLU, add and dropout as maps (elementwise_kernels.cuh), four
 // floats at a time where every tensor is 16-byte aligned; and gather_rows.
 #include <cstdint>
 
@@ -63,6 +63,14 @@ void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t
 
 void tanh_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n) {
   launch_map(stream, Map<TanhBackward>{dinp, nullptr, out, dout, TanhBackward{}}, n, "tanh_backward");
+}
+
+void relu_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n) {
+  launch_map(stream, Map<Relu>{out, nullptr, inp, nullptr, Relu{}}, n, "relu_forward");
+}
+
+void relu_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n) {
+  launch_map(stream, Map<ReluBackward>{dinp, nullptr, out, dout, ReluBackward{}}, n, "relu_backward");
 }
 
 void add(cudaStream_t stream, float* out, const float* a, const float* b, std::size_t n) {

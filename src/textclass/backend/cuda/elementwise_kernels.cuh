@@ -89,6 +89,15 @@ struct TanhBackward {
   __device__ float operator()(std::size_t, float y, float dout) const { return dout * (1.0f - y * y); }
 };
 
+struct Relu {
+  __device__ float operator()(std::size_t, float x, float) const { return x > 0.0f ? x : 0.0f; }
+};
+
+// from the saved output y: dout where y > 0 (torch's: 0 at x = 0)
+struct ReluBackward {
+  __device__ float operator()(std::size_t, float y, float dout) const { return y > 0.0f ? dout : 0.0f; }
+};
+
 struct Sum {
   __device__ float operator()(std::size_t, float x, float y) const { return x + y; }
 };

@@ -58,6 +58,8 @@ void gelu_backward_sums(cudaStream_t stream, float* dinp, __nv_bfloat16* rounded
                         const float* dout, int N, int C);
 void tanh_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
 void tanh_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n);
+void relu_forward(cudaStream_t stream, float* out, const float* inp, std::size_t n);
+void relu_backward(cudaStream_t stream, float* dinp, const float* out, const float* dout, std::size_t n);
 void add(cudaStream_t stream, float* out, const float* a, const float* b, std::size_t n);
 // Both directions of dropout are one map: out = inp · keep / (1-p), keep drawn from (seed, index).
 void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const float* inp, float p, uint64_t seed,

@@ -1,0 +1,202 @@
+// Byte-level BPE (roberta-base, ModernBERT-base) and WordPiece (distilbert-base-uncased,
+// bert-base-cased) tokenizers against HuggingFace's own ids: tests/fixtures/tokenizers/MODEL/,
+// written by make_ids.js there with the `tokenizers` library itself. Every AG News test row alone
+// and as a (title, description) pair, and the tricky strings alone and paired.
+#include <zlib.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "agnews_rows.hpp"
+#include "textclass/error.hpp"
+#include "textclass/text/tokenizer.hpp"
+
+namespace textclass::text {
+namespace {
+
+using Ids = std::vector<std::int32_t>;
+const std::filesystem::path source_dir = TEXTCLASS_SOURCE_DIR;
+const std::filesystem::path fixtures = source_dir / "tests/fixtures/tokenizers";
+
+std::filesystem::path tokenizer_file(const std::string& model) {
+  if (model == "bert-base-cased") return source_dir / "data/bert-base-cased/tokenizer.json";
+  return fixtures / model / "tokenizer.json";
+}
+
+const Tokenizer& tokenizer_of(const std::string& path) {
+  static std::map<std::string, Tokenizer> loaded;
+  auto it = loaded.find(path);
+  if (it == loaded.end()) it = loaded.emplace(path, Tokenizer::load(path)).first;
+  return it->second;
+}
+
+std::vector<std::string> read_gzip_lines(const std::filesystem::path& file) {
+  gzFile in = gzopen(file.c_str(), "rb");
+  if (in == nullptr) throw std::runtime_error("cannot open " + file.string());
+  std::string text;
+  char buffer[1 << 16];
+  int count;
+  while ((count = gzread(in, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(count));
+  gzclose(in);
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+Ids parse_ids(const std::string& text) {
+  std::istringstream fields(text);
+  return {std::istream_iterator<std::int32_t>(fields), std::istream_iterator<std::int32_t>()};
+}
+
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<nlohmann::json> records;
+  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
+const std::vector<std::vector<std::string>>& agnews_records() {
+  static const auto records = test_support::read_csv_records(source_dir / "data/ag_news/test.csv");
+  return records;
+}
+
+std::string unescaped(std::string text) {
+  std::replace(text.begin(), text.end(), '\\', ' ');
+  return text;
+}
+
+class Families : public ::testing::TestWithParam<std::string> {
+ protected:
+  const Tokenizer& tokenizer() const { return tokenizer_of(tokenizer_file(GetParam())); }
+  std::filesystem::path fixture(const std::string& name) const { return fixtures / GetParam() / name; }
+};
+
+TEST_P(Families, AgNewsTestRowsGiveHfIds) {
+  const auto texts = test_support::read_agnews_texts(source_dir / "data/ag_news/test.csv");
+  const auto expected = read_gzip_lines(fixture("agnews_test_ids.txt.gz"));
+  ASSERT_EQ(texts.size(), 7600u);
+  ASSERT_EQ(expected.size(), texts.size());
+  const std::vector<Encoding> encodings = tokenizer().encode_batch(texts, std::numeric_limits<std::size_t>::max());
+  std::size_t mismatches = 0;
+  for (std::size_t row = 0; row < texts.size(); ++row) {
+    if (encodings[row].ids == parse_ids(expected[row])) continue;
+    if (++mismatches <= 5) ADD_FAILURE() << "row " << row + 1 << " differs from HF: " << texts[row];
+  }
+  EXPECT_EQ(mismatches, 0u);
+}
+
+TEST_P(Families, AgNewsTitleDescriptionPairsGiveHfIdsAndTypeIds) {
+  const auto& records = agnews_records();
+  const auto expected = read_gzip_lines(fixture("agnews_test_pairs.txt.gz"));
+  ASSERT_EQ(expected.size(), records.size());
+  std::size_t mismatches = 0, truncated = 0;
+  for (std::size_t row = 0; row < records.size(); ++row) {
+    const auto tab = expected[row].find('\t');
+    ASSERT_NE(tab, std::string::npos);
+    const Ids ids = parse_ids(expected[row].substr(0, tab)), type_ids = parse_ids(expected[row].substr(tab + 1));
+    const Encoding encoding = tokenizer().encode_pair(unescaped(records[row][1]), unescaped(records[row][2]), 40);
+    if (ids.size() == 40) ++truncated;
+    if (encoding.ids == ids && encoding.token_type_ids == type_ids) continue;
+    if (++mismatches <= 5) ADD_FAILURE() << "row " << row + 1 << " differs from HF: " << records[row][1];
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_GT(truncated, 1000u);  // longest_first truncation is exercised
+}
+
+TEST_P(Families, TrickyStringsGiveHfIds) {
+  const auto records = read_jsonl(fixture("tricky_ids.jsonl"));
+  ASSERT_GE(records.size(), 30u);
+  for (const auto& record : records) {
+    const auto text = record.at("text").get<std::string>();
+    EXPECT_EQ(tokenizer().encode(text, std::numeric_limits<std::size_t>::max()).ids, record.at("ids").get<Ids>())
+        << "text: " << text;
+  }
+}
+
+TEST_P(Families, TrickyPairsGiveHfIdsAndTypeIds) {
+  const auto records = read_jsonl(fixture("tricky_pairs.jsonl"));
+  ASSERT_GE(records.size(), 60u);
+  for (const auto& record : records) {
+    const auto a = record.at("a").get<std::string>(), b = record.at("b").get<std::string>();
+    const Encoding encoding = tokenizer().encode_pair(a, b, record.at("max_length").get<std::size_t>());
+    EXPECT_EQ(encoding.ids, record.at("ids").get<Ids>()) << "pair: " << a << " | " << b;
+    EXPECT_EQ(encoding.token_type_ids, record.at("type_ids").get<Ids>()) << "pair: " << a << " | " << b;
+    EXPECT_EQ(encoding.attention_mask, Ids(encoding.ids.size(), 1));
+  }
+}
+
+// Truncating a single text keeps the first ids and the template: HF truncates the full encoding.
+TEST_P(Families, TruncatedSingleIsAPrefixInsideTheTemplate) {
+  const auto records = read_jsonl(fixture("tricky_ids.jsonl"));
+  const std::size_t specials = tokenizer().special_token_count();
+  for (const auto& record : records) {
+    const Ids full = record.at("ids").get<Ids>();
+    if (full.size() < specials + 8) continue;
+    const Ids cut = tokenizer().encode(record.at("text").get<std::string>(), specials + 5).ids;
+    ASSERT_EQ(cut.size(), specials + 5);
+    // The template's tokens before the text stay in front, those after it at the end.
+    const std::size_t before = specials == 0 ? 0 : 1;
+    EXPECT_TRUE(std::equal(cut.begin(), cut.end() - static_cast<std::ptrdiff_t>(specials - before), full.begin()));
+    EXPECT_TRUE(std::equal(cut.end() - static_cast<std::ptrdiff_t>(specials - before), cut.end(),
+                           full.end() - static_cast<std::ptrdiff_t>(specials - before)));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, Families,
+                         ::testing::Values("roberta-base", "distilbert-base-uncased", "modernbert-base",
+                                           "bert-base-cased"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+// roberta-base also ships vocab.json + merges.txt; read as transformers converts them, they give
+// the same ids as its tokenizer.json.
+TEST(VocabJson, RobertaVocabAndMergesGiveTheTokenizerJsonIds) {
+  const Tokenizer& from_vocab = tokenizer_of(fixtures / "roberta-base/vocab.json");
+  const auto texts = test_support::read_agnews_texts(source_dir / "data/ag_news/test.csv");
+  const auto expected = read_gzip_lines(fixtures / "roberta-base/agnews_test_ids.txt.gz");
+  std::size_t mismatches = 0;
+  for (std::size_t row = 0; row < texts.size(); row += 7) {
+    if (from_vocab.encode(texts[row], 100000).ids != parse_ids(expected[row]) && ++mismatches <= 5) {
+      ADD_FAILURE() << "row " << row + 1 << ": " << texts[row];
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+  for (const auto& record : read_jsonl(fixtures / "roberta-base/tricky_ids.jsonl")) {
+    EXPECT_EQ(from_vocab.encode(record.at("text").get<std::string>(), 100000).ids, record.at("ids").get<Ids>());
+  }
+  EXPECT_EQ(from_vocab.pad_id(), 1);
+  EXPECT_EQ(tokenizer_of(tokenizer_file("roberta-base")).pad_id(), 1);
+}
+
+// The small tokenizer.json files of the fuzz corpus exercise what the four models' files do not:
+// added tokens with single_word, rstrip and normalized, NFKD + StripAccents + Lowercase + Strip +
+// Replace + Prepend, merges as arrays, a model without "type". tiny_ids.jsonl has HF's ids for
+// them (make_ids.js --tiny), alone and paired, at max_length 512 and 7.
+TEST(TinyTokenizers, GiveHfIdsAndTypeIds) {
+  const auto records = read_jsonl(fixtures / "tiny_ids.jsonl");
+  ASSERT_GE(records.size(), 200u);
+  for (const auto& record : records) {
+    const Tokenizer& tokenizer =
+        tokenizer_of(source_dir / "tests/fuzz/corpus/tokenizer_json" / record.at("tokenizer").get<std::string>());
+    const auto a = record.at("a").get<std::string>();
+    const auto max_length = record.at("max_length").get<std::size_t>();
+    const Encoding encoding = record.at("b").is_null()
+                                  ? tokenizer.encode(a, max_length)
+                                  : tokenizer.encode_pair(a, record.at("b").get<std::string>(), max_length);
+    EXPECT_EQ(encoding.ids, record.at("ids").get<Ids>()) << record.dump();
+    EXPECT_EQ(encoding.token_type_ids, record.at("type_ids").get<Ids>()) << record.dump();
+  }
+}
+
+}  // namespace
+}  // namespace textclass::text
