@@ -62,6 +62,17 @@ for family in roberta distilbert; do
     fail "$family: expected 8 predictions, got: $predictions"
   expect_one_line_error "^textclass: $base: the notebook's head \(cls_linear\) is BERT's only; a $family model runs" \
     train --model "$base" --train "$scratch/train.csv" --max-steps 1 --head cls_linear --output "$scratch/no"
+
+  # --init random: the family's config.json and tokenizer alone give the same tensors, new weights
+  config_only="$scratch/$family-config-only"
+  mkdir -p "$config_only"
+  cp "$base/config.json" "$base"/tokenizer*.json "$config_only/"
+  log=$("$textclass" train --model "$config_only" --init random --train "$scratch/train.csv" --max-length 32 \
+    --max-steps 1 --threads 1 --output "$scratch/$family-random" 2>&1) || fail "$family: train --init random exited $?: $log"
+  [ "$(tensor_names "$scratch/$family-random/model.safetensors" | sort)" = "$(tensor_names "$out/model.safetensors" | sort)" ] ||
+    fail "$family: --init random saved other tensors than the pretrained run"
+  cmp -s "$scratch/$family-random/model.safetensors" "$out/model.safetensors" &&
+    fail "$family: --init random saved the pretrained run's weights"
 done
 
 other="$scratch/other"

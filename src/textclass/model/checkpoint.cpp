@@ -67,12 +67,16 @@ std::string transformers_head(Family family) {
 // whose pooler it must then hold. A checkpoint without a classifier (BertModel, BertForPreTraining,
 // BertForMaskedLM) gets a new one for the head asked for, transformers' unless told otherwise.
 // Other families have transformers' head only (the notebook's is BERT's), chosen the same way.
-Head choose_head(const std::string& dir, const BertConfig& config, const SafetensorsFile& file,
-                 std::optional<Head> asked) {
-  const TensorNames& names = tensor_names(config.family);
+void check_family_head(const std::string& dir, const BertConfig& config, std::optional<Head> asked) {
   if (config.family != Family::bert && (asked == Head::cls_linear || config.head == Head::cls_linear))
     throw Error(dir + ": the notebook's head (cls_linear) is BERT's only; a " + model_type(config.family) +
                 " model runs " + transformers_head(config.family) + " (pooler)");
+}
+
+Head choose_head(const std::string& dir, const BertConfig& config, const SafetensorsFile& file,
+                 std::optional<Head> asked) {
+  const TensorNames& names = tensor_names(config.family);
+  check_family_head(dir, config, asked);
   if (!find_in(file, names.classifier_weight, config.family))
     return asked.value_or(config.head.value_or(Head::pooler));
   const Head trained = config.head.value_or(Head::pooler);
@@ -146,9 +150,11 @@ std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& di
     config.classifier_dropout = *options.dropout;
   }
   if (options.random_weights) {
-    const Head head = options.head.value_or(Head::pooler);
+    check_family_head(dir, config, options.head);
+    const Head head = options.head.value_or(config.head.value_or(Head::pooler));
+    const bool with_pooler = config.family == Family::bert && head == Head::pooler;  // BERT's head is its pooler
     config.head = head;
-    auto bert = std::make_unique<Bert>(backend, std::move(config), head, head == Head::pooler);
+    auto bert = std::make_unique<Bert>(backend, std::move(config), head, with_pooler);
     init_weights(*bert, options.init_seed);
     return bert;
   }
