@@ -38,6 +38,17 @@ std::optional<model::ProblemType> training_task(const std::string& asked, std::o
   return task;
 }
 
+std::vector<std::vector<int>> classes_above(const std::vector<std::vector<float>>& probs, float threshold) {
+  std::vector<std::vector<int>> rows;
+  rows.reserve(probs.size());
+  for (const std::vector<float>& row : probs) {
+    rows.emplace_back();
+    for (std::size_t c = 0; c < row.size(); ++c)
+      if (row[c] > threshold) rows.back().push_back(static_cast<int>(c));
+  }
+  return rows;
+}
+
 void set_targets(data::TokenRows& rows, const data::Dataset& dataset) {
   rows.targets = data::label_targets(dataset);
   rows.target_width = dataset.label_kind == data::LabelKind::values ? 1 : dataset.class_names.size();

@@ -24,6 +24,13 @@ model::ProblemType task_of(const data::Dataset& dataset);
 std::optional<model::ProblemType> training_task(const std::string& asked, std::optional<model::ProblemType> checkpoint,
                                                 const std::string& model_dir);
 
+// The classes of each row whose score (a multi-label model's sigmoid) is above threshold.
+std::vector<std::vector<int>> classes_above(const std::vector<std::vector<float>>& probs, float threshold);
+
+// --threshold's help and check, shared by evaluate and predict.
+inline const char* kThresholdHelp =
+    "multi-label: a class is predicted where its probability (sigmoid) is above this";
+
 // The rows' float targets from the dataset's labels (data::label_targets), for multi-label and
 // regression; single-label rows keep their class indices.
 void set_targets(data::TokenRows& rows, const data::Dataset& dataset);
