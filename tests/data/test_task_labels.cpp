@@ -84,6 +84,8 @@ TEST_F(TaskLabels, BadLabelsNameFileAndLine) {
             path(Format::jsonl) + ":1: field 'label' must be a number, found [1]");
   EXPECT_EQ(error_for(Format::jsonl, "{\"text\": \"a\", \"label\": \"1e999\"}\n", LabelKind::values),
             path(Format::jsonl) + ":1: label '1e999' is not a number (regression labels are numbers)");
+  EXPECT_EQ(error_for(Format::jsonl, "{\"text\": \"a\", \"label\": 4e9999}\n", LabelKind::values),
+            path(Format::jsonl) + ":1: invalid JSON: number overflow parsing '4e9999'");
   EXPECT_EQ(error_for(Format::jsonl, "{\"text\": \"a\", \"label\": [\"x\", {}]}\n", std::nullopt),
             path(Format::jsonl) + ":1: field 'label' must list class names or integer indices, found {}");
   EXPECT_EQ(error_for(Format::jsonl, "{\"text\": \"a\", \"label\": [\"x\"]}\n", LabelKind::classes),

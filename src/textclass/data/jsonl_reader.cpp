@@ -3,6 +3,7 @@
 // or a number (regression). Blank lines are skipped.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <string_view>
 
 #include "textclass/data/labels.hpp"
@@ -49,6 +50,10 @@ Dataset parse_jsonl(const std::string& text, const std::string& name, const Data
       row = nlohmann::json::parse(content);
     } catch (const nlohmann::json::parse_error& e) {
       throw error_at(name, line, "invalid JSON: " + json_problem(e));
+    } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double: "number overflow parsing '1e999'"
+      std::string_view message = e.what();
+      message.remove_prefix(std::min(message.size(), message.find("] ") + 2));
+      throw error_at(name, line, "invalid JSON: " + std::string(message));
     }
     if (!row.is_object()) throw error_at(name, line, fmt::format("expected a JSON object, found {}", row.type_name()));
 
