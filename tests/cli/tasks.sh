@@ -92,6 +92,17 @@ expect_one_line_error "^textclass: $scratch/partial\.json: no weight for class '
 expect_one_line_error "^textclass: --class-weights is for single_label_classification \(one class per row\)$" \
   train "${bert[@]}" "${topics[@]}" --train data/examples/topics.jsonl --class-weights balanced --output "$scratch/w4"
 
+# data counts the rows holding each class of a multi-label file.
+out=$("$textclass" data "${topics[@]}" --data data/examples/topics.jsonl 2>&1) || fail "data (multi-label) exited $?: $out"
+expect_line "$out" '^classes +4 \(a list per row; rows holding each\)$' "data: multi-label classes"
+expect_line "$out" '^  sports +7 +29\.2%$' "data: rows holding sports"
+
+# The baseline and compare take one class per row so far: one-line errors, not wrong numbers.
+expect_one_line_error "^textclass: data/examples/topics\.jsonl: the labels are a list of classes per row; the baseline takes one class per row \(multi-label and regression baselines are not built yet\)$" \
+  baseline train "${topics[@]}" --train data/examples/topics.jsonl --output "$scratch/lr"
+expect_one_line_error "^textclass: $scratch/topics/test/metrics\.json: the evaluation of a multi_label_classification model; compare handles one class per row \(single_label_classification\) only so far$" \
+  compare "$scratch/topics/test" "$scratch/ratings/test" --output "$scratch/comparison"
+
 # --help gives the new options with their defaults.
 help=$("$textclass" train --help)
 expect_line "$help" '--problem-type TEXT:\{single_label_classification,multi_label_classification,regression\}' "train --help: --problem-type"

@@ -34,7 +34,7 @@ struct SmallBatch {
   std::vector<int32_t> types = {0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0};
   std::vector<int32_t> mask = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0};
   std::vector<int32_t> labels = {2, 0, 1};
-  Inputs inputs() const { return {3, 5, ids, types, mask, labels}; }
+  Inputs inputs() const { return {3, 5, ids, types, mask, labels, {}}; }
 };
 
 // Probes every trainable tensor of bert (random weights set here) on the batch.

@@ -26,11 +26,11 @@ struct LoadOptions {
   // transformers' (Head::pooler). Asking a finished classifier for another head is an Error.
   std::optional<Head> head;
   std::vector<std::string> labels;  // the classes to train; empty keeps the config's id2label
-  std::optional<ProblemType> problem_type;  // the task to train; unset keeps the config's
   uint64_t init_seed = 0;           // for the layers the checkpoint lacks
   // In [0, 1): replaces every dropout probability of config.json (hidden, attention, the head's),
   // as HF's from_pretrained(..., hidden_dropout_prob=p, ...) does; the model saves it in its config.
   std::optional<double> dropout = std::nullopt;
+  std::optional<ProblemType> problem_type = std::nullopt;  // the task to train; unset keeps the config's
 };
 
 std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& dir, const LoadOptions& options = {});
