@@ -116,9 +116,13 @@ void run_train(TrainArgs& args) {
   std::signal(SIGTERM, request_stop);
   train::Trainer trainer(*bert, train_rows, validation_rows, args.trainer, tokenizer.pad_id());
   if (checkpoint) trainer.resume_from(*checkpoint);
-  fmt::print(stderr, "training on {} rows, validating on {}: {} steps from step {} ({}, {} head, {}, on {})\n",
+  // the task is named where it is not the classic one class per text
+  const std::string task_name = task == model::ProblemType::single_label_classification
+                                    ? std::string()
+                                    : std::string(model::problem_type_name(task)) + ", ";
+  fmt::print(stderr, "training on {} rows, validating on {}: {} steps from step {} ({}{} head, {}, on {})\n",
              train_rows.size(), validation_rows.size(), trainer.total_steps(), trainer.state().global_step,
-             model::problem_type_name(task), model::head_name(bert->head()),
+             task_name, model::head_name(bert->head()),
              task == model::ProblemType::regression ? std::string("1 output")
                                                     : fmt::format("{} classes", bert->config().num_labels()),
              backend->name());

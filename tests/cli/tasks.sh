@@ -82,7 +82,7 @@ expect_one_line_error "^textclass: $scratch/bad\.jsonl:1: field 'topics' must li
 reviews=(--format csv --train data/examples/reviews.csv --max-steps 2)
 out=$("$textclass" train "${bert[@]}" "${reviews[@]}" --class-weights balanced --label-smoothing 0.1 \
       --output "$scratch/weighted" 2>&1) || fail "train --class-weights balanced exited $?: $out"
-expect_line "$out" '\(single_label_classification, ' "train: single-label"
+expect_line "$out" ' \(pooler head, 2 classes, on cpu\)$' "train: single-label, the task not named"
 printf '{"negative": 2.0, "positive": 0.5}' >"$scratch/weights.json"
 "$textclass" train "${bert[@]}" "${reviews[@]}" --class-weights "$scratch/weights.json" --output "$scratch/w2" >/dev/null 2>&1 ||
   fail "train --class-weights FILE exited $?"
