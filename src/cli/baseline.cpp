@@ -17,6 +17,7 @@
 #include "cli/data_options.hpp"
 #include "cli/model_dir.hpp"
 #include "cli/stdin_lines.hpp"
+#include "cli/task_options.hpp"
 #include "textclass/data/split.hpp"
 #include "textclass/error.hpp"
 #include "textclass/linear/model_file.hpp"
@@ -108,10 +109,12 @@ void run_train(BaselineTrainArgs args) {
   if (options.train.empty()) throw Error("baseline train: give --train (a path or http(s) URL)");
   set_threads(args.threads);
   data::Dataset train = data::read_dataset(dataset_spec(options, options.train));
+  require_one_class_per_row(train);
   if (train.labels.empty()) throw Error(train.source + ": training needs labelled rows");
   data::Dataset validation;
   if (!options.validation.empty()) {
     validation = data::read_dataset(dataset_spec(options, options.validation, train.class_names));
+    require_one_class_per_row(validation);
   } else {
     const data::Split split = data::split_rows(train.labels, options.split);
     validation = data::subset(train, split.validation);
@@ -146,6 +149,7 @@ void run_evaluate(const BaselineUseArgs& args) {
   const linear::TextClassifier model = load_model(args.model);
   check_classes_option(args.data, model.class_names);
   const data::Dataset dataset = data::read_dataset(dataset_spec(args.data, args.data.data, model.class_names));
+  require_one_class_per_row(dataset);
   if (dataset.labels.empty()) throw Error(dataset.source + ": evaluation needs labelled rows");
   report_metrics(model, dataset, args.data.output, args.metrics_out, args.digits);
 }

@@ -57,6 +57,17 @@ std::size_t name_width(const std::vector<std::string>& names) {
 }
 
 void print_classes(const data::Dataset& dataset) {
+  if (dataset.label_kind == data::LabelKind::class_sets && !dataset.label_sets.empty()) {
+    std::vector<std::size_t> rows(dataset.class_names.size(), 0);
+    for (const std::vector<int>& set : dataset.label_sets)
+      for (int c : set) ++rows[static_cast<std::size_t>(c)];
+    fmt::print("classes         {} (a list per row; rows holding each)\n", dataset.class_names.size());
+    const std::size_t width = name_width(dataset.class_names);
+    for (std::size_t c = 0; c < rows.size(); ++c)
+      fmt::print("  {:<{}}  {:>9}  {:5.1f}%\n", dataset.class_names[c], width, grouped(rows[c]),
+                 100.0 * static_cast<double>(rows[c]) / static_cast<double>(dataset.size()));
+    return;
+  }
   if (dataset.labels.empty()) {
     fmt::print("labels          none\n");
     return;

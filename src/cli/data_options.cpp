@@ -38,6 +38,9 @@ void add_data_options(CLI::App& command, DataOptions& options, unsigned groups) 
   command.add_option("--label-column", options.read.label_column,
                      "csv/jsonl: the label column (class names, or 0-based class indices when every label is an integer)")
       ->capture_default_str();
+  command.add_option("--label-separator", options.read.label_separator,
+                     "csv: the label cell lists a row's classes joined by this (multi-label; default: one class "
+                     "per cell)");
   command.add_option("--cache-dir", options.read.cache_dir,
                      "where downloads are kept (default: $TEXTCLASS_CACHE, else $XDG_CACHE_HOME/textclass, "
                      "else ~/.cache/textclass)");

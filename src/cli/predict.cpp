@@ -1,7 +1,8 @@
-// `textclass predict`: a trained model's class for each text — texts given as arguments, a
+// `textclass predict`: a trained model's answer for each text — texts given as arguments, a
 // --data file (any dataset format; a csv/jsonl label column is not read) or else stdin, one text per
-// line — printed in input order as JSON Lines (or CSV with --format-out csv), as probabilities or,
-// with --raw-scores, logits.
+// line — printed in input order as JSON Lines (or CSV with --format-out csv): the class with every
+// class's probability (single-label), the classes above --threshold with every class's sigmoid
+// (multi-label), or the value (regression); --raw-scores prints logits instead of probabilities.
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
 #include "cli/stdin_lines.hpp"
+#include "cli/task_options.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/report/predictions.hpp"
@@ -29,8 +31,12 @@ struct PredictArgs {
   std::size_t batch_size = 0;  // 0: the device's prediction_batch_size()
   std::size_t max_length = 0;  // 0: the tokenizer's model_max_length
   bool raw_scores = false;     // logits instead of probabilities
+  float threshold = 0.5f;     // multi-label
   DeviceOptions device;
 };
+
+void write_classes(const train::Predictions& predictions, const std::vector<std::string>& labels, bool csv,
+                   report::Scores scores);
 
 void run_predict(const PredictArgs& args) {
   if (!args.data.data.empty() && !args.texts.empty()) throw Error("predict: give texts or --data, not both");
@@ -54,14 +60,33 @@ void run_predict(const PredictArgs& args) {
   train::Predictor predictor(*bert, prediction_batch_size(args.batch_size, *backend), tokenizer.pad_id());
   const train::Predictions predictions = predictor.predict(rows);
 
+  const bool csv = args.format_out == "csv";
+  const report::Scores scores = args.raw_scores ? report::Scores::logits : report::Scores::probabilities;
+  const model::ProblemType task = bert->config().task();
+  if (task == model::ProblemType::regression) {
+    std::vector<float> values;
+    for (const std::vector<float>& logits : predictions.logits) values.push_back(logits[0]);
+    report::write_value_predictions(std::cout, values, csv);
+  } else if (task == model::ProblemType::multi_label_classification) {
+    const std::vector<std::vector<int>> chosen = classes_above(predictions.probs, args.threshold);
+    std::vector<report::LabelSetPrediction> out;
+    for (std::size_t i = 0; i < predictions.size(); ++i)
+      out.push_back({chosen[i], args.raw_scores ? predictions.logits[i] : predictions.probs[i]});
+    report::write_label_set_predictions(std::cout, out, bert->config().labels, csv, scores);
+  } else {
+    write_classes(predictions, bert->config().labels, csv, scores);
+  }
+  std::cout.flush();
+  if (!std::cout) throw Error("cannot write to stdout");
+}
+
+void write_classes(const train::Predictions& predictions, const std::vector<std::string>& labels, bool csv,
+                   report::Scores scores) {
   std::vector<report::Prediction> out;
   out.reserve(predictions.size());
   for (std::size_t i = 0; i < predictions.size(); ++i)
-    out.push_back({predictions.label_ids[i], args.raw_scores ? predictions.logits[i] : predictions.probs[i]});
-  report::write_predictions(std::cout, out, bert->config().labels, args.format_out == "csv",
-                            args.raw_scores ? report::Scores::logits : report::Scores::probabilities);
-  std::cout.flush();
-  if (!std::cout) throw Error("cannot write to stdout");
+    out.push_back({predictions.label_ids[i], scores == report::Scores::logits ? predictions.logits[i] : predictions.probs[i]});
+  report::write_predictions(std::cout, out, labels, csv, scores);
 }
 
 }  // namespace
@@ -84,6 +109,7 @@ void add_predict_command(CLI::App& app) {
   command->add_flag("--raw-scores", args->raw_scores,
                     "print each class's logit (\"logits\", logit_<class>) instead of its probability, to calibrate "
                     "or threshold yourself");
+  command->add_option("--threshold", args->threshold, kThresholdHelp)->check(CLI::Range(0.0, 1.0))->capture_default_str();
   add_device_options(*command, args->device);
   command->callback([args] { run_predict(*args); });
 }

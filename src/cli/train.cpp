@@ -15,8 +15,10 @@
 #include "cli/data_options.hpp"
 #include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
+#include "cli/task_options.hpp"
 #include "textclass/data/split.hpp"
 #include "textclass/error.hpp"
+#include "textclass/model/bert_config.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/text/tokenizer.hpp"
 #include "textclass/train/checkpoints.hpp"
@@ -36,6 +38,9 @@ struct TrainArgs {
   std::optional<double> dropout;  // unset: the checkpoint's config.json
   std::string init = "pretrained";  // or "random": config.json's architecture, new weights
   bool resume = false;
+  std::string problem_type;   // empty: the checkpoint's, else the data's
+  std::string class_weights;  // empty: none
+  float label_smoothing = 0.0f;
 };
 
 // Set by SIGINT/SIGTERM: the Trainer then saves a checkpoint and returns.
@@ -53,24 +58,31 @@ CLI::Validator dropout_probability() {
       "[0, 1)");
 }
 
-// The training and validation sets: --validation (read against the training data's classes), else
-// the split of --train.
-std::pair<data::Dataset, data::Dataset> read_datasets(const DataOptions& options) {
+// The training and validation sets: --validation (read against the training data's classes and
+// label kind), else the split of --train (multi-label and regression rows split as one class).
+std::pair<data::Dataset, data::Dataset> read_datasets(DataOptions options, std::optional<model::ProblemType> task) {
   if (options.train.empty()) throw Error("train: give --train (a path or http(s) URL)");
+  options.read.label_kind = label_kind_for(task);
   data::Dataset train = data::read_dataset(dataset_spec(options, options.train));
-  if (train.labels.empty()) throw Error(train.source + ": training data needs labels");
+  if (!train.labelled()) throw Error(train.source + ": training data needs labels");
   if (!options.validation.empty()) {
+    options.read.label_kind = train.label_kind;
     return {train, data::read_dataset(dataset_spec(options, options.validation, train.class_names))};
   }
-  const data::Split split = data::split_rows(train.labels, options.split);
+  const std::vector<int> strata = train.label_kind == data::LabelKind::classes ? train.labels
+                                                                               : std::vector<int>(train.size(), 0);
+  const data::Split split = data::split_rows(strata, options.split);
   return {data::subset(train, split.train), data::subset(train, split.validation)};
 }
 
 void run_train(TrainArgs& args) {
-  auto [train_set, validation_set] = read_datasets(args.data);
-
   const bool random_weights = args.init == "random";
   std::filesystem::path model_dir = resolve_model_dir(args.model, random_weights ? hub::Need::config : hub::Need::weights);
+  const std::optional<model::ProblemType> asked_task = training_task(
+      args.problem_type, model::load_config((model_dir / "config.json").string()).problem_type, model_dir.string());
+  auto [train_set, validation_set] = read_datasets(args.data, asked_task);
+  const model::ProblemType task = asked_task.value_or(task_of(train_set));
+
   std::optional<std::filesystem::path> checkpoint;
   args.trainer.output_dir = args.data.output;
   if (random_weights && args.resume) throw Error("--init random starts a new model; it cannot be combined with --resume");
@@ -84,28 +96,40 @@ void run_train(TrainArgs& args) {
 
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
-  const data::TokenRows train_rows =
+  data::TokenRows train_rows =
       train::encode_rows(tokenizer, train_set.texts, train_set.labels, max_length, train_set.source);
-  const data::TokenRows validation_rows =
+  data::TokenRows validation_rows =
       train::encode_rows(tokenizer, validation_set.texts, validation_set.labels, max_length, validation_set.source);
+  set_targets(train_rows, train_set);
+  set_targets(validation_rows, validation_set);
 
   auto backend = make_backend(args.device);
   model::LoadOptions load;
   if (!args.head.empty()) load.head = model::head_from_name(args.head);
-  load.labels = train_set.class_names;
+  // regression: one output, named as transformers names it
+  load.labels = task == model::ProblemType::regression ? std::vector<std::string>{"LABEL_0"} : train_set.class_names;
+  load.problem_type = task;
   load.init_seed = args.trainer.seed;
   load.dropout = args.dropout;
   load.random_weights = random_weights;
   auto bert = model::load_bert(*backend, model_dir.string(), load);
+  bert->set_loss_options({class_weights(args.class_weights, train_set), args.label_smoothing});
 
   args.trainer.stop_requested = [](long) { return stop_signal.load(); };
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   train::Trainer trainer(*bert, train_rows, validation_rows, args.trainer, tokenizer.pad_id());
   if (checkpoint) trainer.resume_from(*checkpoint);
-  fmt::print(stderr, "training on {} rows, validating on {}: {} steps from step {} ({} head, {} classes, on {})\n",
+  // the task is named where it is not the classic one class per text
+  const std::string task_name = task == model::ProblemType::single_label_classification
+                                    ? std::string()
+                                    : std::string(model::problem_type_name(task)) + ", ";
+  fmt::print(stderr, "training on {} rows, validating on {}: {} steps from step {} ({}{} head, {}, on {})\n",
              train_rows.size(), validation_rows.size(), trainer.total_steps(), trainer.state().global_step,
-             model::head_name(bert->head()), bert->config().num_labels(), backend->name());
+             task_name, model::head_name(bert->head()),
+             task == model::ProblemType::regression ? std::string("1 output")
+                                                    : fmt::format("{} classes", bert->config().num_labels()),
+             backend->name());
   if (!trainer.train()) {
     throw Error(fmt::format("interrupted at step {}; checkpoint saved in {}: continue with --resume",
                             trainer.state().global_step, args.data.output));
@@ -183,6 +207,17 @@ void add_train_command(CLI::App& app) {
   command->add_option("--dropout", args->dropout,
                       "set every dropout probability (hidden, attention, head) to this (default: config.json's)")
       ->check(dropout_probability());
+  command->add_option("--problem-type", args->problem_type,
+                      "the task, as transformers' config.json names it: single_label_classification, "
+                      "multi_label_classification (BCE with logits) or regression (one output, MSE) (default: the "
+                      "model's own problem_type, else multi-label when the labels are lists, else single-label)")
+      ->check(CLI::IsMember({"single_label_classification", "multi_label_classification", "regression"}));
+  command->add_option("--class-weights", args->class_weights,
+                      "single-label: weigh each class's loss: balanced (sklearn's: rows / (classes x rows of the "
+                      "class)) or a JSON file {\"class\": weight, ...} (default: none)");
+  command->add_option("--label-smoothing", args->label_smoothing,
+                      "single-label: HF's label_smoothing_factor (torch's cross_entropy label_smoothing)")
+      ->check(dropout_probability())->capture_default_str();
   add_device_options(*command, args->device);
   command->add_flag("--resume", args->resume, "continue from the latest checkpoint in --output");
   command->callback([args] { run_train(*args); });

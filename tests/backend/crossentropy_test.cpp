@@ -43,8 +43,8 @@ TEST_P(CrossEntropyTest, ForwardMatchesReferenceAndBackwardMatchesFiniteDifferen
     Buffer<float> logits_d(backend(), logits), probs_d(backend(), logits.size()), losses_d(backend(), s.B);
     Buffer<float> dlogits_d(backend(), logits.size());
     Buffer<int32_t> labels_d(backend(), labels);
-    backend().crossentropy_forward(losses_d.get(), probs_d.get(), logits_d.get(), labels_d.get(), s.B, s.V);
-    backend().crossentropy_backward(dlogits_d.get(), probs_d.get(), labels_d.get(), s.B, s.V);
+    backend().crossentropy_forward(losses_d.get(), probs_d.get(), logits_d.get(), labels_d.get(), nullptr, 0.0f, s.B, s.V);
+    backend().crossentropy_backward(dlogits_d.get(), probs_d.get(), labels_d.get(), nullptr, 0.0f, s.B, s.V);
     const CrossEntropyResult expected = reference_crossentropy(to_doubles(logits), labels, s.B, s.V);
     expect_close(losses_d.read(), expected.losses, {1e-6, 1e-6}, "losses");
     expect_close(probs_d.read(), expected.probs, {1e-6, 1e-9}, "probs");
@@ -62,7 +62,7 @@ TEST_P(CrossEntropyTest, ExtremeLogitsStayFinite) {
   const Ints labels = {1, 0};
   Buffer<float> logits_d(backend(), logits), probs_d(backend(), logits.size()), losses_d(backend(), B);
   Buffer<int32_t> labels_d(backend(), labels);
-  backend().crossentropy_forward(losses_d.get(), probs_d.get(), logits_d.get(), labels_d.get(), B, V);
+  backend().crossentropy_forward(losses_d.get(), probs_d.get(), logits_d.get(), labels_d.get(), nullptr, 0.0f, B, V);
   expect_close(losses_d.read(), {160.0, std::log(1.0 + std::exp(-2.0))}, {1e-6, 1e-6}, "losses");
 }
 

@@ -59,7 +59,7 @@ TEST_F(Jsonl, MissingOrMistypedFields) {
   EXPECT_EQ(error_for("{\"text\":\"a\"}\n"), path() + ":1: missing field 'label'");
   EXPECT_EQ(error_for("{\"text\":3,\"label\":0}\n"), path() + ":1: field 'text' is not a string");
   EXPECT_EQ(error_for("{\"text\":\"a\",\"label\":1.5}\n"),
-            path() + ":1: field 'label' must be a class name or an integer index, found 1.5");
+            path() + ":1: field 'label' must be a class name, an integer index or a list of them, found 1.5");
 }
 
 TEST_F(Jsonl, NamesTheClassesAfterTheSortedLabelsWithoutAClassesFile) {

@@ -141,5 +141,25 @@ TEST_F(ConfigFile, SavedConfigReadsBackTheSame) {
   EXPECT_EQ(back.intermediate_size, c.intermediate_size);
 }
 
+TEST_F(ConfigFile, ProblemTypeIsTransformersAndReadsBack) {
+  BertConfig c = load_config(hf_fixture("tiny/config.json"));
+  EXPECT_FALSE(c.problem_type.has_value());
+  EXPECT_EQ(c.task(), ProblemType::single_label_classification);  // four labels, no problem_type
+  for (ProblemType type : {ProblemType::single_label_classification, ProblemType::multi_label_classification,
+                           ProblemType::regression}) {
+    c.problem_type = type;
+    save_config(c, path);
+    std::ifstream saved(path);
+    const std::string text((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find(std::string("\"problem_type\": \"") + problem_type_name(type) + "\""), std::string::npos);
+    EXPECT_EQ(load_config(path).problem_type, type);
+  }
+  c.problem_type.reset();
+  c.labels = {"LABEL_0"};
+  EXPECT_EQ(c.task(), ProblemType::regression);  // transformers' guess for one label
+  EXPECT_EQ(error_for(R"({"problem_type": null})"), "");
+  EXPECT_NE(error_for(R"({"problem_type": "ranking"})").find("problem_type \"ranking\" is none of"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace textclass::model

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "hf_fixtures.hpp"
+#include "textclass/error.hpp"
 #include "textclass/model/normal_init.hpp"
 
 namespace textclass::model {
@@ -35,17 +36,11 @@ struct SmallBatch {
   std::vector<int32_t> types = {0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0};
   std::vector<int32_t> mask = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0};
   std::vector<int32_t> labels = {2, 0, 1};
-  Inputs inputs() const { return {3, 5, ids, types, mask, labels}; }
+  Inputs inputs() const { return {3, 5, ids, types, mask, labels, {}}; }
 };
 
-class GradientCheck : public ::testing::TestWithParam<std::tuple<Family, Head, double>> {
- protected:
-  std::unique_ptr<backend::Backend> backend = backend::make_cpu_backend();
-};
-
-TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
-  auto [family, head, dropout] = GetParam();
-  Bert bert(*backend, small_config(family, dropout), head, /*with_pooler=*/family == Family::bert);
+// Probes every trainable tensor of bert (random weights set here) on the batch.
+void check_gradients(backend::Backend* backend, Bert& bert, const Inputs& inputs) {
   // random weights large enough that every path matters; LayerNorm gains around 1
   const ParameterTable& table = bert.table();
   NormalInit init(11);
@@ -58,18 +53,17 @@ TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
   }
   backend->upload(bert.params(), params.data(), params.size() * sizeof(float));
 
-  SmallBatch batch;
   Activations acts(*backend);
   const uint64_t seed = 99;  // a fixed seed fixes the dropout masks, so the loss is smooth
   bert.zero_grad();
-  bert.forward(acts, batch.inputs(), seed);
+  bert.forward(acts, inputs, seed);
   bert.backward(acts);
   std::vector<float> grads(table.total_floats());
   backend->download(grads.data(), bert.grads(), grads.size() * sizeof(float));
 
   auto loss_at = [&](std::size_t index, float value) {
     backend->upload(bert.params() + index, &value, sizeof(float));
-    float loss = *bert.forward(acts, batch.inputs(), seed).loss;
+    float loss = *bert.forward(acts, inputs, seed).loss;
     backend->upload(bert.params() + index, &params[index], sizeof(float));
     return static_cast<double>(loss);
   };
@@ -95,6 +89,65 @@ TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
   }
   EXPECT_EQ(checked, 2 * trainable);
   EXPECT_GE(trainable, 39);
+}
+
+class GradientCheck : public ::testing::TestWithParam<std::tuple<Family, Head, double>> {
+ protected:
+  std::unique_ptr<backend::Backend> backend = backend::make_cpu_backend();
+};
+
+TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
+  auto [family, head, dropout] = GetParam();
+  Bert bert(*backend, small_config(family, dropout), head, /*with_pooler=*/family == Family::bert);
+  check_gradients(backend.get(), bert, SmallBatch().inputs());
+}
+
+// Each task's loss through the whole model (transformers' head, dropout on).
+TEST(TaskGradientCheck, WeightedSmoothedCrossEntropy) {
+  auto backend = backend::make_cpu_backend();
+  Bert bert(*backend, small_config(Family::bert, 0.1), Head::pooler, true);
+  bert.set_loss_options({{0.5f, 2.0f, 1.5f}, 0.1f});
+  check_gradients(backend.get(), bert, SmallBatch().inputs());
+}
+
+TEST(TaskGradientCheck, MultiLabel) {
+  auto backend = backend::make_cpu_backend();
+  BertConfig config = small_config(Family::bert, 0.1);
+  config.problem_type = ProblemType::multi_label_classification;
+  Bert bert(*backend, config, Head::pooler, true);
+  SmallBatch batch;
+  const std::vector<float> targets = {1, 0, 1, 0, 0, 0, 1, 1, 0};
+  Inputs inputs = batch.inputs();
+  inputs.labels = {};
+  inputs.targets = targets;
+  check_gradients(backend.get(), bert, inputs);
+}
+
+TEST(TaskGradientCheck, Regression) {
+  auto backend = backend::make_cpu_backend();
+  BertConfig config = small_config(Family::bert, 0.1);
+  config.labels = {"LABEL_0"};  // one output: transformers' regression without a problem_type
+  ASSERT_EQ(config.task(), ProblemType::regression);
+  Bert bert(*backend, config, Head::cls_linear, true);
+  SmallBatch batch;
+  const std::vector<float> targets = {2.5f, -1.0f, 0.25f};
+  Inputs inputs = batch.inputs();
+  inputs.labels = {};
+  inputs.targets = targets;
+  check_gradients(backend.get(), bert, inputs);
+}
+
+TEST(TaskGradientCheck, LabelsThatDoNotFitTheTaskAreRefused) {
+  auto backend = backend::make_cpu_backend();
+  BertConfig config = small_config(Family::bert, 0.0);
+  config.problem_type = ProblemType::multi_label_classification;
+  Bert bert(*backend, config, Head::pooler, true);
+  Activations acts(*backend);
+  EXPECT_THROW(bert.forward(acts, SmallBatch().inputs()), std::invalid_argument);  // class labels
+  EXPECT_THROW(bert.set_loss_options({{}, 0.1f}), Error);  // smoothing is for single-label
+  Bert single(*backend, small_config(Family::bert, 0.0), Head::pooler, true);
+  EXPECT_THROW(single.set_loss_options({{1.0f, 2.0f}, 0.0f}), Error);  // two weights for three classes
+  EXPECT_THROW(single.set_loss_options({{}, 1.0f}), Error);
 }
 
 std::string check_name(const ::testing::TestParamInfo<std::tuple<Family, Head, double>>& info) {

@@ -52,5 +52,25 @@ TEST(Predictor, MatchesHFLogitsInInputOrder) {
   EXPECT_DOUBLE_EQ(accuracy(predictions, rows.labels), static_cast<double>(right) / rows.size());
 }
 
+// HF's eval_loss for the other tasks: BCE with logits over rows and classes, the mean squared error.
+TEST(MeanLoss, IsTheTasksLossOverEveryRow) {
+  Predictions predictions;
+  predictions.logits = {{2.0f, -1.0f}, {-30.0f, 0.5f}, {0.0f, 12.0f}};
+  data::TokenRows rows;
+  rows.ids.resize(3);
+  rows.target_width = 2;
+  rows.targets = {1, 0, 1, 1, 0, 0};
+  double bce = 0.0;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const double x = predictions.logits[i / 2][i % 2], t = rows.targets[i];
+    bce += -(t * std::log(1.0 / (1.0 + std::exp(-x))) + (1.0 - t) * std::log(1.0 - 1.0 / (1.0 + std::exp(-x))));
+  }
+  EXPECT_NEAR(mean_loss(predictions, rows, model::ProblemType::multi_label_classification), bce / 6.0, 1e-12);
+  predictions.logits = {{2.5f}, {-1.0f}, {0.25f}};
+  rows.target_width = 1;
+  rows.targets = {3.0f, -1.0f, 1.25f};
+  EXPECT_NEAR(mean_loss(predictions, rows, model::ProblemType::regression), (0.25 + 0.0 + 1.0) / 3.0, 1e-12);
+}
+
 }  // namespace
 }  // namespace textclass::train

@@ -184,12 +184,29 @@ class Backend {
   // memory): the [CLS] rows and their gradient. out must not overlap inp.
   virtual void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) = 0;
 
-  // losses[B] = -log softmax(logits[b])[labels[b]]; saves the softmax in probs[B,V]
-  virtual void crossentropy_forward(float* losses, float* probs, const float* logits,
-                                    const int32_t* labels, int B, int V) = 0;
-  // dlogits[B,V] = (probs - onehot(labels)) / B: the gradient of the MEAN loss over the batch
+  // ---- losses (loss_math.hpp has their formulas) --------------------------------------------
+  // torch's functional losses with mean reduction. losses[B] holds each row's share of the batch's
+  // loss times B, so the batch's loss is the mean of losses[]; the backward ops OVERWRITE the
+  // gradient of that loss.
+  // Softmax cross-entropy (single-label): labels[B] in [0, V), class_weights[V] or null (all 1),
+  // label_smoothing ε in [0, 1): torch's cross_entropy(weight, label_smoothing). probs[B,V]: the
+  // softmax, saved for the backward pass. Without weights and ε, losses[b] = -log probs[b, labels[b]].
+  virtual void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels,
+                                    const float* class_weights, float label_smoothing, int B, int V) = 0;
+  // dlogits[B,V]; without weights and ε, (probs - onehot(labels)) / B
   virtual void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels,
-                                     int B, int V) = 0;
+                                     const float* class_weights, float label_smoothing, int B, int V) = 0;
+  // BCE with logits (multi-label): targets[B,V] in [0, 1]; probs[B,V] = sigmoid(logits), saved;
+  // the loss is the mean over all B·V elements, as torch's binary_cross_entropy_with_logits
+  virtual void bce_with_logits_forward(float* losses, float* probs, const float* logits, const float* targets,
+                                       int B, int V) = 0;
+  // dlogits[B,V] = (probs - targets) / (B·V)
+  virtual void bce_with_logits_backward(float* dlogits, const float* probs, const float* targets, int B,
+                                        int V) = 0;
+  // Mean squared error (regression): predictions and targets [B,V], the mean over B·V of the squares
+  virtual void mse_forward(float* losses, const float* predictions, const float* targets, int B, int V) = 0;
+  // dpredictions[B,V] = 2 (predictions - targets) / (B·V)
+  virtual void mse_backward(float* dpredictions, const float* predictions, const float* targets, int B, int V) = 0;
 
   // ---- optimizer ---------------------------------------------------------------------------
   // Σ x², accumulated in double, returned to the host (synchronises): for the global grad norm

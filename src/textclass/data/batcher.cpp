@@ -25,6 +25,10 @@ Batch make_batch(const TokenRows& data, std::span<const std::size_t> rows, std::
     std::copy(ids.begin(), ids.end(), batch.input_ids.begin() + b * T);
     std::fill_n(batch.attention_mask.begin() + b * T, ids.size(), 1);
     if (!data.labels.empty()) batch.labels.push_back(data.labels[rows[b]]);
+    if (!data.targets.empty()) {
+      const auto first = data.targets.begin() + static_cast<std::ptrdiff_t>(rows[b] * data.target_width);
+      batch.targets.insert(batch.targets.end(), first, first + static_cast<std::ptrdiff_t>(data.target_width));
+    }
   }
   return batch;
 }

@@ -13,12 +13,17 @@
 
 namespace textclass::data {
 
-// Rows already tokenized ([CLS] ... [SEP]) and their class indices (empty when unlabelled).
+// Rows already tokenized ([CLS] ... [SEP]) and their labels: class indices (single-label) or
+// float targets (multi-label indicators, regression values; Dataset's label_targets), empty when
+// unlabelled.
 struct TokenRows {
   std::vector<std::vector<std::int32_t>> ids;
   std::vector<int> labels;
+  std::vector<float> targets;    // [rows, target_width]
+  std::size_t target_width = 0;
 
   std::size_t size() const { return ids.size(); }
+  bool labelled() const { return !labels.empty() || !targets.empty(); }
 };
 
 // One padded batch, row-major, ready for the model.
@@ -29,6 +34,7 @@ struct Batch {
   std::vector<std::int32_t> token_type_ids;  // [B, T], all 0: one text per row
   std::vector<std::int32_t> attention_mask;  // [B, T]: 1 token, 0 padding
   std::vector<std::int32_t> labels;          // [B], empty when the rows have none
+  std::vector<float> targets;                // [B, the rows' target_width], empty when they have none
   std::vector<std::size_t> rows;             // [B] which rows of the TokenRows these are
 };
 

@@ -1,5 +1,6 @@
 // CSV with a header row: the text is the named text columns joined with " ", the label the named
-// label column (a class name or index, see labels.hpp).
+// label column: a class name or index (see labels.hpp), the classes joined by the label separator
+// (multi-label), or a number (regression).
 #include <algorithm>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
@@ -33,6 +34,8 @@ Dataset parse_csv_table(const std::string& text, const std::string& name, const 
   const bool labelled = !spec.label_column.empty();
   const std::size_t label_column = labelled ? column_index(header, spec.label_column, name) : 0;
 
+  const bool values = spec.label_kind == LabelKind::values;
+  const bool sets = spec.label_kind == LabelKind::class_sets || (!spec.label_kind && !spec.label_separator.empty());
   Dataset dataset;
   LabelColumn labels(name);
   CsvRecord record;
@@ -47,10 +50,15 @@ Dataset parse_csv_table(const std::string& text, const std::string& name, const 
       joined += record.fields[text_columns[i]];
     }
     dataset.texts.push_back(std::move(joined));
-    if (labelled) labels.add(record.fields[label_column], record.line);
+    if (!labelled) continue;
+    const std::string& cell = record.fields[label_column];
+    if (values) dataset.values.push_back(parse_label_value(cell, name, record.line));
+    else if (sets) labels.add_set(split_label_cell(cell, spec.label_separator), record.line);
+    else labels.add(cell, record.line);
   }
   if (dataset.texts.empty()) throw error_at(name, header.line, "a header but no rows");
-  labels.resolve_into(dataset, std::move(class_names));
+  if (values) dataset.label_kind = LabelKind::values;
+  else labels.resolve_into(dataset, std::move(class_names), sets);
   return dataset;
 }
 

@@ -30,6 +30,28 @@ std::vector<std::string> read_classes_file(const std::string& path_or_url, const
   return read_class_names(read_text_file(local, path_or_url), path_or_url);
 }
 
+std::string_view label_kind_name(LabelKind kind) {
+  switch (kind) {
+    case LabelKind::classes: return "one class per row";
+    case LabelKind::class_sets: return "a list of classes per row";
+    case LabelKind::values: return "a number per row";
+  }
+  return "?";
+}
+
+std::vector<float> label_targets(const Dataset& dataset) {
+  std::vector<float> targets;
+  if (dataset.label_kind == LabelKind::values) {
+    targets.assign(dataset.values.begin(), dataset.values.end());
+  } else if (dataset.label_kind == LabelKind::class_sets && !dataset.label_sets.empty()) {
+    const std::size_t width = dataset.class_names.size();
+    targets.assign(dataset.label_sets.size() * width, 0.0f);
+    for (std::size_t row = 0; row < dataset.label_sets.size(); ++row)
+      for (int c : dataset.label_sets[row]) targets[row * width + static_cast<std::size_t>(c)] = 1.0f;
+  }
+  return targets;
+}
+
 std::string_view format_name(Format format) {
   switch (format) {
     case Format::agnews: return "agnews";
@@ -59,12 +81,17 @@ Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& rows) {
   Dataset part;
   part.class_names = dataset.class_names;
   part.source = dataset.source;
+  part.label_kind = dataset.label_kind;
   part.texts.reserve(rows.size());
   for (std::size_t row : rows) part.texts.push_back(dataset.texts.at(row));
   if (!dataset.labels.empty()) {
     part.labels.reserve(rows.size());
     for (std::size_t row : rows) part.labels.push_back(dataset.labels.at(row));
   }
+  if (!dataset.label_sets.empty())
+    for (std::size_t row : rows) part.label_sets.push_back(dataset.label_sets.at(row));
+  if (!dataset.values.empty())
+    for (std::size_t row : rows) part.values.push_back(dataset.values.at(row));
   return part;
 }
 

@@ -2,20 +2,39 @@
 // A labelled text dataset in memory, and how to read one from a file or URL.
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace textclass::data {
 
+// What a row's label is: the data's side of the model's task (transformers' problem_type).
+enum class LabelKind {
+  classes,     // one class per row (single-label classification): Dataset::labels
+  class_sets,  // any number of classes per row, none included (multi-label): Dataset::label_sets
+  values,      // a number per row (regression): Dataset::values
+};
+
+std::string_view label_kind_name(LabelKind kind);
+
 struct Dataset {
   std::vector<std::string> texts;
-  std::vector<int> labels;               // class index per row; empty when the rows carry no labels
-  std::vector<std::string> class_names;  // index -> name
+  LabelKind label_kind = LabelKind::classes;
+  std::vector<int> labels;               // classes: class index per row; empty when the rows carry no labels
+  std::vector<std::vector<int>> label_sets;  // class_sets: each row's class indices, ascending
+  std::vector<double> values;            // values: each row's number
+  std::vector<std::string> class_names;  // index -> name (none for values)
   std::string source;                    // the path or URL it was read from
 
   std::size_t size() const { return texts.size(); }
+  bool labelled() const { return !labels.empty() || !label_sets.empty() || !values.empty(); }
 };
+
+// The labels as the model's float targets, [rows, width] row-major: class_sets as 0/1 indicators
+// over the classes (width: the classes), values as themselves (width 1); empty for classes, whose
+// class indices the model reads instead, and for unlabelled rows.
+std::vector<float> label_targets(const Dataset& dataset);
 
 enum class Format {
   agnews,  // AG News CSV: no header; class 1-N, title, description
@@ -37,6 +56,10 @@ struct DatasetSpec {
   std::vector<std::string> class_names = {};
   std::vector<std::string> text_columns = {"text"};  // csv/jsonl; several are joined with " "
   std::string label_column = "label";                // csv/jsonl; empty: the rows carry no labels
+  // What the labels are. Unset: classes, or class sets where the data has lists (a JSON array in
+  // JSONL; any CSV cell when label_separator is set).
+  std::optional<LabelKind> label_kind = {};
+  std::string label_separator = {};  // csv: a cell's classes are joined by it (class sets)
   std::filesystem::path cache_dir = {};              // for URLs; empty: default_cache_dir()
 };
 

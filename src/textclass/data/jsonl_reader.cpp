@@ -1,7 +1,9 @@
 // JSON Lines: one object per line; the text is the named string fields joined with " ", the label
-// the named field (a class name or an integer index, see labels.hpp). Blank lines are skipped.
+// the named field: a class name or an integer index (see labels.hpp), a list of them (multi-label),
+// or a number (regression). Blank lines are skipped.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <string_view>
 
 #include "textclass/data/labels.hpp"
@@ -30,6 +32,8 @@ const nlohmann::json& field(const nlohmann::json& row, const std::string& key, c
 
 Dataset parse_jsonl(const std::string& text, const std::string& name, const DatasetSpec& spec,
                     std::vector<std::string> class_names) {
+  const bool values = spec.label_kind == LabelKind::values;
+  const bool sets = spec.label_kind == LabelKind::class_sets;
   Dataset dataset;
   LabelColumn labels(name);
   std::size_t line = 0;
@@ -46,6 +50,10 @@ Dataset parse_jsonl(const std::string& text, const std::string& name, const Data
       row = nlohmann::json::parse(content);
     } catch (const nlohmann::json::parse_error& e) {
       throw error_at(name, line, "invalid JSON: " + json_problem(e));
+    } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double: "number overflow parsing '1e999'"
+      std::string_view message = e.what();
+      message.remove_prefix(std::min(message.size(), message.find("] ") + 2));
+      throw error_at(name, line, "invalid JSON: " + std::string(message));
     }
     if (!row.is_object()) throw error_at(name, line, fmt::format("expected a JSON object, found {}", row.type_name()));
 
@@ -60,16 +68,36 @@ Dataset parse_jsonl(const std::string& text, const std::string& name, const Data
 
     if (spec.label_column.empty()) continue;
     const nlohmann::json& label = field(row, spec.label_column, name, line);
-    if (label.is_string()) {
-      labels.add(label.get_ref<const std::string&>(), line);
-    } else if (label.is_number_integer()) {
-      labels.add(label.dump(), line);
+    if (values) {
+      if (label.is_string()) dataset.values.push_back(parse_label_value(label.get_ref<const std::string&>(), name, line));
+      else if (label.is_number()) dataset.values.push_back(parse_label_value(label.dump(), name, line));
+      else throw error_at(name, line, fmt::format("field '{}' must be a number, found {}", spec.label_column, label.dump()));
+    } else if (label.is_array()) {
+      if (spec.label_kind == LabelKind::classes)
+        throw error_at(name, line, fmt::format("field '{}' is a list, but the labels are one class per row",
+                                               spec.label_column));
+      std::vector<std::string> names;
+      for (const nlohmann::json& element : label) {
+        if (element.is_string()) names.push_back(element.get<std::string>());
+        else if (element.is_number_integer()) names.push_back(element.dump());
+        else throw error_at(name, line, fmt::format("field '{}' must list class names or integer indices, found {}",
+                                                    spec.label_column, element.dump()));
+      }
+      labels.add_set(std::vector<std::string_view>(names.begin(), names.end()), line);
+    } else if (label.is_string() || label.is_number_integer()) {
+      const std::string value = label.is_string() ? label.get<std::string>() : label.dump();
+      if (sets) labels.add_set({value}, line);
+      else labels.add(value, line);
     } else {
-      throw error_at(name, line, fmt::format("field '{}' must be a class name or an integer index, found {}",
-                                             spec.label_column, label.dump()));
+      throw error_at(name, line, fmt::format("field '{}' must be a class name, an integer index or a list of them, "
+                                             "found {}", spec.label_column, label.dump()));
     }
   }
-  labels.resolve_into(dataset, std::move(class_names));
+  if (values) {
+    dataset.label_kind = LabelKind::values;
+    return dataset;
+  }
+  labels.resolve_into(dataset, std::move(class_names), sets);
   return dataset;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <optional>
@@ -60,7 +61,28 @@ std::vector<std::string> read_class_names(const std::string& text, const std::st
   return names;
 }
 
-void LabelColumn::add(std::string_view value, std::size_t line) {
+double parse_label_value(std::string_view value, const std::string& file, std::size_t line) {
+  const std::string_view text = trim(value);
+  double number = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(number))
+    throw error_at(file, line, fmt::format("label '{}' is not a number (regression labels are numbers)", text));
+  return number;
+}
+
+std::vector<std::string_view> split_label_cell(std::string_view cell, std::string_view separator) {
+  std::vector<std::string_view> pieces;
+  while (true) {
+    const std::size_t at = separator.empty() ? std::string_view::npos : cell.find(separator);
+    const std::string_view piece = trim(cell.substr(0, at));
+    if (!piece.empty()) pieces.push_back(piece);
+    if (at == std::string_view::npos) break;
+    cell.remove_prefix(at + separator.size());
+  }
+  return pieces;
+}
+
+int LabelColumn::add_value(std::string_view value, std::size_t line) {
   std::string key(trim(value));
   if (key.empty()) throw error_at(file_, line, "empty label");
   auto [found, added] = id_.try_emplace(key, static_cast<int>(distinct_.size()));
@@ -68,10 +90,21 @@ void LabelColumn::add(std::string_view value, std::size_t line) {
     distinct_.push_back(std::move(key));
     first_line_.push_back(line);
   }
-  rows_.push_back(found->second);
+  return found->second;
 }
 
-void LabelColumn::resolve_into(Dataset& dataset, std::vector<std::string> class_names) const {
+void LabelColumn::add(std::string_view value, std::size_t line) {
+  values_.push_back(add_value(value, line));
+  row_ends_.push_back(values_.size());
+}
+
+void LabelColumn::add_set(const std::vector<std::string_view>& values, std::size_t line) {
+  sets_ = true;
+  for (std::string_view value : values) values_.push_back(add_value(value, line));
+  row_ends_.push_back(values_.size());
+}
+
+void LabelColumn::resolve_into(Dataset& dataset, std::vector<std::string> class_names, bool sets) const {
   // The class index of each distinct value, then of each row.
   std::vector<int> class_of(distinct_.size(), -1);
   if (!class_names.empty()) {
@@ -108,9 +141,26 @@ void LabelColumn::resolve_into(Dataset& dataset, std::vector<std::string> class_
                                      class_names.begin());
     }
   }
+  if ((sets || sets_) && distinct_.empty() && class_names.empty() && !row_ends_.empty())
+    throw error_at(file_, 1, "no row has a label: the classes cannot be known (give them with --classes)");
   dataset.labels.clear();
-  dataset.labels.reserve(rows_.size());
-  for (int value : rows_) dataset.labels.push_back(class_of[static_cast<std::size_t>(value)]);
+  dataset.label_sets.clear();
+  if (sets || sets_) {
+    dataset.label_kind = LabelKind::class_sets;
+    std::size_t begin = 0;
+    for (std::size_t end : row_ends_) {
+      std::vector<int> row;
+      for (std::size_t i = begin; i < end; ++i) row.push_back(class_of[static_cast<std::size_t>(values_[i])]);
+      std::sort(row.begin(), row.end());
+      row.erase(std::unique(row.begin(), row.end()), row.end());
+      dataset.label_sets.push_back(std::move(row));
+      begin = end;
+    }
+  } else {
+    dataset.label_kind = LabelKind::classes;
+    dataset.labels.reserve(values_.size());
+    for (int value : values_) dataset.labels.push_back(class_of[static_cast<std::size_t>(value)]);
+  }
   dataset.class_names = std::move(class_names);
 }
 

@@ -15,6 +15,15 @@
 
 namespace textclass::data {
 
+// A regression label: a decimal number (JSON's or strtod's syntax, surrounding whitespace
+// trimmed). Anything else, or a number that is not finite, throws textclass::Error naming file,
+// line and value.
+double parse_label_value(std::string_view value, const std::string& file, std::size_t line);
+
+// The classes of a CSV cell that joins them with `separator` (whitespace around each trimmed,
+// empty pieces skipped: "a; b;" is a and b; an empty cell is no class).
+std::vector<std::string_view> split_label_cell(std::string_view cell, std::string_view separator);
+
 // Reads a classes file: one name per line, surrounding whitespace trimmed, blank lines skipped.
 // `name` is how errors refer to the file. Throws textclass::Error when it names no class or the
 // same class twice.
@@ -29,20 +38,28 @@ class LabelColumn {
   // The label of the next row, read on line `line` of the file. An empty label throws
   // textclass::Error at that line.
   void add(std::string_view value, std::size_t line);
+  // The next row's labels, any number of them (multi-label): the column then holds class sets,
+  // and a row added by add() is a set of one. An empty label throws as add() does; a label
+  // given twice counts once.
+  void add_set(const std::vector<std::string_view>& values, std::size_t line);
 
   // Sets `dataset`'s labels (a class index per row added) and class names. With `class_names` (a
   // classes file, a trained model's classes, the training data's for validation data) each label is
   // one of them or an index below their count; without, the labels define the classes (see the top
   // of this file). A label outside the classes throws textclass::Error at the file and the first
-  // line it is on, naming it.
-  void resolve_into(Dataset& dataset, std::vector<std::string> class_names) const;
+  // line it is on, naming it. Class sets go into dataset.label_sets (label_kind class_sets), as
+  // do single labels when `sets` is true; else into dataset.labels.
+  void resolve_into(Dataset& dataset, std::vector<std::string> class_names, bool sets = false) const;
 
  private:
   std::string file_;
   std::vector<std::string> distinct_;         // trimmed values in the order they first appear
   std::vector<std::size_t> first_line_;       // per distinct value: the line it first appears on
   std::unordered_map<std::string, int> id_;   // value -> its index in distinct_
-  std::vector<int> rows_;                     // per row: the index of its value in distinct_
+  std::vector<int> values_;                   // the rows' values in turn: indices into distinct_
+  std::vector<std::size_t> row_ends_;         // per row: where its values in values_ end
+  bool sets_ = false;                         // whether add_set was called
+  int add_value(std::string_view value, std::size_t line);
 };
 
 }  // namespace textclass::data

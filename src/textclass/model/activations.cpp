@@ -148,6 +148,7 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, i
   a.logits = cf.take(b * V);
   a.losses = cf.take(b);
   a.probs = cf.take(b * V);
+  a.targets = cf.take(b * V);
 
   Carver<float> none(nullptr);
   Carver<float>& cg = for_training ? cf : none;

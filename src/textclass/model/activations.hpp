@@ -82,7 +82,8 @@ struct ActivationBuffers {
   float* head_in;    // [B, C] dropout of the head's input
   float* logits;     // [B, V]
   float* losses;     // [B]
-  float* probs;      // [B, V]
+  float* probs;      // [B, V] softmax (single-label) or sigmoid (multi-label) of the logits
+  float* targets;    // [B, V] multi-label indicators or regression values (labels for single-label)
 
   // backward temporaries, only when laid out for training (null otherwise)
   float* d_a;       // [M, C] each: gradients flowing through a layer

@@ -1,6 +1,7 @@
 #include "textclass/model/bert.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -29,6 +30,30 @@ Bert::~Bert() {
   backend_.free(params_);
   backend_.free(grads_);
   backend_.free(zero_type_table_);
+  backend_.free(class_weights_);
+}
+
+void Bert::set_loss_options(const LossOptions& options) {
+  if (!(options.label_smoothing >= 0.0f && options.label_smoothing < 1.0f))
+    throw Error("label smoothing " + std::to_string(options.label_smoothing) + " is outside [0, 1)");
+  if (!options.class_weights.empty()) {
+    if (static_cast<int>(options.class_weights.size()) != config_.num_labels())
+      throw Error(std::to_string(options.class_weights.size()) + " class weights for a model of " +
+                  std::to_string(config_.num_labels()) + " classes");
+    for (float w : options.class_weights)
+      if (!(w > 0.0f) || !std::isfinite(w)) throw Error("class weight " + std::to_string(w) + " is not a positive number");
+  }
+  if ((!options.class_weights.empty() || options.label_smoothing != 0.0f) &&
+      config_.task() != ProblemType::single_label_classification)
+    throw Error(std::string("class weights and label smoothing are for single_label_classification, not ") +
+                problem_type_name(config_.task()));
+  label_smoothing_ = options.label_smoothing;
+  backend_.free(class_weights_);
+  class_weights_ = nullptr;
+  if (!options.class_weights.empty()) {
+    class_weights_ = backend_.alloc(options.class_weights.size());
+    backend_.upload(class_weights_, options.class_weights.data(), options.class_weights.size() * sizeof(float));
+  }
 }
 
 float* Bert::grads() {
@@ -115,6 +140,11 @@ void Bert::check_inputs(const Inputs& in) const {
       throw Error("token type " + std::to_string(in.token_type_ids[i]) + where(i) + " is outside the model's " +
                   std::to_string(config_.type_vocab_size) + " token types");
   }
+  const bool single_label = config_.task() == ProblemType::single_label_classification;
+  if (!in.labels.empty() && !single_label)
+    throw std::invalid_argument(std::string("Bert: class labels for a ") + problem_type_name(config_.task()) + " model");
+  if (!in.targets.empty() && (single_label || in.targets.size() != static_cast<std::size_t>(in.B) * config_.num_labels()))
+    throw std::invalid_argument("Bert: targets for a single-label model or not B x num_labels of them");
   for (std::size_t b = 0; b < in.labels.size(); ++b)
     if (in.labels[b] < 0 || in.labels[b] >= config_.num_labels())
       throw Error("label " + std::to_string(in.labels[b]) + " of row " + std::to_string(b) + " is outside the model's " +

@@ -24,12 +24,23 @@ struct Inputs {
   std::span<const int32_t> input_ids;       // [B, T]
   std::span<const int32_t> token_type_ids;  // [B, T]
   std::span<const int32_t> attention_mask;  // [B, T]: 1 token, 0 padding
-  std::span<const int32_t> labels;          // [B], or empty when predicting
+  std::span<const int32_t> labels;          // [B] single-label classes, or empty
+  std::span<const float> targets;           // [B, V] multi-label 0/1 indicators or regression values, or empty
+  // What the loss reads: labels for single-label classification, targets for the other tasks;
+  // neither when predicting.
+  bool has_labels() const { return !labels.empty() || !targets.empty(); }
+};
+
+// The single-label loss's options, as a training run sets them: class weights (torch's
+// CrossEntropyLoss weight; empty for none) and label smoothing (HF's label_smoothing_factor).
+struct LossOptions {
+  std::vector<float> class_weights;  // [V] or empty
+  float label_smoothing = 0.0f;
 };
 
 struct Output {
   std::vector<float> logits;  // [B, V]
-  std::optional<float> loss;  // mean cross-entropy over the batch, when labels were given
+  std::optional<float> loss;  // the task's mean loss over the batch, when labels were given
 };
 
 class Bert {
@@ -46,6 +57,10 @@ class Bert {
   Head head() const { return head_; }
   backend::Backend& backend() const { return backend_; }
   const ParameterTable& table() const { return table_; }
+  // The single-label loss's class weights and label smoothing (none by default); Error for weights
+  // that are not one positive number per class or a smoothing outside [0, 1).
+  void set_loss_options(const LossOptions& options);
+
   float* params() { return params_; }  // device, table().total_floats() each
   const float* params() const { return params_; }
   // Gradients, table().total_floats() of device memory, allocated (as zeros) on first use: by
@@ -105,7 +120,9 @@ class Bert {
   // goes, never read.
   float* zero_type_table_ = nullptr;
   std::vector<Run> zeroed_runs_;  // accumulated_runs(), made with grads_
-  bool overwrite_weight_gradients_ = false;  // zero_grad sets it, backward clears it
+  bool overwrite_weight_gradients_ = false;
+  float label_smoothing_ = 0.0f;
+  float* class_weights_ = nullptr;  // device, [V], or null for none  // zero_grad sets it, backward clears it
 };
 
 }  // namespace textclass::model

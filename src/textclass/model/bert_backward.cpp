@@ -29,7 +29,17 @@ void Bert::backward(Activations& acts) {
   overwrite_weight_gradients_ = false;
 
   // the head, down to the gradient of the [CLS] features
-  be.crossentropy_backward(a.d_logits, a.probs, a.labels, B, V);
+  switch (config_.task()) {
+    case ProblemType::single_label_classification:
+      be.crossentropy_backward(a.d_logits, a.probs, a.labels, class_weights_, label_smoothing_, B, V);
+      break;
+    case ProblemType::multi_label_classification:
+      be.bce_with_logits_backward(a.d_logits, a.probs, a.targets, B, V);
+      break;
+    case ProblemType::regression:
+      be.mse_backward(a.d_logits, a.logits, a.targets, B, V);
+      break;
+  }
   be.matmul_backward(a.d_head_a, g_.classifier_weight, g_.classifier_bias, a.d_logits, a.head_in,
                      p_.classifier_weight, B, C, V, dweight_write);
   be.dropout_backward(a.d_head_b, a.d_head_a, p_head, seed(1 + 3 * L), BC);

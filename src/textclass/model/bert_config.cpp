@@ -186,6 +186,14 @@ BertConfig load_config(const std::string& path) {
     c.head = head_from_name(name);
     if (!c.head) throw Error(path + ": textclass_head \"" + name + "\" is neither \"cls_linear\" nor \"pooler\"");
   }
+  // null, as transformers writes for a model that was never fine-tuned, leaves it to the data
+  if (f.has("problem_type") && !j["problem_type"].is_null()) {
+    std::string name = f.text("problem_type", "");
+    c.problem_type = problem_type_from_name(name);
+    if (!c.problem_type)
+      throw Error(path + ": problem_type \"" + name +
+                  "\" is none of single_label_classification, multi_label_classification, regression");
+  }
   if (c.pad_token_id < 0 || c.pad_token_id >= c.vocab_size)
     throw Error(path + ": pad_token_id " + std::to_string(c.pad_token_id) + " is outside the vocabulary");
   if (c.hidden_size % c.num_attention_heads != 0)
@@ -256,6 +264,7 @@ void save_config(const BertConfig& c, const std::string& path) {
   if (c.eos_token_id) j["eos_token_id"] = *c.eos_token_id;
   j["id2label"] = id2label;
   j["label2id"] = label2id;
+  if (c.problem_type) j["problem_type"] = problem_type_name(*c.problem_type);
   if (c.head == Head::cls_linear) {
     const std::string code = kNotebookHeadCodeModule;
     j["architectures"] = {kNotebookHeadModelClass};

@@ -9,6 +9,7 @@
 
 #include "textclass/model/family.hpp"
 #include "textclass/model/head.hpp"
+#include "textclass/model/problem_type.hpp"
 
 namespace textclass::model {
 
@@ -33,8 +34,17 @@ struct BertConfig {
   // (notebook_head_code.hpp), or what "textclass_head" says (older textclass checkpoints); unset
   // for "bert", whose classifier, if any, is transformers' (Head::pooler).
   std::optional<Head> head;
+  // config.json's problem_type; unset (absent or null), transformers decides by the labels it is
+  // given, which here means task().
+  std::optional<ProblemType> problem_type;
 
   int num_labels() const { return static_cast<int>(labels.size()); }
+  // The task the model's loss and outputs follow: problem_type, or without one what transformers
+  // infers from integer labels: regression for one label, single-label classification for more.
+  ProblemType task() const {
+    if (problem_type) return *problem_type;
+    return num_labels() == 1 ? ProblemType::regression : ProblemType::single_label_classification;
+  }
   double head_dropout_prob() const { return classifier_dropout.value_or(hidden_dropout_prob); }
   // DistilBERT drops out the feed-forward output only, not the attention's output layer.
   double attention_output_dropout_prob() const { return family == Family::distilbert ? 0.0 : hidden_dropout_prob; }

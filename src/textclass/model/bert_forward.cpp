@@ -16,7 +16,7 @@ Output Bert::forward(Activations& acts, const Inputs& in, std::optional<uint64_t
 }
 
 float Bert::forward_backward(Activations& acts, const Inputs& in, uint64_t dropout_seed) {
-  if (in.labels.empty()) throw std::logic_error("Bert::forward_backward needs a batch with labels");
+  if (!in.has_labels()) throw std::logic_error("Bert::forward_backward needs a batch with labels");
   stage(acts, in, dropout_seed);
   forward_ops(acts);
   backward(acts);
@@ -27,7 +27,7 @@ void Bert::stage(Activations& acts, const Inputs& in, std::optional<uint64_t> dr
   check_inputs(in);
   const RowLayout rows = row_layout(in.attention_mask, in.B, in.T, backend_.row_multiple());
   acts.prepare(config_, in.B, in.T, rows, dropout_seed.has_value());
-  acts.pass = {in.B, in.T, rows.M, !in.labels.empty(), dropout_seed};
+  acts.pass = {in.B, in.T, rows.M, in.has_labels(), dropout_seed};
   const ActivationBuffers& a = acts.buffers();
   backend_.upload(a.input_ids, in.input_ids.data(), in.input_ids.size_bytes());
   if (config_.has_token_types()) {
@@ -37,6 +37,7 @@ void Bert::stage(Activations& acts, const Inputs& in, std::optional<uint64_t> dr
     backend_.upload(a.token_type_ids, zeros.data(), zeros.size() * sizeof(int32_t));
   }
   if (!in.labels.empty()) backend_.upload(a.labels, in.labels.data(), in.labels.size_bytes());
+  if (!in.targets.empty()) backend_.upload(a.targets, in.targets.data(), in.targets.size_bytes());
 }
 
 void Bert::forward_ops(Activations& acts) const {
@@ -102,7 +103,18 @@ void Bert::forward_ops(Activations& acts) const {
   be.dropout_forward(a.head_in, features, p_head, seed(1 + 3 * L), static_cast<std::size_t>(B) * C);
   be.matmul_forward(a.logits, a.head_in, p_.classifier_weight, p_.classifier_bias, B, C, V);
 
-  if (pass.has_labels) be.crossentropy_forward(a.losses, a.probs, a.logits, a.labels, B, V);
+  if (!pass.has_labels) return;
+  switch (config_.task()) {
+    case ProblemType::single_label_classification:
+      be.crossentropy_forward(a.losses, a.probs, a.logits, a.labels, class_weights_, label_smoothing_, B, V);
+      break;
+    case ProblemType::multi_label_classification:
+      be.bce_with_logits_forward(a.losses, a.probs, a.logits, a.targets, B, V);
+      break;
+    case ProblemType::regression:  // transformers squeezes [B,1] to [B]: the same mean
+      be.mse_forward(a.losses, a.logits, a.targets, B, V);
+      break;
+  }
 }
 
 Output Bert::fetch_output(const Activations& acts) const {

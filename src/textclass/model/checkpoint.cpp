@@ -145,6 +145,7 @@ void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed) {
 std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& dir, const LoadOptions& options) {
   BertConfig config = load_config(dir + "/config.json");
   if (!options.labels.empty()) config.labels = options.labels;
+  if (options.problem_type) config.problem_type = options.problem_type;
   if (options.dropout) {
     config.hidden_dropout_prob = config.attention_probs_dropout_prob = *options.dropout;
     config.classifier_dropout = *options.dropout;

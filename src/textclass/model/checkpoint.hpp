@@ -35,6 +35,7 @@ struct LoadOptions {
   // transformers' from_config: config.json's architecture with every weight drawn from init_seed
   // (init_weights), model.safetensors not read; the head is `head`, else transformers' (pooler).
   bool random_weights = false;
+  std::optional<ProblemType> problem_type = std::nullopt;  // the task to train; unset keeps the config's
 };
 
 std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& dir, const LoadOptions& options = {});

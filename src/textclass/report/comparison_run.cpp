@@ -64,6 +64,12 @@ ComparedRun load_run(const std::filesystem::path& folder) {
   }
   const json metrics = json::parse(read_text(metrics_file), nullptr, false);
   if (metrics.is_discarded()) throw Error(fmt::format("{}: not valid JSON", metrics_file.string()));
+  // evaluate writes a problem_type for the tasks beyond one class per row, which compare does not
+  // put side by side yet
+  if (metrics.is_object() && metrics.contains("problem_type") && metrics["problem_type"].is_string())
+    throw Error(fmt::format("{}: the evaluation of a {} model; compare handles one class per row "
+                            "(single_label_classification) only so far",
+                            metrics_file.string(), metrics["problem_type"].get<std::string>()));
   ComparedRun run;
   run.name = folder.filename().string();
   run.model = metadata(metrics, "model");

@@ -62,7 +62,51 @@ void write_csv(std::ostream& out, const std::vector<Prediction>& predictions,
   }
 }
 
+template <typename T>
+std::string joined(const std::vector<int>& ids, const T& item, const char* separator) {
+  std::string text;
+  for (std::size_t i = 0; i < ids.size(); ++i) text += (i > 0 ? separator : "") + item(ids[i]);
+  return text;
+}
+
 }  // namespace
+
+void write_label_set_predictions(std::ostream& out, const std::vector<LabelSetPrediction>& predictions,
+                                 const std::vector<std::string>& class_names, bool csv, Scores scores) {
+  for (const LabelSetPrediction& prediction : predictions) {
+    if (prediction.scores.size() != class_names.size())
+      throw std::invalid_argument(fmt::format("{} scores for {} classes", prediction.scores.size(), class_names.size()));
+    for (int id : prediction.label_ids)
+      if (id < 0 || static_cast<std::size_t>(id) >= class_names.size())
+        throw std::invalid_argument(fmt::format("class {} of {}", id, class_names.size()));
+  }
+  const auto name = [&](int id) { return class_names[static_cast<std::size_t>(id)]; };
+  const auto number = [](int id) { return std::to_string(id); };
+  if (csv) {
+    std::string header = "labels,label_ids";
+    for (const std::string& c : class_names) header += fmt::format(",{}", csv_field(column_prefix(scores) + c));
+    out << header << "\n";
+    for (const LabelSetPrediction& prediction : predictions) {
+      std::string line = csv_field(joined(prediction.label_ids, name, ";")) + "," +
+                         joined(prediction.label_ids, number, ";");
+      for (float score : prediction.scores) line += fmt::format(",{}", score);
+      out << line << "\n";
+    }
+    return;
+  }
+  for (const LabelSetPrediction& prediction : predictions) {
+    std::string line = fmt::format(R"({{"labels": [{}], "label_ids": [{}], "{}": [)",
+                                   joined(prediction.label_ids, [&](int id) { return json_string(name(id)); }, ", "),
+                                   joined(prediction.label_ids, number, ", "), scores_name(scores));
+    for (std::size_t c = 0; c < prediction.scores.size(); ++c) line += (c > 0 ? ", " : "") + json_number(prediction.scores[c]);
+    out << line << "]}\n";
+  }
+}
+
+void write_value_predictions(std::ostream& out, const std::vector<float>& values, bool csv) {
+  if (csv) out << "value\n";
+  for (float value : values) out << (csv ? fmt::format("{}\n", value) : fmt::format("{{\"value\": {}}}\n", json_number(value)));
+}
 
 void write_predictions(std::ostream& out, const std::vector<Prediction>& predictions,
                        const std::vector<std::string>& class_names, bool csv, Scores scores) {

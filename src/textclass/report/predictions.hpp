@@ -21,4 +21,19 @@ void write_predictions(std::ostream& out, const std::vector<Prediction>& predict
                        const std::vector<std::string>& class_names, bool csv,
                        Scores scores = Scores::probabilities);
 
+// Multi-label: each text's classes (those whose probability is above the threshold, chosen by the
+// caller) and every class's score:
+//   {"labels": ["economy", "sports"], "label_ids": [0, 2], "probs": [0.91, 0.12, 0.77]}
+// CSV: labels (joined with ";"), label_ids (joined with ";"), prob_<class>... (logits as above).
+struct LabelSetPrediction {
+  std::vector<int> label_ids;  // ascending
+  std::vector<float> scores;   // every class's probability (or logit), in class order
+};
+void write_label_set_predictions(std::ostream& out, const std::vector<LabelSetPrediction>& predictions,
+                                 const std::vector<std::string>& class_names, bool csv,
+                                 Scores scores = Scores::probabilities);
+
+// Regression: each text's predicted value, {"value": 3.71}, or CSV with the header value.
+void write_value_predictions(std::ostream& out, const std::vector<float>& values, bool csv);
+
 }  // namespace textclass::report

@@ -15,6 +15,7 @@ model::Inputs model_inputs(const data::Batch& batch) {
   inputs.token_type_ids = batch.token_type_ids;
   inputs.attention_mask = batch.attention_mask;
   inputs.labels = batch.labels;
+  inputs.targets = batch.targets;
   return inputs;
 }
 
@@ -50,16 +51,25 @@ Predictions Predictor::predict(const data::TokenRows& rows) {
         data::make_batch(rows, std::span(order).subspan(begin, count), pad_id_, pad_to_multiple_of_);
     model::Inputs inputs = model_inputs(batch);
     inputs.labels = {};  // no loss here: callers score against labels of their own
+    inputs.targets = {};
+    const model::ProblemType task = bert_.config().task();
     const model::Output output = bert_.forward(acts_, inputs);
     for (std::size_t b = 0; b < count; ++b) {
       const std::size_t row = batch.rows[b];
       const float* logits = output.logits.data() + b * V;
       out.logits[row].assign(logits, logits + V);
-      const float top = *std::max_element(logits, logits + V);
-      double sum = 0.0;
-      for (std::size_t v = 0; v < V; ++v) sum += std::exp(static_cast<double>(logits[v]) - top);
       out.probs[row].resize(V);
-      for (std::size_t v = 0; v < V; ++v) out.probs[row][v] = static_cast<float>(std::exp(logits[v] - top) / sum);
+      if (task == model::ProblemType::single_label_classification) {
+        const float top = *std::max_element(logits, logits + V);
+        double sum = 0.0;
+        for (std::size_t v = 0; v < V; ++v) sum += std::exp(static_cast<double>(logits[v]) - top);
+        for (std::size_t v = 0; v < V; ++v) out.probs[row][v] = static_cast<float>(std::exp(logits[v] - top) / sum);
+      } else if (task == model::ProblemType::multi_label_classification) {
+        for (std::size_t v = 0; v < V; ++v)
+          out.probs[row][v] = static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(logits[v]))));
+      } else {
+        out.probs[row].assign(logits, logits + V);
+      }
       out.label_ids[row] = static_cast<int>(std::max_element(logits, logits + V) - logits);
     }
   }
@@ -76,6 +86,21 @@ double mean_cross_entropy(const Predictions& predictions, const std::vector<int>
     total += top + std::log(sum) - logits[static_cast<std::size_t>(labels[i])];  // -log softmax[label]
   }
   return labels.empty() ? 0.0 : total / static_cast<double>(labels.size());
+}
+
+double mean_loss(const Predictions& predictions, const data::TokenRows& rows, model::ProblemType task) {
+  if (task == model::ProblemType::single_label_classification) return mean_cross_entropy(predictions, rows.labels);
+  double total = 0.0;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < rows.size() && !rows.targets.empty(); ++i) {
+    for (std::size_t v = 0; v < rows.target_width; ++v, ++count) {
+      const double x = predictions.logits[i][v], t = rows.targets[i * rows.target_width + v];
+      total += task == model::ProblemType::regression
+                   ? (x - t) * (x - t)
+                   : std::max(x, 0.0) - x * t + std::log1p(std::exp(-std::abs(x)));  // as loss_math.hpp
+    }
+  }
+  return count == 0 ? 0.0 : total / static_cast<double>(count);
 }
 
 double accuracy(const Predictions& predictions, const std::vector<int>& labels) {

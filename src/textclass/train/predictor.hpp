@@ -14,7 +14,9 @@ namespace textclass::train {
 
 struct Predictions {
   std::vector<std::vector<float>> logits;  // [rows][classes]
-  std::vector<std::vector<float>> probs;   // softmax of the logits
+  // the task's scores: softmax of the logits (single-label), their sigmoids (multi-label), the
+  // logits themselves (regression: the predicted values)
+  std::vector<std::vector<float>> probs;
   std::vector<int> label_ids;              // argmax, the first on ties (as torch.argmax)
 
   std::size_t size() const { return label_ids.size(); }
@@ -51,6 +53,11 @@ class Predictor {
 // The mean cross-entropy of the predictions against labels (HF's eval_loss: every row counts
 // once, whatever its batch).
 double mean_cross_entropy(const Predictions& predictions, const std::vector<int>& labels);
+
+// The model's mean loss on labelled rows, the task's (HF's eval_loss): mean_cross_entropy for
+// single-label, the mean BCE with logits over rows and classes for multi-label, the mean squared
+// error for regression.
+double mean_loss(const Predictions& predictions, const data::TokenRows& rows, model::ProblemType task);
 
 // The share of rows whose predicted label is the true one.
 double accuracy(const Predictions& predictions, const std::vector<int>& labels);

@@ -125,10 +125,11 @@ void Trainer::log(const nlohmann::ordered_json& row) {
 
 void Trainer::evaluate() {
   const Predictions predictions = predictor_.predict(validation_);
-  log({{"step", state_.global_step},
-       {"epoch", state_.epoch_progress()},
-       {"eval_loss", mean_cross_entropy(predictions, validation_.labels)},
-       {"eval_accuracy", accuracy(predictions, validation_.labels)}});
+  nlohmann::ordered_json row = {{"step", state_.global_step},
+                                 {"epoch", state_.epoch_progress()},
+                                 {"eval_loss", mean_loss(predictions, validation_, bert_.config().task())}};
+  if (!validation_.labels.empty()) row["eval_accuracy"] = accuracy(predictions, validation_.labels);
+  log(row);
   if (options_.load_best_model_at_end) {
     best_.observe(state_.log_history.back(), state_.global_step);
     state_.best = best_.state();
@@ -182,7 +183,7 @@ bool Trainer::train() {
       state_.steps_since_log = 0;
     }
     const bool evaluate_now = options_.eval_steps > 0 ? step % options_.eval_steps == 0 : epoch_ended;
-    if (evaluate_now && !validation_.labels.empty()) {
+    if (evaluate_now && validation_.labelled()) {
       evaluate();
       progress.row(state_.log_history.back());
     }

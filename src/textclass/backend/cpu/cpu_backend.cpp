@@ -141,12 +141,26 @@ class CpuBackend final : public Backend {
   void gather_rows(float* out, const float* inp, const int32_t* rows, int n, int C) override {
     cpu::gather_rows(out, inp, rows, n, C);
   }
-  void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
-                            int V) override {
-    cpu::crossentropy_forward(losses, probs, logits, labels, B, V);
+  void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels,
+                            const float* class_weights, float label_smoothing, int B, int V) override {
+    cpu::crossentropy_forward(losses, probs, logits, labels, class_weights, label_smoothing, B, V);
   }
-  void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
-    cpu::crossentropy_backward(dlogits, probs, labels, B, V);
+  void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, const float* class_weights,
+                             float label_smoothing, int B, int V) override {
+    cpu::crossentropy_backward(dlogits, probs, labels, class_weights, label_smoothing, B, V);
+  }
+  void bce_with_logits_forward(float* losses, float* probs, const float* logits, const float* targets, int B,
+                               int V) override {
+    cpu::bce_with_logits_forward(losses, probs, logits, targets, B, V);
+  }
+  void bce_with_logits_backward(float* dlogits, const float* probs, const float* targets, int B, int V) override {
+    cpu::bce_with_logits_backward(dlogits, probs, targets, B, V);
+  }
+  void mse_forward(float* losses, const float* predictions, const float* targets, int B, int V) override {
+    cpu::mse_forward(losses, predictions, targets, B, V);
+  }
+  void mse_backward(float* dpredictions, const float* predictions, const float* targets, int B, int V) override {
+    cpu::mse_backward(dpredictions, predictions, targets, B, V);
   }
   double sum_squares(const float* x, std::size_t n) override { return cpu::sum_squares(x, n); }
   void adamw_update(float* params, const float* grads, float* m, float* v, const std::vector<ParameterSpan>& spans,

@@ -287,17 +287,40 @@ class CudaBackend final : public Backend {
     const auto timing = profile_->time("gather_rows");
     cuda::gather_rows(stream_, out, inp, rows, n, C);
   }
-  void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels, int B,
-                            int V) override {
+  void crossentropy_forward(float* losses, float* probs, const float* logits, const int32_t* labels,
+                            const float* class_weights, float label_smoothing, int B, int V) override {
     writes(losses, B);
     writes(probs, floats(B, V));
     const auto timing = profile_->time("crossentropy_forward");
-    cuda::crossentropy_forward(stream_, losses, probs, logits, labels, B, V);
+    cuda::crossentropy_forward(stream_, losses, probs, logits, labels, class_weights, label_smoothing, B, V);
   }
-  void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V) override {
+  void crossentropy_backward(float* dlogits, const float* probs, const int32_t* labels, const float* class_weights,
+                             float label_smoothing, int B, int V) override {
     writes(dlogits, floats(B, V));
     const auto timing = profile_->time("crossentropy_backward");
-    cuda::crossentropy_backward(stream_, dlogits, probs, labels, B, V);
+    cuda::crossentropy_backward(stream_, dlogits, probs, labels, class_weights, label_smoothing, B, V);
+  }
+  void bce_with_logits_forward(float* losses, float* probs, const float* logits, const float* targets, int B,
+                               int V) override {
+    writes(losses, B);
+    writes(probs, floats(B, V));
+    const auto timing = profile_->time("bce_with_logits_forward");
+    cuda::bce_with_logits_forward(stream_, losses, probs, logits, targets, B, V);
+  }
+  void bce_with_logits_backward(float* dlogits, const float* probs, const float* targets, int B, int V) override {
+    writes(dlogits, floats(B, V));
+    const auto timing = profile_->time("bce_with_logits_backward");
+    cuda::scaled_difference(stream_, dlogits, probs, targets, 1.0 / (double(B) * V), floats(B, V));
+  }
+  void mse_forward(float* losses, const float* predictions, const float* targets, int B, int V) override {
+    writes(losses, B);
+    const auto timing = profile_->time("mse_forward");
+    cuda::mse_forward(stream_, losses, predictions, targets, B, V);
+  }
+  void mse_backward(float* dpredictions, const float* predictions, const float* targets, int B, int V) override {
+    writes(dpredictions, floats(B, V));
+    const auto timing = profile_->time("mse_backward");
+    cuda::scaled_difference(stream_, dpredictions, predictions, targets, 2.0 / (double(B) * V), floats(B, V));
   }
 
   // ---- optimizer ---------------------------------------------------------------------------

@@ -67,10 +67,16 @@ void dropout(cudaStream_t stream, float* out, __nv_bfloat16* rounded, const floa
 
 void gather_rows(cudaStream_t stream, float* out, const float* inp, const int32_t* rows, int n, int C);
 
+// The losses (loss_kernels.cuh, loss_math.hpp): one thread per row forward, per element backward.
 void crossentropy_forward(cudaStream_t stream, float* losses, float* probs, const float* logits,
-                          const int32_t* labels, int B, int V);
-void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* probs, const int32_t* labels, int B,
-                           int V);
+                          const int32_t* labels, const float* class_weights, float label_smoothing, int B, int V);
+void crossentropy_backward(cudaStream_t stream, float* dlogits, const float* probs, const int32_t* labels,
+                           const float* class_weights, float label_smoothing, int B, int V);
+void bce_with_logits_forward(cudaStream_t stream, float* losses, float* probs, const float* logits,
+                             const float* targets, int B, int V);
+void mse_forward(cudaStream_t stream, float* losses, const float* predictions, const float* targets, int B, int V);
+// out[i] = (a[i] - b[i]) · scale for i < n: the gradients of BCE with logits and of MSE
+void scaled_difference(cudaStream_t stream, float* out, const float* a, const float* b, double scale, std::size_t n);
 
 // Σ x² into *result (device), in double; partials holds kSumSquaresBlocks doubles of scratch.
 constexpr int kSumSquaresBlocks = 1024;

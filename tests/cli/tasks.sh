@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Every task end to end with the tiny pre-training-style model: a multi-label JSON Lines file
+# (data/examples/topics.jsonl, lists of topics) and a regression CSV (data/examples/ratings.csv,
+# a numeric rating) train, evaluate and predict; single-label trains with class weights and label
+# smoothing. Checked: config.json's problem_type and labels, each task's report and metrics.json,
+# predict's output per task, one-line errors for bad labels and options, --help's defaults.
+# Usage: tasks.sh /path/to/textclass /repo/root
+source "$(dirname "$0")/../support/cli.sh"
+
+tiny="$scratch/tiny-bert"
+mkdir -p "$tiny"
+cp tests/fixtures/hf/tiny-pretraining-style/{config.json,model.safetensors} tests/fixtures/hf/tiny/tokenizer*.json "$tiny/"
+bert=(--model "$tiny" --max-length 32 --threads 1)
+
+# Multi-label: lists in JSON Lines make it multi-label without --problem-type.
+topics=(--format jsonl --label-column topics)
+out=$("$textclass" train "${bert[@]}" "${topics[@]}" --train data/examples/topics.jsonl \
+      --validation data/examples/topics-test.jsonl --epochs 2 --output "$scratch/topics" 2>&1) ||
+  fail "train (multi-label) exited $?: $out"
+expect_line "$out" '\(multi_label_classification, pooler head, 4 classes, on cpu\)' "train: multi-label, 4 classes"
+expect_line "$out" 'eval_loss 0\.[0-9]+' "train: a validation loss"
+config=$(tr -d ' \n' <"$scratch/topics/config.json")
+grep -q '"problem_type":"multi_label_classification"' <<<"$config" || fail "config.json: no multi-label problem_type"
+grep -q '"id2label":{"0":"economy","1":"politics","2":"sports","3":"technology"}' <<<"$config" ||
+  fail "config.json: id2label is not the sorted topics"
+out=$("$textclass" evaluate --model "$scratch/topics" "${topics[@]}" --threads 1 --data data/examples/topics-test.jsonl \
+      --output "$scratch/topics/test" 2>&1) || fail "evaluate (multi-label) exited $?: $out"
+for line in '^loss +0\.[0-9]{4}$' '^subset accuracy +[01]\.[0-9]{4}$' '^hamming loss +[01]\.[0-9]{4}$' \
+  '^ +technology( +[0-9.]+){3} +2$' '^ +micro avg( +[0-9.]+){3} +8$' '^ +samples avg( +[0-9.]+){3} +8$'; do
+  expect_line "$out" "$line" "evaluate (multi-label)"
+done
+grep -q '"problem_type": "multi_label_classification"' "$scratch/topics/test/metrics.json" ||
+  fail "evaluate (multi-label): metrics.json has no problem_type"
+out=$("$textclass" predict --model "$scratch/topics" --threads 1 --threshold 0 "Rates rise again." 2>&1) ||
+  fail "predict (multi-label) exited $?: $out"
+expect_line "$out" '^\{"labels": \["economy", "politics", "sports", "technology"\], "label_ids": \[0, 1, 2, 3\], "probs": \[0\.[0-9]+, 0\.[0-9]+, 0\.[0-9]+, 0\.[0-9]+\]\}$' \
+  "predict --threshold 0: every class"
+out=$("$textclass" predict --model "$scratch/topics" --threads 1 --threshold 1 "Rates rise again." 2>&1) ||
+  fail "predict --threshold 1 exited $?: $out"
+expect_line "$out" '^\{"labels": \[\], "label_ids": \[\], "probs": ' "predict --threshold 1: no class"
+
+# The same topics as a CSV with ';'-joined cells.
+printf 'text,topics\n"Rates rise; shares fall.","economy; politics"\nA goal in the last minute.,sports\nQuiet day.,\n' \
+  >"$scratch/topics.csv"
+out=$("$textclass" train "${bert[@]}" --format csv --label-column topics --label-separator ';' \
+      --train "$scratch/topics.csv" --split random --train-fraction 0.67 --max-steps 1 --output "$scratch/topics-csv" 2>&1) ||
+  fail "train (multi-label csv) exited $?: $out"
+expect_line "$out" '\(multi_label_classification, pooler head, 3 classes, on cpu\)' "train: csv class sets"
+
+# Regression: a numeric column with --problem-type regression.
+ratings=(--format csv --text-columns review --label-column rating)
+out=$("$textclass" train "${bert[@]}" "${ratings[@]}" --problem-type regression --train data/examples/ratings.csv \
+      --validation data/examples/ratings-test.csv --epochs 2 --output "$scratch/ratings" 2>&1) ||
+  fail "train (regression) exited $?: $out"
+expect_line "$out" '\(regression, pooler head, 1 output, on cpu\)' "train: regression, one output"
+config=$(tr -d ' \n' <"$scratch/ratings/config.json")
+grep -q '"problem_type":"regression"' <<<"$config" || fail "config.json: no regression problem_type"
+grep -q '"id2label":{"0":"LABEL_0"}' <<<"$config" || fail "config.json: regression has not transformers' one label"
+out=$("$textclass" evaluate --model "$scratch/ratings" "${ratings[@]}" --threads 1 --data data/examples/ratings-test.csv \
+      --output "$scratch/ratings/test" 2>&1) || fail "evaluate (regression) exited $?: $out"
+for metric in loss mse mae r2 pearson spearman; do expect_line "$out" "^$metric +-?[0-9]+\.[0-9]{4}$" "evaluate: $metric"; done
+grep -q '"problem_type": "regression"' "$scratch/ratings/test/metrics.json" || fail "evaluate (regression): metrics.json"
+out=$("$textclass" predict --model "$scratch/ratings" --threads 1 --format-out csv "Great." "Awful." 2>&1) ||
+  fail "predict (regression) exited $?: $out"
+[ "$(head -1 <<<"$out")" = "value" ] && [ "$(grep -Ec '^-?[0-9.e-]+$' <<<"$out")" -eq 2 ] ||
+  fail "predict (regression): expected a value header and two numbers, got:"$'\n'"$out"
+
+# A fine-tuned model's own problem_type wins; another asked for is an error.
+expect_one_line_error "^textclass: $scratch/ratings: a regression model \(config.json's problem_type\) cannot train for --problem-type multi_label_classification$" \
+  train --model "$scratch/ratings" --threads 1 "${topics[@]}" --train data/examples/topics.jsonl \
+  --problem-type multi_label_classification --output "$scratch/wrong"
+
+# Bad labels are one line naming file and line.
+printf 'review,rating\nfine,4\nbad,low\n' >"$scratch/bad.csv"
+expect_one_line_error "^textclass: $scratch/bad\.csv:3: label 'low' is not a number \(regression labels are numbers\)$" \
+  train "${bert[@]}" "${ratings[@]}" --problem-type regression --train "$scratch/bad.csv" --output "$scratch/bad"
+printf '{"text": "a", "topics": ["x", 1.5]}\n' >"$scratch/bad.jsonl"
+expect_one_line_error "^textclass: $scratch/bad\.jsonl:1: field 'topics' must list class names or integer indices, found 1\.5$" \
+  train "${bert[@]}" "${topics[@]}" --train "$scratch/bad.jsonl" --output "$scratch/bad"
+
+# Single-label with class weights (balanced, and a file) and label smoothing.
+reviews=(--format csv --train data/examples/reviews.csv --max-steps 2)
+out=$("$textclass" train "${bert[@]}" "${reviews[@]}" --class-weights balanced --label-smoothing 0.1 \
+      --output "$scratch/weighted" 2>&1) || fail "train --class-weights balanced exited $?: $out"
+expect_line "$out" ' \(pooler head, 2 classes, on cpu\)$' "train: single-label, the task not named"
+printf '{"negative": 2.0, "positive": 0.5}' >"$scratch/weights.json"
+"$textclass" train "${bert[@]}" "${reviews[@]}" --class-weights "$scratch/weights.json" --output "$scratch/w2" >/dev/null 2>&1 ||
+  fail "train --class-weights FILE exited $?"
+printf '{"negative": 2.0}' >"$scratch/partial.json"
+expect_one_line_error "^textclass: $scratch/partial\.json: no weight for class 'positive'$" \
+  train "${bert[@]}" "${reviews[@]}" --class-weights "$scratch/partial.json" --output "$scratch/w3"
+expect_one_line_error "^textclass: --class-weights is for single_label_classification \(one class per row\)$" \
+  train "${bert[@]}" "${topics[@]}" --train data/examples/topics.jsonl --class-weights balanced --output "$scratch/w4"
+
+# data counts the rows holding each class of a multi-label file.
+out=$("$textclass" data "${topics[@]}" --data data/examples/topics.jsonl 2>&1) || fail "data (multi-label) exited $?: $out"
+expect_line "$out" '^classes +4 \(a list per row; rows holding each\)$' "data: multi-label classes"
+expect_line "$out" '^  sports +7 +29\.2%$' "data: rows holding sports"
+
+# The baseline and compare take one class per row so far: one-line errors, not wrong numbers.
+expect_one_line_error "^textclass: data/examples/topics\.jsonl: the labels are a list of classes per row; the baseline takes one class per row \(multi-label and regression baselines are not built yet\)$" \
+  baseline train "${topics[@]}" --train data/examples/topics.jsonl --output "$scratch/lr"
+expect_one_line_error "^textclass: $scratch/topics/test/metrics\.json: the evaluation of a multi_label_classification model; compare handles one class per row \(single_label_classification\) only so far$" \
+  compare "$scratch/topics/test" "$scratch/ratings/test" --output "$scratch/comparison"
+
+# --help gives the new options with their defaults.
+help=$("$textclass" train --help)
+expect_line "$help" '--problem-type TEXT:\{single_label_classification,multi_label_classification,regression\}' "train --help: --problem-type"
+expect_line "$help" '\(default: the model.s own problem_type, else multi-label when the labels are lists, else single-label\)' "train --help: --problem-type's default"
+expect_line "$help" '--label-smoothing FLOAT:\[0, 1\)=0' "train --help: --label-smoothing=0"
+expect_line "$help" '--class-weights .*\(default: none\)' "train --help: --class-weights"
+expect_line "$help" '--label-separator .*\(multi-label; default: one class' "train --help: --label-separator"
+for command in evaluate predict; do
+  expect_line "$("$textclass" $command --help)" '--threshold FLOAT:[^=]*=0\.5' "$command --help: --threshold=0.5"
+done
+
+finish

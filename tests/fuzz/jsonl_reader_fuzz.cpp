@@ -1,0 +1,11 @@
+// Any bytes as a JSON Lines data file, read with every kind of label (reader_variants.hpp): a
+// Dataset whose labels are in range, or a textclass::Error.
+#include <cstddef>
+#include <cstdint>
+
+#include "reader_variants.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  textclass::fuzz::read_every_way(textclass::data::Format::jsonl, data, size);
+  return 0;
+}
