@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_backends.hpp"
 #include "textclass/model/bert.hpp"
 #include "textclass/model/safetensors_file.hpp"
 
@@ -56,5 +57,14 @@ struct FamilyGolden {
 
 // The families with fixtures, as test parameters.
 inline std::vector<std::string> fixture_families() { return {"roberta", "distilbert"}; }
+
+// The backends whose products are exact fp32 (cpu, cuda): the fixtures' tolerances hold there;
+// tensor-core precisions are compared with looser bounds of their own.
+inline std::vector<std::string> fp32_backend_names() {
+  std::vector<std::string> names;
+  for (const std::string& name : backend_names())
+    if (name == "cpu" || name == "cuda") names.push_back(name);
+  return names;
+}
 
 }  // namespace textclass::testing

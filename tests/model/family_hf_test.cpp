@@ -21,8 +21,8 @@ using testing::download;
 using testing::family_fixture;
 using testing::max_abs_diff;
 
-// (family, backend): every test runs for each family on each backend of
-// tests/support/test_backends.hpp (fp32), skipping the backends this machine cannot run.
+// (family, backend): every test runs for each family on each fp32 backend of
+// tests/support/test_backends.hpp, skipping the backends this machine cannot run.
 class FamilyVersusHF : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {
  protected:
   void SetUp() override {
@@ -44,12 +44,32 @@ class FamilyVersusHF : public ::testing::TestWithParam<std::tuple<std::string, s
 
 INSTANTIATE_TEST_SUITE_P(FamiliesAndBackends, FamilyVersusHF,
                          ::testing::Combine(::testing::ValuesIn(testing::fixture_families()),
-                                            ::testing::ValuesIn(testing::backend_names())),
+                                            ::testing::ValuesIn(testing::fp32_backend_names())),
                          [](const auto& info) {
                            std::string name = std::get<0>(info.param) + "_" + std::get<1>(info.param);
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });
+
+// tf32 and bf16 products move the tiny models' logits by rounding only (as BertMixedPrecision).
+class FamilyMixedPrecision : public FamilyVersusHF {};
+INSTANTIATE_TEST_SUITE_P(TensorCores, FamilyMixedPrecision,
+                         ::testing::Combine(::testing::ValuesIn(testing::fixture_families()),
+                                            ::testing::Values("cuda-tf32", "cuda-bf16")),
+                         [](const auto& info) {
+                           std::string name = std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST_P(FamilyMixedPrecision, LogitsAndLossStayCloseToTheReference) {
+  auto bert = load();
+  Activations acts(backend());
+  const Output out = bert->forward(acts, golden().rows(0, golden().B));
+  EXPECT_LE(max_abs_diff(out.logits, golden().tensors.read_floats("logits")), 2e-2);
+  ASSERT_TRUE(out.loss.has_value());
+  EXPECT_NEAR(*out.loss, golden().scalars["loss"].get<double>(), 1e-2);
+}
 
 TEST_P(FamilyVersusHF, LoadsAsTheFamilyWithTransformersHead) {
   auto bert = load();

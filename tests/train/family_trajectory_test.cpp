@@ -36,7 +36,7 @@ class FamilyTrajectory : public ::testing::TestWithParam<std::tuple<std::string,
 
 INSTANTIATE_TEST_SUITE_P(FamiliesAndBackends, FamilyTrajectory,
                          ::testing::Combine(::testing::ValuesIn(textclass::testing::fixture_families()),
-                                            ::testing::ValuesIn(textclass::testing::backend_names())),
+                                            ::testing::ValuesIn(textclass::testing::fp32_backend_names())),
                          [](const auto& info) {
                            std::string name = std::get<0>(info.param) + "_" + std::get<1>(info.param);
                            std::replace(name.begin(), name.end(), '-', '_');
