@@ -11,6 +11,7 @@ packages=(
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)  # renders the comparison page in tests/cli/compare.sh
+  packages+=(curl jq)   # tests/cli/serve.sh talks to the server
 fi
 missing=()
 for p in "${packages[@]}"; do

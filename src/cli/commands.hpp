@@ -12,5 +12,6 @@ void add_train_command(CLI::App& app);     // train.cpp
 void add_evaluate_command(CLI::App& app);  // evaluate.cpp
 void add_predict_command(CLI::App& app);   // predict.cpp
 void add_baseline_command(CLI::App& app);  // baseline.cpp
+void add_serve_command(CLI::App& app);     // serve.cpp
 
 }  // namespace textclass::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   textclass::cli::add_evaluate_command(app);
   textclass::cli::add_predict_command(app);
   textclass::cli::add_baseline_command(app);
+  textclass::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

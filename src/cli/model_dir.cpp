@@ -36,7 +36,8 @@ hub::ModelFiles resolve_model_files(const std::string& dir_or_name, hub::Need ne
     const fs::path folder = candidate.lexically_normal();
     looked += ", " + folder.string();
     if (!fs::is_directory(folder, error)) continue;
-    if (need == hub::Need::tokenizer_only || fs::is_regular_file(folder / "model.safetensors", error)) {
+    const char* needed = need == hub::Need::weights ? "model.safetensors" : need == hub::Need::config ? "config.json" : "";
+    if (need == hub::Need::tokenizer_only || fs::is_regular_file(folder / needed, error)) {
       return hub::resolve_model(folder.string(), need);
     }
     if (tokenizer_only_folder.empty()) tokenizer_only_folder = folder.string();
@@ -46,7 +47,8 @@ hub::ModelFiles resolve_model_files(const std::string& dir_or_name, hub::Need ne
     return hub::resolve_model(dir_or_name, need);
   } catch (const Error& e) {
     std::string message = std::string(e.what()) + " (looked in: " + looked + ", then the hub";
-    if (!tokenizer_only_folder.empty()) message += "; " + tokenizer_only_folder + " holds its tokenizer only, no weights";
+    if (!tokenizer_only_folder.empty())
+      message += "; " + tokenizer_only_folder + " holds its tokenizer only, no " + (need == hub::Need::config ? "config.json" : "weights");
     throw Error(message + ")");
   }
 }

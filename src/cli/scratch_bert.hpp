@@ -22,8 +22,7 @@ inline constexpr std::size_t kScratchMaxLength = 128;
 // hidden 128, 2 layers, 2 heads, intermediate 512; everything else bert-base-cased's.
 model::BertConfig scratch_bert_config(int vocab_size, const std::vector<std::string>& labels);
 
-// A Bert with HF's _init_weights: linear and embedding weights normal(0, initializer_range), the
-// padding token's embedding row zero, biases zero, LayerNorm weight 1 and bias 0.
+// A Bert with the notebook's head and HF's _init_weights (model::init_weights).
 std::unique_ptr<model::Bert> make_scratch_bert(backend::Backend& backend, const model::BertConfig& config,
                                                std::uint64_t seed);
 

@@ -34,6 +34,7 @@ struct TrainArgs {
   DeviceOptions device;
   std::string head;  // empty: a finished classifier's own, else transformers' (pooler)
   std::optional<double> dropout;  // unset: the checkpoint's config.json
+  std::string init = "pretrained";  // or "random": config.json's architecture, new weights
   bool resume = false;
 };
 
@@ -68,9 +69,11 @@ std::pair<data::Dataset, data::Dataset> read_datasets(const DataOptions& options
 void run_train(TrainArgs& args) {
   auto [train_set, validation_set] = read_datasets(args.data);
 
-  std::filesystem::path model_dir = resolve_model_dir(args.model, hub::Need::weights);
+  const bool random_weights = args.init == "random";
+  std::filesystem::path model_dir = resolve_model_dir(args.model, random_weights ? hub::Need::config : hub::Need::weights);
   std::optional<std::filesystem::path> checkpoint;
   args.trainer.output_dir = args.data.output;
+  if (random_weights && args.resume) throw Error("--init random starts a new model; it cannot be combined with --resume");
   if (args.resume) {
     checkpoint = train::latest_checkpoint(args.trainer.output_dir);
     if (!checkpoint) throw Error(args.data.output + ": no checkpoint to resume from");
@@ -92,6 +95,7 @@ void run_train(TrainArgs& args) {
   load.labels = train_set.class_names;
   load.init_seed = args.trainer.seed;
   load.dropout = args.dropout;
+  load.random_weights = random_weights;
   auto bert = model::load_bert(*backend, model_dir.string(), load);
 
   args.trainer.stop_requested = [](long) { return stop_signal.load(); };
@@ -140,12 +144,35 @@ void add_train_command(CLI::App& app) {
   command->add_flag("--group-by-length", t.group_by_length, "batch rows of similar length together (less padding)");
   command->add_flag_callback("--no-shuffle", [&t] { t.shuffle = false; },
                              "batches in the data's row order every epoch (default: a seeded shuffle per epoch)");
-  command->add_option("--logging-steps", t.logging_steps, "a log.jsonl row every this many steps")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--logging-steps", t.logging_steps,
+                      "a log.jsonl row every this many steps (default: 500, or total steps / 50 in a shorter run)")
+      ->check(CLI::PositiveNumber);
   command->add_option("--eval-steps", t.eval_steps, "evaluate every this many steps (default: every epoch)")
       ->check(CLI::PositiveNumber);
   command->add_option("--save-steps", t.save_steps, "checkpoint every this many steps (default: every epoch)")
       ->check(CLI::PositiveNumber);
+  command->add_option("--save-total-limit", t.save_total_limit,
+                      "keep only this many checkpoints, the newest (and the best with --load-best-model-at-end)")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("--load-best-model-at-end", t.load_best_model_at_end,
+                    "the final model is the checkpoint with the best evaluation (--metric-for-best-model); a "
+                    "checkpoint is saved at every evaluation");
+  command->add_option("--metric-for-best-model", t.best_model.metric,
+                      "the evaluation metric that picks the best model: loss, accuracy, ...")
+      ->capture_default_str();
+  command->add_option("--greater-is-better", t.best_model.greater_is_better,
+                      "true or false: whether a larger metric is better (default: false for loss, true otherwise)");
+  command->add_option("--early-stopping-patience", t.best_model.patience,
+                      "stop after this many evaluations in a row without a better metric (implies "
+                      "--load-best-model-at-end)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--early-stopping-threshold", t.best_model.threshold,
+                      "how much better the metric must get to count as better for early stopping")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  command->add_option("--init", args->init,
+                      "pretrained: the weights of --model; random: --model's config.json with new weights "
+                      "(transformers' from_config; --model needs only config.json and the tokenizer)")
+      ->check(CLI::IsMember({"pretrained", "random"}))->capture_default_str();
   command->add_option("--head", args->head,
                       "classifier head: pooler (transformers' BertForSequenceClassification: pooler, dropout, linear; "
                       "the default, an ordinary transformers checkpoint) or cls_linear (the notebook's: dropout and "

@@ -4,7 +4,7 @@
 # Usage: usage.sh /path/to/textclass /repo/root
 source "$(dirname "$0")/../support/cli.sh"
 
-for command in "" tokenize data compare run train evaluate predict baseline "baseline train" \
+for command in "" tokenize data compare run train evaluate predict serve baseline "baseline train" \
                "baseline evaluate" "baseline predict"; do
   # shellcheck disable=SC2086  # the subcommand words are meant to split
   out=$("$textclass" $command --help) || fail "'$command --help' exits non-zero"

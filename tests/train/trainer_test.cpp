@@ -4,8 +4,10 @@
 // step; the run folder has HF's layout.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -189,6 +191,64 @@ TEST_P(TrainerResume, ResumedRunEndsWithTheSameBytes) {
 INSTANTIATE_TEST_SUITE_P(MidEpoch, TrainerResume,
                          ::testing::Values(ResumeCase{1, 11}, ResumeCase{3, 4}),
                          [](const auto& info) { return "accumulation" + std::to_string(info.param.gradient_accumulation); });
+
+// A tiny model at a high learning rate fits 200 rows and soon does worse on 60 others: the
+// validation loss falls, then rises, and early stopping ends the run at the best evaluation plus
+// the patience; the final model is the best checkpoint's, the one checkpoint kept beside the newest.
+TEST(Trainer, EarlyStoppingStopsWhereTheValidationCurveTurnsAndKeepsTheBest) {
+  Fixture f;
+  auto bert = f.load(f.model_dir);
+  TrainerOptions options = f.options("early");
+  options.epochs = 8;
+  options.learning_rate = 1e-2;
+  options.eval_steps = 2;
+  options.best_model.patience = 3;
+  options.save_total_limit = 1;
+  Trainer trainer(*bert, f.train, f.validation, options, 0);
+  ASSERT_TRUE(trainer.train());
+
+  std::vector<std::pair<long, double>> evaluations;  // (step, eval_loss)
+  for (const auto& row : trainer.state().log_history)
+    if (row.contains("eval_loss")) evaluations.emplace_back(row["step"].get<long>(), row["eval_loss"].get<double>());
+  ASSERT_GE(evaluations.size(), 4u);
+  const auto best = std::min_element(evaluations.begin(), evaluations.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  ASSERT_LT(trainer.state().global_step, trainer.total_steps()) << "the validation loss never turned";
+  EXPECT_EQ(best + 4, evaluations.end()) << "stopped 3 evaluations after the best";
+  EXPECT_LT(best->second, evaluations.front().second) << "the curve fell first";
+  EXPECT_EQ(trainer.state().global_step, best->first + 3 * 2);
+  EXPECT_EQ(trainer.state().best.best_global_step, best->first);
+  EXPECT_EQ(trainer.state().best.best_metric, best->second);
+
+  const fs::path run = options.output_dir;
+  const fs::path best_dir = run / ("checkpoint-" + std::to_string(best->first));
+  EXPECT_EQ(trainer.state().best_model_checkpoint, best_dir.string());
+  EXPECT_EQ(file_bytes(run / "model.safetensors"), file_bytes(best_dir / "model.safetensors"));
+  const fs::path newest = run / ("checkpoint-" + std::to_string(trainer.state().global_step));
+  std::set<fs::path> kept;
+  for (const auto& entry : fs::directory_iterator(run))
+    if (entry.is_directory()) kept.insert(entry.path());
+  EXPECT_EQ(kept, (std::set<fs::path>{best_dir, newest}));
+  // the newest checkpoint's state names the best, for --resume
+  const TrainerState saved = read_trainer_state(newest / "trainer_state.json");
+  EXPECT_EQ(saved.best_model_checkpoint, best_dir.string());
+  EXPECT_EQ(saved.best.evaluations_without_improvement, 3);
+}
+
+TEST(Trainer, ShortRunsLogAtLeastFiftyRows) {
+  Fixture f(64);
+  auto bert = f.load(f.model_dir);
+  TrainerOptions options = f.options("short");
+  options.logging_steps = 0;  // the default
+  options.max_steps = 120;
+  EXPECT_EQ(Trainer(*bert, f.train, f.validation, options, 0).logging_steps(), 2);
+  options.max_steps = 30;
+  EXPECT_EQ(Trainer(*bert, f.train, f.validation, options, 0).logging_steps(), 1);
+  options.max_steps = 100000;
+  EXPECT_EQ(Trainer(*bert, f.train, f.validation, options, 0).logging_steps(), 500);
+  options.logging_steps = 7;
+  EXPECT_EQ(Trainer(*bert, f.train, f.validation, options, 0).logging_steps(), 7);
+}
 
 TEST(Trainer, ResumeRefusesAnotherBatchSize) {
   Fixture f(64);

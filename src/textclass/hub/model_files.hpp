@@ -11,6 +11,7 @@ namespace textclass::hub {
 
 enum class Need {
   tokenizer_only,  // tokenizer.json or vocab.txt (+ tokenizer_config.json, special_tokens_map.json)
+  config,          // the tokenizer and config.json (a model initialised at random: train --init random)
   weights,         // the tokenizer, config.json and model.safetensors
 };
 

@@ -5,7 +5,7 @@
 namespace textclass::hub {
 
 std::string first_missing(Need need, const std::function<bool(const std::string&)>& has) {
-  if (need == Need::weights && !has("config.json")) return "config.json";
+  if (need != Need::tokenizer_only && !has("config.json")) return "config.json";
   // The tokenizer reads tokenizer.json when there is one, so vocab.txt is needed only without it.
   if (!has("tokenizer.json") && !has("vocab.txt")) return "tokenizer.json or vocab.txt";
   has("tokenizer_config.json");

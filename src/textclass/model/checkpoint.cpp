@@ -1,5 +1,6 @@
 #include "textclass/model/checkpoint.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -68,6 +69,26 @@ Head choose_head(const std::string& dir, const BertConfig& config, const Safeten
 
 }  // namespace
 
+void init_weights(Bert& bert, uint64_t seed) {
+  const BertConfig& config = bert.config();
+  NormalInit init(seed);
+  for (const ParameterView& view : bert.table().views()) {
+    std::vector<float> values;
+    if (ends_with(view.name, "LayerNorm.weight")) {
+      values.assign(view.numel, 1.0f);
+    } else if (ends_with(view.name, ".bias")) {
+      values.assign(view.numel, 0.0f);
+    } else {
+      values = init.draw(view.numel, config.initializer_range);
+      if (ends_with(view.name, "word_embeddings.weight")) {  // torch's padding_idx row
+        const std::size_t row = static_cast<std::size_t>(config.pad_token_id) * config.hidden_size;
+        std::fill_n(values.begin() + static_cast<std::ptrdiff_t>(row), config.hidden_size, 0.0f);
+      }
+    }
+    bert.backend().upload(bert.params() + view.offset, values.data(), values.size() * sizeof(float));
+  }
+}
+
 void load_weights(Bert& bert, const SafetensorsFile& file, uint64_t init_seed) {
   NormalInit init(init_seed);
   backend::Backend& be = bert.backend();
@@ -101,6 +122,13 @@ std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& di
   if (options.dropout) {
     config.hidden_dropout_prob = config.attention_probs_dropout_prob = *options.dropout;
     config.classifier_dropout = *options.dropout;
+  }
+  if (options.random_weights) {
+    const Head head = options.head.value_or(Head::pooler);
+    config.head = head;
+    auto bert = std::make_unique<Bert>(backend, std::move(config), head, head == Head::pooler);
+    init_weights(*bert, options.init_seed);
+    return bert;
   }
   SafetensorsFile file(dir + "/model.safetensors");
   bool has_pooler = find_in(file, "bert.pooler.dense.weight").has_value();

@@ -30,9 +30,16 @@ struct LoadOptions {
   // In [0, 1): replaces every dropout probability of config.json (hidden, attention, the head's),
   // as HF's from_pretrained(..., hidden_dropout_prob=p, ...) does; the model saves it in its config.
   std::optional<double> dropout = std::nullopt;
+  // transformers' from_config: config.json's architecture with every weight drawn from init_seed
+  // (init_weights), model.safetensors not read; the head is `head`, else transformers' (pooler).
+  bool random_weights = false;
 };
 
 std::unique_ptr<Bert> load_bert(backend::Backend& backend, const std::string& dir, const LoadOptions& options = {});
+
+// Every parameter as HF's _init_weights draws it: linear and embedding weights normal(0,
+// initializer_range), the padding token's embedding row zero, biases zero, LayerNorm weight 1 and bias 0.
+void init_weights(Bert& bert, uint64_t seed);
 
 // Fills bert's parameters from file; each must be present with the right shape except the
 // classifier and, under Head::pooler, the pooler, which are initialised from init_seed.

@@ -100,7 +100,7 @@ void SafetensorsFile::parse_header(std::size_t header_size) {
         if (value.is_string()) metadata_[key] = value.get<std::string>();
       continue;
     }
-    auto bad = [&](const std::string& problem) { return Error(path_ + ": tensor " + name + ": " + problem); };
+    auto bad = [&, &name = name](const std::string& problem) { return Error(path_ + ": tensor " + name + ": " + problem); };
     if (!entry.is_object()) throw bad("entry is not a JSON object");
     if (!entry.contains("dtype") || !entry["dtype"].is_string()) throw bad("missing dtype");
     if (!entry.contains("shape") || !entry["shape"].is_array()) throw bad("missing shape");

@@ -1,7 +1,10 @@
 #include "textclass/train/checkpoints.hpp"
 
+#include <algorithm>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
@@ -85,6 +88,31 @@ void save_final_model(const fs::path& output_dir, const model::Bert& bert, const
   if (bert.head() != model::Head::cls_linear) {
     fs::remove(output_dir / model::kNotebookHeadCodeFile, error);
     check(error, output_dir / model::kNotebookHeadCodeFile, "remove");
+  }
+}
+
+void rotate_checkpoints(const fs::path& output_dir, long limit, const fs::path& best) {
+  std::vector<std::pair<long, fs::path>> found;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(output_dir, error)) {
+    if (const std::optional<long> step = checkpoint_step(entry.path())) found.emplace_back(*step, entry.path());
+  }
+  check(error, output_dir, "list");
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> oldest_first;
+  for (auto& [step, path] : found) oldest_first.push_back(std::move(path));
+  const auto best_at = std::find_if(oldest_first.begin(), oldest_first.end(), [&](const fs::path& path) {
+    return !best.empty() && fs::equivalent(path, best, error);
+  });
+  if (best_at != oldest_first.end()) {
+    const bool best_is_newest = best_at + 1 == oldest_first.end();
+    if (!best_is_newest) std::rotate(best_at, best_at + 1, oldest_first.end() - 1);  // now second newest
+    if (limit == 1 && !best_is_newest) limit = 2;
+  }
+  const long excess = static_cast<long>(oldest_first.size()) - limit;
+  for (long i = 0; i < excess; ++i) {
+    fs::remove_all(oldest_first[static_cast<std::size_t>(i)], error);
+    check(error, oldest_first[static_cast<std::size_t>(i)], "remove");
   }
 }
 

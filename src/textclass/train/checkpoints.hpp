@@ -27,6 +27,11 @@ std::filesystem::path save_checkpoint(const std::filesystem::path& output_dir, c
 void save_final_model(const std::filesystem::path& output_dir, const model::Bert& bert,
                       const std::filesystem::path& tokenizer_dir);
 
+// Deletes the oldest checkpoint-<step> folders under output_dir beyond the newest `limit`, keeping
+// `best` (if not empty) as HF's _rotate_checkpoints does: the best counts as the second newest, and
+// with a limit of 1 a best that is not the newest is kept beside it.
+void rotate_checkpoints(const std::filesystem::path& output_dir, long limit, const std::filesystem::path& best);
+
 // The complete checkpoint with the highest step under output_dir, if any.
 std::optional<std::filesystem::path> latest_checkpoint(const std::filesystem::path& output_dir);
 

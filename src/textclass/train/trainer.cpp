@@ -9,6 +9,8 @@
 
 #include "textclass/data/rng.hpp"
 #include "textclass/error.hpp"
+#include "textclass/model/checkpoint.hpp"
+#include "textclass/model/safetensors_file.hpp"
 #include "textclass/train/checkpoints.hpp"
 #include "textclass/train/training_progress.hpp"
 
@@ -25,12 +27,22 @@ TrainerOptions checked(TrainerOptions options) {
   if (options.epochs < 1 && options.max_steps < 1) throw Error("give at least one epoch or step to train");
   if (options.group_by_length && !options.shuffle)
     throw Error("--group-by-length reorders the rows; it cannot be combined with --no-shuffle");
+  if (options.best_model.patience > 0) options.load_best_model_at_end = true;  // as HF requires
   return options;
 }
 
 long count_total_steps(const TrainerOptions& options, std::size_t batches_per_epoch) {
   if (options.max_steps > 0) return options.max_steps;
   return options.epochs * ceil_div(static_cast<long>(batches_per_epoch), options.gradient_accumulation);
+}
+
+// HF logs every 500 steps; a shorter run logs every total/50 steps, so that it has 50 rows or more.
+constexpr long kHFLoggingSteps = 500;
+constexpr long kMinLogRows = 50;
+
+long count_logging_steps(const TrainerOptions& options, long total_steps) {
+  if (options.logging_steps > 0) return options.logging_steps;
+  return std::clamp(total_steps / kMinLogRows, 1L, kHFLoggingSteps);
 }
 
 long count_warmup_steps(const TrainerOptions& options, long total_steps) {
@@ -58,7 +70,11 @@ Trainer::Trainer(model::Bert& bert, const data::TokenRows& train, const data::To
       step_(bert, options_.weight_decay, options_.max_grad_norm),
       predictor_(bert, options_.eval_batch_size, pad_id, &step_.activations()),
       total_steps_(count_total_steps(options_, batcher_.batches_per_epoch())),
-      schedule_(options_.learning_rate, count_warmup_steps(options_, total_steps_), total_steps_) {
+      logging_steps_(count_logging_steps(options_, total_steps_)),
+      schedule_(options_.learning_rate, count_warmup_steps(options_, total_steps_), total_steps_),
+      best_(options_.best_model) {
+  if (options_.load_best_model_at_end && validation.labels.empty())
+    throw Error("--load-best-model-at-end and --early-stopping-patience need validation rows to evaluate on");
   state_.batches_per_epoch = batcher_.batches_per_epoch();
   state_.batch_size = options_.batch_size;
   state_.gradient_accumulation = options_.gradient_accumulation;
@@ -81,6 +97,7 @@ void Trainer::resume_from(const std::filesystem::path& checkpoint) {
   differs("batches of", order(saved.shuffle), order(state_.shuffle));
   step_.optimizer().load((checkpoint / "optimizer.safetensors").string());
   state_ = std::move(saved);
+  best_ = BestModel(options_.best_model, state_.best);
   saved_step_ = state_.global_step;
   batcher_.seek(state_.epoch, state_.batch_in_epoch);
 }
@@ -112,11 +129,30 @@ void Trainer::evaluate() {
        {"epoch", state_.epoch_progress()},
        {"eval_loss", mean_cross_entropy(predictions, validation_.labels)},
        {"eval_accuracy", accuracy(predictions, validation_.labels)}});
+  if (options_.load_best_model_at_end) {
+    best_.observe(state_.log_history.back(), state_.global_step);
+    state_.best = best_.state();
+  }
 }
 
 void Trainer::checkpoint() {
+  const std::filesystem::path dir = options_.output_dir / ("checkpoint-" + std::to_string(state_.global_step));
+  if (options_.load_best_model_at_end && state_.best.best_global_step == state_.global_step) {
+    state_.best_model_checkpoint = dir.string();
+  }
   save_checkpoint(options_.output_dir, bert_, step_.optimizer(), state_, options_.tokenizer_dir);
   saved_step_ = state_.global_step;
+  if (options_.save_total_limit > 0) {
+    rotate_checkpoints(options_.output_dir, options_.save_total_limit, state_.best_model_checkpoint);
+  }
+}
+
+void Trainer::load_best_model() {
+  if (state_.best_model_checkpoint.empty()) return;
+  const std::filesystem::path weights = std::filesystem::path(state_.best_model_checkpoint) / "model.safetensors";
+  fmt::print(stderr, "loading the best model, step {} ({} {:.6g}), from {}\n", state_.best.best_global_step,
+             best_.key(), state_.best.best_metric.value_or(0.0), state_.best_model_checkpoint);
+  model::load_weights(bert_, model::SafetensorsFile(weights.string()), options_.seed);
 }
 
 bool Trainer::train() {
@@ -134,7 +170,7 @@ bool Trainer::train() {
     state_.loss_since_log += loss;
     ++state_.steps_since_log;
     progress.step(step, state_.epoch_progress(), loss);
-    if (options_.logging_steps > 0 && step % options_.logging_steps == 0) {
+    if (step % logging_steps_ == 0) {
       // HF logs the rate the next step will use, and the loss averaged since the last row.
       log({{"step", step},
            {"epoch", state_.epoch_progress()},
@@ -150,8 +186,14 @@ bool Trainer::train() {
       evaluate();
       progress.row(state_.log_history.back());
     }
-    const bool save_now = options_.save_steps > 0 ? step % options_.save_steps == 0 : epoch_ended;
+    bool save_now = options_.save_steps > 0 ? step % options_.save_steps == 0 : epoch_ended;
+    if (options_.load_best_model_at_end && evaluate_now) save_now = true;  // every evaluation can be the best
     if (save_now) checkpoint();
+    if (evaluate_now && best_.should_stop()) {
+      fmt::print(stderr, "early stopping at step {}: {} evaluations without a better {}\n", step,
+                 state_.best.evaluations_without_improvement, best_.key());
+      break;
+    }
     if (options_.stop_requested && step < total_steps_ && options_.stop_requested(step)) {
       if (saved_step_ != step) checkpoint();
       progress.finish();
@@ -159,6 +201,7 @@ bool Trainer::train() {
     }
   }
   progress.finish();
+  if (options_.load_best_model_at_end) load_best_model();
   save_final_model(options_.output_dir, bert_, options_.tokenizer_dir);
   return true;
 }

@@ -15,6 +15,7 @@
 
 #include "textclass/data/batcher.hpp"
 #include "textclass/model/bert.hpp"
+#include "textclass/train/best_model.hpp"
 #include "textclass/train/linear_schedule.hpp"
 #include "textclass/train/predictor.hpp"
 #include "textclass/train/trainer_options.hpp"
@@ -36,12 +37,14 @@ class Trainer {
   // another batch size, gradient accumulation or seed.
   void resume_from(const std::filesystem::path& checkpoint);
 
-  // Trains to the last step, then saves the final model into the output folder; returns true.
+  // Trains to the last step (or until early stopping says so), then saves the final model into
+  // the output folder (the best checkpoint's weights with load_best_model_at_end); returns true.
   // Returns false, with a checkpoint saved, when options.stop_requested said so. A NaN or
   // infinite loss or gradient norm throws Error naming the step.
   bool train();
 
   long total_steps() const { return total_steps_; }
+  long logging_steps() const { return logging_steps_; }
   const TrainerState& state() const { return state_; }
 
  private:
@@ -50,6 +53,7 @@ class Trainer {
   void log(const nlohmann::ordered_json& row);
   void evaluate();
   void checkpoint();
+  void load_best_model();
 
   model::Bert& bert_;
   const data::TokenRows& validation_;
@@ -58,7 +62,9 @@ class Trainer {
   TrainingStep step_;
   Predictor predictor_;
   long total_steps_;
+  long logging_steps_;
   LinearSchedule schedule_;
+  BestModel best_;
   TrainerState state_;
   double last_grad_norm_ = 0.0;
   std::optional<TrainingLog> log_;   // opened by train(), after a resume has read its history

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <functional>
 
+#include "textclass/train/best_model.hpp"
+
 namespace textclass::train {
 
 struct TrainerOptions {
@@ -23,9 +25,17 @@ struct TrainerOptions {
   std::uint64_t seed = 1122;       // shuffling, dropout and the new classifier's initialisation
   bool shuffle = true;             // false: batches in the data's row order every epoch
   bool group_by_length = false;    // batches of similar lengths (less padding); only with shuffle
-  long logging_steps = 500;        // a log row every this many steps
+  // A log row every this many steps; 0: HF's 500, or often enough for kMinLogRows rows in a shorter
+  // run (every total_steps / 50 steps), so that every run's log draws a curve.
+  long logging_steps = 0;
   long eval_steps = 0;             // 0: evaluate at the end of every epoch
   long save_steps = 0;             // 0: checkpoint at the end of every epoch
+  long save_total_limit = 0;       // > 0: keep only the newest checkpoints (and the best one), as HF
+  // HF's load_best_model_at_end: the weights of the checkpoint whose evaluation was best under
+  // best_model (its metric) become the final model. best_model.patience > 0 stops training early
+  // (HF's EarlyStoppingCallback) and implies it. Checkpoints are then saved at every evaluation.
+  bool load_best_model_at_end = false;
+  BestModelOptions best_model;
   std::filesystem::path output_dir = "output";
   std::filesystem::path tokenizer_dir;  // the tokenizer files copied into checkpoints and the final model
   // Polled after every step; returning true saves a checkpoint and ends train() early (the CLI

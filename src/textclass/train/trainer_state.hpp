@@ -4,9 +4,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "textclass/train/best_model.hpp"
 
 namespace textclass::train {
 
@@ -18,6 +21,8 @@ struct TrainerState {
   double loss_since_log = 0.0;      // sum of the step losses since the last log row
   long steps_since_log = 0;
   std::vector<nlohmann::ordered_json> log_history;  // every row of log.jsonl so far
+  BestModelState best;                 // HF's best_metric, best_global_step and the early-stopping count
+  std::string best_model_checkpoint;   // HF's: the folder of the best checkpoint, if one was saved
   // The data order depends on these; a resume with other values would not continue the same run.
   std::size_t batch_size = 0;
   long gradient_accumulation = 0;
