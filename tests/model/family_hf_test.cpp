@@ -156,13 +156,13 @@ TEST_P(FamilyVersusHF, RowsLongerThanThePositionsAreRefused) {
   std::vector<int32_t> ids(T, 5), types(T, 0), mask(T, 1), labels = {0};
   Activations acts(backend());
   try {
-    bert->forward(acts, {1, T, ids, types, mask, labels});
+    bert->forward(acts, {1, T, ids, types, mask, labels, {}});
     ADD_FAILURE() << "a row of " << T << " tokens was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find(std::to_string(limit) + " positions"), std::string::npos) << e.what();
   }
   std::vector<int32_t> fits(limit, 5), fit_types(limit, 0), fit_mask(limit, 1);
-  EXPECT_NO_THROW(bert->forward(acts, {1, limit, fits, fit_types, fit_mask, labels}));
+  EXPECT_NO_THROW(bert->forward(acts, {1, limit, fits, fit_types, fit_mask, labels, {}}));
 }
 
 // Saved in transformers' names and layout, with the config transformers writes for the family;
