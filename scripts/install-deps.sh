@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages textclass builds with. Safe to run again: apt-get skips what is there.
-# Usage: scripts/install-deps.sh [--tests]   (--tests adds what only the tests need)
+# Usage: scripts/install-deps.sh [--tests|--fixtures]   (--tests adds what only the tests need;
+# --fixtures what the committed scripts that make test fixtures run on)
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
@@ -10,6 +11,10 @@ packages=(
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)  # renders the comparison page in tests/cli/compare.sh
+fi
+if [ "${1:-}" = "--fixtures" ]; then
+  # tests/fixtures/losses/make_losses.py (torch 1.13), tests/fixtures/sklearn/make_task_metrics.py
+  packages+=(python3-torch python3-sklearn python3-scipy)
 fi
 missing=()
 for p in "${packages[@]}"; do
