@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages textclass builds with. Safe to run again: apt-get skips what is there.
-# Usage: scripts/install-deps.sh [--tests | --fixtures]   (--tests adds what only the tests need;
-# --fixtures what tests/fixtures/families/make_fixtures.py needs to make the fixtures again)
+# Usage: scripts/install-deps.sh [--tests|--fixtures]   (--tests adds what only the tests need;
+# --fixtures what the committed scripts that make test fixtures run on)
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
@@ -15,7 +15,9 @@ if [ "${1:-}" = "--tests" ]; then
   packages+=(curl jq)   # tests/cli/serve.sh talks to the server
 fi
 if [ "${1:-}" = "--fixtures" ]; then
-  packages+=(python3-torch)  # the RoBERTa and DistilBERT reference (run with /usr/bin/python3)
+  # tests/fixtures/families/make_fixtures.py and losses/make_losses.py (torch 1.13, run with
+  # /usr/bin/python3), tests/fixtures/sklearn/make_task_metrics.py
+  packages+=(python3-torch python3-sklearn python3-scipy)
 fi
 missing=()
 for p in "${packages[@]}"; do
