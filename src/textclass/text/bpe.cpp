@@ -58,7 +58,7 @@ BytePairEncoding::BytePairEncoding(const TokenEntries& vocab,
   for (std::size_t rank = 0; rank < merges.size(); ++rank) {
     const auto& [left, right] = merges[rank];
     const std::int32_t left_id = vocab_.find(left), right_id = vocab_.find(right);
-    const auto missing = [&](const std::string& token) {
+    const auto missing = [&, &left = left, &right = right](const std::string& token) {
       return Error(fmt::format("{}: merge {} ({} {}): {} is not in the vocabulary", source, rank + 1, left, right,
                                token));
     };
