@@ -1,5 +1,7 @@
 #include "textclass/serve/server.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -198,6 +200,12 @@ Server::Server(ServerOptions options, const InputEncoder& encoder, BatchQueue& q
   http_->set_read_timeout(kReadTimeoutSeconds, 0);
   http_->set_write_timeout(kWriteTimeoutSeconds, 0);
   http_->set_keep_alive_max_count(1000);
+  // The listening socket is the first one cpp-httplib makes (at bind()); stop() needs it.
+  http_->set_socket_options([this](int sock) {
+    httplib::default_socket_options(sock);
+    int unset = -1;
+    listen_socket_.compare_exchange_strong(unset, sock);
+  });
   // cpp-httplib writes the headers and the body in separate sends: with Nagle's algorithm the body
   // waits for the client's delayed ACK, 40 ms on Linux, on every keep-alive request.
   http_->set_tcp_nodelay(true);
@@ -220,9 +228,24 @@ int Server::bind() {
   return options_.port;
 }
 
-bool Server::listen() { return http_->listen_after_bind(); }
+bool Server::listen() {
+  const bool listened = http_->listen_after_bind();
+  return listened || stopping_;  // the accept loop ends with an error when stop() shuts its socket
+}
 
-void Server::stop() { http_->stop(); }
+// Not cpp-httplib's stop(): it also closes the connections that it has accepted but whose worker
+// has not started yet, unanswered. Shutting the listening socket down ends cpp-httplib's accept
+// loop instead, and its thread pool then serves every connection it accepted before listen()
+// returns. New connections are refused.
+void Server::stop() {
+  stopping_ = true;
+  const int sock = listen_socket_.load();
+  if (sock >= 0) {
+    ::shutdown(sock, SHUT_RDWR);
+  } else {
+    http_->stop();
+  }
+}
 
 json Server::info() const {
   json id2label = json::object(), label2id = json::object();

@@ -55,7 +55,7 @@ class Server {
   // Answers requests until stop(); returns once the requests in flight have been answered: true,
   // or false when it could not listen at all.
   bool listen();
-  // Stops accepting; listen() returns when the requests in flight are answered.
+  // Stops accepting; listen() returns when every connection accepted so far is answered.
   void stop();
 
   // GET /info's body.
@@ -76,6 +76,8 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<bool> healthy_{true};
+  std::atomic<int> listen_socket_{-1};  // cpp-httplib's listening socket, once bound
+  std::atomic<bool> stopping_{false};
 };
 
 // The metrics Server and run_model record, declared.
