@@ -55,10 +55,14 @@ std::optional<long> checkpoint_step(const fs::path& dir) {
 
 }  // namespace
 
+fs::path checkpoint_dir(const fs::path& output_dir, long step) {
+  return output_dir / ("checkpoint-" + std::to_string(step));
+}
+
 fs::path save_checkpoint(const fs::path& output_dir, const model::Bert& bert, const AdamW& optimizer,
                          const TrainerState& state, const fs::path& tokenizer_dir) {
-  const fs::path target = output_dir / ("checkpoint-" + std::to_string(state.global_step));
-  const fs::path temp = output_dir / ("checkpoint-" + std::to_string(state.global_step) + ".tmp");
+  const fs::path target = checkpoint_dir(output_dir, state.global_step);
+  const fs::path temp = target.string() + ".tmp";
   fresh_dir(temp);
   model::save_bert(bert, temp.string());
   optimizer.save((temp / "optimizer.safetensors").string());

@@ -17,6 +17,9 @@
 
 namespace textclass::train {
 
+// <output>/checkpoint-<step>, the folder save_checkpoint writes for that step.
+std::filesystem::path checkpoint_dir(const std::filesystem::path& output_dir, long step);
+
 // Writes <output>/checkpoint-<state.global_step>, replacing one of that step. tokenizer_dir may be
 // empty (no tokenizer files to copy).
 std::filesystem::path save_checkpoint(const std::filesystem::path& output_dir, const model::Bert& bert,

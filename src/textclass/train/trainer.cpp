@@ -137,9 +137,8 @@ void Trainer::evaluate() {
 }
 
 void Trainer::checkpoint() {
-  const std::filesystem::path dir = options_.output_dir / ("checkpoint-" + std::to_string(state_.global_step));
   if (options_.load_best_model_at_end && state_.best.best_global_step == state_.global_step) {
-    state_.best_model_checkpoint = dir.string();
+    state_.best_model_checkpoint = checkpoint_dir(options_.output_dir, state_.global_step).string();
   }
   save_checkpoint(options_.output_dir, bert_, step_.optimizer(), state_, options_.tokenizer_dir);
   saved_step_ = state_.global_step;
