@@ -11,6 +11,7 @@
 #include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
 #include "cli/task_options.hpp"
+#include "cli/task_reports.hpp"
 #include "textclass/report/task_metrics.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/checkpoint.hpp"
@@ -67,9 +68,7 @@ void run_evaluate(const EvaluateArgs& args) {
     report::MultiLabelMetrics metrics =
         report::compute_multilabel_metrics(dataset.label_sets, classes_above(predictions.probs, args.threshold), classes);
     metrics.loss = train::mean_loss(predictions, rows, task);
-    fmt::print("loss             {:.4f}\nsubset accuracy  {:.4f}\nhamming loss     {:.4f}\n\n{}", *metrics.loss,
-               metrics.subset_accuracy, metrics.hamming_loss,
-               report::multilabel_classification_report(metrics, args.digits));
+    print_multilabel_metrics(metrics, args.digits);
     write_metrics(args, report::multilabel_metrics_to_json(metrics, args.model, args.data.data));
     return;
   }
@@ -78,7 +77,7 @@ void run_evaluate(const EvaluateArgs& args) {
     for (const std::vector<float>& logits : predictions.logits) values.push_back(logits[0]);
     report::RegressionMetrics metrics = report::compute_regression_metrics(dataset.values, values);
     metrics.loss = train::mean_loss(predictions, rows, task);
-    fmt::print("loss      {:.4f}\n{}", *metrics.loss, report::regression_report(metrics, std::max(args.digits, 4)));
+    print_regression_metrics(metrics, args.digits);
     write_metrics(args, report::regression_metrics_to_json(metrics, args.model, args.data.data));
     return;
   }

@@ -189,7 +189,7 @@ void train_and_test_baseline(const RunOptions& options, const RunData& data) {
   linear::TextClassifier baseline;
   baseline.class_names = data.train.class_names;
   baseline.fit(data.train.texts, data.train.labels);
-  const std::vector<double> probs = baseline.predict_proba(data.test.texts);
+  const std::vector<double> probs = baseline.predict_scores(data.test.texts);
   const std::size_t classes = data.train.class_names.size();
   std::vector<int> predicted(data.test.size());
   for (std::size_t row = 0; row < predicted.size(); ++row) {  // argmax, the first of equals

@@ -49,13 +49,6 @@ std::vector<std::vector<int>> classes_above(const std::vector<std::vector<float>
   return rows;
 }
 
-void require_one_class_per_row(const data::Dataset& dataset) {
-  if (dataset.label_kind != data::LabelKind::classes)
-    throw Error(fmt::format("{}: the labels are {}; the baseline takes one class per row (multi-label and regression "
-                            "baselines are not built yet)",
-                            dataset.source, data::label_kind_name(dataset.label_kind)));
-}
-
 void set_targets(data::TokenRows& rows, const data::Dataset& dataset) {
   rows.targets = data::label_targets(dataset);
   rows.target_width = dataset.label_kind == data::LabelKind::values ? 1 : dataset.class_names.size();

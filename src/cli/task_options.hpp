@@ -31,9 +31,6 @@ std::vector<std::vector<int>> classes_above(const std::vector<std::vector<float>
 inline const char* kThresholdHelp =
     "multi-label: a class is predicted where its probability (sigmoid) is above this";
 
-// The baseline takes one class per row: an Error naming the data's labels otherwise.
-void require_one_class_per_row(const data::Dataset& dataset);
-
 // The rows' float targets from the dataset's labels (data::label_targets), for multi-label and
 // regression; single-label rows keep their class indices.
 void set_targets(data::TokenRows& rows, const data::Dataset& dataset);

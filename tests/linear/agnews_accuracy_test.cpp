@@ -45,7 +45,7 @@ TEST(AgNewsAccuracy, Mod5MatchesSklearnAnchor) {
   EXPECT_EQ(model.vectorizer.features(), 152791u);
   EXPECT_LE(fit.loss, 0.2442906539);  // at least as close to the optimum as sklearn gets
 
-  const std::vector<int> predicted = model.classifier.predict(model.vectorizer.transform(p.eval_texts));
+  const std::vector<int> predicted = std::get<LogisticRegression>(model.estimator).predict(model.vectorizer.transform(p.eval_texts));
   std::size_t correct = 0;
   for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == p.eval_labels[i];
   const double accuracy = static_cast<double>(correct) / static_cast<double>(predicted.size());

@@ -38,14 +38,62 @@ TEST(ModelFile, RoundTripKeepsEverything) {
   EXPECT_EQ(loaded.class_names, model.class_names);
   EXPECT_EQ(loaded.vectorizer.terms(), model.vectorizer.terms());
   EXPECT_EQ(loaded.vectorizer.idf(), model.vectorizer.idf());
-  EXPECT_EQ(loaded.classifier.coef(), model.classifier.coef());
-  EXPECT_EQ(loaded.classifier.intercept(), model.classifier.intercept());
-  EXPECT_EQ(loaded.classifier.options().C, 3.5);
+  const auto& classifier = std::get<LogisticRegression>(model.estimator);
+  const auto& loaded_classifier = std::get<LogisticRegression>(loaded.estimator);
+  EXPECT_EQ(loaded_classifier.coef(), classifier.coef());
+  EXPECT_EQ(loaded_classifier.intercept(), classifier.intercept());
+  EXPECT_EQ(loaded_classifier.options().C, 3.5);
   EXPECT_EQ(loaded.vectorizer.options().analyzer.ngram_max, 2);
   const std::vector<std::string> unseen = {"stocks fell", "a goal", "phones"};
-  EXPECT_EQ(loaded.predict_proba(unseen), model.predict_proba(unseen));
+  EXPECT_EQ(loaded.predict_scores(unseen), model.predict_scores(unseen));
   // Written atomically: nothing but the model is left in the folder.
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(scratch.path()), {}), 1);
+}
+
+TEST(ModelFile, MultiLabelAndRegressionRoundTrip) {
+  const textclass::testing::ScratchDir scratch;
+  const std::vector<std::string> unseen = {"stocks fell", "a goal", "phones"};
+  // topics: every row holds class 2, so it is a constant (intercept +inf) that must survive the trip
+  TextClassifier topics{{"markets", "sport", "news"}, TfidfVectorizer(), OneVsRestLogisticRegression()};
+  topics.fit(kTexts, std::vector<std::vector<int>>{{0, 2}, {1, 2}, {0, 2}, {1, 2}, {2}, {0, 2}});
+  save_text_classifier(topics, scratch.path() / "topics.bin");
+  const TextClassifier loaded_topics = load_text_classifier(scratch.path() / "topics.bin");
+  EXPECT_EQ(loaded_topics.problem_type(), model::ProblemType::multi_label_classification);
+  EXPECT_EQ(loaded_topics.predict_scores(unseen), topics.predict_scores(unseen));
+  EXPECT_EQ(loaded_topics.predict_scores(unseen)[2], 1.0);
+
+  RidgeOptions options;
+  options.alpha = 0.5;
+  TextClassifier ratings{{}, TfidfVectorizer(), RidgeRegression(options)};
+  ratings.fit(kTexts, std::vector<double>{4.5, 1, 3.5, 2, 5, 4});
+  save_text_classifier(ratings, scratch.path() / "ratings.bin");
+  const TextClassifier loaded_ratings = load_text_classifier(scratch.path() / "ratings.bin");
+  EXPECT_EQ(loaded_ratings.problem_type(), model::ProblemType::regression);
+  EXPECT_EQ(std::get<RidgeRegression>(loaded_ratings.estimator).options().alpha, 0.5);
+  EXPECT_EQ(loaded_ratings.outputs(), 1u);
+  EXPECT_EQ(loaded_ratings.predict_scores(unseen), ratings.predict_scores(unseen));
+}
+
+// Version 1 files, from before the baseline had tasks, have no problem_type: single-label.
+TEST(ModelFile, VersionOneIsSingleLabel) {
+  const textclass::testing::ScratchDir scratch;
+  const TextClassifier model = fitted_model();
+  save_text_classifier(model, scratch.path() / "v2.bin");
+  std::string bytes = text::read_file(scratch.path() / "v2.bin");
+  const std::string field = "\"problem_type\":\"single_label_classification\",";
+  const std::size_t at = bytes.find(field);
+  ASSERT_NE(at, std::string::npos);
+  bytes.erase(at, field.size());
+  std::uint64_t header_length = 0;
+  std::memcpy(&header_length, bytes.data() + 20, sizeof header_length);
+  header_length -= field.size();
+  std::memcpy(bytes.data() + 20, &header_length, sizeof header_length);
+  const std::uint32_t version = 1;
+  std::memcpy(bytes.data() + 16, &version, sizeof version);
+  scratch.write("v1.bin", bytes);
+  const TextClassifier loaded = load_text_classifier(scratch.path() / "v1.bin");
+  EXPECT_EQ(loaded.problem_type(), model::ProblemType::single_label_classification);
+  EXPECT_EQ(loaded.predict_scores({"markets"}), model.predict_scores({"markets"}));
 }
 
 class DamagedModelFile : public ::testing::Test {
@@ -80,9 +128,9 @@ TEST_F(DamagedModelFile, ForeignFile) {
 
 TEST_F(DamagedModelFile, NewerVersion) {
   std::string bytes = bytes_;
-  const std::uint32_t version = 2;
+  const std::uint32_t version = 3;
   std::memcpy(bytes.data() + 16, &version, sizeof version);
-  EXPECT_EQ(error_for(bytes), file_.string() + ": format version 2, this textclass reads version 1");
+  EXPECT_EQ(error_for(bytes), file_.string() + ": format version 3, this textclass reads version 2");
 }
 
 TEST_F(DamagedModelFile, TruncatedAnywhere) {

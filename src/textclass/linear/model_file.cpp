@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstring>
+#include <optional>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -21,12 +22,33 @@ void append_raw(std::string& out, const T* values, std::size_t count) {
   out.append(reinterpret_cast<const char*>(values), count * sizeof(T));
 }
 
+// The estimator's options and its weights, whatever the task: coef feature-major (F x K) and K intercepts.
+struct EstimatorParts {
+  nlohmann::json options;
+  const std::vector<double>* coef;
+  std::vector<double> intercept;
+};
+
+EstimatorParts estimator_parts(const Estimator& estimator) {
+  return std::visit(
+      [](const auto& model) -> EstimatorParts {
+        if constexpr (std::is_same_v<std::decay_t<decltype(model)>, RidgeRegression>) {
+          const RidgeOptions& r = model.options();
+          return {{{"alpha", r.alpha}, {"tol", r.tol}, {"max_iter", r.max_iter}}, &model.coef(), {model.intercept()}};
+        } else {
+          const LogisticRegressionOptions& c = model.options();
+          return {{{"C", c.C}, {"tol", c.tol}, {"max_iter", c.max_iter}}, &model.coef(), model.intercept()};
+        }
+      },
+      estimator);
+}
+
 nlohmann::json header_json(const TextClassifier& model) {
   const TfidfOptions& v = model.vectorizer.options();
-  const LogisticRegressionOptions& c = model.classifier.options();
   std::size_t vocabulary_bytes = 0;
   for (const std::string& term : model.vectorizer.terms()) vocabulary_bytes += term.size() + 1;
   return {
+      {"problem_type", model::problem_type_name(model.problem_type())},
       {"classes", model.class_names},
       {"features", model.vectorizer.features()},
       {"vocabulary_bytes", vocabulary_bytes},
@@ -41,7 +63,7 @@ nlohmann::json header_json(const TextClassifier& model) {
         {"sublinear_tf", v.sublinear_tf},
         {"smooth_idf", v.smooth_idf},
         {"norm", v.l2_normalize ? "l2" : "none"}}},
-      {"classifier", {{"C", c.C}, {"tol", c.tol}, {"max_iter", c.max_iter}}},
+      {"classifier", estimator_parts(model.estimator).options},
   };
 }
 
@@ -129,8 +151,9 @@ void save_text_classifier(const TextClassifier& model, const std::filesystem::pa
     out += '\n';
   }
   append_raw(out, model.vectorizer.idf().data(), model.vectorizer.idf().size());
-  append_raw(out, model.classifier.coef().data(), model.classifier.coef().size());
-  append_raw(out, model.classifier.intercept().data(), model.classifier.intercept().size());
+  const EstimatorParts parts = estimator_parts(model.estimator);
+  append_raw(out, parts.coef->data(), parts.coef->size());
+  append_raw(out, parts.intercept.data(), parts.intercept.size());
   write_file_atomically(file, out);
 }
 
@@ -139,7 +162,7 @@ TextClassifier load_text_classifier(const std::filesystem::path& file, const Tok
   if (reader.take(kMagic.size(), "the magic number") != kMagic) throw reader.error("not a textclass linear model");
   std::uint32_t version = 0;
   std::memcpy(&version, reader.take(sizeof version, "the version").data(), sizeof version);
-  if (version != kModelFileVersion) {
+  if (version != 1 && version != kModelFileVersion) {
     throw reader.error("format version " + std::to_string(version) + ", this textclass reads version " +
                        std::to_string(kModelFileVersion));
   }
@@ -166,10 +189,11 @@ TextClassifier load_text_classifier(const std::filesystem::path& file, const Tok
     vectorizer.sublinear_tf = v.at("sublinear_tf").get<bool>();
     vectorizer.smooth_idf = v.at("smooth_idf").get<bool>();
     vectorizer.l2_normalize = v.at("norm").get<std::string>() == "l2";
-    LogisticRegressionOptions classifier;
-    classifier.C = c.at("C").get<double>();
-    classifier.tol = c.at("tol").get<double>();
-    classifier.max_iter = c.at("max_iter").get<int>();
+    // version 1 files are single-label and have no problem_type
+    const std::string task_name = header.value("problem_type", "single_label_classification");
+    const std::optional<model::ProblemType> task = model::problem_type_from_name(task_name);
+    if (!task) throw reader.error("unknown problem_type '" + task_name + "'");
+    const std::size_t outputs = *task == model::ProblemType::regression ? 1 : classes.size();
 
     std::shared_ptr<const text::Tokenizer> tokenizer;
     if (vectorizer.analyzer.tokens == TokenKind::wordpiece) {
@@ -179,10 +203,28 @@ TextClassifier load_text_classifier(const std::filesystem::path& file, const Tok
     std::vector<std::string> terms =
         split_terms(reader.take(header.at("vocabulary_bytes").get<std::size_t>(), "the vocabulary"), features, reader);
     std::vector<double> idf = reader.take_array<double>(features, "the idf");
-    std::vector<double> coef = reader.take_array<double>(features * classes.size(), "the coefficients");
-    std::vector<double> intercept = reader.take_array<double>(classes.size(), "the intercepts");
+    std::vector<double> coef = reader.take_array<double>(features * outputs, "the coefficients");
+    std::vector<double> intercept = reader.take_array<double>(outputs, "the intercepts");
     reader.expect_end();
-    return TextClassifier{classes, TfidfVectorizer(vectorizer, tokenizer, std::move(terms), std::move(idf)),
+    TfidfVectorizer fitted_vectorizer(vectorizer, tokenizer, std::move(terms), std::move(idf));
+    if (*task == model::ProblemType::regression) {
+      RidgeOptions ridge;
+      ridge.alpha = c.at("alpha").get<double>();
+      ridge.tol = c.at("tol").get<double>();
+      ridge.max_iter = c.at("max_iter").get<int>();
+      return TextClassifier{classes, std::move(fitted_vectorizer),
+                            RidgeRegression(ridge, std::move(coef), intercept.at(0))};
+    }
+    LogisticRegressionOptions classifier;
+    classifier.C = c.at("C").get<double>();
+    classifier.tol = c.at("tol").get<double>();
+    classifier.max_iter = c.at("max_iter").get<int>();
+    if (*task == model::ProblemType::multi_label_classification) {
+      return TextClassifier{classes, std::move(fitted_vectorizer),
+                            OneVsRestLogisticRegression(classifier, features, classes.size(), std::move(coef),
+                                                        std::move(intercept))};
+    }
+    return TextClassifier{classes, std::move(fitted_vectorizer),
                           LogisticRegression(classifier, features, classes.size(), std::move(coef), std::move(intercept))};
   } catch (const nlohmann::json::exception& e) {
     throw reader.error(std::string("bad header: ") + e.what());

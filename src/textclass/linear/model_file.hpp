@@ -1,13 +1,16 @@
 #pragma once
-// The baseline's file format, version 1 (all numbers little-endian):
+// The baseline's file format, version 2 (all numbers little-endian):
 //   16 bytes  magic "TEXTCLASS-LINEAR"
 //   u32       format version
-//   u64       header length H, then H bytes of JSON: class names, the vectorizer's and the
-//             classifier's options, the feature count F and the vocabulary's length V in bytes
+//   u64       header length H, then H bytes of JSON: the problem_type (transformers' names), class
+//             names, the vectorizer's and the classifier's options (C for logistic regression and
+//             one-vs-rest, alpha for ridge), the feature count F and the vocabulary's length V in bytes
 //   V bytes   the F terms in feature order, each followed by "\n" (terms never hold a newline)
 //   f64 x F   idf
-//   f64 x F*K coefficients, feature-major (K = number of classes)
-//   f64 x K   intercepts (-inf for a class without training rows)
+//   f64 x F*K coefficients, feature-major (K outputs: the classes, or 1 for regression)
+//   f64 x K   intercepts (single-label: -inf for a class without training rows; multi-label: +-inf
+//             for a class that every training row holds, or none)
+// Version 1 files (before the problem_type) are single-label and read as such.
 // Binary weights keep a 150,000-feature model a few MB and loading it a few milliseconds; the
 // JSON header keeps the settings readable with `head -c`.
 #include <filesystem>
@@ -19,7 +22,7 @@
 
 namespace textclass::linear {
 
-inline constexpr std::uint32_t kModelFileVersion = 1;
+inline constexpr std::uint32_t kModelFileVersion = 2;
 
 // Writes the file atomically (a temporary file in the same folder, then a rename), so a reader
 // never sees half a model. Throws Error when the file cannot be written.
