@@ -16,6 +16,7 @@
 #include "cli/device_options.hpp"
 #include "cli/model_dir.hpp"
 #include "cli/task_options.hpp"
+#include "cli/task_reports.hpp"
 #include "textclass/data/split.hpp"
 #include "textclass/error.hpp"
 #include "textclass/model/bert_config.hpp"
@@ -41,6 +42,7 @@ struct TrainArgs {
   std::string problem_type;   // empty: the checkpoint's, else the data's
   std::string class_weights;  // empty: none
   float label_smoothing = 0.0f;
+  float threshold = 0.5f;  // multi-label: the validation rows' metrics
 };
 
 // Set by SIGINT/SIGTERM: the Trainer then saves a checkpoint and returns.
@@ -118,6 +120,7 @@ void run_train(TrainArgs& args) {
   args.trainer.stop_requested = [](long) { return stop_signal.load(); };
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
+  args.trainer.compute_metrics = task_compute_metrics(task, train_set.class_names, args.threshold);
   train::Trainer trainer(*bert, train_rows, validation_rows, args.trainer, tokenizer.pad_id());
   if (checkpoint) trainer.resume_from(*checkpoint);
   // the task is named where it is not the classic one class per text
@@ -182,10 +185,17 @@ void add_train_command(CLI::App& app) {
                     "the final model is the checkpoint with the best evaluation (--metric-for-best-model); a "
                     "checkpoint is saved at every evaluation");
   command->add_option("--metric-for-best-model", t.best_model.metric,
-                      "the evaluation metric that picks the best model: loss, accuracy, ...")
+                      "the evaluation metric that picks the best model: loss; single-label accuracy, f1_macro, "
+                      "f1_weighted; multi-label subset_accuracy, hamming_loss, f1_micro, f1_macro, f1_weighted, "
+                      "f1_samples; regression mse, mae, r2, pearson, spearman")
       ->capture_default_str();
+  command->add_option("--threshold", args->threshold,
+                      "multi-label: the validation metrics count a class as predicted where its probability "
+                      "(sigmoid) is above this")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   command->add_option("--greater-is-better", t.best_model.greater_is_better,
-                      "true or false: whether a larger metric is better (default: false for loss, true otherwise)");
+                      "true or false: whether a larger metric is better (default: false for loss, hamming_loss, mse and mae, true "
+                      "otherwise)");
   command->add_option("--early-stopping-patience", t.best_model.patience,
                       "stop after this many evaluations in a row without a better metric (implies "
                       "--load-best-model-at-end)")

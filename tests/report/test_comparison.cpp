@@ -46,7 +46,7 @@ TEST(CompareRuns, LoadsMetricsAndTrainingLog) {
   EXPECT_EQ(runs[0].log->steps.size(), 40u);
   ASSERT_EQ(runs[0].log->evaluations.size(), 3u);
   EXPECT_EQ(runs[0].log->evaluations[1].step, 13500);
-  EXPECT_DOUBLE_EQ(runs[0].log->evaluations[1].accuracy, 0.9436);
+  EXPECT_DOUBLE_EQ(*runs[0].log->evaluations[1].score, 0.9436);
   EXPECT_EQ(runs[1].name, "baseline");
   EXPECT_FALSE(runs[1].log.has_value());
   EXPECT_FALSE(runs[1].metrics.loss.has_value());

@@ -45,6 +45,20 @@ TEST(BestModel, OtherMetricsAreBetterHigherUnlessTold) {
   EXPECT_EQ(lower_accuracy.state().best_global_step, 1);
 }
 
+// HF's default greater_is_better is False for a metric ending in "loss"; regression's errors too.
+TEST(BestModel, HammingLossAndRegressionErrorsAreBetterLower) {
+  for (const char* metric : {"hamming_loss", "eval_mse", "mae"}) {
+    BestModel best({metric, std::nullopt, 0, 0.0});
+    const std::string key = best.key();
+    best.observe({{key, 0.5}}, 1);
+    EXPECT_TRUE(best.observe({{key, 0.25}}, 2)) << metric;
+    EXPECT_FALSE(best.observe({{key, 0.75}}, 3)) << metric;
+  }
+  BestModel r2({"r2", std::nullopt, 0, 0.0});
+  r2.observe({{"eval_r2", 0.5}}, 1);
+  EXPECT_TRUE(r2.observe({{"eval_r2", 0.75}}, 2));
+}
+
 TEST(BestModel, AnImprovementWithinTheThresholdIsANewBestThatDoesNotResetTheCount) {
   BestModel best({"loss", std::nullopt, 2, 0.05});
   best.observe(eval_row(1.0, 0), 1);

@@ -1,7 +1,8 @@
 #pragma once
 // The comparison as Markdown (comparison.md, and what `compare` prints): a summary with one
-// column per run, per-class F1 side by side with each run's difference from the first, then per
-// run its classification table, confusion matrix and, when it has a log, its evaluations.
+// column per run (the task's metrics), per-class F1 side by side with each run's difference from
+// the first (classification), then per run its classification table, confusion matrix
+// (single-label) and, when it has a log, its evaluations.
 #include <string>
 #include <vector>
 

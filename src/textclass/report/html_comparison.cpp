@@ -1,7 +1,10 @@
 #include "textclass/report/html_comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/core.h>
+#include <functional>
+#include <optional>
 
 #include "textclass/report/html_charts.hpp"
 #include "textclass/report/html_text.hpp"
@@ -60,19 +63,25 @@ std::string run_headings(const std::vector<ComparedRun>& runs) {
   return html;
 }
 
-// One row of the summary: each run's value, the best of them in bold.
+// One row of the summary: each run's value, the best of them in bold (NaN, an undefined
+// correlation, is n/a and never the best).
 std::string summary_row(const std::string& heading, const std::vector<ComparedRun>& runs,
-                        double (*value_of)(const Metrics&), bool lower_is_better = false) {
+                        const std::function<double(const ComparedRun&)>& value_of, bool lower_is_better = false) {
   std::vector<double> values;
-  for (const ComparedRun& run : runs) values.push_back(value_of(run.metrics));
-  const double best = lower_is_better ? *std::min_element(values.begin(), values.end())
-                                      : *std::max_element(values.begin(), values.end());
+  for (const ComparedRun& run : runs) values.push_back(value_of(run));
+  std::optional<double> best;
+  for (double value : values) {
+    if (!std::isnan(value) && (!best || (lower_is_better ? value < *best : value > *best))) best = value;
+  }
   std::string row = fmt::format("<tr><th>{}</th>", heading);
   for (double value : values) {
-    row += fmt::format(R"(<td class="num{}">{}</td>)", value == best && runs.size() > 1 ? " best" : "", num(value));
+    row += fmt::format(R"(<td class="num{}">{}</td>)", best && value == *best && runs.size() > 1 ? " best" : "",
+                       std::isnan(value) ? "n/a" : num(value));
   }
   return row + "</tr>\n";
 }
+
+std::string loss_text(const std::optional<double>& loss) { return loss ? num(*loss) : "n/a"; }
 
 std::string summary_section(const std::vector<ComparedRun>& runs) {
   std::string html = "<section>\n<h2>Summary</h2>\n<table>\n<tr><th></th>";
@@ -84,23 +93,64 @@ std::string summary_section(const std::vector<ComparedRun>& runs) {
   };
   text_row("model", [](const ComparedRun& run) { return run.model; });
   text_row("data", [](const ComparedRun& run) { return run.data; });
-  text_row("rows", [](const ComparedRun& run) { return std::to_string(run.metrics.total); });
-  html += summary_row("accuracy", runs, [](const Metrics& m) { return m.accuracy; });
-  html += summary_row("macro F1", runs, [](const Metrics& m) { return m.macro_f1; });
-  html += summary_row("weighted F1", runs, [](const Metrics& m) { return m.weighted_f1; });
-  text_row("loss", [](const ComparedRun& run) { return run.metrics.loss ? num(*run.metrics.loss) : "n/a"; });
+  if (runs[0].task == Task::multi_label) {
+    text_row("rows", [](const ComparedRun& run) { return std::to_string(run.multilabel->rows); });
+    html += summary_row("subset accuracy", runs, [](const ComparedRun& r) { return r.multilabel->subset_accuracy; });
+    html += summary_row("hamming loss", runs, [](const ComparedRun& r) { return r.multilabel->hamming_loss; }, true);
+    html += summary_row("micro F1", runs, [](const ComparedRun& r) { return r.multilabel->micro.f1; });
+    html += summary_row("macro F1", runs, [](const ComparedRun& r) { return r.multilabel->macro.f1; });
+    html += summary_row("weighted F1", runs, [](const ComparedRun& r) { return r.multilabel->weighted.f1; });
+    html += summary_row("samples F1", runs, [](const ComparedRun& r) { return r.multilabel->samples.f1; });
+    text_row("loss", [](const ComparedRun& run) { return loss_text(run.multilabel->loss); });
+  } else if (runs[0].task == Task::regression) {
+    text_row("rows", [](const ComparedRun& run) { return std::to_string(run.regression->rows); });
+    html += summary_row("MSE", runs, [](const ComparedRun& r) { return r.regression->mse; }, true);
+    html += summary_row("MAE", runs, [](const ComparedRun& r) { return r.regression->mae; }, true);
+    html += summary_row("R²", runs, [](const ComparedRun& r) { return r.regression->r2; });
+    html += summary_row("Pearson", runs, [](const ComparedRun& r) { return r.regression->pearson; });
+    html += summary_row("Spearman", runs, [](const ComparedRun& r) { return r.regression->spearman; });
+    text_row("loss", [](const ComparedRun& run) { return loss_text(run.regression->loss); });
+  } else {
+    text_row("rows", [](const ComparedRun& run) { return std::to_string(run.metrics.total); });
+    html += summary_row("accuracy", runs, [](const ComparedRun& r) { return r.metrics.accuracy; });
+    html += summary_row("macro F1", runs, [](const ComparedRun& r) { return r.metrics.macro_f1; });
+    html += summary_row("weighted F1", runs, [](const ComparedRun& r) { return r.metrics.weighted_f1; });
+    text_row("loss", [](const ComparedRun& run) { return loss_text(run.metrics.loss); });
+  }
   return html + "</table>\n</section>\n";
+}
+
+// The F1 rows of a run: one per class, then the averages (the first of them in the chart too).
+struct F1Row {
+  std::string heading;
+  std::function<double(const ComparedRun&)> f1;
+};
+
+std::vector<F1Row> average_f1_rows(Task task) {
+  if (task == Task::multi_label) {
+    return {{"micro avg", [](const ComparedRun& r) { return r.multilabel->micro.f1; }},
+            {"macro avg", [](const ComparedRun& r) { return r.multilabel->macro.f1; }},
+            {"weighted avg", [](const ComparedRun& r) { return r.multilabel->weighted.f1; }},
+            {"samples avg", [](const ComparedRun& r) { return r.multilabel->samples.f1; }}};
+  }
+  return {{"macro avg", [](const ComparedRun& r) { return r.metrics.macro_f1; }},
+          {"weighted avg", [](const ComparedRun& r) { return r.metrics.weighted_f1; }}};
+}
+
+double class_f1(const ComparedRun& run, std::size_t c) {
+  return run.multilabel ? run.multilabel->per_class[c].f1 : run.metrics.per_class[c].f1;
 }
 
 std::string f1_section(const std::vector<ComparedRun>& runs) {
   const std::vector<std::string>& classes = runs[0].metrics.class_names;
+  const std::vector<F1Row> averages = average_f1_rows(runs[0].task);
   std::vector<std::string> groups = classes;
-  groups.push_back("macro avg");
+  groups.push_back(averages[0].heading);
   std::vector<BarSeries> series;
   for (std::size_t r = 0; r < runs.size(); ++r) {
     BarSeries bars{runs[r].name, run_color(r), {}};
-    for (const ClassMetrics& c : runs[r].metrics.per_class) bars.values.push_back(c.f1);
-    bars.values.push_back(runs[r].metrics.macro_f1);
+    for (std::size_t c = 0; c < classes.size(); ++c) bars.values.push_back(class_f1(runs[r], c));
+    bars.values.push_back(averages[0].f1(runs[r]));
     series.push_back(std::move(bars));
   }
   std::string html = "<section>\n<h2>F1 by class</h2>\n" + svg_grouped_bars("F1 score per class", groups, series);
@@ -112,19 +162,20 @@ std::string f1_section(const std::vector<ComparedRun>& runs) {
   html += "</tr>\n";
   const auto row = [&](const std::string& heading, const char* css_class, auto f1_of) {
     html += fmt::format(R"(<tr class="{}"><th>{}</th>)", css_class, html_escape(heading));
-    for (const ComparedRun& run : runs) html += fmt::format(R"(<td class="num">{}</td>)", num(f1_of(run.metrics)));
+    for (const ComparedRun& run : runs) html += fmt::format(R"(<td class="num">{}</td>)", num(f1_of(run)));
     for (std::size_t r = 1; r < runs.size(); ++r) {
-      const double difference = f1_of(runs[r].metrics) - f1_of(runs[0].metrics);
+      const double difference = f1_of(runs[r]) - f1_of(runs[0]);
       html += fmt::format(R"(<td class="num {}">{:+.4f}</td>)", difference > 0 ? "up" : difference < 0 ? "down" : "",
                           difference);
     }
     html += "</tr>\n";
   };
   for (std::size_t c = 0; c < classes.size(); ++c) {
-    row(classes[c], "", [c](const Metrics& m) { return m.per_class[c].f1; });
+    row(classes[c], "", [c](const ComparedRun& run) { return class_f1(run, c); });
   }
-  row("macro avg", "average first-average", [](const Metrics& m) { return m.macro_f1; });
-  row("weighted avg", "average", [](const Metrics& m) { return m.weighted_f1; });
+  for (std::size_t a = 0; a < averages.size(); ++a) {
+    row(averages[a].heading, a == 0 ? "average first-average" : "average", averages[a].f1);
+  }
   return html + "</table>\n</section>\n";
 }
 
@@ -138,7 +189,7 @@ std::string curves_section(const std::vector<ComparedRun>& runs) {
     LineSeries evaluation_accuracy{runs[r].name, run_color(r), {}};
     for (const Evaluation& e : runs[r].log->evaluations) {
       evaluation_loss.points.emplace_back(e.step, e.loss);
-      evaluation_accuracy.points.emplace_back(e.step, e.accuracy);
+      if (e.score) evaluation_accuracy.points.emplace_back(e.step, *e.score);
     }
     for (LineSeries* s : {&training, &evaluation_loss}) {
       if (!s->points.empty()) loss.push_back(std::move(*s));
@@ -148,7 +199,8 @@ std::string curves_section(const std::vector<ComparedRun>& runs) {
   if (loss.empty() && accuracy.empty()) return "";
   std::string html = "<section>\n<h2>Training curves</h2>\n<div class=\"row\">\n";
   if (!loss.empty()) html += svg_line_chart("Loss", "step", "loss", loss);
-  if (!accuracy.empty()) html += svg_line_chart("Evaluation accuracy", "step", "accuracy", accuracy);
+  const std::string score = score_name(runs[0].task);
+  if (!accuracy.empty()) html += svg_line_chart("Evaluation " + score, "step", score, accuracy);
   return html + "</div>\n</section>\n";
 }
 
@@ -175,12 +227,34 @@ std::string classification_table(const Metrics& metrics) {
   return html + "</table>\n";
 }
 
+// classification_report's rows for multilabel indicators: each average's support is every true label.
+std::string multilabel_table(const MultiLabelMetrics& metrics) {
+  std::string html = "<table>\n<tr><th>class</th><th class=\"num\">precision</th><th class=\"num\">recall</th>"
+                     "<th class=\"num\">F1</th><th class=\"num\">support</th></tr>\n";
+  for (const ClassMetrics& c : metrics.per_class) {
+    html += table_row(c.name, {num(c.precision), num(c.recall), num(c.f1), std::to_string(c.support)});
+  }
+  const ClassMetrics* averages[] = {&metrics.micro, &metrics.macro, &metrics.weighted, &metrics.samples};
+  for (const ClassMetrics* c : averages) {
+    html += table_row(c->name, {num(c->precision), num(c->recall), num(c->f1), std::to_string(c->support)},
+                      c == averages[0] ? "average first-average" : "average");
+  }
+  return html + "</table>\n";
+}
+
 std::string run_section(const ComparedRun& run, std::size_t index) {
+  const long rows = run.multilabel ? run.multilabel->rows : run.regression ? run.regression->rows : run.metrics.total;
+  const std::optional<double> loss =
+      run.multilabel ? run.multilabel->loss : run.regression ? run.regression->loss : run.metrics.loss;
   std::string html = fmt::format("<section>\n<h2>{}{}</h2>\n", swatch(index), html_escape(run.name));
   html += fmt::format(R"(<p class="subtitle">{} on {}, {} rows{}</p>)" "\n",
                       html_escape(run.model.empty() ? "model" : run.model),
-                      html_escape(run.data.empty() ? "the evaluation data" : run.data), run.metrics.total,
-                      run.metrics.loss ? fmt::format(", loss {}", num(*run.metrics.loss)) : "");
+                      html_escape(run.data.empty() ? "the evaluation data" : run.data), rows,
+                      loss ? fmt::format(", loss {}", num(*loss)) : "");
+  if (run.task == Task::regression) return html + "</section>\n";  // its metrics are all in the summary
+  if (run.task == Task::multi_label) {
+    return html + "<h3>Classification report</h3>\n" + multilabel_table(*run.multilabel) + "</section>\n";
+  }
   html += "<div class=\"row\">\n<div>\n<h3>Classification report</h3>\n";
   html += classification_table(run.metrics) + "</div>\n";
   html += "<div>\n<h3>Confusion matrix</h3>\n" + svg_confusion_heatmap(run.metrics);
@@ -207,9 +281,15 @@ std::string comparison_html(const std::vector<ComparedRun>& runs) {
   html += fmt::format("<title>Comparison: {}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", html_escape(names),
                       kStyle);
   html += fmt::format("<h1>Comparison: {}</h1>\n", html_escape(names));
-  html += fmt::format("<p class=\"subtitle\">{} runs on {} classes: {}</p>\n", runs.size(), classes.size(),
-                      html_escape(joined(classes, ", ")));
-  html += summary_section(runs) + f1_section(runs) + curves_section(runs);
+  if (runs[0].task == Task::regression) {
+    html += fmt::format("<p class=\"subtitle\">{} runs, regression</p>\n", runs.size());
+  } else {
+    html += fmt::format("<p class=\"subtitle\">{} runs on {} classes{}: {}</p>\n", runs.size(), classes.size(),
+                        runs[0].task == Task::multi_label ? " (multi-label)" : "", html_escape(joined(classes, ", ")));
+  }
+  html += summary_section(runs);
+  if (runs[0].task != Task::regression) html += f1_section(runs);
+  html += curves_section(runs);
   for (std::size_t r = 0; r < runs.size(); ++r) html += run_section(runs[r], r);
   return html + "</main>\n</body>\n</html>\n";
 }

@@ -208,4 +208,61 @@ nlohmann::json regression_metrics_to_json(const RegressionMetrics& m, const std:
   return j;
 }
 
+namespace {
+
+ClassMetrics scores_from_json(const nlohmann::json& j, std::string name) {
+  return ClassMetrics{std::move(name), j.at("precision").get<double>(), j.at("recall").get<double>(),
+                      j.at("f1").get<double>(), j.at("support").get<long>()};
+}
+
+double number_or_nan(const nlohmann::json& j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+
+// nlohmann's exceptions as one line naming the field
+template <typename Read>
+auto read_metrics(Read read) {
+  try {
+    return read();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("metrics: ") + e.what());
+  }
+}
+
+}  // namespace
+
+MultiLabelMetrics multilabel_metrics_from_json(const nlohmann::json& in) {
+  return read_metrics([&] {
+    MultiLabelMetrics m;
+    m.class_names = in.at("class_names").get<std::vector<std::string>>();
+    const nlohmann::json& per_class = in.at("per_class");
+    if (!per_class.is_array() || per_class.size() != m.class_names.size())
+      throw Error("metrics: \"per_class\" does not hold one row per class");
+    for (std::size_t c = 0; c < m.class_names.size(); ++c) m.per_class.push_back(scores_from_json(per_class[c], m.class_names[c]));
+    m.micro = scores_from_json(in.at("micro_avg"), "micro avg");
+    m.macro = scores_from_json(in.at("macro_avg"), "macro avg");
+    m.weighted = scores_from_json(in.at("weighted_avg"), "weighted avg");
+    m.samples = scores_from_json(in.at("samples_avg"), "samples avg");
+    m.subset_accuracy = in.at("subset_accuracy").get<double>();
+    m.hamming_loss = in.at("hamming_loss").get<double>();
+    m.rows = in.at("rows").get<long>();
+    if (in.contains("loss")) m.loss = in.at("loss").get<double>();
+    return m;
+  });
+}
+
+RegressionMetrics regression_metrics_from_json(const nlohmann::json& in) {
+  return read_metrics([&] {
+    RegressionMetrics m;
+    m.mse = in.at("mse").get<double>();
+    m.mae = in.at("mae").get<double>();
+    m.r2 = in.at("r2").get<double>();
+    m.pearson = number_or_nan(in.at("pearson"));
+    m.spearman = number_or_nan(in.at("spearman"));
+    m.rows = in.at("rows").get<long>();
+    if (in.contains("loss")) m.loss = in.at("loss").get<double>();
+    return m;
+  });
+}
+
 }  // namespace textclass::report

@@ -52,4 +52,9 @@ nlohmann::json multilabel_metrics_to_json(const MultiLabelMetrics& metrics, cons
 nlohmann::json regression_metrics_to_json(const RegressionMetrics& metrics, const std::string& model,
                                           const std::string& data);
 
+// The metrics back from those objects (compare reads them); null correlations are NaN. Throws
+// textclass::Error("metrics: problem") for a missing or malformed field.
+MultiLabelMetrics multilabel_metrics_from_json(const nlohmann::json& metrics);
+RegressionMetrics regression_metrics_from_json(const nlohmann::json& metrics);
+
 }  // namespace textclass::report

@@ -10,9 +10,12 @@ namespace {
 
 std::string eval_key(const std::string& metric) { return metric.starts_with("eval_") ? metric : "eval_" + metric; }
 
-// HF: greater_is_better defaults to False when metric_for_best_model is "loss" or "eval_loss"
-// (and to True for every other metric).
-bool loss_metric(const std::string& key) { return key == "eval_loss"; }
+// HF: greater_is_better defaults to False when metric_for_best_model ends with "loss" (eval_loss,
+// eval_hamming_loss) and to True for every other metric. The errors of regression (eval_mse,
+// eval_mae) are smaller for better models too, where HF would need greater_is_better=False.
+bool loss_metric(const std::string& key) {
+  return key.ends_with("loss") || key == "eval_mse" || key == "eval_mae";
+}
 
 }  // namespace
 

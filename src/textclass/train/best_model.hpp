@@ -16,7 +16,7 @@ namespace textclass::train {
 
 struct BestModelOptions {
   std::string metric = "loss";             // as HF's metric_for_best_model: "loss" means eval_loss
-  std::optional<bool> greater_is_better;   // unset: false for loss metrics, true for the others
+  std::optional<bool> greater_is_better;   // unset: false for losses, mse and mae, true for the others
   long patience = 0;                       // > 0: stop after this many evaluations without a new best
   double threshold = 0.0;                  // how much better a value must be to reset the count
 };

@@ -73,7 +73,7 @@ Trainer::Trainer(model::Bert& bert, const data::TokenRows& train, const data::To
       logging_steps_(count_logging_steps(options_, total_steps_)),
       schedule_(options_.learning_rate, count_warmup_steps(options_, total_steps_), total_steps_),
       best_(options_.best_model) {
-  if (options_.load_best_model_at_end && validation.labels.empty())
+  if (options_.load_best_model_at_end && !validation.labelled())
     throw Error("--load-best-model-at-end and --early-stopping-patience need validation rows to evaluate on");
   state_.batches_per_epoch = batcher_.batches_per_epoch();
   state_.batch_size = options_.batch_size;
@@ -129,6 +129,9 @@ void Trainer::evaluate() {
                                  {"epoch", state_.epoch_progress()},
                                  {"eval_loss", mean_loss(predictions, validation_, bert_.config().task())}};
   if (!validation_.labels.empty()) row["eval_accuracy"] = accuracy(predictions, validation_.labels);
+  if (options_.compute_metrics) {
+    for (const auto& [name, value] : options_.compute_metrics(predictions, validation_)) row["eval_" + name] = value;
+  }
   log(row);
   if (options_.load_best_model_at_end) {
     best_.observe(state_.log_history.back(), state_.global_step);

@@ -6,10 +6,24 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "textclass/train/best_model.hpp"
 
+namespace textclass::data {
+struct TokenRows;
+}
+
 namespace textclass::train {
+
+struct Predictions;
+
+// HF's compute_metrics: an evaluation's metrics from the predictions of the validation rows, each
+// named without the "eval_" that the Trainer puts before it in the evaluation row.
+using ComputeMetrics =
+    std::function<std::vector<std::pair<std::string, double>>(const Predictions&, const data::TokenRows&)>;
 
 struct TrainerOptions {
   long epochs = 2;
@@ -36,6 +50,9 @@ struct TrainerOptions {
   // (HF's EarlyStoppingCallback) and implies it. Checkpoints are then saved at every evaluation.
   bool load_best_model_at_end = false;
   BestModelOptions best_model;
+  // The task's metrics in every evaluation row beside eval_loss (and eval_accuracy, which
+  // single-label rows always have), so that best_model.metric can name them; empty: none.
+  ComputeMetrics compute_metrics;
   std::filesystem::path output_dir = "output";
   std::filesystem::path tokenizer_dir;  // the tokenizer files copied into checkpoints and the final model
   // Polled after every step; returning true saves a checkpoint and ends train() early (the CLI

@@ -1,7 +1,7 @@
 #pragma once
 // <output>/log.jsonl: one JSON object per line, flushed as written so that a run can be followed
 // while it trains. Training rows {"step","epoch","loss","learning_rate","grad_norm"}; evaluation
-// rows {"step","epoch","eval_loss","eval_accuracy"}.
+// rows {"step","epoch","eval_loss", the task's metrics: "eval_accuracy", "eval_f1_micro", "eval_r2", ...}.
 #include <filesystem>
 #include <fstream>
 #include <vector>
