@@ -42,6 +42,15 @@ TEST(LabelColumn, OneNameMakesEveryLabelAName) {
   EXPECT_EQ(dataset.labels, (std::vector<int>{0, 1, 2, 3}));
 }
 
+// A ratings column read without --problem-type regression: not classes "1", "3.5", "5".
+TEST(LabelColumn, NonIntegerNumbersPointToRegression) {
+  EXPECT_EQ(error_for({"5", "1", "3.5", "4.5", "3.5"}),
+            "f.csv:3: label '3.5' is a number but not a class index; for regression give --problem-type regression "
+            "(for classes named by numbers, a classes file: --classes)");
+  EXPECT_EQ(resolved({"2.5", "good"}).class_names, (std::vector<std::string>{"2.5", "good"}));  // a name among names
+  EXPECT_EQ(resolved({"3.5", "1"}, {"1", "3.5"}).labels, (std::vector<int>{1, 0}));  // named by a classes file
+}
+
 TEST(LabelColumn, KnownClassesTakeNamesAndIndices) {
   const Dataset dataset = resolved({"neg", "1", "pos", "0"}, {"neg", "pos"});
   EXPECT_EQ(dataset.labels, (std::vector<int>{0, 1, 1, 0}));

@@ -104,6 +104,26 @@ void LabelColumn::add_set(const std::vector<std::string_view>& values, std::size
   row_ends_.push_back(values_.size());
 }
 
+void LabelColumn::refuse_numbers_as_names(bool sets) const {
+  const auto number = [](const std::string& v) -> std::optional<double> {
+    double x = 0.0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (ec != std::errc() || end != v.data() + v.size() || !std::isfinite(x)) return std::nullopt;
+    return x;
+  };
+  if (sets || !std::all_of(distinct_.begin(), distinct_.end(), [&](const std::string& v) { return number(v); })) return;
+  std::size_t first = distinct_.size();  // the first line's value that is no integer
+  for (std::size_t v = 0; v < distinct_.size(); ++v) {
+    const double x = *number(distinct_[v]);
+    if (x != std::floor(x) && (first == distinct_.size() || first_line_[v] < first_line_[first])) first = v;
+  }
+  if (first == distinct_.size()) return;  // integers, some negative (-1 and 1): names
+  throw error_at(file_, first_line_[first],
+                 fmt::format("label '{}' is a number but not a class index; for regression give --problem-type "
+                             "regression (for classes named by numbers, a classes file: --classes)",
+                             distinct_[first]));
+}
+
 void LabelColumn::resolve_into(Dataset& dataset, std::vector<std::string> class_names, bool sets) const {
   // The class index of each distinct value, then of each row.
   std::vector<int> class_of(distinct_.size(), -1);
@@ -134,6 +154,7 @@ void LabelColumn::resolve_into(Dataset& dataset, std::vector<std::string> class_
     }
     for (int i = 0; i <= largest; ++i) class_names.push_back(std::to_string(i));
   } else {
+    refuse_numbers_as_names(sets || sets_);
     class_names = distinct_;
     std::sort(class_names.begin(), class_names.end());
     for (std::size_t v = 0; v < distinct_.size(); ++v) {

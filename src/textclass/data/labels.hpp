@@ -5,6 +5,8 @@
 // non-negative integer they are indices and the classes are "0", "1", ... up to the largest;
 // otherwise every label is a name (an integer among names too) and the classes are the distinct
 // labels sorted as strings, as scikit-learn's LabelEncoder and HF datasets' ClassLabel order them.
+// Single labels that are all numbers but not all indices (ratings 1-5 with a 3.5) are an error that
+// points to --problem-type regression rather than classes named "3.5".
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -60,6 +62,10 @@ class LabelColumn {
   std::vector<std::size_t> row_ends_;         // per row: where its values in values_ end
   bool sets_ = false;                         // whether add_set was called
   int add_value(std::string_view value, std::size_t line);
+  // Single labels that are all numbers, some not integers (3.5), are a regression column read
+  // without --problem-type regression: an Error at the first of those that says so. Integers
+  // stay names where they are not indices (-1 and 1).
+  void refuse_numbers_as_names(bool sets) const;
 };
 
 }  // namespace textclass::data
