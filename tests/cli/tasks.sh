@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Every task end to end with the tiny pre-training-style model: a multi-label JSON Lines file
 # (data/examples/topics.jsonl, lists of topics) and a regression CSV (data/examples/ratings.csv,
-# a numeric rating) train, evaluate and predict; single-label trains with class weights and label
-# smoothing. Checked: config.json's problem_type and labels, each task's report and metrics.json,
-# predict's output per task, one-line errors for bad labels and options, --help's defaults.
+# a numeric rating) train, evaluate and predict, with the task's metrics in the validation rows
+# picking the best model; their baselines (one-vs-rest logistic regression, ridge) train, evaluate
+# and predict, and compare puts each beside the model; single-label trains with class weights and
+# label smoothing. Checked: config.json's problem_type and labels, each task's report and
+# metrics.json, predict's output per task, one-line errors for bad labels and options, --help's
+# defaults.
 # Usage: tasks.sh /path/to/textclass /repo/root
 source "$(dirname "$0")/../support/cli.sh"
 
@@ -15,10 +18,13 @@ bert=(--model "$tiny" --max-length 32 --threads 1)
 # Multi-label: lists in JSON Lines make it multi-label without --problem-type.
 topics=(--format jsonl --label-column topics)
 out=$("$textclass" train "${bert[@]}" "${topics[@]}" --train data/examples/topics.jsonl \
-      --validation data/examples/topics-test.jsonl --epochs 2 --output "$scratch/topics" 2>&1) ||
+      --validation data/examples/topics-test.jsonl --epochs 2 --output "$scratch/topics" \
+      --metric-for-best-model f1_micro --load-best-model-at-end 2>&1) ||
   fail "train (multi-label) exited $?: $out"
 expect_line "$out" '\(multi_label_classification, pooler head, 4 classes, on cpu\)' "train: multi-label, 4 classes"
-expect_line "$out" 'eval_loss 0\.[0-9]+' "train: a validation loss"
+expect_line "$out" 'eval_loss 0\.[0-9]+ eval_subset_accuracy [0-9.]+ eval_hamming_loss [0-9.]+ eval_f1_micro [0-9.]+ eval_f1_macro [0-9.]+ eval_f1_weighted [0-9.]+ eval_f1_samples [0-9.]+' \
+  "train: the validation rows' multi-label metrics"
+expect_line "$out" '^loading the best model, step [24] \(eval_f1_micro [0-9.]+\)' "train: the best model by f1_micro"
 config=$(tr -d ' \n' <"$scratch/topics/config.json")
 grep -q '"problem_type":"multi_label_classification"' <<<"$config" || fail "config.json: no multi-label problem_type"
 grep -q '"id2label":{"0":"economy","1":"politics","2":"sports","3":"technology"}' <<<"$config" ||
@@ -50,8 +56,12 @@ expect_line "$out" '\(multi_label_classification, pooler head, 3 classes, on cpu
 # Regression: a numeric column with --problem-type regression.
 ratings=(--format csv --text-columns review --label-column rating)
 out=$("$textclass" train "${bert[@]}" "${ratings[@]}" --problem-type regression --train data/examples/ratings.csv \
-      --validation data/examples/ratings-test.csv --epochs 2 --output "$scratch/ratings" 2>&1) ||
+      --validation data/examples/ratings-test.csv --epochs 2 --output "$scratch/ratings" \
+      --metric-for-best-model mse --load-best-model-at-end 2>&1) ||
   fail "train (regression) exited $?: $out"
+grep -q '"eval_mse":[0-9.e+-]*,"eval_mae":[0-9.e+-]*,"eval_r2":' "$scratch/ratings/log.jsonl" ||
+  fail "train (regression): log.jsonl has no eval_mse, eval_mae, eval_r2"
+expect_line "$out" '^loading the best model, step [24] \(eval_mse [0-9.]+\)' "train: the best model by mse"
 expect_line "$out" '\(regression, pooler head, 1 output, on cpu\)' "train: regression, one output"
 config=$(tr -d ' \n' <"$scratch/ratings/config.json")
 grep -q '"problem_type":"regression"' <<<"$config" || fail "config.json: no regression problem_type"
@@ -97,11 +107,56 @@ out=$("$textclass" data "${topics[@]}" --data data/examples/topics.jsonl 2>&1) |
 expect_line "$out" '^classes +4 \(a list per row; rows holding each\)$' "data: multi-label classes"
 expect_line "$out" '^  sports +7 +29\.2%$' "data: rows holding sports"
 
-# The baseline and compare take one class per row so far: one-line errors, not wrong numbers.
-expect_one_line_error "^textclass: data/examples/topics\.jsonl: the labels are a list of classes per row; the baseline takes one class per row \(multi-label and regression baselines are not built yet\)$" \
-  baseline train "${topics[@]}" --train data/examples/topics.jsonl --output "$scratch/lr"
-expect_one_line_error "^textclass: $scratch/topics/test/metrics\.json: the evaluation of a multi_label_classification model; compare handles one class per row \(single_label_classification\) only so far$" \
-  compare "$scratch/topics/test" "$scratch/ratings/test" --output "$scratch/comparison"
+# The baselines of both tasks, and compare beside the models.
+out=$("$textclass" baseline train "${topics[@]}" --train data/examples/topics.jsonl \
+      --validation data/examples/topics-test.jsonl --threads 1 --output "$scratch/lr-topics" 2>&1) ||
+  fail "baseline train (multi-label) exited $?: $out"
+expect_line "$out" '^fit +24 rows \(multi_label_classification\), [0-9]+ features, [0-9]+ L-BFGS iterations' "baseline train: one-vs-rest"
+expect_line "$out" '^subset accuracy +[01]\.[0-9]{4}$' "baseline train: multi-label validation metrics"
+head -c 300 "$scratch/lr-topics/baseline.bin" | grep -q '"problem_type":"multi_label_classification"' ||
+  fail "baseline.bin: no multi-label problem_type"
+out=$("$textclass" baseline evaluate --model "$scratch/lr-topics" "${topics[@]}" --data data/examples/topics-test.jsonl \
+      --threads 1 --output "$scratch/lr-topics/test" 2>&1) || fail "baseline evaluate (multi-label) exited $?: $out"
+for line in '^loss +0\.[0-9]{4}$' '^hamming loss +[01]\.[0-9]{4}$' '^ +samples avg( +[0-9.]+){3} +8$'; do
+  expect_line "$out" "$line" "baseline evaluate (multi-label)"
+done
+grep -q '"model": "TF-IDF + one-vs-rest logistic regression"' "$scratch/lr-topics/test/metrics.json" ||
+  fail "baseline evaluate (multi-label): metrics.json's model"
+out=$("$textclass" baseline predict --model "$scratch/lr-topics" --threshold 0 "Rates rise again." 2>&1) ||
+  fail "baseline predict (multi-label) exited $?: $out"
+expect_line "$out" '^\{"labels": \["economy", "politics", "sports", "technology"\], "label_ids": \[0, 1, 2, 3\], "probs": \[0\.[0-9]+, 0\.[0-9]+, 0\.[0-9]+, 0\.[0-9]+\]\}$' \
+  "baseline predict --threshold 0: every class"
+out=$("$textclass" compare "$scratch/topics/test" "$scratch/lr-topics/test" --output "$scratch/topics-comparison" 2>&1) ||
+  fail "compare (multi-label) exited $?: $out"
+for line in '^\| model \| .* \| TF-IDF \+ one-vs-rest logistic regression \|$' '^\| subset accuracy( \| [01]\.[0-9]{4}){2} \|$' \
+  '^\| hamming loss( \| [01]\.[0-9]{4}){2} \|$' '^\| samples F1( \| [01]\.[0-9]{4}){2} \|$' \
+  '^\| technology( \| [01]\.[0-9]{4}){2} \| [+-][01]\.[0-9]{4} \|$'; do
+  expect_line "$out" "$line" "compare (multi-label)"
+done
+grep -q 'F1 score per class' "$scratch/topics-comparison/comparison.html" || fail "comparison.html (multi-label): no F1 chart"
+
+out=$("$textclass" baseline train "${ratings[@]}" --problem-type regression --train data/examples/ratings.csv \
+      --validation data/examples/ratings-test.csv --threads 1 --output "$scratch/ridge" 2>&1) ||
+  fail "baseline train (regression) exited $?: $out"
+expect_line "$out" '^fit +24 rows \(regression\), [0-9]+ features, [0-9]+ CG iterations' "baseline train: ridge"
+out=$("$textclass" baseline evaluate --model "$scratch/ridge" "${ratings[@]}" --data data/examples/ratings-test.csv \
+      --threads 1 --output "$scratch/ridge/test" 2>&1) || fail "baseline evaluate (regression) exited $?: $out"
+for metric in loss mse mae r2 pearson spearman; do expect_line "$out" "^$metric +-?[0-9]+\.[0-9]{4}$" "baseline evaluate: $metric"; done
+out=$("$textclass" baseline predict --model "$scratch/ridge" --format-out csv "Great." "Awful." 2>&1) ||
+  fail "baseline predict (regression) exited $?: $out"
+[ "$(head -1 <<<"$out")" = "value" ] && [ "$(grep -Ec '^-?[0-9.e-]+$' <<<"$out")" -eq 2 ] ||
+  fail "baseline predict (regression): expected a value header and two numbers, got:"$'\n'"$out"
+out=$("$textclass" compare "$scratch/ratings/test" "$scratch/ridge/test" --output "$scratch/ratings-comparison" 2>&1) ||
+  fail "compare (regression) exited $?: $out"
+for name in MSE MAE R² Pearson Spearman; do
+  expect_line "$out" "^\| $name( \| -?[0-9]+\.[0-9]{4}){2} \|$" "compare (regression): $name"
+done
+expect_one_line_error "^textclass: $scratch/ridge/test is the evaluation of a regression model but $scratch/topics/test of a multi_label_classification model: runs must share their task$" \
+  compare "$scratch/topics/test" "$scratch/ridge/test" --output "$scratch/comparison"
+
+# Ratings read without --problem-type: the error says what to pass.
+expect_one_line_error "^textclass: data/examples/ratings\.csv:8: label '1\.5' is a number but not a class index; for regression give --problem-type regression \(for classes named by numbers, a classes file: --classes\)$" \
+  baseline train "${ratings[@]}" --train data/examples/ratings.csv --output "$scratch/unasked"
 
 # --help gives the new options with their defaults.
 help=$("$textclass" train --help)
@@ -110,8 +165,11 @@ expect_line "$help" '\(default: the model.s own problem_type, else multi-label w
 expect_line "$help" '--label-smoothing FLOAT:\[0, 1\)=0' "train --help: --label-smoothing=0"
 expect_line "$help" '--class-weights .*\(default: none\)' "train --help: --class-weights"
 expect_line "$help" '--label-separator .*\(multi-label; default: one class' "train --help: --label-separator"
-for command in evaluate predict; do
+for command in train evaluate predict "baseline train" "baseline evaluate" "baseline predict"; do
   expect_line "$("$textclass" $command --help)" '--threshold FLOAT:[^=]*=0\.5' "$command --help: --threshold=0.5"
 done
+help=$("$textclass" baseline train --help)
+expect_line "$help" '--problem-type TEXT:\{single_label_classification,multi_label_classification,regression\}' "baseline train --help: --problem-type"
+expect_line "$help" '--alpha FLOAT:POSITIVE=1 ' "baseline train --help: --alpha=1"
 
 finish
