@@ -16,7 +16,7 @@ if [ "${1:-}" = "--tests" ]; then
 fi
 if [ "${1:-}" = "--fixtures" ]; then
   # tests/fixtures/families/make_fixtures.py and losses/make_losses.py (torch 1.13, run with
-  # /usr/bin/python3), tests/fixtures/sklearn/make_task_metrics.py
+  # /usr/bin/python3), tests/fixtures/sklearn/make_task_metrics.py and make_baselines.py
   packages+=(python3-torch python3-sklearn python3-scipy)
 fi
 missing=()

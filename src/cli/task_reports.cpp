@@ -26,6 +26,7 @@ train::ComputeMetrics task_compute_metrics(model::ProblemType task, std::vector<
   using Metrics = std::vector<std::pair<std::string, double>>;
   if (task == model::ProblemType::multi_label_classification) {
     return [class_names, threshold](const train::Predictions& predictions, const data::TokenRows& rows) {
+      if (rows.targets.empty()) return Metrics{};
       std::vector<std::vector<int>> truth(rows.size());  // the 0/1 targets as each row's classes
       for (std::size_t row = 0; row < rows.size(); ++row) {
         for (std::size_t c = 0; c < rows.target_width; ++c)
@@ -40,6 +41,7 @@ train::ComputeMetrics task_compute_metrics(model::ProblemType task, std::vector<
   }
   if (task == model::ProblemType::regression) {
     return [](const train::Predictions& predictions, const data::TokenRows& rows) {
+      if (rows.targets.empty()) return Metrics{};
       std::vector<double> predicted;
       for (const std::vector<float>& logits : predictions.logits) predicted.push_back(logits[0]);
       const report::RegressionMetrics m =
@@ -48,6 +50,7 @@ train::ComputeMetrics task_compute_metrics(model::ProblemType task, std::vector<
     };
   }
   return [class_names](const train::Predictions& predictions, const data::TokenRows& rows) {
+    if (rows.labels.empty()) return Metrics{};  // unlabelled rows: eval_loss alone, as before
     const report::Metrics m = report::compute_metrics(rows.labels, predictions.label_ids, class_names);
     return Metrics{{"f1_macro", m.macro_f1}, {"f1_weighted", m.weighted_f1}};
   };

@@ -29,7 +29,7 @@ grep -q '"Sci/Tech"' "$scratch/run/config.json" || fail "config.json lacks the c
 [ "$(grep -c '"eval_accuracy"' "$scratch/run/log.jsonl")" -eq 2 ] || fail "log.jsonl: expected 2 evaluation rows"
 expect_line "$(head -1 "$scratch/run/log.jsonl")" '^\{"step":6,"epoch":0\.333[0-9]*,"loss":[0-9.]+,"learning_rate":[0-9.e-]+,"grad_norm":[0-9.]+\}$' \
   "a training row"
-expect_line "$(cat "$scratch/run/log.jsonl")" '^\{"step":18,"epoch":1\.0,"eval_loss":[0-9.]+,"eval_accuracy":[0-9.]+\}$' \
+expect_line "$(cat "$scratch/run/log.jsonl")" '^\{"step":18,"epoch":1\.0,"eval_loss":[0-9.]+,"eval_accuracy":[0-9.]+,"eval_f1_macro":[0-9.]+,"eval_f1_weighted":[0-9.]+\}$' \
   "an evaluation row"
 
 # Killed with SIGKILL after its first checkpoint, then resumed: the same bytes as the full run.

@@ -24,6 +24,8 @@ struct Evaluation {
   std::optional<double> score;  // the task's headline metric (score_name), where the row has it
 };
 
+// The task of a run, from metrics.json's "problem_type" (none: single-label); report/ does not use
+// model/, so this names transformers' problem types itself.
 enum class Task { single_label, multi_label, regression };
 
 // The evaluation rows' headline metric of each task, as log.jsonl names it without "eval_":

@@ -180,27 +180,27 @@ std::string f1_section(const std::vector<ComparedRun>& runs) {
 }
 
 std::string curves_section(const std::vector<ComparedRun>& runs) {
-  std::vector<LineSeries> loss, accuracy;
+  std::vector<LineSeries> loss, scores;
   for (std::size_t r = 0; r < runs.size(); ++r) {
     if (!runs[r].log) continue;
     LineSeries training{runs[r].name + " training", run_color(r), {}};
     for (const TrainingStep& step : runs[r].log->steps) training.points.emplace_back(step.step, step.loss);
     LineSeries evaluation_loss{runs[r].name + " eval", run_color(r), {}, true};
-    LineSeries evaluation_accuracy{runs[r].name, run_color(r), {}};
+    LineSeries evaluation_score{runs[r].name, run_color(r), {}};
     for (const Evaluation& e : runs[r].log->evaluations) {
       evaluation_loss.points.emplace_back(e.step, e.loss);
-      if (e.score) evaluation_accuracy.points.emplace_back(e.step, *e.score);
+      if (e.score) evaluation_score.points.emplace_back(e.step, *e.score);
     }
     for (LineSeries* s : {&training, &evaluation_loss}) {
       if (!s->points.empty()) loss.push_back(std::move(*s));
     }
-    if (!evaluation_accuracy.points.empty()) accuracy.push_back(std::move(evaluation_accuracy));
+    if (!evaluation_score.points.empty()) scores.push_back(std::move(evaluation_score));
   }
-  if (loss.empty() && accuracy.empty()) return "";
+  if (loss.empty() && scores.empty()) return "";
   std::string html = "<section>\n<h2>Training curves</h2>\n<div class=\"row\">\n";
   if (!loss.empty()) html += svg_line_chart("Loss", "step", "loss", loss);
   const std::string score = score_name(runs[0].task);
-  if (!accuracy.empty()) html += svg_line_chart("Evaluation " + score, "step", score, accuracy);
+  if (!scores.empty()) html += svg_line_chart("Evaluation " + score, "step", score, scores);
   return html + "</div>\n</section>\n";
 }
 
