@@ -43,7 +43,7 @@ cmp -s "$scratch/early/model.safetensors" "$scratch/early/checkpoint-$best/model
 
 err=$("$textclass" train --model "$tiny" "${inputs[@]}" --max-steps 2 --eval-steps 1 --load-best-model-at-end \
   --metric-for-best-model f1 --output "$scratch/f1" 2>&1) && fail "an unknown metric trained"
-expect_line "$err" '^textclass: --metric-for-best-model f1: the evaluation has no such metric \(it has: loss, accuracy\)$' \
+expect_line "$err" '^textclass: --metric-for-best-model f1: the evaluation has no such metric \(it has: loss, accuracy, f1_macro, f1_weighted\)$' \
   "unknown metric"
 help=$("$textclass" train --help)
 for option in --init --early-stopping-patience --metric-for-best-model --save-total-limit --load-best-model-at-end; do
