@@ -1,13 +1,12 @@
 #include "textclass/backend/cpu/attention.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <vector>
 
 #include "textclass/backend/backend.hpp"
+#include "textclass/backend/cpu/gemm.hpp"
 #include "textclass/backend/cpu/vector_math.hpp"
 
 namespace textclass::backend::cpu {
@@ -88,7 +87,7 @@ void attention_forward(float* out, float* att, const float* qkv, const int32_t* 
       if (L == 0) continue;
       const float* q = qkv + head.qkv_offset;
       float* a = att != nullptr ? att + head.att_offset : unsaved.data();
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, hs, scale, q, C3, q + C, C3, 0.0f, a, T);
+      gemm(Op::none, Op::transpose, L, L, hs, scale, q, C3, q + C, C3, 0.0f, a, T);
       for (int i = 0; i < L; i++) softmax(a + static_cast<std::size_t>(i) * T, L);
       const float* probs = a;
       int ld = T;
@@ -97,7 +96,7 @@ void attention_forward(float* out, float* att, const float* qkv, const int32_t* 
         probs = dropped.data();
         ld = L;
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, hs, L, 1.0f, probs, ld, q + 2 * C, C3, 0.0f,
+      gemm(Op::none, Op::none, L, hs, L, 1.0f, probs, ld, q + 2 * C, C3, 0.0f,
                   out + head.out_offset, C);
     }
   }
@@ -131,8 +130,8 @@ void attention_backward(float* dqkv, const float* dout, const float* att, const 
         ld = L;
       }
       // dv = Pᵀ · dout,  dP = dout · vᵀ (into dscores [L,L], which it becomes in place)
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, hs, L, 1.0f, probs, ld, d, C, 0.0f, dq + 2 * C, C3);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, hs, 1.0f, d, C, q + 2 * C, C3, 0.0f, dscores.data(),
+      gemm(Op::transpose, Op::none, L, hs, L, 1.0f, probs, ld, d, C, 0.0f, dq + 2 * C, C3);
+      gemm(Op::none, Op::transpose, L, L, hs, 1.0f, d, C, q + 2 * C, C3, 0.0f, dscores.data(),
                   L);
       for (int i = 0; i < L; i++) {
         float* ds = dscores.data() + static_cast<std::size_t>(i) * L;
@@ -148,9 +147,9 @@ void attention_backward(float* dqkv, const float* dout, const float* att, const 
         for (int j = 0; j < L; j++) ds[j] -= ai[j] * dot;
       }
       // dq = s · dscores · k,  dk = s · dscoresᵀ · q
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, hs, L, scale, dscores.data(), L, q + C, C3, 0.0f, dq,
+      gemm(Op::none, Op::none, L, hs, L, scale, dscores.data(), L, q + C, C3, 0.0f, dq,
                   C3);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, hs, L, scale, dscores.data(), L, q, C3, 0.0f, dq + C, C3);
+      gemm(Op::transpose, Op::none, L, hs, L, scale, dscores.data(), L, q, C3, 0.0f, dq + C, C3);
     }
   }
 }

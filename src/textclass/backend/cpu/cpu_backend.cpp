@@ -13,7 +13,6 @@
 #include "textclass/backend/cpu/gather_rows.hpp"
 #include "textclass/backend/cpu/layernorm.hpp"
 #include "textclass/backend/cpu/matmul.hpp"
-#include "textclass/backend/cpu/openblas_kernels.hpp"
 #include "textclass/backend/cpu/optimizer.hpp"
 #include "textclass/backend/memory_tracker.hpp"
 
@@ -183,9 +182,8 @@ class CpuBackend final : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> make_cpu_backend(int threads) {
-  // OpenBLAS's OpenMP build sizes its thread team from the same setting, so this covers the GEMMs too.
+  // oneDNN's products run on the same OpenMP team, so this covers them too.
   if (threads > 0) omp_set_num_threads(threads);
-  cpu::use_best_openblas_kernels();
   return std::make_unique<CpuBackend>();
 }
 

@@ -1,9 +1,9 @@
 #include "textclass/backend/cpu/matmul.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstddef>
+
+#include "textclass/backend/cpu/gemm.hpp"
 
 namespace textclass::backend::cpu {
 
@@ -15,16 +15,16 @@ void matmul_forward(float* out, const float* inp, const float* weight, const flo
     for (int n = 0; n < N; n++) std::copy(bias, bias + OC, out + static_cast<std::size_t>(n) * OC);
     beta = 1.0f;
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C, 1.0f, inp, C, weight, C, beta, out, OC);
+  gemm(Op::none, Op::transpose, N, OC, C, 1.0f, inp, C, weight, C, beta, out, OC);
 }
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int N, int C, int OC, GradientWrite dweight_write) {
   if (dinp != nullptr) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, C, OC, 1.0f, dout, OC, weight, C, 0.0f, dinp, C);
+    gemm(Op::none, Op::none, N, C, OC, 1.0f, dout, OC, weight, C, 0.0f, dinp, C);
   }
   const float beta = dweight_write == GradientWrite::accumulate ? 1.0f : 0.0f;
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N, 1.0f, dout, OC, inp, C, beta, dweight, C);
+  gemm(Op::transpose, Op::none, OC, C, N, 1.0f, dout, OC, inp, C, beta, dweight, C);
   if (dbias != nullptr) add_column_sums(dbias, dout, N, OC);
 }
 

@@ -5,7 +5,7 @@
 //   dinp = dout · weight                              (overwritten; dinp may be null)
 //   dweight += doutᵀ · inp,  dbias += Σ_n dout[n]     (accumulated; dbias may be null;
 //                                                      dweight overwritten on request)
-// The products are OpenBLAS sgemm calls, threaded by OpenBLAS itself.
+// The products are oneDNN sgemm calls (cpu/gemm.hpp), threaded by oneDNN on the OpenMP team.
 #include "textclass/backend/backend.hpp"  // GradientWrite
 
 namespace textclass::backend::cpu {
