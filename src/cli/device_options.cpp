@@ -14,7 +14,7 @@ void add_device_options(CLI::App& command, DeviceOptions& options) {
       ->capture_default_str();
   command.add_option("--threads", options.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
   command.add_flag("--profile", options.profile,
-                   "on cuda: time every GPU op and print a table of the times to stderr at the end");
+                   "time every op (on the GPU with CUDA events, on the CPU from call to return) and print a table to stderr at the end");
 }
 
 std::size_t prediction_batch_size(std::size_t asked, const backend::Backend& backend) {

@@ -224,7 +224,17 @@ class Backend {
                             double eps, float grad_scale, int step) = 0;
 };
 
-// The CPU backend (OpenBLAS + OpenMP); threads = 0 uses OpenMP's default.
-std::unique_ptr<Backend> make_cpu_backend(int threads = 0);
+// The CPU backend: oneDNN's products and OpenMP kernels, vectorised with the widest instructions
+// the processor has (AVX-512, else AVX2 with FMA, else x86-64's SSE2), chosen at run time.
+struct CpuOptions {
+  enum class Vectors { widest, avx2, baseline };
+  int threads = 0;                     // 0: OpenMP's default
+  bool profile = false;                // time every op; a table goes to stderr when the backend goes
+  Vectors vectors = Vectors::widest;   // a narrower set runs the other kernels, which tests compare
+};
+std::unique_ptr<Backend> make_cpu_backend(const CpuOptions& options = {});
+
+// Whether this processor runs the kernels built for `vectors`.
+bool cpu_supports(CpuOptions::Vectors vectors);
 
 }  // namespace textclass::backend

@@ -32,7 +32,10 @@ std::unique_ptr<Backend> make_backend(const DeviceOptions& options) {
     if (precision == "tf32" || precision == "bf16")
       throw Error("--precision " + precision + " needs --device cuda (the CPU backend computes in fp32" +
                   (options.device == "auto" ? std::string("; --device auto found no usable GPU)") : std::string(")")));
-    return make_cpu_backend(options.threads);
+    CpuOptions cpu;
+    cpu.threads = options.threads;
+    cpu.profile = options.profile;
+    return make_cpu_backend(cpu);
   }
 #ifdef TEXTCLASS_HAS_CUDA
   if (device == "cuda") {
