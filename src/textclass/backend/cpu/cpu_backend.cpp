@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
 
 #include "textclass/backend/backend.hpp"
 #include "textclass/backend/cpu/attention.hpp"
@@ -11,6 +14,7 @@
 #include "textclass/backend/cpu/elementwise.hpp"
 #include "textclass/backend/cpu/embeddings.hpp"
 #include "textclass/backend/cpu/gather_rows.hpp"
+#include "textclass/backend/cpu/int8_matmul.hpp"
 #include "textclass/backend/cpu/isa.hpp"
 #include "textclass/backend/cpu/layernorm.hpp"
 #include "textclass/backend/cpu/matmul.hpp"
@@ -32,12 +36,13 @@ void* aligned_bytes(std::size_t bytes) {
 
 class CpuBackend final : public Backend {
  public:
-  CpuBackend(cpu::Isa isa, bool profile) : isa_(isa), profile_(profile) {}
+  CpuBackend(cpu::Isa isa, bool int8, bool profile) : isa_(isa), int8_(int8), profile_(profile) {}
   std::string name() const override { return "cpu"; }
 
   float* alloc(std::size_t n) override { return static_cast<float*>(tracked_bytes(n * sizeof(float))); }
   int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(tracked_bytes(n * sizeof(int32_t))); }
   void free(void* ptr) override {
+    int8_weights_.clear();  // they may have lived there
     memory_.freed(ptr);
     std::free(ptr);
   }
@@ -105,11 +110,16 @@ class CpuBackend final : public Backend {
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
     const auto timed = profile_.time("matmul_forward");
+    if (int8_) {
+      cpu::int8_matmul_forward(out, inp, int8_weight(weight, OC, C), bias, N, C, OC);
+      return;
+    }
     cpu::matmul_forward(out, inp, weight, bias, N, C, OC);
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                        const float* weight, int N, int C, int OC, GradientWrite dweight_write) override {
     const auto timed = profile_.time("matmul_backward");
+    if (int8_) throw std::logic_error("int8 products are for inference: the CPU backend was made for int8");
     cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write);
   }
   std::size_t attention_saved_floats(int B, int T, int C, int NH) const override {
@@ -213,6 +223,14 @@ class CpuBackend final : public Backend {
   }
 
  private:
+  // The weight's int8 copy, made at its first product. Inference never changes a weight (products
+  // in int8 refuse a backward pass), so a weight's address names it.
+  const cpu::Int8Weight& int8_weight(const float* weight, int OC, int C) {
+    auto found = int8_weights_.find(weight);
+    if (found == int8_weights_.end()) found = int8_weights_.emplace(weight, cpu::quantize_weight(weight, OC, C)).first;
+    return found->second;
+  }
+
   void* tracked_bytes(std::size_t bytes) {
     void* ptr = aligned_bytes(bytes);
     memory_.allocated(ptr, bytes);
@@ -221,6 +239,8 @@ class CpuBackend final : public Backend {
 
   MemoryTracker memory_;
   cpu::Isa isa_;  // the vector instructions the kernels run with
+  bool int8_;     // the linear layers' products in int8
+  std::unordered_map<const float*, cpu::Int8Weight> int8_weights_;
   cpu::OpProfile profile_;
 };
 
@@ -241,14 +261,21 @@ cpu::Isa isa_of(CpuOptions::Vectors vectors) {
 
 bool cpu_supports(CpuOptions::Vectors vectors) { return cpu::isa_supported(isa_of(vectors)); }
 
+std::string cpu_int8_unavailable_reason() {
+  if (__builtin_cpu_supports("avx512vnni")) return "";
+  return "this processor has no AVX512-VNNI, without which int8 products can overflow";
+}
+
 std::unique_ptr<Backend> make_cpu_backend(const CpuOptions& options) {
   const cpu::Isa isa = isa_of(options.vectors);
   if (!cpu::isa_supported(isa))
     throw std::invalid_argument(std::string("this processor cannot run the CPU kernels built for ") +
                                 cpu::isa_name(isa));
+  if (options.int8 && !cpu_int8_unavailable_reason().empty())
+    throw std::invalid_argument("int8 products: " + cpu_int8_unavailable_reason());
   // oneDNN's products run on the same OpenMP team, so this covers them too.
   if (options.threads > 0) omp_set_num_threads(options.threads);
-  return std::make_unique<CpuBackend>(isa, options.profile);
+  return std::make_unique<CpuBackend>(isa, options.int8, options.profile);
 }
 
 }  // namespace textclass::backend
