@@ -11,8 +11,8 @@ void add_device_options(CLI::App& command, DeviceOptions& options, ModelUse use)
                          backend::available_devices())
       ->capture_default_str();
   std::string precision_help =
-      "matmul arithmetic: auto (bf16 on cuda, fp32 on cpu), fp32, or on cuda tf32 or bf16 "
-      "(tensor-core products, fp32 weights and sums)";
+      "matmul arithmetic: auto (bf16 on cuda, fp32 on cpu), fp32, bf16 (products of bf16-rounded inputs, fp32 "
+      "weights and sums: tensor cores on cuda, AVX512-BF16 on cpu), or on cuda tf32";
   std::vector<std::string> precisions = {"auto", "fp32", "tf32", "bf16"};
   if (use == ModelUse::inference) {
     precision_help += ", or on cpu int8 (the linear layers' products in int8: weights per channel, inputs per "

@@ -33,11 +33,14 @@ std::unique_ptr<Backend> make_backend(const DeviceOptions& options) {
   if (device == "cpu") {
     if (precision == "int8" && !cpu_int8_unavailable_reason().empty())
       throw Error("--precision int8: " + cpu_int8_unavailable_reason());
-    if (precision == "tf32" || precision == "bf16")
-      throw Error("--precision " + precision + " needs --device cuda (the CPU backend computes in fp32" +
+    if (precision == "bf16" && !cpu_bf16_unavailable_reason().empty())
+      throw Error("--precision bf16 on the CPU: " + cpu_bf16_unavailable_reason());
+    if (precision == "tf32")
+      throw Error("--precision " + precision + " needs --device cuda (the CPU's are fp32, bf16 and int8" +
                   (options.device == "auto" ? std::string("; --device auto found no usable GPU)") : std::string(")")));
     CpuOptions cpu;
     cpu.int8 = precision == "int8";
+    cpu.bf16 = precision == "bf16";
     cpu.threads = options.threads;
     cpu.profile = options.profile;
     return make_cpu_backend(cpu);

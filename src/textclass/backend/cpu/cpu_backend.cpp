@@ -17,6 +17,7 @@
 #include "textclass/backend/cpu/int8_matmul.hpp"
 #include "textclass/backend/cpu/isa.hpp"
 #include "textclass/backend/cpu/layernorm.hpp"
+#include "textclass/backend/cpu/gemm.hpp"
 #include "textclass/backend/cpu/matmul.hpp"
 #include "textclass/backend/cpu/op_profile.hpp"
 #include "textclass/backend/cpu/optimizer.hpp"
@@ -36,7 +37,8 @@ void* aligned_bytes(std::size_t bytes) {
 
 class CpuBackend final : public Backend {
  public:
-  CpuBackend(cpu::Isa isa, bool int8, bool profile) : isa_(isa), int8_(int8), profile_(profile) {}
+  CpuBackend(cpu::Isa isa, cpu::Products products, bool int8, bool profile)
+      : isa_(isa), products_(products), int8_(int8), profile_(profile) {}
   std::string name() const override { return "cpu"; }
 
   float* alloc(std::size_t n) override { return static_cast<float*>(tracked_bytes(n * sizeof(float))); }
@@ -114,13 +116,13 @@ class CpuBackend final : public Backend {
       cpu::int8_matmul_forward(out, inp, int8_weight(weight, OC, C), bias, N, C, OC);
       return;
     }
-    cpu::matmul_forward(out, inp, weight, bias, N, C, OC);
+    cpu::matmul_forward(out, inp, weight, bias, N, C, OC, products_);
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                        const float* weight, int N, int C, int OC, GradientWrite dweight_write) override {
     const auto timed = profile_.time("matmul_backward");
     if (int8_) throw std::logic_error("int8 products are for inference: the CPU backend was made for int8");
-    cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write);
+    cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write, products_);
   }
   std::size_t attention_saved_floats(int B, int T, int C, int NH) const override {
     return cpu::attention_saved_floats(B, T, C, NH);
@@ -239,7 +241,8 @@ class CpuBackend final : public Backend {
 
   MemoryTracker memory_;
   cpu::Isa isa_;  // the vector instructions the kernels run with
-  bool int8_;     // the linear layers' products in int8
+  cpu::Products products_;  // the linear layers' arithmetic, unless int8_
+  bool int8_;               // the linear layers' products in int8 (inference)
   std::unordered_map<const float*, cpu::Int8Weight> int8_weights_;
   cpu::OpProfile profile_;
 };
@@ -261,6 +264,8 @@ cpu::Isa isa_of(CpuOptions::Vectors vectors) {
 
 bool cpu_supports(CpuOptions::Vectors vectors) { return cpu::isa_supported(isa_of(vectors)); }
 
+std::string cpu_bf16_unavailable_reason() { return cpu::bf16_products_unavailable_reason(); }
+
 std::string cpu_int8_unavailable_reason() {
   if (__builtin_cpu_supports("avx512vnni")) return "";
   return "this processor has no AVX512-VNNI, without which int8 products can overflow";
@@ -273,9 +278,12 @@ std::unique_ptr<Backend> make_cpu_backend(const CpuOptions& options) {
                                 cpu::isa_name(isa));
   if (options.int8 && !cpu_int8_unavailable_reason().empty())
     throw std::invalid_argument("int8 products: " + cpu_int8_unavailable_reason());
+  if (options.bf16 && *cpu::bf16_products_unavailable_reason() != '\0')
+    throw std::invalid_argument(std::string("bf16 products: ") + cpu::bf16_products_unavailable_reason());
   // oneDNN's products run on the same OpenMP team, so this covers them too.
   if (options.threads > 0) omp_set_num_threads(options.threads);
-  return std::make_unique<CpuBackend>(isa, options.int8, options.profile);
+  return std::make_unique<CpuBackend>(isa, options.bf16 ? cpu::Products::bf16 : cpu::Products::fp32, options.int8,
+                                      options.profile);
 }
 
 }  // namespace textclass::backend
