@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas-openmp-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
+  libdnnl-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
   libcurl4-openssl-dev libcpp-httplib-dev libfmt-dev
   zlib1g-dev  # reads the gzipped tokenizer fixtures
 )

@@ -10,7 +10,10 @@ namespace textclass::cli {
 
 using backend::DeviceOptions;
 
-void add_device_options(CLI::App& command, DeviceOptions& options);
+// What the command does with the model: inference also offers --precision int8.
+enum class ModelUse { training, inference };
+
+void add_device_options(CLI::App& command, DeviceOptions& options, ModelUse use);
 
 // The --batch-size of evaluate and predict: as given, or for 0 the device's prediction_batch_size().
 std::size_t prediction_batch_size(std::size_t asked, const backend::Backend& backend);

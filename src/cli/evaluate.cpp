@@ -105,7 +105,7 @@ void add_evaluate_command(CLI::App& app) {
       ->check(CLI::Range(std::size_t{2}, std::numeric_limits<std::size_t>::max()));
   command->add_option("--metrics-out", args->metrics_out, "also write metrics.json's object to this file");
   command->add_option("--threshold", args->threshold, kThresholdHelp)->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  add_device_options(*command, args->device);
+  add_device_options(*command, args->device, ModelUse::inference);
   command->callback([args] { run_evaluate(*args); });
 }
 

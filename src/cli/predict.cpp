@@ -110,7 +110,7 @@ void add_predict_command(CLI::App& app) {
                     "print each class's logit (\"logits\", logit_<class>) instead of its probability, to calibrate "
                     "or threshold yourself");
   command->add_option("--threshold", args->threshold, kThresholdHelp)->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  add_device_options(*command, args->device);
+  add_device_options(*command, args->device, ModelUse::inference);
   command->callback([args] { run_predict(*args); });
 }
 

@@ -238,7 +238,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--output", options->output, "folder for the results")->capture_default_str();
   command->add_flag("--offline", options->offline,
                     "no network: the bundled AG News rows, models from the hub cache only (as HF_HUB_OFFLINE=1)");
-  add_device_options(*command, options->device);
+  add_device_options(*command, options->device, ModelUse::training);
   command->add_option("--max-length", options->max_length,
                       fmt::format("truncate texts to this many tokens (default: the model's; the small BERT's {})",
                                   kScratchMaxLength));

@@ -119,7 +119,7 @@ void add_serve_command(CLI::App& app) {
                     "truncate inputs longer than the model takes when a request does not say (\"truncate\")");
   command->add_option("--api-key", server.api_key,
                       "answer only requests with 'Authorization: Bearer KEY' (others get 401)");
-  add_device_options(*command, args->device);
+  add_device_options(*command, args->device, ModelUse::inference);
   command->callback([args] { run_serve(*args); });
 }
 

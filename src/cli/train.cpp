@@ -228,7 +228,7 @@ void add_train_command(CLI::App& app) {
   command->add_option("--label-smoothing", args->label_smoothing,
                       "single-label: HF's label_smoothing_factor (torch's cross_entropy label_smoothing)")
       ->check(dropout_probability())->capture_default_str();
-  add_device_options(*command, args->device);
+  add_device_options(*command, args->device, ModelUse::training);
   command->add_flag("--resume", args->resume, "continue from the latest checkpoint in --output");
   command->callback([args] { run_train(*args); });
 }

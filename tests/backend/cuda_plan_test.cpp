@@ -39,7 +39,7 @@ void interpret(const GemmCall& g) {
 }
 
 TEST(CudaPlan, LinearLayerCallsMatchTheCpuMatmul) {
-  auto cpu = make_cpu_backend(1);
+  auto cpu = make_cpu_backend({.threads = 1});
   const int N = 7, C = 12, OC = 5;
   Random random(3);
   const std::vector<float> inp = random.floats(N * C), weight = random.floats(OC * C), bias = random.floats(OC),
@@ -155,7 +155,7 @@ TEST(CudaPlan, AttentionPlanMatchesTheCpuAttention) {
                                   mask.data(), p, seed, s);
 
     const PackedRows rows(mask, s.B, s.T, 8);
-    auto cpu = make_cpu_backend(1);
+    auto cpu = make_cpu_backend({.threads = 1});
     Buffer<float> qkv_d(*cpu, rows.pack(qkv, 3 * s.C, 0.0f)), dout_d(*cpu, rows.pack(dout, s.C, 0.0f)),
         out_d(*cpu, static_cast<std::size_t>(rows.M) * s.C), dqkv_d(*cpu, static_cast<std::size_t>(rows.M) * 3 * s.C),
         att_d(*cpu, cpu->attention_saved_floats(s.B, s.T, s.C, s.NH));

@@ -56,7 +56,7 @@ TEST(ElementwiseKernelsOnHost, MapsMatchTheCpuBothWays) {
   const std::size_t n = 1003;  // 250 fours and 3 floats
   Random random(21);
   const std::vector<float> x = random.floats(n, 3.0f), y = random.floats(n);
-  auto cpu = make_cpu_backend(1);
+  auto cpu = make_cpu_backend({.threads = 1});
   Buffer<float> x_d(*cpu, x), y_d(*cpu, y), out_d(*cpu, n);
   for (std::size_t shift : {0, 1}) {
     SCOPED_TRACE(shift == 0 ? "four floats at a time" : "one float at a time");
@@ -197,7 +197,7 @@ TEST(ElementwiseKernelsOnHost, LayerNormForwardMatchesTheCpuBothWays) {
         host::launch(dim3((c.N + kWarps - 1) / kWarps), kWarps * 32, 0, [&] { kernel(rows); });
       });
 
-      auto cpu = make_cpu_backend(1);
+      auto cpu = make_cpu_backend({.threads = 1});
       Buffer<float> inp_d(*cpu, inp), residual_d(*cpu, res_in), w_d(*cpu, weight), b_d(*cpu, bias);
       Buffer<float> out_d(*cpu, NC), res_d(*cpu, NC), mean_d(*cpu, c.N), rstd_d(*cpu, c.N);
       if (residual)
@@ -232,7 +232,7 @@ TEST(ElementwiseKernelsOnHost, LayerNormBackwardMatchesTheCpuBothWays) {
       const std::vector<float> weight = random.floats(c.C), bias = random.floats(c.C);
       const std::vector<float> dweight_before = random.floats(c.C), dbias_before = random.floats(c.C);
       const std::vector<float> sums_before = random.floats(c.C);
-      auto cpu = make_cpu_backend(1);
+      auto cpu = make_cpu_backend({.threads = 1});
       Buffer<float> inp_d(*cpu, inp), dout_d(*cpu, dout), dout2_d(*cpu, dout2), w_d(*cpu, weight), b_d(*cpu, bias);
       Buffer<float> out_d(*cpu, NC), mean_d(*cpu, c.N), rstd_d(*cpu, c.N), dres_d(*cpu, NC), dinp_d(*cpu, NC);
       Buffer<float> dw_d(*cpu, dweight_before), db_d(*cpu, dbias_before), sums_d(*cpu, sums_before);
@@ -347,7 +347,7 @@ TEST(ElementwiseKernelsOnHost, AdamWMatchesTheCpuBothWays) {
   const std::vector<float> params = random.floats(n), grads = random.floats(n), m = random.floats(n, 0.01f);
   std::vector<float> v(n);
   for (std::size_t i = 0; i < n; i++) v[i] = m[i] * m[i];
-  auto cpu = make_cpu_backend(1);
+  auto cpu = make_cpu_backend({.threads = 1});
   Buffer<float> params_d(*cpu, params), grads_d(*cpu, grads), m_d(*cpu, m), v_d(*cpu, v);
   cpu->adamw_update(params_d.get(), grads_d.get(), m_d.get(), v_d.get(), spans, lr, beta1, beta2, eps, grad_scale,
                     step);

@@ -27,7 +27,7 @@ TEST(LossKernelsOnHost, MatchTheCpu) {
   std::vector<float> weights = {0.5f, 2.0f, 1.25f}, indicators(n);
   for (std::size_t i = 0; i < n; i++) indicators[i] = values[i] > 0.0f ? 1.0f : 0.0f;
   const Ints labels = random.ints(B, V);
-  auto cpu = make_cpu_backend(1);
+  auto cpu = make_cpu_backend({.threads = 1});
   Buffer<float> logits_d(*cpu, logits), weights_d(*cpu, weights), indicators_d(*cpu, indicators),
       values_d(*cpu, values), losses_d(*cpu, B), probs_d(*cpu, n), grad_d(*cpu, n);
   Buffer<int32_t> labels_d(*cpu, labels);

@@ -1,7 +1,6 @@
-// The CUDA backend's tf32 and bf16 precisions against the CPU: only the matmul products change
-// (inputs rounded, sums in fp32), so the results stay within bf16's rounding of the fp32 ones.
-// Builds without CUDA have nothing to test here.
-#ifdef TEXTCLASS_HAS_CUDA
+// The CUDA backend's tf32 and bf16 precisions and the CPU's bf16 against the CPU's fp32: only the
+// matmul products change (inputs rounded, sums in fp32), so the results stay within bf16's rounding
+// of the fp32 ones.
 #include "op_test.hpp"
 #include "packed_rows.hpp"
 
@@ -19,7 +18,7 @@ class MixedPrecisionTest : public textclass::testing::BackendTest {
 
 // TF32 keeps 11 significant bits, bf16 8, so bf16's bound holds for both.
 INSTANTIATE_TEST_SUITE_P(TensorCores, MixedPrecisionTest,
-                         ::testing::Values("cuda-tf32", "cuda-bf16"),
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cpu-bf16"),
                          backend_test_name);
 
 // bf16 keeps 8 significant bits: each rounded input is within 2^-9 of its value, a product of two
@@ -383,4 +382,3 @@ TEST_P(MixedPrecisionTest, AttentionStaysCloseToTheCpu) {
 
 }  // namespace
 }  // namespace textclass::backend::op_test
-#endif

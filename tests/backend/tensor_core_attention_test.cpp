@@ -144,7 +144,7 @@ TEST(TensorCoreAttentionOnHost, MatchesTheCpuWithinBf16) {
     for (std::size_t i = tokens * 3 * C; i < w.dqkv.size(); i++) ASSERT_EQ(w.dqkv[i], 0.0f) << "dqkv[" << i << "]";
 
     // the CPU on the same rows, with zeros where ours read NaN
-    auto cpu = make_cpu_backend(1);
+    auto cpu = make_cpu_backend({.threads = 1});
     auto zeroed = [](std::vector<float> x) {
       for (float& v : x) v = std::isnan(v) ? 0.0f : v;
       return x;

@@ -17,14 +17,27 @@ expect_one_line_error '^textclass: A subcommand is required \(see --help\)$'
 expect_one_line_error '^textclass: /nonexistent/rows\.csv: ' predict --model tests/fixtures/hf/tiny --data /nonexistent/rows.csv
 expect_one_line_error '^textclass: /nonexistent/rows\.csv: ' data --data /nonexistent/rows.csv
 tiny=tests/fixtures/hf/tiny
-expect_one_line_error '^textclass: --precision bf16 needs --device cuda' predict --model $tiny --device cpu --precision bf16 "a text"
+expect_one_line_error '^textclass: --precision tf32 needs --device cuda' predict --model $tiny --device cpu --precision tf32 "a text"
 expect_one_line_error '^textclass: --device tpu: this build runs on: cpu' predict --model $tiny --device tpu "a text"
+# int8 products are for inference on the CPU: training refuses them, and predict gives fp32's labels
+expect_one_line_error '^textclass: --precision: int8 not in \{auto,fp32,tf32,bf16\}' train --model $tiny --precision int8
+if grep -q avx512_vnni /proc/cpuinfo; then
+  int8=$("$textclass" predict --model $tiny --device cpu --precision int8 "a text" "another one") ||
+    fail "predict --precision int8 exited $?"
+  fp32=$("$textclass" predict --model $tiny --device cpu "a text" "another one") || fail "predict exited $?"
+  labels() { grep -o '"label": "[^"]*"' <<<"$1"; }
+  [[ $(labels "$int8" | wc -l) == 2 && $(labels "$int8") == $(labels "$fp32") ]] ||
+    fail "predict --precision int8 gave: $int8; fp32: $fp32"
+else
+  expect_one_line_error '^textclass: --precision int8: this processor has no AVX512-VNNI' \
+    predict --model $tiny --device cpu --precision int8 "a text"
+fi
 expect_line "$("$textclass" predict --help)" '--device TEXT=auto' "predict --help's default device"
 if ! nvidia-smi -L >/dev/null 2>&1; then  # without a GPU, --device cuda says why it cannot run, and auto is the CPU
   expect_one_line_error '^textclass: --device cuda: (no usable CUDA device|no CUDA device|this build has no CUDA)' \
     predict --model $tiny --device cuda "a text"
-  expect_one_line_error '^textclass: --precision bf16 needs --device cuda .*--device auto found no usable GPU' \
-    predict --model $tiny --precision bf16 "a text"
+  expect_one_line_error '^textclass: --precision tf32 needs --device cuda .*--device auto found no usable GPU' \
+    predict --model $tiny --precision tf32 "a text"
   out=$("$textclass" predict --model $tiny --device auto "a text") || fail "predict --device auto exited $?"
   expect_line "$out" . "predict --device auto without a GPU"
 fi

@@ -273,7 +273,7 @@ TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
 // logits by rounding only: a few thousandths here, where a wrong kernel moves them by tenths.
 using BertMixedPrecision = testing::BackendTest;
 INSTANTIATE_TEST_SUITE_P(TensorCores, BertMixedPrecision,
-                         ::testing::Values("cuda-tf32", "cuda-bf16"),
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cpu-bf16"),
                          testing::backend_test_name);
 
 TEST_P(BertMixedPrecision, LogitsAndLossStayCloseToHF) {

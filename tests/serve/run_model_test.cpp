@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kTiny = TEXTCLASS_SOURCE_DIR "/tests/fixtures/hf/tiny";
 
 TEST(RunModel, AnswersAsThePredictorDoesAndFailsBadBatches) {
-  auto backend = backend::make_cpu_backend(1);
+  auto backend = backend::make_cpu_backend({.threads = 1});
   auto bert = model::load_bert(*backend, kTiny);
   const text::Tokenizer tokenizer = text::Tokenizer::load(kTiny);
   const std::vector<std::string> texts = {"Stocks rally as oil falls", "A short one",

@@ -1,5 +1,7 @@
 #pragma once
-// The backends the numerical tests run on, one per device and precision: "cpu" always, and in
+// The backends the numerical tests run on, one per device and precision: "cpu" always (with the
+// widest vector instructions the processor has; "cpu-avx2" and "cpu-baseline" run the narrower
+// kernels where the processor can), and in
 // builds with the CUDA backend "cuda" (fp32, exact), "cuda-tf32" and "cuda-bf16" (tensor-core
 // products). A BackendTest skips a backend this machine cannot run (a CUDA build on a machine
 // without a GPU, as in CI) and says why.

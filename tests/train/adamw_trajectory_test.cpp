@@ -79,7 +79,7 @@ std::vector<double> losses_over_steps(backend::Backend& backend, int steps) {
 
 using TensorCoreTraining = textclass::testing::BackendTest;
 INSTANTIATE_TEST_SUITE_P(Precisions, TensorCoreTraining,
-                         ::testing::Values("cuda-tf32", "cuda-bf16"),
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cpu-bf16"),
                          textclass::testing::backend_test_name);
 
 TEST_P(TensorCoreTraining, LossCurveTracksTheCpu) {

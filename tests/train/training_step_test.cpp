@@ -51,7 +51,8 @@ struct Bound {
 
 class TrainingStepOnCuda : public ::testing::TestWithParam<Bound> {};
 INSTANTIATE_TEST_SUITE_P(Precisions, TrainingStepOnCuda,
-                         ::testing::Values(Bound{"cuda", 1e-4}, Bound{"cuda-tf32", 1e-2}, Bound{"cuda-bf16", 3e-2}),
+                         ::testing::Values(Bound{"cuda", 1e-4}, Bound{"cuda-tf32", 1e-2}, Bound{"cuda-bf16", 3e-2},
+                                           Bound{"cpu-bf16", 3e-2}),
                          [](const ::testing::TestParamInfo<Bound>& info) {
                            std::string name = info.param.backend;
                            for (char& c : name)

@@ -224,7 +224,27 @@ class Backend {
                             double eps, float grad_scale, int step) = 0;
 };
 
-// The CPU backend (OpenBLAS + OpenMP); threads = 0 uses OpenMP's default.
-std::unique_ptr<Backend> make_cpu_backend(int threads = 0);
+// The CPU backend: oneDNN's products and OpenMP kernels, vectorised with the widest instructions
+// the processor has (AVX-512, else AVX2 with FMA, else x86-64's SSE2), chosen at run time.
+// bf16: the linear layers' products of inputs rounded to bf16, summed in fp32 (torch.autocast's
+// arithmetic), for training and inference; needs AVX512-BF16. Attention's products stay fp32.
+// int8: the linear layers' products in int8, for inference only (cpu/int8_matmul.hpp: weights
+// quantized once per output channel, inputs per row as they come, as ONNX Runtime's dynamic
+// quantization); needs AVX512-VNNI, whose products cannot overflow. Attention stays fp32.
+struct CpuOptions {
+  enum class Vectors { widest, avx2, baseline };
+  int threads = 0;                     // 0: OpenMP's default
+  bool profile = false;                // time every op; a table goes to stderr when the backend goes
+  Vectors vectors = Vectors::widest;   // a narrower set runs the other kernels, which tests compare
+  bool bf16 = false;
+  bool int8 = false;
+};
+std::unique_ptr<Backend> make_cpu_backend(const CpuOptions& options = {});
+
+// Whether this processor runs the kernels built for `vectors`.
+bool cpu_supports(CpuOptions::Vectors vectors);
+// Empty when this processor runs bf16 (int8) products; otherwise why not.
+std::string cpu_bf16_unavailable_reason();
+std::string cpu_int8_unavailable_reason();
 
 }  // namespace textclass::backend

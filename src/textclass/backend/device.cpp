@@ -25,14 +25,25 @@ std::string resolve_device(const std::string& device) {
 
 std::unique_ptr<Backend> make_backend(const DeviceOptions& options) {
   const std::string& precision = options.precision;
-  if (precision != "auto" && precision != "fp32" && precision != "tf32" && precision != "bf16")
-    throw Error("--precision " + precision + ": choose auto, fp32, tf32 or bf16");
+  if (precision != "auto" && precision != "fp32" && precision != "tf32" && precision != "bf16" && precision != "int8")
+    throw Error("--precision " + precision + ": choose auto, fp32, tf32, bf16 or int8");
   const std::string device = resolve_device(options.device);
+  if (precision == "int8" && device != "cpu")
+    throw Error("--precision int8 runs on the CPU: add --device cpu");
   if (device == "cpu") {
-    if (precision == "tf32" || precision == "bf16")
-      throw Error("--precision " + precision + " needs --device cuda (the CPU backend computes in fp32" +
+    if (precision == "int8" && !cpu_int8_unavailable_reason().empty())
+      throw Error("--precision int8: " + cpu_int8_unavailable_reason());
+    if (precision == "bf16" && !cpu_bf16_unavailable_reason().empty())
+      throw Error("--precision bf16 on the CPU: " + cpu_bf16_unavailable_reason());
+    if (precision == "tf32")
+      throw Error("--precision " + precision + " needs --device cuda (the CPU's are fp32, bf16 and int8" +
                   (options.device == "auto" ? std::string("; --device auto found no usable GPU)") : std::string(")")));
-    return make_cpu_backend(options.threads);
+    CpuOptions cpu;
+    cpu.int8 = precision == "int8";
+    cpu.bf16 = precision == "bf16";
+    cpu.threads = options.threads;
+    cpu.profile = options.profile;
+    return make_cpu_backend(cpu);
   }
 #ifdef TEXTCLASS_HAS_CUDA
   if (device == "cuda") {

@@ -18,9 +18,10 @@ enum class Precision { fp32, tf32, bf16 };
 
 struct DeviceOptions {
   std::string device = "auto";     // "cpu", "cuda", or "auto": cuda where a GPU answers, else cpu
-  std::string precision = "auto";  // "fp32", "tf32", "bf16", or "auto": bf16 on cuda, fp32 on cpu
+  std::string precision = "auto";  // "fp32", "tf32", "bf16", "int8" (cpu, inference), or "auto": bf16 on
+                                   // cuda, fp32 on cpu
   int threads = 0;                 // CPU threads, 0: all cores
-  bool profile = false;            // the GPU times every op and prints a table at the end
+  bool profile = false;            // every op is timed and a table printed at the end
 };
 
 // The devices this build runs on: "cpu", or "cpu, cuda" when built with the CUDA toolkit.

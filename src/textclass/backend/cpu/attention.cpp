@@ -1,13 +1,12 @@
 #include "textclass/backend/cpu/attention.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <vector>
 
 #include "textclass/backend/backend.hpp"
+#include "textclass/backend/cpu/gemm.hpp"
 #include "textclass/backend/cpu/vector_math.hpp"
 
 namespace textclass::backend::cpu {
@@ -32,21 +31,49 @@ Head head_at(const int32_t* starts, int bh, int T, int C, int NH) {
 // HF's softmax scale, hs^-0.5 computed in double as Python does and rounded once.
 float score_scale(int C, int NH) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(C / NH))); }
 
-void softmax(float* row, int L) {
-  const float max = *std::max_element(row, row + L);
-  float sum = 0.0f;
+// Softmax of each of the L rows of length L of a block whose rows are T apart.
+[[gnu::always_inline]] inline void softmax_rows(float* a, int L, int T) {
+  for (int i = 0; i < L; i++) {
+    float* row = a + static_cast<std::size_t>(i) * T;
+    float max = row[0];
+#pragma omp simd reduction(max : max)
+    for (int j = 1; j < L; j++) max = std::max(max, row[j]);
+    float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
-  for (int j = 0; j < L; j++) {
-    row[j] = exp_vectorizable(row[j] - max);
-    sum += row[j];
+    for (int j = 0; j < L; j++) {
+      row[j] = exp_vectorizable(row[j] - max);
+      sum += row[j];
+    }
+    const float inverse = 1.0f / sum;
+#pragma omp simd
+    for (int j = 0; j < L; j++) row[j] *= inverse;
   }
-  const float inverse = 1.0f / sum;
-  for (int j = 0; j < L; j++) row[j] *= inverse;
+}
+
+// The softmax's backward pass for an L x L head, in place on dscores (packed L x L): from
+// dP = dscores, P' = probs (after dropout, rows ld apart) and P = a (rows T apart),
+// dscores = dP ⊙ P' - P · rowsum(dP ⊙ P').
+[[gnu::always_inline]] inline void softmax_backward_rows(float* dscores, const float* probs, int ld, const float* a,
+                                                         int T, int L) {
+  for (int i = 0; i < L; i++) {
+    float* ds = dscores + static_cast<std::size_t>(i) * L;
+    const float* p = probs + static_cast<std::size_t>(i) * ld;
+    const float* ai = a + static_cast<std::size_t>(i) * T;
+    float dot = 0.0f;
+#pragma omp simd reduction(+ : dot)
+    for (int j = 0; j < L; j++) {
+      ds[j] *= p[j];
+      dot += ds[j];
+    }
+#pragma omp simd
+    for (int j = 0; j < L; j++) ds[j] -= ai[j] * dot;
+  }
 }
 
 // dst = src · keep / (1-p) for an L x L block of rows T apart, whose first element has dropout index
 // `first` (dst packed L x L).
-void apply_dropout(float* dst, const float* src, float p, uint64_t seed, std::size_t first, int L, int T) {
+[[gnu::always_inline]] inline void dropout_block(float* dst, const float* src, float p, uint64_t seed,
+                                                 std::size_t first, int L, int T) {
   const float keep_scale = 1.0f / (1.0f - p);
   for (int i = 0; i < L; i++) {
     const std::size_t row = static_cast<std::size_t>(i) * T;
@@ -70,7 +97,9 @@ std::size_t attention_saved_floats(int B, int T, int C, int NH) {
 }
 
 void attention_forward(float* out, float* att, const float* qkv, const int32_t* starts, int M, float dropout_p,
-                       uint64_t seed, int B, int T, int C, int NH) {
+                       uint64_t seed, int B, int T, int C, int NH, Isa isa) {
+  const auto softmax = IsaVariants<softmax_rows>::pick(isa);
+  const auto apply_dropout = IsaVariants<dropout_block>::pick(isa);
   const int hs = C / NH, C3 = 3 * C;
   const float scale = score_scale(C, NH);
   const std::size_t TT = static_cast<std::size_t>(T) * T;
@@ -88,8 +117,8 @@ void attention_forward(float* out, float* att, const float* qkv, const int32_t* 
       if (L == 0) continue;
       const float* q = qkv + head.qkv_offset;
       float* a = att != nullptr ? att + head.att_offset : unsaved.data();
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, hs, scale, q, C3, q + C, C3, 0.0f, a, T);
-      for (int i = 0; i < L; i++) softmax(a + static_cast<std::size_t>(i) * T, L);
+      gemm(Op::none, Op::transpose, L, L, hs, scale, q, C3, q + C, C3, 0.0f, a, T);
+      softmax(a, L, T);
       const float* probs = a;
       int ld = T;
       if (dropout_p > 0.0f) {
@@ -97,14 +126,16 @@ void attention_forward(float* out, float* att, const float* qkv, const int32_t* 
         probs = dropped.data();
         ld = L;
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, hs, L, 1.0f, probs, ld, q + 2 * C, C3, 0.0f,
+      gemm(Op::none, Op::none, L, hs, L, 1.0f, probs, ld, q + 2 * C, C3, 0.0f,
                   out + head.out_offset, C);
     }
   }
 }
 
 void attention_backward(float* dqkv, const float* dout, const float* att, const int32_t* starts, int M,
-                        float dropout_p, uint64_t seed, int B, int T, int C, int NH) {
+                        float dropout_p, uint64_t seed, int B, int T, int C, int NH, Isa isa) {
+  const auto softmax_backward = IsaVariants<softmax_backward_rows>::pick(isa);
+  const auto apply_dropout = IsaVariants<dropout_block>::pick(isa);
   const int hs = C / NH, C3 = 3 * C;
   const float scale = score_scale(C, NH);
   const std::size_t TT = static_cast<std::size_t>(T) * T;
@@ -131,26 +162,14 @@ void attention_backward(float* dqkv, const float* dout, const float* att, const 
         ld = L;
       }
       // dv = Pᵀ · dout,  dP = dout · vᵀ (into dscores [L,L], which it becomes in place)
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, hs, L, 1.0f, probs, ld, d, C, 0.0f, dq + 2 * C, C3);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L, L, hs, 1.0f, d, C, q + 2 * C, C3, 0.0f, dscores.data(),
+      gemm(Op::transpose, Op::none, L, hs, L, 1.0f, probs, ld, d, C, 0.0f, dq + 2 * C, C3);
+      gemm(Op::none, Op::transpose, L, L, hs, 1.0f, d, C, q + 2 * C, C3, 0.0f, dscores.data(),
                   L);
-      for (int i = 0; i < L; i++) {
-        float* ds = dscores.data() + static_cast<std::size_t>(i) * L;
-        const float* p = probs + static_cast<std::size_t>(i) * ld;
-        const float* ai = a + static_cast<std::size_t>(i) * T;
-        float dot = 0.0f;
-#pragma omp simd reduction(+ : dot)
-        for (int j = 0; j < L; j++) {
-          ds[j] *= p[j];
-          dot += ds[j];
-        }
-#pragma omp simd
-        for (int j = 0; j < L; j++) ds[j] -= ai[j] * dot;
-      }
+      softmax_backward(dscores.data(), probs, ld, a, T, L);
       // dq = s · dscores · k,  dk = s · dscoresᵀ · q
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L, hs, L, scale, dscores.data(), L, q + C, C3, 0.0f, dq,
+      gemm(Op::none, Op::none, L, hs, L, scale, dscores.data(), L, q + C, C3, 0.0f, dq,
                   C3);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, hs, L, scale, dscores.data(), L, q, C3, 0.0f, dq + C, C3);
+      gemm(Op::transpose, Op::none, L, hs, L, scale, dscores.data(), L, q, C3, 0.0f, dq + C, C3);
     }
   }
 }

@@ -19,14 +19,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "textclass/backend/cpu/isa.hpp"
+
 namespace textclass::backend::cpu {
 
 std::size_t attention_saved_floats(int B, int T, int C, int NH);
 
 void attention_forward(float* out, float* att, const float* qkv, const int32_t* starts, int M, float dropout_p,
-                       uint64_t seed, int B, int T, int C, int NH);
+                       uint64_t seed, int B, int T, int C, int NH, Isa isa);
 
 void attention_backward(float* dqkv, const float* dout, const float* att, const int32_t* starts, int M,
-                        float dropout_p, uint64_t seed, int B, int T, int C, int NH);
+                        float dropout_p, uint64_t seed, int B, int T, int C, int NH, Isa isa);
 
 }  // namespace textclass::backend::cpu

@@ -1,5 +1,6 @@
 #pragma once
 // Elementwise ops over n floats: activations, residual add, dropout. Input gradients are overwritten.
+// The ones that cost arithmetic take the vector instructions to run with (isa.hpp).
 //   gelu:    out = x · 0.5 · (1 + erf(x / sqrt 2))          (exact GELU, as torch's default)
 //            dinp = dout · (Φ(x) + x · φ(x)),  Φ(x) = 0.5 (1 + erf(x / sqrt 2)),  φ(x) = exp(-x²/2) / sqrt(2π)
 //   tanh:    out = tanh(x);  dinp = dout · (1 - out²), from the saved output
@@ -9,10 +10,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "textclass/backend/cpu/isa.hpp"
+
 namespace textclass::backend::cpu {
 
-void gelu_forward(float* out, const float* inp, std::size_t n);
-void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
+void gelu_forward(float* out, const float* inp, std::size_t n, Isa isa);
+void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n, Isa isa);
 
 void tanh_forward(float* out, const float* inp, std::size_t n);
 void tanh_backward(float* dinp, const float* out, const float* dout, std::size_t n);
@@ -22,7 +25,7 @@ void relu_backward(float* dinp, const float* out, const float* dout, std::size_t
 
 void add(float* out, const float* a, const float* b, std::size_t n);
 
-void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n);
-void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n);
+void dropout_forward(float* out, const float* inp, float p, uint64_t seed, std::size_t n, Isa isa);
+void dropout_backward(float* dinp, const float* dout, float p, uint64_t seed, std::size_t n, Isa isa);
 
 }  // namespace textclass::backend::cpu

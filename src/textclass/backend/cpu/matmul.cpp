@@ -1,13 +1,26 @@
 #include "textclass/backend/cpu/matmul.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstddef>
 
-namespace textclass::backend::cpu {
+#include "textclass/backend/cpu/gemm.hpp"
 
-void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC) {
+namespace textclass::backend::cpu {
+namespace {
+
+// C = op(A) · op(B) + beta · C in the arithmetic asked for.
+void product(Products products, Op op_a, Op op_b, int M, int N, int K, const float* A, int lda, const float* B,
+             int ldb, float beta, float* C, int ldc) {
+  if (products == Products::bf16)
+    gemm_bf16(op_a, op_b, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  else
+    gemm(op_a, op_b, M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
+}
+
+}  // namespace
+
+void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC,
+                    Products products) {
   // As torch's addmm: the bias is written first and the product added onto it (beta = 1).
   float beta = 0.0f;
   if (bias != nullptr) {
@@ -15,16 +28,16 @@ void matmul_forward(float* out, const float* inp, const float* weight, const flo
     for (int n = 0; n < N; n++) std::copy(bias, bias + OC, out + static_cast<std::size_t>(n) * OC);
     beta = 1.0f;
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C, 1.0f, inp, C, weight, C, beta, out, OC);
+  product(products, Op::none, Op::transpose, N, OC, C, inp, C, weight, C, beta, out, OC);
 }
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                     const float* weight, int N, int C, int OC, GradientWrite dweight_write) {
+                     const float* weight, int N, int C, int OC, GradientWrite dweight_write, Products products) {
   if (dinp != nullptr) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, C, OC, 1.0f, dout, OC, weight, C, 0.0f, dinp, C);
+    product(products, Op::none, Op::none, N, C, OC, dout, OC, weight, C, 0.0f, dinp, C);
   }
   const float beta = dweight_write == GradientWrite::accumulate ? 1.0f : 0.0f;
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N, 1.0f, dout, OC, inp, C, beta, dweight, C);
+  product(products, Op::transpose, Op::none, OC, C, N, dout, OC, inp, C, beta, dweight, C);
   if (dbias != nullptr) add_column_sums(dbias, dout, N, OC);
 }
 

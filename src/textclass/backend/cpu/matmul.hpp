@@ -5,15 +5,19 @@
 //   dinp = dout · weight                              (overwritten; dinp may be null)
 //   dweight += doutᵀ · inp,  dbias += Σ_n dout[n]     (accumulated; dbias may be null;
 //                                                      dweight overwritten on request)
-// The products are OpenBLAS sgemm calls, threaded by OpenBLAS itself.
+// The products are oneDNN's (cpu/gemm.hpp), threaded by oneDNN on the OpenMP team: fp32, or of
+// inputs rounded to bf16 with fp32 sums.
 #include "textclass/backend/backend.hpp"  // GradientWrite
 
 namespace textclass::backend::cpu {
 
-void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC);
+enum class Products { fp32, bf16 };
+
+void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC,
+                    Products products);
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                     const float* weight, int N, int C, int OC, GradientWrite dweight_write);
+                     const float* weight, int N, int C, int OC, GradientWrite dweight_write, Products products);
 
 // sums[c] += Σ_n x[n, c] (a bias gradient), summed in double down each column.
 void add_column_sums(float* sums, const float* x, int N, int C);

@@ -7,6 +7,15 @@
 #include "textclass/backend/adamw_math.hpp"
 
 namespace textclass::backend::cpu {
+namespace {
+
+[[gnu::always_inline]] inline void adamw_span(float* params, const float* grads, float* m, float* v, std::size_t n,
+                                              const AdamWScalars* scalars) {
+#pragma omp simd
+  for (std::size_t i = 0; i < n; i++) adamw_element(params[i], grads[i], m[i], v[i], *scalars);
+}
+
+}  // namespace
 
 // Fixed blocks, each summed by one thread, then the blocks' sums in order: the total does not
 // depend on how many threads there are or when each finishes (an OpenMP reduction's would).
@@ -25,10 +34,10 @@ double sum_squares(const float* x, std::size_t n) {
 }
 
 void adamw_update(float* params, const float* grads, float* m, float* v, std::size_t n, double lr, double beta1,
-                  double beta2, double eps, double weight_decay, float grad_scale, int step) {
+                  double beta2, double eps, double weight_decay, float grad_scale, int step, Isa isa) {
   const AdamWScalars scalars = adamw_scalars(lr, beta1, beta2, eps, weight_decay, grad_scale, step);
-#pragma omp parallel for simd schedule(static)
-  for (std::size_t i = 0; i < n; i++) adamw_element(params[i], grads[i], m[i], v[i], scalars);
+  const auto span = IsaVariants<adamw_span>::pick(isa);
+  for_each_chunk(n, [&](std::size_t b, std::size_t e) { span(params + b, grads + b, m + b, v + b, e - b, &scalars); });
 }
 
 }  // namespace textclass::backend::cpu

@@ -50,6 +50,7 @@ inline float mills_ratio(float a) {
   const float u = (t - 0.25f) * (8.0f / 3.0f) - 1.0f;            // mapped to [-1, 1]
   // Clenshaw's recurrence for Σ c_j T_j(u)
   float b1 = 0.0f, b2 = 0.0f;
+#pragma GCC unroll 16  // a loop inside the callers' element loops would keep them scalar
   for (int j = terms - 1; j >= 1; j--) {
     const float b0 = 2.0f * u * b1 - b2 + chebyshev[j];
     b2 = b1;

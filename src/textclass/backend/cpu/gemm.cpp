@@ -1,0 +1,82 @@
+#include "textclass/backend/cpu/gemm.hpp"
+
+#include <fmt/format.h>
+#include <oneapi/dnnl/dnnl.h>
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <stdexcept>
+#include <vector>
+
+namespace textclass::backend::cpu {
+namespace {
+
+// x rounded to the nearest bf16, ties to even (finite inputs; NaN stays NaN).
+uint16_t to_bf16(float x) {
+  const uint32_t bits = std::bit_cast<uint32_t>(x);
+  if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((bits >> 16) | 0x40);
+  return static_cast<uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+
+// The rows x cols matrix at m (row stride ld) in bf16, packed the same way (stride ld kept).
+void round_to_bf16(std::vector<uint16_t>& out, const float* m, int rows, int cols, int ld) {
+  out.resize(static_cast<std::size_t>(rows) * ld);
+#pragma omp parallel for
+  for (int r = 0; r < rows; r++) {
+    const float* row = m + static_cast<std::size_t>(r) * ld;
+    uint16_t* to = out.data() + static_cast<std::size_t>(r) * ld;
+    for (int c = 0; c < cols; c++) to[c] = to_bf16(row[c]);
+  }
+}
+
+// op(X) [rows, cols] of a matrix stored with row stride ld, as oneDNN strides.
+dnnl::memory::desc operand(Op op, int rows, int cols, int ld, dnnl::memory::data_type type) {
+  const dnnl::memory::dims strides = op == Op::none ? dnnl::memory::dims{ld, 1} : dnnl::memory::dims{1, ld};
+  return dnnl::memory::desc({rows, cols}, type, strides);
+}
+
+}  // namespace
+
+void gemm(Op op_a, Op op_b, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+          float beta, float* C, int ldc) {
+  const char ta = op_a == Op::transpose ? 'T' : 'N', tb = op_b == Op::transpose ? 'T' : 'N';
+  const dnnl_status_t status = dnnl_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (status != dnnl_success)
+    throw std::logic_error(fmt::format("oneDNN sgemm({}, {}, M={}, N={}, K={}, lda={}, ldb={}, ldc={}) failed: status {}",
+                                       ta, tb, M, N, K, lda, ldb, ldc, static_cast<int>(status)));
+}
+
+const char* bf16_products_unavailable_reason() {
+  if (__builtin_cpu_supports("avx512bf16")) return "";
+  return "this processor has no AVX512-BF16";
+}
+
+void gemm_bf16(Op op_a, Op op_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb, float beta,
+               float* C, int ldc) {
+  if (beta != 0.0f && beta != 1.0f) throw std::logic_error(fmt::format("gemm_bf16: beta {} is not 0 or 1", beta));
+  using type = dnnl::memory::data_type;
+  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  // A and B as stored: op(A) [M,K] is A [M,K] or A [K,M] transposed, and the same for B.
+  thread_local std::vector<uint16_t> a16, b16;
+  round_to_bf16(a16, A, op_a == Op::none ? M : K, op_a == Op::none ? K : M, lda);
+  round_to_bf16(b16, B, op_b == Op::none ? K : N, op_b == Op::none ? N : K, ldb);
+  const dnnl::memory::desc a = operand(op_a, M, K, lda, type::bf16), b = operand(op_b, K, N, ldb, type::bf16),
+                           c = operand(Op::none, M, N, ldc, type::f32);
+  dnnl::primitive_attr attr;
+  if (beta == 1.0f) {
+    dnnl::post_ops sum;
+    sum.append_sum(1.0f);
+    attr.set_post_ops(sum);
+  }
+  // oneDNN keeps made primitives in its cache: the same shape again costs a lookup.
+  const dnnl::matmul product(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), attr, engine));
+  dnnl::stream stream(engine);
+  product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(a, engine, a16.data())},
+                           {DNNL_ARG_WEIGHTS, dnnl::memory(b, engine, b16.data())},
+                           {DNNL_ARG_DST, dnnl::memory(c, engine, C)}});
+  stream.wait();
+}
+
+}  // namespace textclass::backend::cpu

@@ -1,0 +1,25 @@
+#pragma once
+// Linear layers in int8 for inference, as ONNX Runtime's dynamic quantization does it: the weights
+// are quantized once, per output channel, and each row of the input when it comes, so that the
+// product runs on 8-bit integers (VNNI where the processor has it, by oneDNN's u8s8s32 gemm) and
+// sums in int32 exactly. Symmetric scales, no zero points:
+//   weight: w_q[oc,c] = round(w[oc,c] / s_w[oc]),  s_w[oc] = max_c |w[oc,c]| / 127
+//   input:  x_q[n,c]  = round(x[n,c] / s_x[n]),    s_x[n]  = max_c |x[n,c]| / 127
+//   out[n,oc] = s_x[n] · s_w[oc] · Σ_c x_q[n,c] · w_q[oc,c] + bias[oc]
+// Shapes as matmul.hpp's.
+#include <cstdint>
+#include <vector>
+
+namespace textclass::backend::cpu {
+
+struct Int8Weight {
+  std::vector<int8_t> values;  // [OC,C]
+  std::vector<float> scales;   // [OC]
+};
+
+Int8Weight quantize_weight(const float* weight, int OC, int C);
+
+void int8_matmul_forward(float* out, const float* inp, const Int8Weight& weight, const float* bias, int N, int C,
+                         int OC);
+
+}  // namespace textclass::backend::cpu
