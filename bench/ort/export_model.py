@@ -98,6 +98,26 @@ def tokenize(textclass, texts):
     return [[int(x) for x in line.split()] for line in out.splitlines()]
 
 
+AG_NEWS_TEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "ag_news", "test.csv")
+
+
+def write_agnews(textclass, work):
+    """agnews640.txt: the first 640 AG News test rows as the notebook builds its texts (title + " " +
+    description, every backslash a space), one per line, and agnews_ids640.txt: their token ids (real
+    lengths, truncated to 512), for the engines' timings on real lengths."""
+    import csv
+    with open(AG_NEWS_TEST, newline="") as f:
+        texts = [(r[1] + " " + r[2]).replace("\\", " ").replace("\n", " ") for _, r in zip(range(640), csv.reader(f))]
+    ids = tokenize(textclass, texts)
+    assert len(ids) == 640
+    with open(os.path.join(work, "agnews640.txt"), "w") as f:
+        f.write("\n".join(texts) + "\n")
+    with open(os.path.join(work, "agnews_ids640.txt"), "w") as f:
+        f.write("\n".join(" ".join(map(str, r[:512])) for r in ids) + "\n")
+    lengths = sorted(len(r) for r in ids)
+    print(f"AG News: 640 rows, tokens min {lengths[0]}, median {lengths[320]}, max {lengths[-1]}", flush=True)
+
+
 def write_references(model, ids, work):
     """torch_logits640.json: torch's logits for the 640 rows (batches of 64), plus two cases for
     the ONNX graph's mask and dynamic axes: row 0 with its last 10 keys masked, and rows 0-2 cut to
@@ -123,10 +143,14 @@ def main():
     ap.add_argument("--opset", type=int, default=14)
     ap.add_argument("--references-only", action="store_true",
                     help="only rewrite torch_logits640.json from model/torch_state.pt and ids640.txt")
+    ap.add_argument("--agnews-only", action="store_true", help="only write agnews640.txt and agnews_ids640.txt")
     ap.add_argument("--onnx-only", action="store_true",
                     help="only rewrite model/bert_base.onnx from model/torch_state.pt and ids640.txt")
     args = ap.parse_args()
     work = args.work
+    if args.agnews_only:
+        write_agnews(args.textclass, work)
+        return
     if args.references_only or args.onnx_only:
         torch.set_num_threads(2)
         model = bert_model.BertClassifier().eval()
@@ -173,6 +197,7 @@ def main():
         f.write("\n".join(" ".join(map(str, r)) for r in ids) + "\n")
     print("texts: 640 rows, every one 64 tokens by `textclass tokenize --ids`", flush=True)
 
+    write_agnews(args.textclass, work)
     write_references(model, ids, work)
     export_onnx(model, ids, work, args.opset)
 
