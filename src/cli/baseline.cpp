@@ -86,7 +86,7 @@ void report_metrics(const linear::TextClassifier& model, const data::Dataset& ro
                     const std::string& metrics_out, int digits) {
   const std::vector<int>& labels = rows.labels;
   const std::size_t classes = model.class_names.size();
-  const std::vector<double> probs = model.predict_proba(rows.texts);
+  const std::vector<double> probs = model.predict_proba(data::joined_texts(rows));
   const std::vector<report::Prediction> predictions = to_predictions(probs, classes);
   std::vector<int> predicted(predictions.size());
   double loss = 0;  // mean cross-entropy, probabilities clipped at machine epsilon as sklearn's log_loss
@@ -131,7 +131,7 @@ void run_train(BaselineTrainArgs args) {
       linear::TfidfVectorizer(args.vectorizer, wordpiece ? load_tokenizer(args.vectorizer.analyzer.tokenizer) : nullptr),
       linear::LogisticRegression(args.classifier)};
   const auto start = std::chrono::steady_clock::now();
-  const linear::FitSummary fit = model.fit(train.texts, train.labels);
+  const linear::FitSummary fit = model.fit(data::joined_texts(train), train.labels);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("fit       {} rows, {} features, {} L-BFGS iterations{}, {:.3f} s\n", train.size(),
              model.vectorizer.features(), fit.iterations, fit.converged ? "" : " (stopped before converging)",
@@ -161,7 +161,7 @@ void run_predict(const BaselineUseArgs& args) {
   check_classes_option(args.data, model.class_names);
   std::vector<std::string> texts = args.texts;
   if (!args.data.data.empty()) {
-    texts = data::read_dataset(texts_spec(args.data, args.data.data, model.class_names)).texts;
+    texts = data::joined_texts(data::read_dataset(texts_spec(args.data, args.data.data, model.class_names)));
   } else if (texts.empty()) {
     texts = read_stdin_lines();
   }

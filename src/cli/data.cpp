@@ -88,7 +88,10 @@ void print_lengths(const data::Dataset& dataset, const text::Tokenizer& tokenize
   fmt::print("characters      {}\n", distribution(characters));
 
   // Encoded without truncation, to see how long rows really are; training truncates at the limit.
-  const auto encodings = tokenizer.encode_batch(dataset.texts, std::numeric_limits<std::size_t>::max());
+  // (a sentence pair: both texts in the pair template)
+  const std::size_t no_limit = std::numeric_limits<std::size_t>::max();
+  const auto encodings = dataset.pairs() ? tokenizer.encode_pair_batch(dataset.texts, dataset.text_pairs, no_limit)
+                                         : tokenizer.encode_batch(dataset.texts, no_limit);
   std::vector<std::size_t> tokens(encodings.size());
   std::transform(encodings.begin(), encodings.end(), tokens.begin(), [](const text::Encoding& e) { return e.ids.size(); });
   const std::size_t limit = tokenizer.model_max_length();
