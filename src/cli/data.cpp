@@ -85,6 +85,7 @@ void print_classes(const data::Dataset& dataset) {
 void print_lengths(const data::Dataset& dataset, const text::Tokenizer& tokenizer, const std::string& model) {
   std::vector<std::size_t> characters(dataset.size());
   std::transform(dataset.texts.begin(), dataset.texts.end(), characters.begin(), code_points);
+  for (std::size_t row = 0; row < dataset.text_pairs.size(); ++row) characters[row] += code_points(dataset.text_pairs[row]);
   fmt::print("characters      {}\n", distribution(characters));
 
   // Encoded without truncation, to see how long rows really are; training truncates at the limit.

@@ -126,6 +126,10 @@ titles_only=$("$textclass" predict --model "$scratch/pairs" --format csv --text-
               --data "$scratch/pairs.csv" 2>&1) || fail "predict (titles) exited $?: $titles_only"
 [ "$(wc -l <<<"$titles_only")" -eq 24 ] && [ "$titles_only" != "$with_pairs" ] ||
   fail "predict: the titles alone give the same logits as the pairs"
+# data counts a pair's tokens in the pair template: more than its title's alone
+max_tokens() { "$textclass" data --model "$tiny" "$@" --data "$scratch/pairs.csv" 2>&1 | grep -Eo '^tokens .* max [0-9]+' | grep -Eo '[0-9]+$'; }
+[ "$(max_tokens "${pairs[@]}")" -gt "$(max_tokens --format csv --text-columns title --label-column topic)" ] ||
+  fail "data --text-pair-column: the pairs' tokens are not counted"
 printf '{"title": "a", "description": "b", "topic": "World"}\n{"title": "c", "topic": "World"}\n' >"$scratch/pairs.jsonl"
 expect_one_line_error "^textclass: $scratch/pairs\.jsonl:2: missing field 'description'$" \
   evaluate --model "$scratch/pairs" --format jsonl --text-columns title --text-pair-column description \
