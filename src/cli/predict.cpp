@@ -1,8 +1,9 @@
 // `textclass predict`: a trained model's answer for each text — texts given as arguments, a
-// --data file (any dataset format; a csv/jsonl label column is not read) or else stdin, one text per
-// line; sentence pairs from a --data file with --text-pair-column — printed in input order as JSON Lines (or CSV with --format-out csv): the class with every
-// class's probability (single-label), the classes above --threshold with every class's sigmoid
-// (multi-label), or the value (regression); --raw-scores prints logits instead of probabilities.
+// --data file (any dataset format; a csv/jsonl label column is not read; sentence pairs with
+// --text-pair-column) or else stdin, one text per line — printed in input order as JSON Lines (or
+// CSV with --format-out csv): the class with every class's probability (single-label), the classes
+// above --threshold with every class's sigmoid (multi-label), or the value (regression);
+// --raw-scores prints logits instead of probabilities.
 #include <iostream>
 #include <limits>
 #include <memory>
