@@ -121,7 +121,7 @@ void write_metrics(const nlohmann::json& metrics, const std::string& output_dir,
 // and classes (the model's BCE); regression the mean squared error.
 void report_metrics(const linear::TextClassifier& model, const data::Dataset& rows, const std::string& output_dir,
                     const std::string& metrics_out, int digits, float threshold) {
-  const std::vector<double> scores = model.predict_scores(rows.texts);
+  const std::vector<double> scores = model.predict_scores(data::joined_texts(rows));
   const std::string name = model_name(model.problem_type());
   const std::size_t classes = model.class_names.size();
   const auto clipped_log = [](double p) { return std::log(std::clamp(p, DBL_EPSILON, 1.0 - DBL_EPSILON)); };
@@ -203,9 +203,10 @@ void run_train(BaselineTrainArgs args) {
       linear::TfidfVectorizer(args.vectorizer, wordpiece ? load_tokenizer(args.vectorizer.analyzer.tokenizer) : nullptr),
       estimator_for(task, args)};
   const auto start = std::chrono::steady_clock::now();
-  const linear::FitSummary fit = task == ProblemType::multi_label_classification ? model.fit(train.texts, train.label_sets)
-                                 : task == ProblemType::regression              ? model.fit(train.texts, train.values)
-                                                                               : model.fit(train.texts, train.labels);
+  const std::vector<std::string> texts = data::joined_texts(train);
+  const linear::FitSummary fit = task == ProblemType::multi_label_classification ? model.fit(texts, train.label_sets)
+                                 : task == ProblemType::regression              ? model.fit(texts, train.values)
+                                                                               : model.fit(texts, train.labels);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // the task is named where it is not the classic one class per text, as train names it
   const std::string task_name =
@@ -245,7 +246,7 @@ void run_predict(const BaselineUseArgs& args) {
   if (!args.data.data.empty()) {
     data::DatasetSpec spec = model_spec(args, model);
     spec.label_column.clear();
-    texts = data::read_dataset(spec).texts;
+    texts = data::joined_texts(data::read_dataset(spec));
   } else if (texts.empty()) {
     texts = read_stdin_lines();
   }

@@ -85,10 +85,14 @@ void print_classes(const data::Dataset& dataset) {
 void print_lengths(const data::Dataset& dataset, const text::Tokenizer& tokenizer, const std::string& model) {
   std::vector<std::size_t> characters(dataset.size());
   std::transform(dataset.texts.begin(), dataset.texts.end(), characters.begin(), code_points);
+  for (std::size_t row = 0; row < dataset.text_pairs.size(); ++row) characters[row] += code_points(dataset.text_pairs[row]);
   fmt::print("characters      {}\n", distribution(characters));
 
   // Encoded without truncation, to see how long rows really are; training truncates at the limit.
-  const auto encodings = tokenizer.encode_batch(dataset.texts, std::numeric_limits<std::size_t>::max());
+  // (a sentence pair: both texts in the pair template)
+  const std::size_t no_limit = std::numeric_limits<std::size_t>::max();
+  const auto encodings = dataset.pairs() ? tokenizer.encode_pair_batch(dataset.texts, dataset.text_pairs, no_limit)
+                                         : tokenizer.encode_batch(dataset.texts, no_limit);
   std::vector<std::size_t> tokens(encodings.size());
   std::transform(encodings.begin(), encodings.end(), tokens.begin(), [](const text::Encoding& e) { return e.ids.size(); });
   const std::size_t limit = tokenizer.model_max_length();

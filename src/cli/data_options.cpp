@@ -35,6 +35,11 @@ void add_data_options(CLI::App& command, DataOptions& options, unsigned groups) 
                      "csv/jsonl: the text column(s); several are joined with a space")
       ->delimiter(',')
       ->capture_default_str();
+  command.add_option("--text-pair-column", options.read.text_pair_column,
+                     "csv/jsonl: a second text per row, making each row a sentence pair ([CLS] text [SEP] pair "
+                     "[SEP] with token types 0 and 1, truncated longest_first as HF's tokenizer does; give it to "
+                     "evaluate and predict as to train; the baseline joins the two texts with a space; "
+                     "default: single texts)");
   command.add_option("--label-column", options.read.label_column,
                      "csv/jsonl: the label column (class names, or 0-based class indices when every label is an integer)")
       ->capture_default_str();

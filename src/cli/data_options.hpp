@@ -1,7 +1,7 @@
 #pragma once
 // The data options every subcommand shares, declared once so that scripts can swap commands:
 // inputs (--train, --validation, --data: paths or URLs), how to read them (--format, --classes,
-// --text-columns, --label-column, --cache-dir), how to split (--split, --train-fraction, --seed)
+// --text-columns, --text-pair-column, --label-column, --cache-dir), how to split (--split, --train-fraction, --seed)
 // and where results go (--output). The defaults live in data::DatasetSpec and data::SplitOptions.
 #include <CLI/CLI.hpp>
 #include <string>

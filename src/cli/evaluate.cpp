@@ -59,7 +59,7 @@ void run_evaluate(const EvaluateArgs& args) {
 
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
-  data::TokenRows rows = train::encode_rows(tokenizer, dataset.texts, labels, max_length, dataset.source);
+  data::TokenRows rows = train::encode_rows(tokenizer, dataset, max_length);
   set_targets(rows, dataset);
   train::Predictor predictor(*bert, prediction_batch_size(args.batch_size, *backend), tokenizer.pad_id());
   const train::Predictions predictions = predictor.predict(rows);

@@ -1,8 +1,9 @@
 // `textclass predict`: a trained model's answer for each text — texts given as arguments, a
-// --data file (any dataset format; a csv/jsonl label column is not read) or else stdin, one text per
-// line — printed in input order as JSON Lines (or CSV with --format-out csv): the class with every
-// class's probability (single-label), the classes above --threshold with every class's sigmoid
-// (multi-label), or the value (regression); --raw-scores prints logits instead of probabilities.
+// --data file (any dataset format; a csv/jsonl label column is not read; sentence pairs with
+// --text-pair-column) or else stdin, one text per line — printed in input order as JSON Lines (or
+// CSV with --format-out csv): the class with every class's probability (single-label), the classes
+// above --threshold with every class's sigmoid (multi-label), or the value (regression);
+// --raw-scores prints logits instead of probabilities.
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -44,19 +45,22 @@ void run_predict(const PredictArgs& args) {
   auto backend = make_backend(args.device);
   const auto bert = model::load_bert(*backend, model_dir.string());
   check_classes_option(args.data, bert->config().labels);
-  std::vector<std::string> texts = args.texts;
+  std::vector<std::string> texts = args.texts, pairs;
   std::string source = "text argument";
   if (!args.data.data.empty()) {
     data::Dataset dataset = data::read_dataset(texts_spec(args.data, args.data.data, bert->config().labels));
     texts = std::move(dataset.texts);
+    pairs = std::move(dataset.text_pairs);
     source = dataset.source;
+  } else if (!args.data.read.text_pair_column.empty()) {
+    throw Error("predict: --text-pair-column reads pairs from --data; texts as arguments or on stdin are single texts");
   } else if (texts.empty()) {
     texts = read_stdin_lines();
     source = "<stdin>";
   }
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
-  const data::TokenRows rows = train::encode_rows(tokenizer, texts, {}, max_length, source);
+  const data::TokenRows rows = train::encode_rows(tokenizer, texts, pairs, {}, max_length, source);
   train::Predictor predictor(*bert, prediction_batch_size(args.batch_size, *backend), tokenizer.pad_id());
   const train::Predictions predictions = predictor.predict(rows);
 

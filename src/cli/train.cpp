@@ -98,10 +98,8 @@ void run_train(TrainArgs& args) {
 
   const text::Tokenizer tokenizer = text::Tokenizer::load(model_dir);
   const std::size_t max_length = args.max_length > 0 ? args.max_length : tokenizer.model_max_length();
-  data::TokenRows train_rows =
-      train::encode_rows(tokenizer, train_set.texts, train_set.labels, max_length, train_set.source);
-  data::TokenRows validation_rows =
-      train::encode_rows(tokenizer, validation_set.texts, validation_set.labels, max_length, validation_set.source);
+  data::TokenRows train_rows = train::encode_rows(tokenizer, train_set, max_length);
+  data::TokenRows validation_rows = train::encode_rows(tokenizer, validation_set, max_length);
   set_targets(train_rows, train_set);
   set_targets(validation_rows, validation_set);
 

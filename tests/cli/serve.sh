@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `textclass serve` over loopback with the tiny transformers fixture: every input shape and option,
+# `textclass serve` over loopback with the tiny transformers fixture: every input shape and option
+# (a sentence pair answers as predict does on the same pair row),
 # every error status with TEI's JSON, malformed requests (cut off, 10x the payload limit, invalid
 # UTF-8, not JSON, wrong types, deep nesting), 64 concurrent clients getting exactly predict's
 # answers, 429 over --max-concurrent-requests while the rest are answered, the API key, and SIGTERM
@@ -71,12 +72,35 @@ jq -e --argjson raw "$predict_raw" '(map({(.label): .score}) | add) as $s |
        [range(4)] | all(($s["LABEL_\(.)"] - $raw.logits[.]) | fabs < 1e-5)' <<<"${out#* }" >/dev/null ||
   fail "raw_scores: expected predict --raw-scores' logits $predict_raw, got: $out"
 
+# a sentence pair ["a", "b"], alone and in a batch, answers as predict does on the same pair row
+question="Who claws back?"
+printf 'text,pair\n"%s","%s"\n' "$question" "$text" >"$scratch/pair.csv"
+predict_pair=$("$textclass" predict --model "$tiny" --threads 1 --raw-scores --format csv --text-pair-column pair \
+               --data "$scratch/pair.csv")
+out=$(post /predict "{\"inputs\": [\"$question\", \"$text\"], \"raw_scores\": true}")
+jq -e --argjson raw "$predict_pair" --argjson single_raw "$predict_raw" '(map({(.label): .score}) | add) as $s |
+       ([range(4)] | all(($s["LABEL_\(.)"] - $raw.logits[.]) | fabs < 1e-5)) and
+       ([range(4)] | any(($s["LABEL_\(.)"] - $single_raw.logits[.]) | fabs > 1e-4))' <<<"${out#* }" >/dev/null ||
+  fail "a pair: expected predict --text-pair-column's logits $predict_pair, got: $out"
+pair_raw=${out#* }
+out=$(post /predict "{\"inputs\": [[\"$text\"], [\"$question\", \"$text\"]], \"raw_scores\": true}")
+jq -e --argjson pair "$pair_raw" 'length == 2 and .[1] == $pair' <<<"${out#* }" >/dev/null ||
+  fail "a batch with a pair: expected the pair's answer second, got: $out"
+jq -e --arg text "$text" '.[0] | map(.label) | length == 4' <<<"${out#* }" >/dev/null || fail "a batch with a pair: $out"
+out=$(post /predict "{\"inputs\": [[\"$text\"], [\"$question\", \"$text\"]]}")
+jq -e --argjson single "$single" '.[0] == $single' <<<"${out#* }" >/dev/null ||
+  fail "a batch with a pair: expected the single text's answer first, got: $out"
+
 long=$(printf 'word %.0s' $(seq 600))
 expect_error 413 validation "a text over 512 tokens" /predict "{\"inputs\": \"$long\"}"
 out=$(post /predict "{\"inputs\": \"$long\", \"truncate\": true}")
 [ "${out%% *}" = 200 ] || fail "truncate: true: $out"
 out=$(post /predict "{\"inputs\": \"$long\", \"truncate\": true, \"truncation_direction\": \"left\"}")
 [ "${out%% *}" = 200 ] || fail "truncation_direction left: $out"
+for direction in right left; do
+  out=$(post /predict "{\"inputs\": [\"$long\", \"$text\"], \"truncate\": true, \"truncation_direction\": \"$direction\"}")
+  [ "${out%% *}" = 200 ] || fail "a long pair truncated from the $direction: $out"
+done
 
 out=$(post /tokenize '{"inputs": "Hello world"}')
 jq -e '.[0] | map(.text) == ["[CLS]", "Hello", "world", "[SEP]"] and map(.special) == [true, false, false, true]' \
@@ -100,8 +124,7 @@ expect_error 413 validation "empty inputs" /predict '{"inputs": ""}'
 expect_error 413 validation "an empty batch" /predict '{"inputs": []}'
 batch33=$(jq -nc '{inputs: [range(33) | ["a text"]]}')
 expect_error 413 validation "a client batch over 32" /predict "$batch33"
-expect_error 422 tokenizer "a sentence pair" /predict '{"inputs": ["a question", "an answer"]}'
-expect_error 422 tokenizer "a batch with a pair" /predict '{"inputs": [["a text"], ["a question", "an answer"]]}'
+expect_error 413 validation "a pair over 512 tokens" /predict "{\"inputs\": [\"a question\", \"$long\"]}"
 expect_error 400 validation "not JSON" /predict 'inputs=hello'
 expect_error 400 validation "invalid UTF-8" /predict "$(printf '{"inputs": "caf\xe9"}')"
 expect_error 400 validation "JSON cut short" /predict '{"inputs": "a'
@@ -144,7 +167,7 @@ done
 
 curl -s "$url/metrics" >"$scratch/metrics"
 for series in 'te_request_count{method="single"}' 'te_request_success{method="batch"}' \
-              'te_request_failure{err="tokenizer",status="422"}' 'te_request_duration_count' 'te_queue_size' \
+              'te_request_failure{err="validation",status="413"}' 'te_request_duration_count' 'te_queue_size' \
               'te_batch_next_size_count' 'te_batch_next_tokens_sum' 'te_request_queue_duration_bucket'; do
   grep -qF "$series" "$scratch/metrics" || fail "GET /metrics has no $series"
 done

@@ -4,9 +4,9 @@
 # a numeric rating) train, evaluate and predict, with the task's metrics in the validation rows
 # picking the best model; their baselines (one-vs-rest logistic regression, ridge) train, evaluate
 # and predict, and compare puts each beside the model; single-label trains with class weights and
-# label smoothing. Checked: config.json's problem_type and labels, each task's report and
-# metrics.json, predict's output per task, one-line errors for bad labels and options, --help's
-# defaults.
+# label smoothing; a CSV of sentence pairs trains, evaluates and predicts. Checked: config.json's
+# problem_type and labels, each task's report and metrics.json, predict's output per task, one-line
+# errors for bad labels and options, --help's defaults.
 # Usage: tasks.sh /path/to/textclass /repo/root
 source "$(dirname "$0")/../support/cli.sh"
 
@@ -158,6 +158,42 @@ expect_one_line_error "^textclass: $scratch/ridge/test is the evaluation of a re
 expect_one_line_error "^textclass: data/examples/ratings\.csv:8: label '1\.5' is a number but not a class index; for regression give --problem-type regression \(for classes named by numbers, a classes file: --classes\)$" \
   baseline train "${ratings[@]}" --train data/examples/ratings.csv --output "$scratch/unasked"
 
+# Sentence pairs: AG News titles as the text, descriptions as the pair (--text-pair-column) train,
+# evaluate and predict; the pair changes what the model sees; a missing pair column or field is one
+# error line naming file and line.
+{
+  echo 'topic,title,description'
+  head -24 data/ag_news/test.csv | sed -e 's/^"1"/World/' -e 's/^"2"/Sports/' -e 's/^"3"/Business/' -e 's/^"4"/SciTech/'
+} >"$scratch/pairs.csv"
+pairs=(--format csv --text-columns title --text-pair-column description --label-column topic)
+out=$("$textclass" train "${bert[@]}" "${pairs[@]}" --train "$scratch/pairs.csv" --max-steps 2 --output "$scratch/pairs" 2>&1) ||
+  fail "train (pairs) exited $?: $out"
+expect_line "$out" ' \(pooler head, 2 classes, on cpu\)$' "train (pairs): 2 classes (the first rows are Business and SciTech)"
+out=$("$textclass" evaluate --model "$scratch/pairs" "${pairs[@]}" --threads 1 --data "$scratch/pairs.csv" \
+      --output "$scratch/pairs/test" 2>&1) || fail "evaluate (pairs) exited $?: $out"
+expect_line "$out" '^accuracy +[01]\.[0-9]{4}$' "evaluate (pairs): accuracy"
+expect_line "$out" '^ +SciTech( +[0-9.]+){3} +[0-9]+$' "evaluate (pairs): report row of SciTech"
+with_pairs=$("$textclass" predict --model "$scratch/pairs" "${pairs[@]}" --threads 1 --raw-scores --data "$scratch/pairs.csv" 2>&1) ||
+  fail "predict (pairs) exited $?: $with_pairs"
+[ "$(grep -Ec '^\{"label": "[A-Za-z]*", "label_id": [01], "score": [-0-9.e]+, "logits": \[[-0-9.e]+, [-0-9.e]+\]}$' <<<"$with_pairs")" -eq 24 ] ||
+  fail "predict (pairs): expected 24 predictions, got: $with_pairs"
+titles_only=$("$textclass" predict --model "$scratch/pairs" --format csv --text-columns title --threads 1 --raw-scores \
+              --data "$scratch/pairs.csv" 2>&1) || fail "predict (titles) exited $?: $titles_only"
+[ "$(wc -l <<<"$titles_only")" -eq 24 ] && [ "$titles_only" != "$with_pairs" ] ||
+  fail "predict: the titles alone give the same logits as the pairs"
+# data counts a pair's tokens in the pair template: more than its title's alone
+max_tokens() { "$textclass" data --model "$tiny" "$@" --data "$scratch/pairs.csv" 2>&1 | grep -Eo '^tokens .* max [0-9]+' | grep -Eo '[0-9]+$'; }
+[ "$(max_tokens "${pairs[@]}")" -gt "$(max_tokens --format csv --text-columns title --label-column topic)" ] ||
+  fail "data --text-pair-column: the pairs' tokens are not counted"
+printf '{"title": "a", "description": "b", "topic": "World"}\n{"title": "c", "topic": "World"}\n' >"$scratch/pairs.jsonl"
+expect_one_line_error "^textclass: $scratch/pairs\.jsonl:2: missing field 'description'$" \
+  evaluate --model "$scratch/pairs" --format jsonl --text-columns title --text-pair-column description \
+  --label-column topic --data "$scratch/pairs.jsonl" --output "$scratch/pairs/jsonl"
+expect_one_line_error "^textclass: $scratch/pairs\.csv:1: no column 'summary' in the header \(columns: topic, title, description\)$" \
+  predict --model "$scratch/pairs" --format csv --text-columns title --text-pair-column summary --data "$scratch/pairs.csv"
+expect_one_line_error "^textclass: predict: --text-pair-column reads pairs from --data; texts as arguments or on stdin are single texts$" \
+  predict --model "$scratch/pairs" --text-pair-column description "a text"
+
 # --help gives the new options with their defaults.
 help=$("$textclass" train --help)
 expect_line "$help" '--problem-type TEXT:\{single_label_classification,multi_label_classification,regression\}' "train --help: --problem-type"
@@ -165,6 +201,7 @@ expect_line "$help" '\(default: the model.s own problem_type, else multi-label w
 expect_line "$help" '--label-smoothing FLOAT:\[0, 1\)=0' "train --help: --label-smoothing=0"
 expect_line "$help" '--class-weights .*\(default: none\)' "train --help: --class-weights"
 expect_line "$help" '--label-separator .*\(multi-label; default: one class' "train --help: --label-separator"
+expect_line "$help" '--text-pair-column .*default: single texts\)' "train --help: --text-pair-column"
 for command in train evaluate predict "baseline train" "baseline evaluate" "baseline predict"; do
   expect_line "$("$textclass" $command --help)" '--threshold FLOAT:[^=]*=0\.5' "$command --help: --threshold=0.5"
 done

@@ -29,6 +29,21 @@ std::vector<std::size_t> epoch_rows(Batcher& batcher) {
   return rows;
 }
 
+TEST(MakeBatch, PacksTokenTypesBesideTheIds) {
+  TokenRows rows;
+  rows.ids = {{101, 7, 102, 8, 9, 102}, {101, 5, 102}, {101, 6, 102, 102}};
+  rows.token_type_ids = {{0, 0, 0, 1, 1, 1}, {}, {0, 0, 0, 1}};  // row 1: a single text among pairs
+  const std::vector<std::size_t> pick = {2, 1, 0};
+  const Batch batch = make_batch(rows, pick, 0, 4);
+  ASSERT_EQ(batch.T, 8);
+  EXPECT_EQ(batch.token_type_ids, (std::vector<std::int32_t>{0, 0, 0, 1, 0, 0, 0, 0,  //
+                                                             0, 0, 0, 0, 0, 0, 0, 0,  //
+                                                             0, 0, 0, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(batch.input_ids[16 + 5], 102);
+  // single texts: all zeros
+  EXPECT_EQ(make_batch(make_rows(3), pick, 0).token_type_ids, std::vector<std::int32_t>(3 * 9, 0));
+}
+
 TEST(MakeBatch, PadsToTheLongestRowWithMaskAndLabels) {
   const TokenRows rows = make_rows(5);
   const std::vector<std::size_t> pick = {3, 1};  // 2 + 21 % 13 = 10 tokens, and 9

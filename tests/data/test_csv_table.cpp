@@ -91,5 +91,27 @@ TEST_F(CsvTable, HeaderWithoutRows) {
   EXPECT_EQ(error_for("text,label\n"), path() + ":1: a header but no rows");
 }
 
+TEST_F(CsvTable, ReadsSentencePairsFromThePairColumn) {
+  DatasetSpec spec;
+  spec.path_or_url = dir_.write("pairs.csv", "label,premise,hypothesis\n0,A man sleeps,\"Someone, asleep\"\n1,It rains,\n");
+  spec.format = Format::csv;
+  spec.text_columns = {"premise"};
+  spec.text_pair_column = "hypothesis";
+  const Dataset dataset = read_dataset(spec);
+  EXPECT_EQ(dataset.texts, (std::vector<std::string>{"A man sleeps", "It rains"}));
+  // an empty second text is kept: HF's tokenizer encodes it as [CLS] a [SEP] [SEP]
+  EXPECT_EQ(dataset.text_pairs, (std::vector<std::string>{"Someone, asleep", ""}));
+  const Dataset part = subset(dataset, {1});
+  EXPECT_EQ(part.text_pairs, (std::vector<std::string>{""}));
+  EXPECT_EQ(joined_texts(dataset), (std::vector<std::string>{"A man sleeps Someone, asleep", "It rains "}));
+
+  spec.text_pair_column = "second";
+  EXPECT_EQ(testing::error_message([&] { read_dataset(spec); }),
+            spec.path_or_url + ":1: no column 'second' in the header (columns: label, premise, hypothesis)");
+  spec.format = Format::agnews;
+  EXPECT_EQ(testing::error_message([&] { read_dataset(spec); }),
+            spec.path_or_url + ": a text pair column needs --format csv or jsonl (AG News rows are one text)");
+}
+
 }  // namespace
 }  // namespace textclass::data

@@ -93,5 +93,22 @@ TEST_F(Jsonl, InvalidUtf8AndEmptyFile) {
   EXPECT_EQ(error_for("  \n"), path() + ":1: empty file");
 }
 
+TEST_F(Jsonl, ReadsSentencePairsFromThePairField) {
+  DatasetSpec spec;
+  spec.path_or_url = dir_.write("pairs.jsonl", "{\"a\":\"It rains\",\"b\":\"Wet\",\"label\":1}\n"
+                                               "{\"a\":\"Sun\",\"b\":\"\",\"label\":0}\n");
+  spec.format = Format::jsonl;
+  spec.text_columns = {"a"};
+  spec.text_pair_column = "b";
+  const Dataset dataset = read_dataset(spec);
+  EXPECT_EQ(dataset.texts, (std::vector<std::string>{"It rains", "Sun"}));
+  EXPECT_EQ(dataset.text_pairs, (std::vector<std::string>{"Wet", ""}));
+
+  spec.path_or_url = dir_.write("bad.jsonl", "{\"a\":\"x\",\"b\":\"y\",\"label\":1}\n{\"a\":\"x\",\"label\":1}\n");
+  EXPECT_EQ(testing::error_message([&] { read_dataset(spec); }), spec.path_or_url + ":2: missing field 'b'");
+  spec.path_or_url = dir_.write("bad.jsonl", "{\"a\":\"x\",\"b\":[\"y\"],\"label\":1}\n");
+  EXPECT_EQ(testing::error_message([&] { read_dataset(spec); }), spec.path_or_url + ":1: field 'b' is not a string");
+}
+
 }  // namespace
 }  // namespace textclass::data

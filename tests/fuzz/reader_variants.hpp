@@ -2,7 +2,7 @@
 // What the CSV and JSON Lines fuzz targets share: the input read the way the user's file would be
 // (checked as UTF-8 first, as read_text_file does) with every kind of label a command asks for:
 // labels that decide their kind, one class per row, class sets (with and without a separator),
-// numbers, labels read against known classes, and no label column. Each read must give a Dataset
+// numbers, labels read against known classes, no label column, and sentence pairs (a pair column). Each read must give a Dataset
 // or a textclass::Error; a Dataset's targets are made too.
 #include <cstddef>
 #include <cstdint>
@@ -20,11 +20,12 @@ namespace textclass::fuzz {
 inline std::vector<data::DatasetSpec> reader_variants(data::Format format) {
   std::vector<data::DatasetSpec> specs;
   auto add = [&](std::optional<data::LabelKind> kind, std::string separator, std::vector<std::string> classes,
-                 std::string label_column = "label") {
+                 std::string label_column = "label", std::string pair_column = "") {
     data::DatasetSpec spec;
     spec.format = format;
     spec.text_columns = {"text", "title"};
     spec.label_column = std::move(label_column);
+    spec.text_pair_column = std::move(pair_column);
     spec.label_kind = kind;
     spec.label_separator = std::move(separator);
     spec.class_names = std::move(classes);
@@ -37,6 +38,7 @@ inline std::vector<data::DatasetSpec> reader_variants(data::Format format) {
   add(data::LabelKind::class_sets, format == data::Format::csv ? "|" : "", {"a", "b"});
   add(data::LabelKind::values, "", {});
   add(std::nullopt, "", {}, "");
+  add(std::nullopt, "", {}, "label", "pair");
   if (format == data::Format::csv) add(std::nullopt, ";", {});
   return specs;
 }
@@ -56,6 +58,7 @@ inline void read_every_way(data::Format format, const std::uint8_t* bytes, std::
       for (int c : dataset.labels)
         if (c < 0 || static_cast<std::size_t>(c) >= dataset.class_names.size()) __builtin_trap();
       if (!targets.empty() && targets.size() % dataset.size() != 0) __builtin_trap();
+      if (!spec.text_pair_column.empty() && dataset.text_pairs.size() != dataset.size()) __builtin_trap();
     } catch (const Error&) {
     }
   }

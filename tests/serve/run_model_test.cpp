@@ -1,9 +1,11 @@
 // serve::run_model, the server's model thread, with the tiny transformers fixture: rows queued from
-// several threads get the Predictor's answers for the same rows run on their own; a batch the model
+// several threads (single texts and a sentence pair, with its token types) get the Predictor's
+// answers for the same rows run on their own; a batch the model
 // refuses fails its rows' futures (their requests answer 424) and marks the server unhealthy until
 // a batch succeeds.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <thread>
 
 #include "textclass/model/checkpoint.hpp"
@@ -23,6 +25,10 @@ TEST(RunModel, AnswersAsThePredictorDoesAndFailsBadBatches) {
                                           "Wall St. Bears Claw Back Into the Black (Reuters)", "Space probe lands"};
   data::TokenRows rows;
   for (const std::string& text : texts) rows.ids.push_back(tokenizer.encode(text).ids);
+  rows.token_type_ids.resize(rows.ids.size());  // single texts: all 0
+  const text::Encoding pair = tokenizer.encode_pair("Who claws back?", texts[2]);
+  rows.ids.push_back(pair.ids);
+  rows.token_type_ids.push_back(pair.token_type_ids);
   train::Predictor alone(*bert, 32, tokenizer.pad_id());
   const train::Predictions expected = alone.predict(rows);
 
@@ -35,7 +41,8 @@ TEST(RunModel, AnswersAsThePredictorDoesAndFailsBadBatches) {
 
   std::vector<std::future<RowResult>> futures(rows.size());
   std::vector<std::thread> clients;
-  for (std::size_t i = 0; i < rows.size(); ++i) clients.emplace_back([&, i] { futures[i] = queue.push(rows.ids[i]); });
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    clients.emplace_back([&, i] { futures[i] = queue.push(rows.ids[i], rows.token_type_ids[i]); });
   for (std::thread& client : clients) client.join();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const RowResult result = futures[i].get();
@@ -46,6 +53,9 @@ TEST(RunModel, AnswersAsThePredictorDoesAndFailsBadBatches) {
     }
   }
   EXPECT_TRUE(healthy);
+  // the pair's token types reach the model: the same ids with types 0 answer otherwise
+  const RowResult untyped = queue.push(rows.ids.back()).get();
+  EXPECT_GT(std::abs(untyped.logits[0] - expected.logits.back()[0]), 1e-4f);
 
   // an id past the vocabulary: the model refuses the batch
   std::future<RowResult> bad = queue.push({101, 1'000'000, 102});

@@ -94,12 +94,20 @@ TEST_P(Families, AgNewsTitleDescriptionPairsGiveHfIdsAndTypeIds) {
   const auto& records = agnews_records();
   const auto expected = read_gzip_lines(fixture("agnews_test_pairs.txt.gz"));
   ASSERT_EQ(expected.size(), records.size());
+  // through encode_pair_batch, which the data's pairs take on every core
+  std::vector<std::string> titles, descriptions;
+  for (const auto& record : records) {
+    titles.push_back(unescaped(record[1]));
+    descriptions.push_back(unescaped(record[2]));
+  }
+  const std::vector<Encoding> encodings = tokenizer().encode_pair_batch(titles, descriptions, 40);
+  ASSERT_EQ(encodings.size(), records.size());
   std::size_t mismatches = 0, truncated = 0;
   for (std::size_t row = 0; row < records.size(); ++row) {
     const auto tab = expected[row].find('\t');
     ASSERT_NE(tab, std::string::npos);
     const Ids ids = parse_ids(expected[row].substr(0, tab)), type_ids = parse_ids(expected[row].substr(tab + 1));
-    const Encoding encoding = tokenizer().encode_pair(unescaped(records[row][1]), unescaped(records[row][2]), 40);
+    const Encoding& encoding = encodings[row];
     if (ids.size() == 40) ++truncated;
     if (encoding.ids == ids && encoding.token_type_ids == type_ids) continue;
     if (++mismatches <= 5) ADD_FAILURE() << "row " << row + 1 << " differs from HF: " << records[row][1];
@@ -128,6 +136,27 @@ TEST_P(Families, TrickyPairsGiveHfIdsAndTypeIds) {
     EXPECT_EQ(encoding.token_type_ids, record.at("type_ids").get<Ids>()) << "pair: " << a << " | " << b;
     EXPECT_EQ(encoding.attention_mask, Ids(encoding.ids.size(), 1));
   }
+}
+
+// Truncating a pair from the left keeps each text's last ids, as many as from the right keeps of
+// its first (the texts here are shorter than max_length, where both sides compare the same lengths).
+TEST_P(Families, PairTruncatedFromTheLeftKeepsEachTextsEnd) {
+  const std::string a = "one two three four five six seven eight", b = "alpha beta";
+  const std::size_t none = std::numeric_limits<std::size_t>::max();
+  const Encoding whole = tokenizer().encode_pair(a, b, none);
+  ASSERT_EQ(tokenizer().special_token_count(false), 2u);  // every family here: one special token before the text
+  const std::size_t a_ids = tokenizer().encode(a, none).ids.size() - 2;
+  ASSERT_GT(a_ids, tokenizer().encode(b, none).ids.size() - 2 + 3);  // a is the longer: it loses 3 ids
+  const std::size_t max_length = whole.ids.size() - 3;
+  const auto without = [&](Ids ids, std::size_t from) {
+    ids.erase(ids.begin() + static_cast<std::ptrdiff_t>(from), ids.begin() + static_cast<std::ptrdiff_t>(from + 3));
+    return ids;
+  };
+  const Encoding left = tokenizer().encode_pair(a, b, max_length, TruncationSide::left);
+  EXPECT_EQ(left.ids, without(whole.ids, 1));
+  EXPECT_EQ(left.token_type_ids, without(whole.token_type_ids, 1));
+  const Encoding right = tokenizer().encode_pair(a, b, max_length);
+  EXPECT_EQ(right.ids, without(whole.ids, 1 + a_ids - 3));
 }
 
 // Truncating a single text keeps the first ids and the template: HF truncates the full encoding.

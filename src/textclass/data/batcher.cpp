@@ -24,6 +24,11 @@ Batch make_batch(const TokenRows& data, std::span<const std::size_t> rows, std::
     const std::vector<std::int32_t>& ids = data.ids[rows[b]];
     std::copy(ids.begin(), ids.end(), batch.input_ids.begin() + b * T);
     std::fill_n(batch.attention_mask.begin() + b * T, ids.size(), 1);
+    if (!data.token_type_ids.empty()) {
+      const std::vector<std::int32_t>& types = data.token_type_ids[rows[b]];
+      if (types.size() > ids.size()) throw std::invalid_argument("make_batch: a row has more token types than ids");
+      std::copy(types.begin(), types.end(), batch.token_type_ids.begin() + b * T);
+    }
     if (!data.labels.empty()) batch.labels.push_back(data.labels[rows[b]]);
     if (!data.targets.empty()) {
       const auto first = data.targets.begin() + static_cast<std::ptrdiff_t>(rows[b] * data.target_width);

@@ -13,11 +13,15 @@
 
 namespace textclass::data {
 
-// Rows already tokenized ([CLS] ... [SEP]) and their labels: class indices (single-label) or
-// float targets (multi-label indicators, regression values; Dataset's label_targets), empty when
-// unlabelled.
+// Rows already tokenized ([CLS] ... [SEP], or [CLS] a [SEP] b [SEP] for a sentence pair) and their
+// labels: class indices (single-label) or float targets (multi-label indicators, regression values;
+// Dataset's label_targets), empty when unlabelled.
 struct TokenRows {
   std::vector<std::vector<std::int32_t>> ids;
+  // Each row's token type ids (the tokenizer's: 0 for a pair's first text, 1 for its second, in
+  // BERT's template), as long as its ids; empty when every row is a single text, and a row's own
+  // empty list means all zeros (a single text among pairs).
+  std::vector<std::vector<std::int32_t>> token_type_ids;
   std::vector<int> labels;
   std::vector<float> targets;    // [rows, target_width]
   std::size_t target_width = 0;
@@ -31,7 +35,7 @@ struct Batch {
   int B = 0;  // rows
   int T = 0;  // tokens per row: the longest row's length, rounded up to the multiple asked for
   std::vector<std::int32_t> input_ids;       // [B, T], padded with the pad id
-  std::vector<std::int32_t> token_type_ids;  // [B, T], all 0: one text per row
+  std::vector<std::int32_t> token_type_ids;  // [B, T]: the rows' token types, 0 for single texts and padding
   std::vector<std::int32_t> attention_mask;  // [B, T]: 1 token, 0 padding
   std::vector<std::int32_t> labels;          // [B], empty when the rows have none
   std::vector<float> targets;                // [B, the rows' target_width], empty when they have none

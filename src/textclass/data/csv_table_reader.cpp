@@ -1,4 +1,5 @@
-// CSV with a header row: the text is the named text columns joined with " ", the label the named
+// CSV with a header row: the text is the named text columns joined with " ", a pair's second text
+// the named pair column (a cell as it is, empty included), the label the named
 // label column: a class name or index (see labels.hpp), the classes joined by the label separator
 // (multi-label), or a number (regression).
 #include <algorithm>
@@ -31,6 +32,8 @@ Dataset parse_csv_table(const std::string& text, const std::string& name, const 
   reader.next(header);  // the file is not blank (read_text_file), so there is a first record
   std::vector<std::size_t> text_columns;
   for (const std::string& column : spec.text_columns) text_columns.push_back(column_index(header, column, name));
+  const bool pairs = !spec.text_pair_column.empty();
+  const std::size_t pair_column = pairs ? column_index(header, spec.text_pair_column, name) : 0;
   const bool labelled = !spec.label_column.empty();
   const std::size_t label_column = labelled ? column_index(header, spec.label_column, name) : 0;
 
@@ -50,6 +53,7 @@ Dataset parse_csv_table(const std::string& text, const std::string& name, const 
       joined += record.fields[text_columns[i]];
     }
     dataset.texts.push_back(std::move(joined));
+    if (pairs) dataset.text_pairs.push_back(record.fields[pair_column]);
     if (!labelled) continue;
     const std::string& cell = record.fields[label_column];
     if (values) dataset.values.push_back(parse_label_value(cell, name, record.line));

@@ -62,6 +62,9 @@ std::string_view format_name(Format format) {
 }
 
 Dataset read_dataset(const DatasetSpec& spec) {
+  if (spec.format == Format::agnews && !spec.text_pair_column.empty()) {
+    throw Error(spec.path_or_url + ": a text pair column needs --format csv or jsonl (AG News rows are one text)");
+  }
   const std::filesystem::path local = fetch(spec.path_or_url, spec.cache_dir);
   std::vector<std::string> class_names = class_names_for(spec);
   const std::string& name = spec.path_or_url;
@@ -77,6 +80,14 @@ Dataset read_dataset(const DatasetSpec& spec) {
   return dataset;
 }
 
+std::vector<std::string> joined_texts(const Dataset& dataset) {
+  if (!dataset.pairs()) return dataset.texts;
+  std::vector<std::string> joined;
+  joined.reserve(dataset.size());
+  for (std::size_t row = 0; row < dataset.size(); ++row) joined.push_back(dataset.texts[row] + ' ' + dataset.text_pairs[row]);
+  return joined;
+}
+
 Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& rows) {
   Dataset part;
   part.class_names = dataset.class_names;
@@ -84,6 +95,10 @@ Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& rows) {
   part.label_kind = dataset.label_kind;
   part.texts.reserve(rows.size());
   for (std::size_t row : rows) part.texts.push_back(dataset.texts.at(row));
+  if (dataset.pairs()) {
+    part.text_pairs.reserve(rows.size());
+    for (std::size_t row : rows) part.text_pairs.push_back(dataset.text_pairs.at(row));
+  }
   if (!dataset.labels.empty()) {
     part.labels.reserve(rows.size());
     for (std::size_t row : rows) part.labels.push_back(dataset.labels.at(row));

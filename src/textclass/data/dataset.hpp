@@ -20,6 +20,9 @@ std::string_view label_kind_name(LabelKind kind);
 
 struct Dataset {
   std::vector<std::string> texts;
+  // Each row's second text, where the rows are sentence pairs (--text-pair-column); empty for
+  // single texts. A pair's second text may be empty, as HF's tokenizer encodes it.
+  std::vector<std::string> text_pairs;
   LabelKind label_kind = LabelKind::classes;
   std::vector<int> labels;               // classes: class index per row; empty when the rows carry no labels
   std::vector<std::vector<int>> label_sets;  // class_sets: each row's class indices, ascending
@@ -28,6 +31,7 @@ struct Dataset {
   std::string source;                    // the path or URL it was read from
 
   std::size_t size() const { return texts.size(); }
+  bool pairs() const { return !text_pairs.empty(); }
   bool labelled() const { return !labels.empty() || !label_sets.empty() || !values.empty(); }
 };
 
@@ -55,6 +59,7 @@ struct DatasetSpec {
   // training data's for validation data): labels are read against them and `classes` is not read.
   std::vector<std::string> class_names = {};
   std::vector<std::string> text_columns = {"text"};  // csv/jsonl; several are joined with " "
+  std::string text_pair_column = {};                 // csv/jsonl: each row's second text; empty: single texts
   std::string label_column = "label";                // csv/jsonl; empty: the rows carry no labels
   // What the labels are. Unset: classes, or class sets where the data has lists (a JSON array in
   // JSONL; any CSV cell when label_separator is set).
@@ -71,6 +76,10 @@ Dataset read_dataset(const DatasetSpec& spec);
 // The class names of a classes file (a path, or a URL downloaded into `cache_dir`; see
 // read_class_names).
 std::vector<std::string> read_classes_file(const std::string& path_or_url, const std::filesystem::path& cache_dir);
+
+// Each row's text, and for a pair its second text after a space: for models of single texts (the
+// TF-IDF baseline).
+std::vector<std::string> joined_texts(const Dataset& dataset);
 
 // The given rows of `dataset`, in the given order.
 Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& rows);

@@ -1,4 +1,5 @@
-// JSON Lines: one object per line; the text is the named string fields joined with " ", the label
+// JSON Lines: one object per line; the text is the named string fields joined with " ", a pair's
+// second text the named pair field (a string, empty included), the label
 // the named field: a class name or an integer index (see labels.hpp), a list of them (multi-label),
 // or a number (regression). Blank lines are skipped.
 #include <fmt/core.h>
@@ -65,6 +66,11 @@ Dataset parse_jsonl(const std::string& text, const std::string& name, const Data
       joined += value.get_ref<const std::string&>();
     }
     dataset.texts.push_back(std::move(joined));
+    if (!spec.text_pair_column.empty()) {
+      const nlohmann::json& pair = field(row, spec.text_pair_column, name, line);
+      if (!pair.is_string()) throw error_at(name, line, fmt::format("field '{}' is not a string", spec.text_pair_column));
+      dataset.text_pairs.push_back(pair.get<std::string>());
+    }
 
     if (spec.label_column.empty()) continue;
     const nlohmann::json& label = field(row, spec.label_column, name, line);

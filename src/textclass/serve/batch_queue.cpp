@@ -7,8 +7,8 @@ namespace textclass::serve {
 BatchQueue::BatchQueue(std::size_t max_batch_tokens, std::size_t max_batch_requests)
     : max_batch_tokens_(max_batch_tokens), max_batch_requests_(max_batch_requests) {}
 
-std::future<RowResult> BatchQueue::push(std::vector<std::int32_t> ids) {
-  QueuedRow row{std::move(ids), {}, Clock::now()};
+std::future<RowResult> BatchQueue::push(std::vector<std::int32_t> ids, std::vector<std::int32_t> token_type_ids) {
+  QueuedRow row{std::move(ids), std::move(token_type_ids), {}, Clock::now()};
   std::future<RowResult> result = row.result.get_future();
   {
     std::lock_guard lock(mutex_);

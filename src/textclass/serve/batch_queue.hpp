@@ -24,6 +24,7 @@ struct RowResult {
 
 struct QueuedRow {
   std::vector<std::int32_t> ids;
+  std::vector<std::int32_t> token_type_ids;  // a sentence pair's; empty for a single text
   std::promise<RowResult> result;
   Clock::time_point queued_at;
 };
@@ -33,8 +34,8 @@ class BatchQueue {
   // max_batch_requests 0: no limit on rows.
   BatchQueue(std::size_t max_batch_tokens, std::size_t max_batch_requests);
 
-  // Throws Error once closed.
-  std::future<RowResult> push(std::vector<std::int32_t> ids);
+  // Throws Error once closed. token_type_ids: a sentence pair's, as long as ids; empty for a single text.
+  std::future<RowResult> push(std::vector<std::int32_t> ids, std::vector<std::int32_t> token_type_ids = {});
 
   // The next batch: blocks until a row is queued, then takes rows in order while they fit (the
   // first always does). Empty once the queue is closed and drained.

@@ -22,13 +22,29 @@ InputEncoder::InputEncoder(const text::Tokenizer& tokenizer, std::size_t max_inp
   template_after_ = empty.size() - before;
 }
 
-std::vector<std::int32_t> InputEncoder::encode(const Sequence& input, bool truncate,
-                                               TruncationDirection direction) const {
-  // The one place a pair would be encoded: where the tokenizer gains pair encoding, it goes here.
-  if (input.is_pair()) {
-    throw tokenizer_error("this model takes single texts, not sentence pairs: give \"inputs\" a string");
+EncodedInput InputEncoder::encode(const Sequence& input, bool truncate, TruncationDirection direction) const {
+  if (input.is_pair()) return encode_pair(input.texts[0], input.texts[1], truncate, direction);
+  return {encode_single(input.texts.front(), truncate, direction), {}};
+}
+
+void InputEncoder::check_length(std::size_t ids) const {
+  if (ids > max_input_length_) {
+    throw validation_error(fmt::format("`inputs` must have less than {} tokens. Given: {}", max_input_length_, ids));
   }
-  return encode_single(input.texts.front(), truncate, direction);
+}
+
+EncodedInput InputEncoder::encode_pair(const std::string& a, const std::string& b, bool truncate,
+                                       TruncationDirection direction) const {
+  const text::TruncationSide side =
+      direction == TruncationDirection::left ? text::TruncationSide::left : text::TruncationSide::right;
+  text::Encoding encoding;
+  try {
+    encoding = tokenizer_.encode_pair(a, b, truncate ? max_input_length_ : kNoLimit, side);
+  } catch (const Error& e) {
+    throw tokenizer_error(e.what());
+  }
+  check_length(encoding.ids.size());
+  return {std::move(encoding.ids), std::move(encoding.token_type_ids)};
 }
 
 std::vector<std::int32_t> InputEncoder::encode_single(const std::string& text, bool truncate,
@@ -40,10 +56,7 @@ std::vector<std::int32_t> InputEncoder::encode_single(const std::string& text, b
     throw tokenizer_error(e.what());
   }
   if (ids.size() <= max_input_length_) return ids;
-  if (!truncate) {
-    throw validation_error(
-        fmt::format("`inputs` must have less than {} tokens. Given: {}", max_input_length_, ids.size()));
-  }
+  if (!truncate) check_length(ids.size());
   if (direction == TruncationDirection::right) return tokenizer_.encode(text, max_input_length_).ids;
   // From the left: the template's ids stay, the text keeps its last tokens (HF truncates the text
   // before the post-processor adds the template).

@@ -1,7 +1,8 @@
 #pragma once
-// A request's inputs as model rows: the tokenizer's ids, checked against the model's length limit
-// or truncated to it (from the right or, for truncation_direction "left", from the left), with
-// text-embeddings-inference's errors.
+// A request's inputs as model rows: the tokenizer's ids (a sentence pair's in the tokenizer's pair
+// template, with its token types), checked against the model's length limit or truncated to it
+// (from the right or, for truncation_direction "left", from the left; a pair longest_first, as TEI
+// asks its tokenizer), with text-embeddings-inference's errors.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -11,14 +12,19 @@
 
 namespace textclass::serve {
 
+struct EncodedInput {
+  std::vector<std::int32_t> ids;
+  std::vector<std::int32_t> token_type_ids;  // a pair's; empty for a single text (all 0)
+};
+
 class InputEncoder {
  public:
   // max_input_length: the most tokens a row may have, special tokens included.
   InputEncoder(const text::Tokenizer& tokenizer, std::size_t max_input_length);
 
-  // A sentence pair is a 422 tokenizer error (the tokenizer encodes single texts), as is text
-  // the tokenizer refuses (invalid UTF-8); a row over max_input_length without `truncate` is a 413.
-  std::vector<std::int32_t> encode(const Sequence& input, bool truncate, TruncationDirection direction) const;
+  // Text the tokenizer refuses (invalid UTF-8) is a 422 tokenizer error; a row over
+  // max_input_length without `truncate` is a 413.
+  EncodedInput encode(const Sequence& input, bool truncate, TruncationDirection direction) const;
 
   // Whether position i of a row of n ids is one of the template's ([CLS] ... [SEP]), not the text's.
   bool is_template_position(std::size_t i, std::size_t n) const {
@@ -30,6 +36,9 @@ class InputEncoder {
 
  private:
   std::vector<std::int32_t> encode_single(const std::string& text, bool truncate, TruncationDirection direction) const;
+  EncodedInput encode_pair(const std::string& a, const std::string& b, bool truncate,
+                           TruncationDirection direction) const;
+  void check_length(std::size_t ids) const;  // 413 over max_input_length
 
   const text::Tokenizer& tokenizer_;
   std::size_t max_input_length_;

@@ -168,9 +168,15 @@ void run_model(BatchQueue& queue, train::Predictor& predictor, Metrics& metrics,
     const Clock::time_point start = Clock::now();
     data::TokenRows rows;
     std::size_t tokens = 0;
+    bool pairs = false;
     for (QueuedRow& row : batch) {
       tokens += row.ids.size();
       rows.ids.push_back(std::move(row.ids));
+      pairs = pairs || !row.token_type_ids.empty();
+    }
+    if (pairs) {  // the token types of the batch's pairs; its single texts' stay empty (all 0)
+      rows.token_type_ids.reserve(batch.size());
+      for (QueuedRow& row : batch) rows.token_type_ids.push_back(std::move(row.token_type_ids));
     }
     try {
       train::Predictions predictions = predictor.predict(rows);
@@ -278,17 +284,17 @@ std::string Server::predict(const std::string& body, std::size_t& rows, std::siz
   metrics_.increment("te_request_count", {{"method", method}});
   const bool truncate = request.truncate.value_or(options_.auto_truncate);
 
-  std::vector<std::vector<std::int32_t>> encoded;
+  std::vector<EncodedInput> encoded;
   for (const Sequence& input : request.inputs) {
     encoded.push_back(encoder_.encode(input, truncate, request.truncation_direction));
-    tokens += encoded.back().size();
+    tokens += encoded.back().ids.size();
   }
   rows = encoded.size();
   const Clock::time_point tokenized = Clock::now();
 
   std::vector<std::future<RowResult>> futures;
   try {
-    for (std::vector<std::int32_t>& ids : encoded) futures.push_back(queue_.push(std::move(ids)));
+    for (EncodedInput& input : encoded) futures.push_back(queue_.push(std::move(input.ids), std::move(input.token_type_ids)));
   } catch (const Error& e) {
     throw ApiError(503, "unhealthy", e.what());
   }

@@ -145,16 +145,26 @@ Encoding Tokenizer::encode(std::string_view text, std::size_t max_length, Scratc
   return apply_template(single_, scratch.a, scratch.b);
 }
 
-Encoding Tokenizer::encode_pair(std::string_view a, std::string_view b, std::size_t max_length) const {
+Encoding Tokenizer::encode_pair(std::string_view a, std::string_view b, std::size_t max_length,
+                                TruncationSide side) const {
+  Scratch scratch;
+  return encode_pair(a, b, max_length, side, scratch);
+}
+
+Encoding Tokenizer::encode_pair(std::string_view a, std::string_view b, std::size_t max_length, TruncationSide side,
+                                Scratch& scratch) const {
   check_max_length(max_length, true);
   require_valid_utf8(a);
   require_valid_utf8(b);
-  Scratch scratch;
+  scratch.a.clear();
+  scratch.b.clear();
   // tokenizers stops encoding a text of a pair after the word that brings it to max_length ids,
   // and its truncation then compares those lengths (so a text cut short this way can count as
-  // longer than a whole one): stopping at the same place gives the same ids.
-  append_text_ids(a, max_length, scratch, scratch.a);
-  append_text_ids(b, max_length, scratch, scratch.b);
+  // longer than a whole one): stopping at the same place gives the same ids. Cutting from the left
+  // needs each text's end, so there the whole texts are encoded.
+  const std::size_t limit = side == TruncationSide::right ? max_length : std::numeric_limits<std::size_t>::max();
+  append_text_ids(a, limit, scratch, scratch.a);
+  append_text_ids(b, limit, scratch, scratch.b);
   // tokenizers' TruncationStrategy::LongestFirst, step by step.
   const std::size_t room = max_length - special_token_count(true);
   if (scratch.a.size() + scratch.b.size() > room) {
@@ -167,8 +177,13 @@ Encoding Tokenizer::encode_pair(std::string_view a, std::string_view b, std::siz
       n2 = n1 + room % 2;
     }
     if (swap) std::swap(n1, n2);
-    scratch.a.resize(std::min(scratch.a.size(), n1));
-    scratch.b.resize(std::min(scratch.b.size(), n2));
+    const auto keep = [side](std::vector<std::int32_t>& ids, std::size_t n) {
+      if (ids.size() <= n) return;
+      if (side == TruncationSide::left) ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(n));
+      else ids.resize(n);
+    };
+    keep(scratch.a, n1);
+    keep(scratch.b, n2);
   }
   return apply_template(pair_, scratch.a, scratch.b);
 }
@@ -260,20 +275,20 @@ void Tokenizer::append_word_ids(std::string_view word, std::vector<std::int32_t>
   }
 }
 
-std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, std::size_t max_length) const {
-  check_max_length(max_length, false);  // before the loop: it is not the fault of any one text
-  std::vector<Encoding> encodings(texts.size());
-  const auto count = static_cast<std::ptrdiff_t>(texts.size());
+template <typename EncodeOne>
+std::vector<Encoding> Tokenizer::encode_each(std::size_t count, EncodeOne encode_one) const {
+  std::vector<Encoding> encodings(count);
+  const auto n = static_cast<std::ptrdiff_t>(count);
   // Exceptions must not leave an OpenMP region: remember the first failing text, throw after.
-  std::ptrdiff_t first_failure = count;
+  std::ptrdiff_t first_failure = n;
   std::exception_ptr failure;
 #pragma omp parallel
   {
     Scratch scratch;
 #pragma omp for schedule(dynamic, 64)
-    for (std::ptrdiff_t i = 0; i < count; ++i) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
       try {
-        encodings[static_cast<std::size_t>(i)] = encode(texts[static_cast<std::size_t>(i)], max_length, scratch);
+        encodings[static_cast<std::size_t>(i)] = encode_one(static_cast<std::size_t>(i), scratch);
       } catch (...) {
 #pragma omp critical(textclass_text_encode_batch)
         if (i < first_failure) {
@@ -291,6 +306,23 @@ std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& te
     }
   }
   return encodings;
+}
+
+std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, std::size_t max_length) const {
+  check_max_length(max_length, false);  // before the loop: it is not the fault of any one text
+  return encode_each(texts.size(),
+                     [&](std::size_t i, Scratch& scratch) { return encode(texts[i], max_length, scratch); });
+}
+
+std::vector<Encoding> Tokenizer::encode_pair_batch(const std::vector<std::string>& texts,
+                                                   const std::vector<std::string>& pairs, std::size_t max_length) const {
+  if (texts.size() != pairs.size()) {
+    throw std::invalid_argument(fmt::format("encode_pair_batch: {} texts but {} second texts", texts.size(), pairs.size()));
+  }
+  check_max_length(max_length, true);
+  return encode_each(texts.size(), [&](std::size_t i, Scratch& scratch) {
+    return encode_pair(texts[i], pairs[i], max_length, TruncationSide::right, scratch);
+  });
 }
 
 std::vector<std::string> Tokenizer::tokens(std::string_view text, std::size_t max_length) const {

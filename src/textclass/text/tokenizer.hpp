@@ -25,6 +25,9 @@ struct Encoding {
   std::vector<std::int32_t> ids, attention_mask, token_type_ids;
 };
 
+// Which end of a text truncation cuts (HF's truncation_side).
+enum class TruncationSide { right, left };
+
 class Tokenizer {
  public:
   // A directory (its tokenizer.json if it has one, else its vocab.json and merges.txt, else its
@@ -41,9 +44,14 @@ class Tokenizer {
   // A sentence pair in the template's pair form (BERT: [CLS] a [SEP] b [SEP], token types 0 and 1),
   // truncated as HF's "longest_first" does: the longer text loses tokens first, and when both
   // must be cut each keeps half of the room.
-  Encoding encode_pair(std::string_view a, std::string_view b, std::size_t max_length = 512) const;
+  // From the left, each text keeps its last tokens (the lengths compared are the whole texts').
+  Encoding encode_pair(std::string_view a, std::string_view b, std::size_t max_length = 512,
+                       TruncationSide side = TruncationSide::right) const;
   // Throws BatchError (an Error) for the first bad text.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts, std::size_t max_length = 512) const;
+  // encode_pair(texts[i], pairs[i]) for every i (the same number of each); BatchError as encode_batch.
+  std::vector<Encoding> encode_pair_batch(const std::vector<std::string>& texts, const std::vector<std::string>& pairs,
+                                          std::size_t max_length = 512) const;
   // The token texts of encode(text, max_length).ids, as HF's convert_ids_to_tokens.
   std::vector<std::string> tokens(std::string_view text, std::size_t max_length = 512) const;
 
@@ -69,6 +77,11 @@ class Tokenizer {
 
   void check_max_length(std::size_t max_length, bool pair) const;  // room for the special tokens
   Encoding encode(std::string_view text, std::size_t max_length, Scratch& scratch) const;
+  Encoding encode_pair(std::string_view a, std::string_view b, std::size_t max_length, TruncationSide side,
+                       Scratch& scratch) const;
+  // Runs encode_one(i, scratch) for i in [0, count) on every core; BatchError for the lowest i that throws.
+  template <typename EncodeOne>
+  std::vector<Encoding> encode_each(std::size_t count, EncodeOne encode_one) const;
   // Appends the text's ids to `ids`, word by word, until ids.size() reaches `limit` (it may pass
   // it by the last word's ids).
   void append_text_ids(std::string_view text, std::size_t limit, Scratch& scratch,
