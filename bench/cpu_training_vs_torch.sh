@@ -18,7 +18,8 @@ runs = [b for b in json.load(sys.stdin)["benchmarks"] if b.get("run_type") == "i
 print(statistics.median(b["real_time"] for b in runs))')
   echo "{\"engine\": \"textclass\", \"round\": $r, \"threads\": $THREADS, \"train_step_b16_t64_s\": $t, \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
   ours+=("$t")
-  p=$(THREADS=$THREADS /usr/bin/python3 bench/torch_cpu_anchor.py | head -1)
+  p=$(THREADS=$THREADS /usr/bin/python3 bench/torch_cpu_anchor.py)
+  p=$(head -1 <<<"$p")  # the training step's line
   echo "$p" | sed "s/^{/{\"engine\": \"torch\", \"round\": $r, /"
   theirs+=("$(echo "$p" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["train_step_b16_t64_s"])')")
 done

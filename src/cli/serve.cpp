@@ -53,6 +53,7 @@ void run_serve(ServeArgs args) {
                             args.server.max_batch_tokens, max_input_length));
   }
   args.server.labels = bert->config().labels;
+  args.server.task = bert->config().task();
   args.server.model_id = args.model;
   args.server.model_dtype = model_dtype(args.device);
   args.server.device = backend::resolve_device(args.device.device);

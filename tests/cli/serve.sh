@@ -7,30 +7,10 @@
 # under load losing no accepted request.
 # Usage: serve.sh /path/to/textclass /repo/root
 source "$(dirname "$0")/../support/cli.sh"
+source "$(dirname "$0")/../support/server.sh"
 tiny=tests/fixtures/hf/tiny
+serve_model=$tiny
 
-# start_server LOG ARGS...: starts `textclass serve` on a free port; sets $pid and $url.
-start_server() {
-  local log=$1
-  shift
-  "$textclass" serve --model "$tiny" --port 0 --threads 1 "$@" 2>"$log" &
-  pid=$!
-  for _ in $(seq 100); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1)
-    [ -n "$url" ] && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  fail "the server did not start: $(cat "$log")"
-  finish
-}
-# post PATH BODY [CURL ARGS...]: prints the status, a space, then the body.
-post() {
-  local path=$1 body=$2
-  shift 2
-  curl -s -o "$scratch/body" -w '%{http_code}' "$@" -H 'Content-Type: application/json' --data-binary "$body" "$url$path"
-  echo " $(cat "$scratch/body")"
-}
 # expect_error STATUS TYPE WHAT PATH BODY [CURL ARGS...]: TEI's error JSON with that status and type.
 expect_error() {
   local status=$1 type=$2 what=$3 out

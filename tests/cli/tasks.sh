@@ -9,6 +9,7 @@
 # errors for bad labels and options, --help's defaults.
 # Usage: tasks.sh /path/to/textclass /repo/root
 source "$(dirname "$0")/../support/cli.sh"
+source "$(dirname "$0")/../support/server.sh"
 
 tiny="$scratch/tiny-bert"
 mkdir -p "$tiny"
@@ -44,6 +45,15 @@ expect_line "$out" '^\{"labels": \["economy", "politics", "sports", "technology"
 out=$("$textclass" predict --model "$scratch/topics" --threads 1 --threshold 1 "Rates rise again." 2>&1) ||
   fail "predict --threshold 1 exited $?: $out"
 expect_line "$out" '^\{"labels": \[\], "label_ids": \[\], "probs": ' "predict --threshold 1: no class"
+# serve answers with each label's sigmoid, as predict's probs.
+probs=$(jq -c '.probs' <<<"$("$textclass" predict --model "$scratch/topics" --threads 1 --threshold 0 "Rates rise again.")")
+serve_model=$scratch/topics
+start_server "$scratch/serve-topics.log"
+out=$(post /predict '{"inputs": "Rates rise again."}')
+jq -e --argjson probs "$probs" '(map({(.label): .score}) | add) as $s |
+   [["economy", "politics", "sports", "technology"], $probs] | transpose | all(($s[.[0]] - .[1]) | fabs < 1e-5)' \
+  <<<"${out#* }" >/dev/null || fail "serve (multi-label): expected predict's sigmoids $probs, got: $out"
+kill -TERM "$pid" && wait "$pid"
 
 # The same topics as a CSV with ';'-joined cells.
 printf 'text,topics\n"Rates rise; shares fall.","economy; politics"\nA goal in the last minute.,sports\nQuiet day.,\n' \
@@ -74,6 +84,15 @@ out=$("$textclass" predict --model "$scratch/ratings" --threads 1 --format-out c
   fail "predict (regression) exited $?: $out"
 [ "$(head -1 <<<"$out")" = "value" ] && [ "$(grep -Ec '^-?[0-9.e-]+$' <<<"$out")" -eq 2 ] ||
   fail "predict (regression): expected a value header and two numbers, got:"$'\n'"$out"
+# serve answers with the predicted value, as predict.
+value=$(sed -n 2p <<<"$out")
+serve_model=$scratch/ratings
+start_server "$scratch/serve-ratings.log"
+out=$(post /predict '{"inputs": "Great."}')
+jq -e --argjson value "$value" 'length == 1 and ((.[0].score - $value) | fabs) < 1e-5' <<<"${out#* }" >/dev/null ||
+  fail "serve (regression): expected predict's value $value, got: $out"
+jq -e '.problem_type == "regression"' <<<"$(curl -s "$url/info")" >/dev/null || fail "serve /info: no problem_type"
+kill -TERM "$pid" && wait "$pid"
 
 # A fine-tuned model's own problem_type wins; another asked for is an error.
 expect_one_line_error "^textclass: $scratch/ratings: a regression model \(config.json's problem_type\) cannot train for --problem-type multi_label_classification$" \

@@ -65,10 +65,13 @@ json ranked(const std::vector<std::string>& labels, const std::vector<float>& sc
   return out;
 }
 
-// Probabilities as TEI gives them: softmax over the labels (predict's), a sigmoid for one label.
-std::vector<float> scores_of(const RowResult& row, bool raw_scores) {
+// Each task's natural scores, predict's: for one label per text the probabilities as TEI gives
+// them (softmax over the labels, a sigmoid for one label); for multi-label each label's sigmoid; for
+// regression the predicted value.
+std::vector<float> scores_of(const RowResult& row, bool raw_scores, model::ProblemType task) {
   if (raw_scores) return row.logits;
-  if (row.logits.size() == 1) return {static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(row.logits[0]))))};
+  if (task == model::ProblemType::single_label_classification && row.logits.size() == 1)
+    return {static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(row.logits[0]))))};
   return row.probs;
 }
 
@@ -263,6 +266,7 @@ json Server::info() const {
           {"model_sha", nullptr},
           {"model_dtype", options_.model_dtype},
           {"model_type", {{"classifier", {{"id2label", id2label}, {"label2id", label2id}}}}},
+          {"problem_type", model::problem_type_name(options_.task)},
           {"device", options_.device},
           {"max_concurrent_requests", options_.max_concurrent_requests},
           {"max_input_length", encoder_.max_input_length()},
@@ -307,7 +311,7 @@ std::string Server::predict(const std::string& body, std::size_t& rows, std::siz
       const RowResult row = future.get();
       queue_time = std::max(queue_time, row.queue_time);
       inference_time = std::max(inference_time, row.inference_time);
-      answer.push_back(ranked(options_.labels, scores_of(row, request.raw_scores)));
+      answer.push_back(ranked(options_.labels, scores_of(row, request.raw_scores, options_.task)));
     } catch (const std::exception& e) {
       if (failure.empty()) failure = std::string("Inference failed: ") + e.what();
     }

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "textclass/model/problem_type.hpp"
 #include "textclass/serve/batch_queue.hpp"
 #include "textclass/serve/input_encoder.hpp"
 #include "textclass/serve/metrics.hpp"
@@ -36,6 +37,9 @@ struct ServerOptions {
   // What GET /info says of the model.
   std::string model_id, model_dtype, device;
   std::vector<std::string> labels;             // id2label in id order
+  // What the scores are: softmax probabilities (single-label; TEI's sigmoid for one label),
+  // each label's sigmoid (multi-label), or the predicted value (regression).
+  model::ProblemType task = model::ProblemType::single_label_classification;
 };
 
 // Slow clients give up their thread after this long without a byte (cpp-httplib's default, set

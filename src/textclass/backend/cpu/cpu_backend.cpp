@@ -44,7 +44,7 @@ class CpuBackend final : public Backend {
   float* alloc(std::size_t n) override { return static_cast<float*>(tracked_bytes(n * sizeof(float))); }
   int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(tracked_bytes(n * sizeof(int32_t))); }
   void free(void* ptr) override {
-    int8_weights_.clear();  // they may have lived there
+    forget_int8_weights_in(ptr);
     memory_.freed(ptr);
     std::free(ptr);
   }
@@ -113,7 +113,7 @@ class CpuBackend final : public Backend {
                       int OC) override {
     const auto timed = profile_.time("matmul_forward");
     if (int8_) {
-      cpu::int8_matmul_forward(out, inp, int8_weight(weight, OC, C), bias, N, C, OC);
+      cpu::int8_matmul_forward(out, inp, int8_weight(weight, OC, C), bias, N, C, OC, isa_);
       return;
     }
     cpu::matmul_forward(out, inp, weight, bias, N, C, OC, products_);
@@ -231,6 +231,17 @@ class CpuBackend final : public Backend {
     auto found = int8_weights_.find(weight);
     if (found == int8_weights_.end()) found = int8_weights_.emplace(weight, cpu::quantize_weight(weight, OC, C)).first;
     return found->second;
+  }
+
+  // The int8 copies of weights that lived in the allocation at ptr, which is going.
+  void forget_int8_weights_in(void* ptr) {
+    if (int8_weights_.empty()) return;
+    const char* begin = static_cast<const char*>(ptr);
+    const char* end = begin + memory_.bytes_at(ptr);
+    std::erase_if(int8_weights_, [&](const auto& entry) {
+      const char* weight = reinterpret_cast<const char*>(entry.first);
+      return weight >= begin && weight < end;
+    });
   }
 
   void* tracked_bytes(std::size_t bytes) {

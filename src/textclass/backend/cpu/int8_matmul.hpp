@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "textclass/backend/cpu/isa.hpp"
+
 namespace textclass::backend::cpu {
 
 struct Int8Weight {
@@ -20,6 +22,6 @@ struct Int8Weight {
 Int8Weight quantize_weight(const float* weight, int OC, int C);
 
 void int8_matmul_forward(float* out, const float* inp, const Int8Weight& weight, const float* bias, int N, int C,
-                         int OC);
+                         int OC, Isa isa);
 
 }  // namespace textclass::backend::cpu
