@@ -72,19 +72,10 @@ std::vector<double> OneVsRestLogisticRegression::predict_proba(const SparseMatri
     throw Error("rows have " + std::to_string(rows.cols) + " features, the model " + std::to_string(features_));
   }
   const std::size_t K = classes_;
-  std::vector<double> probs(rows.rows * K);
-#pragma omp parallel for schedule(static) if (rows.nonzeros() * K > 100'000)
-  for (std::size_t i = 0; i < rows.rows; ++i) {
-    double* z = &probs[i * K];
-    std::copy(intercept_.begin(), intercept_.end(), z);
-    for (std::size_t k = rows.row_start[i]; k < rows.row_start[i + 1]; ++k) {
-      const double* w = &coef_[static_cast<std::size_t>(rows.columns[k]) * K];
-      for (std::size_t c = 0; c < K; ++c) z[c] += rows.values[k] * w[c];
-    }
+  return linear_scores(rows, coef_, intercept_, [K](double* z) {
     // 1 / (1 + e^-z), which is 1 at z = +inf and 0 at z = -inf
     for (std::size_t c = 0; c < K; ++c) z[c] = 1.0 / (1.0 + std::exp(-z[c]));
-  }
-  return probs;
+  });
 }
 
 }  // namespace textclass::linear
