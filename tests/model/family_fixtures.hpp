@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -66,5 +67,22 @@ inline std::vector<std::string> fp32_backend_names() {
     if (name == "cpu" || name == "cuda") names.push_back(name);
   return names;
 }
+
+// A test parametrised by (family, backend name): SetUp makes the backend, or skips the test saying
+// why it cannot run here.
+class FamilyBackendTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {
+ protected:
+  void SetUp() override {
+    const std::string& name = std::get<1>(GetParam());
+    const std::string why_not = backend_unavailable_reason(name);
+    if (!why_not.empty()) GTEST_SKIP() << name << ": " << why_not;
+    backend_ = make_test_backend(name);
+  }
+  const std::string& family() const { return std::get<0>(GetParam()); }
+  backend::Backend& backend() { return *backend_; }
+
+ private:
+  std::unique_ptr<backend::Backend> backend_;
+};
 
 }  // namespace textclass::testing

@@ -23,22 +23,17 @@ using testing::max_abs_diff;
 
 // (family, backend): every test runs for each family on each fp32 backend of
 // tests/support/test_backends.hpp, skipping the backends this machine cannot run.
-class FamilyVersusHF : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {
+class FamilyVersusHF : public testing::FamilyBackendTest {
  protected:
   void SetUp() override {
-    const std::string& name = std::get<1>(GetParam());
-    const std::string why_not = testing::backend_unavailable_reason(name);
-    if (!why_not.empty()) GTEST_SKIP() << name << ": " << why_not;
-    backend_ = testing::make_test_backend(name);
+    FamilyBackendTest::SetUp();
+    if (IsSkipped()) return;
     golden_ = std::make_unique<testing::FamilyGolden>(family());
   }
-  const std::string& family() const { return std::get<0>(GetParam()); }
-  backend::Backend& backend() { return *backend_; }
   const testing::FamilyGolden& golden() const { return *golden_; }
   std::unique_ptr<Bert> load() { return load_bert(backend(), family_fixture(family(), "tiny")); }
 
  private:
-  std::unique_ptr<backend::Backend> backend_;
   std::unique_ptr<testing::FamilyGolden> golden_;
 };
 

@@ -20,19 +20,7 @@
 namespace textclass::train {
 namespace {
 
-class FamilyTrajectory : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {
- protected:
-  void SetUp() override {
-    const std::string& name = std::get<1>(GetParam());
-    const std::string why_not = textclass::testing::backend_unavailable_reason(name);
-    if (!why_not.empty()) GTEST_SKIP() << name << ": " << why_not;
-    backend_ = textclass::testing::make_test_backend(name);
-  }
-  backend::Backend& backend() { return *backend_; }
-
- private:
-  std::unique_ptr<backend::Backend> backend_;
-};
+using FamilyTrajectory = textclass::testing::FamilyBackendTest;
 
 INSTANTIATE_TEST_SUITE_P(FamiliesAndBackends, FamilyTrajectory,
                          ::testing::Combine(::testing::ValuesIn(textclass::testing::fixture_families()),
@@ -44,7 +32,7 @@ INSTANTIATE_TEST_SUITE_P(FamiliesAndBackends, FamilyTrajectory,
                          });
 
 TEST_P(FamilyTrajectory, ThreeTrainerStepsMatchTheReference) {
-  const std::string family = std::get<0>(GetParam());
+  const std::string family = this->family();
   const textclass::testing::FamilyGolden golden(family);
   auto bert = model::load_bert(backend(), textclass::testing::family_fixture(family, "tiny"));
   const auto& steps = golden.scalars["adamw_steps"];

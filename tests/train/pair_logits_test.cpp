@@ -20,20 +20,7 @@ namespace {
 
 using textclass::testing::family_fixture;
 
-class PairLogits : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {
- protected:
-  void SetUp() override {
-    const std::string& name = std::get<1>(GetParam());
-    const std::string why_not = textclass::testing::backend_unavailable_reason(name);
-    if (!why_not.empty()) GTEST_SKIP() << name << ": " << why_not;
-    backend_ = textclass::testing::make_test_backend(name);
-  }
-  const std::string& family() const { return std::get<0>(GetParam()); }
-  backend::Backend& backend() { return *backend_; }
-
- private:
-  std::unique_ptr<backend::Backend> backend_;
-};
+using PairLogits = textclass::testing::FamilyBackendTest;
 
 INSTANTIATE_TEST_SUITE_P(FamiliesAndBackends, PairLogits,
                          ::testing::Combine(::testing::Values("bert", "roberta", "distilbert"),
