@@ -35,9 +35,9 @@ struct RandomBatch {
 };
 
 struct BertBase {
-  std::unique_ptr<backend::Backend> backend = backend::make_cpu_backend();
+  std::unique_ptr<backend::Backend> backend;
   std::unique_ptr<model::Bert> bert;
-  BertBase() {
+  explicit BertBase(const backend::CpuOptions& options = {}) : backend(backend::make_cpu_backend(options)) {
     model::BertConfig config =
         model::load_config((std::filesystem::path(TEXTCLASS_SOURCE_DIR) / "data/bert-base-cased/config.json").string());
     config.labels = {"World", "Sports", "Business", "Sci/Tech"};
@@ -67,9 +67,20 @@ void BM_bert_base_train_step(benchmark::State& state) {
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(B) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
+// Inference as predict runs it (CpuOptions::inference) in precision 0 fp32, 1 bf16 or 2 int8.
 void BM_bert_base_inference(benchmark::State& state) {
   const int B = static_cast<int>(state.range(0));
-  BertBase m;
+  backend::CpuOptions options;
+  options.inference = true;
+  options.bf16 = state.range(1) == 1;
+  options.int8 = state.range(1) == 2;
+  const std::string why_not =
+      options.bf16 ? backend::cpu_bf16_unavailable_reason() : options.int8 ? backend::cpu_int8_unavailable_reason() : "";
+  if (!why_not.empty()) {
+    state.SkipWithError(why_not.c_str());
+    return;
+  }
+  BertBase m(options);
   RandomBatch batch(B, kTokens, m.bert->config().vocab_size);
   model::Activations acts(*m.backend);
   m.bert->forward(acts, batch.inputs(B, kTokens));  // untimed: the first pass touches the activations first
@@ -78,7 +89,7 @@ void BM_bert_base_inference(benchmark::State& state) {
 }
 
 BENCHMARK(BM_bert_base_train_step)->ArgName("batch")->Arg(16)->UseRealTime()->Unit(benchmark::kSecond)->MinWarmUpTime(1.0);
-BENCHMARK(BM_bert_base_inference)->ArgName("batch")->Arg(64)->UseRealTime()->Unit(benchmark::kSecond)->MinWarmUpTime(1.0);
+BENCHMARK(BM_bert_base_inference)->ArgNames({"batch", "precision"})->ArgsProduct({{16, 64}, {0, 1, 2}})->UseRealTime()->Unit(benchmark::kSecond)->MinWarmUpTime(1.0);
 
 }  // namespace
 

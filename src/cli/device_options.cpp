@@ -6,6 +6,7 @@
 namespace textclass::cli {
 
 void add_device_options(CLI::App& command, DeviceOptions& options, ModelUse use) {
+  options.inference = use == ModelUse::inference;
   command.add_option("--device", options.device,
                      "where BERT runs: auto (cuda where there is a usable GPU, else cpu), or " +
                          backend::available_devices())

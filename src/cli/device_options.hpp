@@ -10,7 +10,8 @@ namespace textclass::cli {
 
 using backend::DeviceOptions;
 
-// What the command does with the model: inference also offers --precision int8.
+// What the command does with the model: inference also offers --precision int8, and the CPU then
+// prepares each weight for its products once (DeviceOptions::inference).
 enum class ModelUse { training, inference };
 
 void add_device_options(CLI::App& command, DeviceOptions& options, ModelUse use);

@@ -271,9 +271,10 @@ TEST_P(BertVersusHF, InputsOutsideTheModelAreRefused) {
 
 // tf32 and bf16 matmul products (bf16 is the GPU's default precision) move the tiny model's
 // logits by rounding only: a few thousandths here, where a wrong kernel moves them by tenths.
+// cpu-bf16-inference: the CPU's bf16 as predict runs it (weights packed once, biases fused).
 using BertMixedPrecision = testing::BackendTest;
 INSTANTIATE_TEST_SUITE_P(TensorCores, BertMixedPrecision,
-                         ::testing::Values("cuda-tf32", "cuda-bf16", "cpu-bf16"),
+                         ::testing::Values("cuda-tf32", "cuda-bf16", "cpu-bf16", "cpu-bf16-inference"),
                          testing::backend_test_name);
 
 TEST_P(BertMixedPrecision, LogitsAndLossStayCloseToHF) {

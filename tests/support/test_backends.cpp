@@ -21,7 +21,7 @@ std::vector<std::string> backend_names() {
 std::string backend_unavailable_reason(const std::string& name) {
   if (name == "cpu-avx2" && !backend::cpu_supports(backend::CpuOptions::Vectors::avx2))
     return "this processor has no AVX2 with FMA";
-  if (name == "cpu-bf16") return backend::cpu_bf16_unavailable_reason();
+  if (name == "cpu-bf16" || name == "cpu-bf16-inference") return backend::cpu_bf16_unavailable_reason();
   if (name.rfind("cuda", 0) != 0) return "";
 #ifdef TEXTCLASS_HAS_CUDA
   return backend::cuda_unavailable_reason();
@@ -32,9 +32,10 @@ std::string backend_unavailable_reason(const std::string& name) {
 
 std::unique_ptr<backend::Backend> make_test_backend(const std::string& name) {
   if (name == "cpu") return backend::make_cpu_backend();
-  if (name == "cpu-bf16") {
+  if (name == "cpu-bf16" || name == "cpu-bf16-inference") {
     backend::CpuOptions options;
     options.bf16 = true;
+    options.inference = name == "cpu-bf16-inference";
     return backend::make_cpu_backend(options);
   }
   if (name == "cpu-avx2" || name == "cpu-baseline") {

@@ -231,6 +231,9 @@ class Backend {
 // int8: the linear layers' products in int8, for inference only (cpu/int8_matmul.hpp: weights
 // quantized once per output channel, inputs per row as they come, as ONNX Runtime's dynamic
 // quantization); needs AVX512-VNNI, whose products cannot overflow. Attention stays fp32.
+// inference: no backward pass, so in bf16 a weight is rounded and packed as oneDNN reads it fastest
+// once, at its first product (again after an upload over it), and the bias added in the product's
+// pass. int8 implies it.
 struct CpuOptions {
   enum class Vectors { widest, avx2, baseline };
   int threads = 0;                     // 0: OpenMP's default
@@ -238,6 +241,7 @@ struct CpuOptions {
   Vectors vectors = Vectors::widest;   // a narrower set runs the other kernels, which tests compare
   bool bf16 = false;
   bool int8 = false;
+  bool inference = false;
 };
 std::unique_ptr<Backend> make_cpu_backend(const CpuOptions& options = {});
 

@@ -43,6 +43,7 @@ std::unique_ptr<Backend> make_backend(const DeviceOptions& options) {
     cpu.bf16 = precision == "bf16";
     cpu.threads = options.threads;
     cpu.profile = options.profile;
+    cpu.inference = options.inference;
     return make_cpu_backend(cpu);
   }
 #ifdef TEXTCLASS_HAS_CUDA

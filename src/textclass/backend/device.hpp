@@ -22,6 +22,7 @@ struct DeviceOptions {
                                    // cuda, fp32 on cpu
   int threads = 0;                 // CPU threads, 0: all cores
   bool profile = false;            // every op is timed and a table printed at the end
+  bool inference = false;          // no training: the CPU prepares each weight for its products once
 };
 
 // The devices this build runs on: "cpu", or "cpu, cuda" when built with the CUDA toolkit.

@@ -37,19 +37,20 @@ void* aligned_bytes(std::size_t bytes) {
 
 class CpuBackend final : public Backend {
  public:
-  CpuBackend(cpu::Isa isa, cpu::Products products, bool int8, bool profile)
-      : isa_(isa), products_(products), int8_(int8), profile_(profile) {}
+  CpuBackend(cpu::Isa isa, cpu::Products products, bool int8, bool inference, bool profile)
+      : isa_(isa), products_(products), int8_(int8), inference_(inference || int8), profile_(profile) {}
   std::string name() const override { return "cpu"; }
 
   float* alloc(std::size_t n) override { return static_cast<float*>(tracked_bytes(n * sizeof(float))); }
   int32_t* alloc_ints(std::size_t n) override { return static_cast<int32_t*>(tracked_bytes(n * sizeof(int32_t))); }
   void free(void* ptr) override {
-    forget_int8_weights_in(ptr);
+    forget_weights_between(ptr, memory_.bytes_at(ptr));
     memory_.freed(ptr);
     std::free(ptr);
   }
   MemoryUse memory_use() const override { return memory_.use(); }
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
+    forget_weights_between(device_dst, bytes);
     std::memcpy(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
@@ -112,16 +113,17 @@ class CpuBackend final : public Backend {
   void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
                       int OC) override {
     const auto timed = profile_.time("matmul_forward");
-    if (int8_) {
-      cpu::int8_matmul_forward(out, inp, int8_weight(weight, OC, C), bias, N, C, OC, isa_);
-      return;
-    }
-    cpu::matmul_forward(out, inp, weight, bias, N, C, OC, products_);
+    if (int8_)
+      cpu::int8_matmul_forward(out, inp, prepared(int8_weights_, weight, OC, C), bias, N, C, OC, isa_);
+    else if (inference_ && products_ == cpu::Products::bf16)
+      cpu::matmul_forward(out, inp, prepared(bf16_weights_, weight, OC, C), bias, N);
+    else
+      cpu::matmul_forward(out, inp, weight, bias, N, C, OC, products_);
   }
   void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                        const float* weight, int N, int C, int OC, GradientWrite dweight_write) override {
     const auto timed = profile_.time("matmul_backward");
-    if (int8_) throw std::logic_error("int8 products are for inference: the CPU backend was made for int8");
+    if (inference_) throw std::logic_error("the CPU backend was made for inference, which has no backward pass");
     cpu::matmul_backward(dinp, dweight, dbias, dout, inp, weight, N, C, OC, dweight_write, products_);
   }
   std::size_t attention_saved_floats(int B, int T, int C, int NH) const override {
@@ -225,23 +227,28 @@ class CpuBackend final : public Backend {
   }
 
  private:
-  // The weight's int8 copy, made at its first product. Inference never changes a weight (products
-  // in int8 refuse a backward pass), so a weight's address names it.
-  const cpu::Int8Weight& int8_weight(const float* weight, int OC, int C) {
-    auto found = int8_weights_.find(weight);
-    if (found == int8_weights_.end()) found = int8_weights_.emplace(weight, cpu::quantize_weight(weight, OC, C)).first;
+  // The weight [OC, C] prepared for the products (in int8, or bf16 packed), made at its first product.
+  // Inference never changes a weight (the backend refuses a backward pass), so its address names it.
+  template <class Prepared>
+  static const Prepared& prepared(std::unordered_map<const float*, Prepared>& cache, const float* weight, int OC,
+                                  int C) {
+    auto found = cache.find(weight);
+    if (found == cache.end()) found = cache.try_emplace(weight, weight, OC, C).first;
     return found->second;
   }
 
-  // The int8 copies of weights that lived in the allocation at ptr, which is going.
-  void forget_int8_weights_in(void* ptr) {
-    if (int8_weights_.empty()) return;
+  // Forgets the prepared copies of weights that start in the `bytes` at ptr, which are going (freed)
+  // or changing (uploaded over).
+  void forget_weights_between(const void* ptr, std::size_t bytes) {
+    if (int8_weights_.empty() && bf16_weights_.empty()) return;
     const char* begin = static_cast<const char*>(ptr);
-    const char* end = begin + memory_.bytes_at(ptr);
-    std::erase_if(int8_weights_, [&](const auto& entry) {
+    const char* end = begin + bytes;
+    const auto inside = [&](const auto& entry) {
       const char* weight = reinterpret_cast<const char*>(entry.first);
       return weight >= begin && weight < end;
-    });
+    };
+    std::erase_if(int8_weights_, inside);
+    std::erase_if(bf16_weights_, inside);
   }
 
   void* tracked_bytes(std::size_t bytes) {
@@ -254,7 +261,9 @@ class CpuBackend final : public Backend {
   cpu::Isa isa_;  // the vector instructions the kernels run with
   cpu::Products products_;  // the linear layers' arithmetic, unless int8_
   bool int8_;               // the linear layers' products in int8 (inference)
+  bool inference_;          // no backward pass: weights are prepared for the products once
   std::unordered_map<const float*, cpu::Int8Weight> int8_weights_;
+  std::unordered_map<const float*, cpu::PackedBf16Weight> bf16_weights_;
   cpu::OpProfile profile_;
 };
 
@@ -294,7 +303,7 @@ std::unique_ptr<Backend> make_cpu_backend(const CpuOptions& options) {
   // oneDNN's products run on the same OpenMP team, so this covers them too.
   if (options.threads > 0) omp_set_num_threads(options.threads);
   return std::make_unique<CpuBackend>(isa, options.bf16 ? cpu::Products::bf16 : cpu::Products::fp32, options.int8,
-                                      options.profile);
+                                      options.inference, options.profile);
 }
 
 }  // namespace textclass::backend

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 namespace textclass::backend::cpu {
@@ -37,6 +38,41 @@ dnnl::memory::desc operand(Op op, int rows, int cols, int ld, dnnl::memory::data
   return dnnl::memory::desc({rows, cols}, type, strides);
 }
 
+using type = dnnl::memory::data_type;
+
+const dnnl::engine& cpu_engine() {
+  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+// C [M,N] = a · b + bias + beta · C (bias [N] or null, beta 0 or 1) by oneDNN's matmul, a [M,K] and
+// b [K,N] stored as their descriptions say, C in fp32 with row stride ldc. The bias is added to each
+// fp32 sum once, as torch's addmm adds it.
+void matmul_product(const dnnl::memory::desc& a, void* a_data, const dnnl::memory::desc& b, void* b_data,
+                  const float* bias, float beta, float* C, int ldc) {
+  if (beta != 0.0f && beta != 1.0f) throw std::logic_error(fmt::format("matmul_product: beta {} is not 0 or 1", beta));
+  const dnnl::memory::dim M = a.dims()[0], N = b.dims()[1];
+  const dnnl::memory::desc c = operand(Op::none, static_cast<int>(M), static_cast<int>(N), ldc, type::f32);
+  const dnnl::memory::desc bias_desc =
+      bias != nullptr ? operand(Op::none, 1, static_cast<int>(N), static_cast<int>(N), type::f32) : dnnl::memory::desc();
+  dnnl::primitive_attr attr;
+  if (beta == 1.0f) {
+    dnnl::post_ops sum;
+    sum.append_sum(1.0f);
+    attr.set_post_ops(sum);
+  }
+  // oneDNN keeps made primitives in its cache: the same shape again costs a lookup.
+  const dnnl::matmul product(
+      dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, bias_desc, c), attr, cpu_engine()));
+  dnnl::stream stream(cpu_engine());
+  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, dnnl::memory(a, cpu_engine(), a_data)},
+                                                 {DNNL_ARG_WEIGHTS, dnnl::memory(b, cpu_engine(), b_data)},
+                                                 {DNNL_ARG_DST, dnnl::memory(c, cpu_engine(), C)}};
+  if (bias != nullptr) args.emplace(DNNL_ARG_BIAS, dnnl::memory(bias_desc, cpu_engine(), const_cast<float*>(bias)));
+  product.execute(stream, args);
+  stream.wait();
+}
+
 }  // namespace
 
 void gemm(Op op_a, Op op_b, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
@@ -55,28 +91,35 @@ const char* bf16_products_unavailable_reason() {
 
 void gemm_bf16(Op op_a, Op op_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb, float beta,
                float* C, int ldc) {
-  if (beta != 0.0f && beta != 1.0f) throw std::logic_error(fmt::format("gemm_bf16: beta {} is not 0 or 1", beta));
-  using type = dnnl::memory::data_type;
-  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   // A and B as stored: op(A) [M,K] is A [M,K] or A [K,M] transposed, and the same for B.
   thread_local std::vector<uint16_t> a16, b16;
   round_to_bf16(a16, A, op_a == Op::none ? M : K, op_a == Op::none ? K : M, lda);
   round_to_bf16(b16, B, op_b == Op::none ? K : N, op_b == Op::none ? N : K, ldb);
-  const dnnl::memory::desc a = operand(op_a, M, K, lda, type::bf16), b = operand(op_b, K, N, ldb, type::bf16),
-                           c = operand(Op::none, M, N, ldc, type::f32);
-  dnnl::primitive_attr attr;
-  if (beta == 1.0f) {
-    dnnl::post_ops sum;
-    sum.append_sum(1.0f);
-    attr.set_post_ops(sum);
-  }
-  // oneDNN keeps made primitives in its cache: the same shape again costs a lookup.
-  const dnnl::matmul product(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), attr, engine));
-  dnnl::stream stream(engine);
-  product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(a, engine, a16.data())},
-                           {DNNL_ARG_WEIGHTS, dnnl::memory(b, engine, b16.data())},
-                           {DNNL_ARG_DST, dnnl::memory(c, engine, C)}});
+  matmul_product(operand(op_a, M, K, lda, type::bf16), a16.data(), operand(op_b, K, N, ldb, type::bf16), b16.data(),
+               nullptr, beta, C, ldc);
+}
+
+PackedBf16Weight::PackedBf16Weight(const float* weight, int OC, int C) : OC_(OC), C_(C) {
+  std::vector<uint16_t> plain;
+  round_to_bf16(plain, weight, OC, C, C);
+  // The layout oneDNN picks for these weights (it does not depend on the rows of the input).
+  const dnnl::memory::desc any({C, OC}, type::bf16, dnnl::memory::format_tag::any);
+  const dnnl::matmul::primitive_desc layout(
+      dnnl::matmul::desc(operand(Op::none, 1, C, C, type::bf16), any, operand(Op::none, 1, OC, OC, type::f32)),
+      cpu_engine());
+  packed_ = dnnl::memory(layout.weights_desc(), cpu_engine());
+  dnnl::memory from(operand(Op::transpose, C, OC, C, type::bf16), cpu_engine(), plain.data());
+  dnnl::stream stream(cpu_engine());
+  dnnl::reorder(from, packed_).execute(stream, from, packed_);
   stream.wait();
+}
+
+void linear_bf16(int M, const float* A, const PackedBf16Weight& weight, const float* bias, float* C) {
+  const int K = weight.C();
+  thread_local std::vector<uint16_t> a16;
+  round_to_bf16(a16, A, M, K, K);
+  matmul_product(operand(Op::none, M, K, K, type::bf16), a16.data(), weight.packed().get_desc(),
+                 weight.packed().get_data_handle(), bias, 0.0f, C, weight.OC());
 }
 
 }  // namespace textclass::backend::cpu

@@ -5,6 +5,8 @@
 // inside an OpenMP parallel region it runs on the calling thread alone, outside one on the whole
 // OpenMP team (omp_set_num_threads).
 //   op(A) is [M,K], op(B) is [K,N], C is [M,N]; lda, ldb, ldc are the row strides as stored.
+#include <oneapi/dnnl/dnnl.hpp>
+
 namespace textclass::backend::cpu {
 
 enum class Op { none, transpose };
@@ -17,6 +19,25 @@ void gemm(Op op_a, Op op_b, int M, int N, int K, float alpha, const float* A, in
 // AVX512-BF16 instructions (bf16_products_unavailable_reason says where there are none).
 void gemm_bf16(Op op_a, Op op_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb, float beta,
                float* C, int ldc);
+
+// A linear layer's weight [OC, C] rounded to bf16 once (as gemm_bf16 rounds it) and laid out as
+// oneDNN's bf16 matmul reads it fastest (a blocked layout, the same for any number of input rows):
+// for inference, where a weight never changes.
+class PackedBf16Weight {
+ public:
+  PackedBf16Weight(const float* weight, int OC, int C);
+  int OC() const { return OC_; }
+  int C() const { return C_; }
+  const dnnl::memory& packed() const { return packed_; }
+
+ private:
+  int OC_, C_;
+  dnnl::memory packed_;
+};
+
+// C [M,OC] = A [M,C] · weightᵀ + bias (bias [OC] or null) in one pass: A rounded to bf16 as gemm_bf16
+// rounds it, the sums in fp32 and the bias added to each once, as torch's addmm adds it.
+void linear_bf16(int M, const float* A, const PackedBf16Weight& weight, const float* bias, float* C);
 
 // Empty when the processor has AVX512-BF16; otherwise why gemm_bf16 cannot run.
 const char* bf16_products_unavailable_reason();

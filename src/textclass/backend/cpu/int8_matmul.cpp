@@ -20,19 +20,16 @@ float symmetric_scale(const float* x, int n) {
 
 }  // namespace
 
-Int8Weight quantize_weight(const float* weight, int OC, int C) {
-  Int8Weight q;
-  q.values.resize(static_cast<std::size_t>(OC) * C);
-  q.scales.resize(OC);
+Int8Weight::Int8Weight(const float* weight, int OC, int C)
+    : values(static_cast<std::size_t>(OC) * C), scales(OC) {
 #pragma omp parallel for
   for (int oc = 0; oc < OC; oc++) {
     const float* w = weight + static_cast<std::size_t>(oc) * C;
     const float scale = symmetric_scale(w, C);
     for (int c = 0; c < C; c++)
-      q.values[static_cast<std::size_t>(oc) * C + c] = static_cast<int8_t>(std::nearbyint(w[c] / scale));
-    q.scales[oc] = scale;
+      values[static_cast<std::size_t>(oc) * C + c] = static_cast<int8_t>(std::nearbyint(w[c] / scale));
+    scales[oc] = scale;
   }
-  return q;
 }
 
 namespace {

@@ -14,12 +14,12 @@
 
 namespace textclass::backend::cpu {
 
+// A weight [OC, C] quantized.
 struct Int8Weight {
+  Int8Weight(const float* weight, int OC, int C);
   std::vector<int8_t> values;  // [OC,C]
   std::vector<float> scales;   // [OC]
 };
-
-Int8Weight quantize_weight(const float* weight, int OC, int C);
 
 void int8_matmul_forward(float* out, const float* inp, const Int8Weight& weight, const float* bias, int N, int C,
                          int OC, Isa isa);

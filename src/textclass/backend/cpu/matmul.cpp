@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "textclass/backend/cpu/gemm.hpp"
-
 namespace textclass::backend::cpu {
 namespace {
 
@@ -29,6 +27,10 @@ void matmul_forward(float* out, const float* inp, const float* weight, const flo
     beta = 1.0f;
   }
   product(products, Op::none, Op::transpose, N, OC, C, inp, C, weight, C, beta, out, OC);
+}
+
+void matmul_forward(float* out, const float* inp, const PackedBf16Weight& weight, const float* bias, int N) {
+  linear_bf16(N, inp, weight, bias, out);
 }
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,

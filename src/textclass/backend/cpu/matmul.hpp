@@ -8,6 +8,7 @@
 // The products are oneDNN's (cpu/gemm.hpp), threaded by oneDNN on the OpenMP team: fp32, or of
 // inputs rounded to bf16 with fp32 sums.
 #include "textclass/backend/backend.hpp"  // GradientWrite
+#include "textclass/backend/cpu/gemm.hpp"
 
 namespace textclass::backend::cpu {
 
@@ -15,6 +16,9 @@ enum class Products { fp32, bf16 };
 
 void matmul_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC,
                     Products products);
+
+// The same in bf16 with a weight packed once (inference), the bias added in the same pass.
+void matmul_forward(float* out, const float* inp, const PackedBf16Weight& weight, const float* bias, int N);
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int N, int C, int OC, GradientWrite dweight_write, Products products);
