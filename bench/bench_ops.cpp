@@ -1,5 +1,7 @@
 // The CPU backend's ops at BERT-base training shapes (batch 16, 128 tokens, hidden 768, 12 heads):
-// where a training step's time goes outside the big GEMMs.
+// where a training step's time goes outside the big GEMMs. BM_linear_inference: the linear layers'
+// products as predict runs them (batch 16 x 64 tokens), in GFLOP/s, beside a 2048-square product:
+// how near the products run to what the processor's fp32 arithmetic gives.
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -64,6 +66,39 @@ void BM_matmul_forward_backward_fc1(benchmark::State& state) {
   for (float* p : {inp, weight, bias, out, dinp, dweight, dbias}) backend->free(p);
 }
 BENCHMARK(BM_matmul_forward_backward_fc1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// out [N, OC] = inp [N, C] · weightᵀ + bias on the inference backend in fp32 (bf16 for the 1 in the
+// last argument).
+void BM_linear_inference(benchmark::State& state) {
+  const int N = static_cast<int>(state.range(0)), C = static_cast<int>(state.range(1)),
+            OC = static_cast<int>(state.range(2));
+  textclass::backend::CpuOptions options;
+  options.inference = true;
+  options.bf16 = state.range(3) == 1;
+  if (options.bf16 && !textclass::backend::cpu_bf16_unavailable_reason().empty()) {
+    state.SkipWithError(textclass::backend::cpu_bf16_unavailable_reason().c_str());
+    return;
+  }
+  auto backend = textclass::backend::make_cpu_backend(options);
+  float* inp = random_buffer(*backend, static_cast<std::size_t>(N) * C);
+  float* weight = random_buffer(*backend, static_cast<std::size_t>(OC) * C);
+  float* bias = random_buffer(*backend, OC);
+  float* out = backend->alloc(static_cast<std::size_t>(N) * OC);
+  backend->matmul_forward(out, inp, weight, bias, N, C, OC);  // untimed: first touch, bf16's packing
+  for (auto _ : state) backend->matmul_forward(out, inp, weight, bias, N, C, OC);
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * N * C * OC * state.iterations() / 1e9,
+                                                 benchmark::Counter::kIsRate);
+  for (float* p : {inp, weight, bias, out}) backend->free(p);
+}
+// BERT-base's four products per layer at 1,024 rows (qkv, attention output, FFN in, FFN out), then
+// a square one; fp32 and bf16.
+BENCHMARK(BM_linear_inference)
+    ->ArgNames({"N", "C", "OC", "bf16"})
+    ->ArgsProduct({{1024}, {768}, {2304, 768, 3072}, {0, 1}})
+    ->ArgsProduct({{1024}, {3072}, {768}, {0, 1}})
+    ->ArgsProduct({{2048}, {2048}, {2048}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_layernorm_forward_backward(benchmark::State& state) {
   auto backend = textclass::backend::make_cpu_backend();
