@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hf_fixtures.hpp"
 #include "test_backends.hpp"
 #include "textclass/model/bert.hpp"
 #include "textclass/model/safetensors_file.hpp"
@@ -27,33 +28,13 @@ struct FamilyGolden {
   std::string family;
   model::SafetensorsFile tensors;
   nlohmann::json scalars;
-  int B = 0, T = 0;
-  std::vector<int32_t> input_ids, token_type_ids, attention_mask, labels;
+  GoldenBatch batch;  // the rows the fixtures ran
 
   explicit FamilyGolden(const std::string& name)
       : family(name),
         tensors(family_fixture(name, "golden.safetensors")),
-        scalars(nlohmann::json::parse(std::ifstream(family_fixture(name, "golden.json")))) {
-    B = static_cast<int>(tensors.info("input_ids").shape[0]);
-    T = static_cast<int>(tensors.info("input_ids").shape[1]);
-    input_ids = tensors.read_ints("input_ids");
-    token_type_ids = tensors.read_ints("token_type_ids");
-    attention_mask = tensors.read_ints("attention_mask");
-    labels = tensors.read_ints("labels");
-  }
-
-  // Rows [begin, end) as model inputs (padding kept at the full batch's T).
-  model::Inputs rows(int begin, int end, bool with_labels = true) const {
-    const std::size_t from = static_cast<std::size_t>(begin) * T, count = static_cast<std::size_t>(end - begin) * T;
-    model::Inputs in;
-    in.B = end - begin;
-    in.T = T;
-    in.input_ids = std::span(input_ids).subspan(from, count);
-    in.token_type_ids = std::span(token_type_ids).subspan(from, count);
-    in.attention_mask = std::span(attention_mask).subspan(from, count);
-    if (with_labels) in.labels = std::span(labels).subspan(begin, end - begin);
-    return in;
-  }
+        scalars(nlohmann::json::parse(std::ifstream(family_fixture(name, "golden.json")))),
+        batch(tensors) {}
 };
 
 // The families with fixtures, as test parameters.

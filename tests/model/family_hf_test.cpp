@@ -60,7 +60,7 @@ INSTANTIATE_TEST_SUITE_P(TensorCores, FamilyMixedPrecision,
 TEST_P(FamilyMixedPrecision, LogitsAndLossStayCloseToTheReference) {
   auto bert = load();
   Activations acts(backend());
-  const Output out = bert->forward(acts, golden().rows(0, golden().B));
+  const Output out = bert->forward(acts, golden().batch.rows(0, golden().batch.B));
   EXPECT_LE(max_abs_diff(out.logits, golden().tensors.read_floats("logits")), 2e-2);
   ASSERT_TRUE(out.loss.has_value());
   EXPECT_NEAR(*out.loss, golden().scalars["loss"].get<double>(), 1e-2);
@@ -81,7 +81,7 @@ TEST_P(FamilyVersusHF, LoadsAsTheFamilyWithTransformersHead) {
 TEST_P(FamilyVersusHF, EncoderInputAndOutput) {
   auto bert = load();
   Activations acts(backend());
-  bert->forward(acts, golden().rows(0, golden().B, false));
+  bert->forward(acts, golden().batch.rows(0, golden().batch.B, false));
   const std::size_t C = bert->config().hidden_size;
   const std::vector<int32_t>& rows = acts.padded_row_of_rows();
   for (const char* name : {"embeddings_output", "last_hidden_state"}) {
@@ -94,7 +94,7 @@ TEST_P(FamilyVersusHF, EncoderInputAndOutput) {
         std::copy_n(computed.begin() + i * C, C, ours.begin() + rows[i] * C);
         ++real;
       }
-    EXPECT_GT(real, golden().B * 5);
+    EXPECT_GT(real, golden().batch.B * 5);
     EXPECT_LE(max_abs_diff(ours, expected), 1e-5) << name;
   }
 }
@@ -102,19 +102,19 @@ TEST_P(FamilyVersusHF, EncoderInputAndOutput) {
 TEST_P(FamilyVersusHF, LogitsAndLoss) {
   auto bert = load();
   Activations acts(backend());
-  const Output out = bert->forward(acts, golden().rows(0, golden().B));
+  const Output out = bert->forward(acts, golden().batch.rows(0, golden().batch.B));
   EXPECT_LE(max_abs_diff(out.logits, golden().tensors.read_floats("logits")), 1e-5);
   ASSERT_TRUE(out.loss.has_value());
   EXPECT_NEAR(*out.loss, golden().scalars["loss"].get<double>(), 1e-6);
   // without labels: the same logits
-  EXPECT_EQ(bert->forward(acts, golden().rows(0, golden().B, false)).logits, out.logits);
+  EXPECT_EQ(bert->forward(acts, golden().batch.rows(0, golden().batch.B, false)).logits, out.logits);
 }
 
 TEST_P(FamilyVersusHF, EveryGradient) {
   auto bert = load();
   Activations acts(backend());
   bert->zero_grad();
-  bert->forward(acts, golden().rows(0, golden().B), /*dropout_seed=*/1);  // dropout is 0 in this config
+  bert->forward(acts, golden().batch.rows(0, golden().batch.B), /*dropout_seed=*/1);  // dropout is 0 in this config
   bert->backward(acts);
   int compared = 0;
   for (const ParameterView& view : bert->table().views()) {
@@ -132,8 +132,8 @@ TEST_P(FamilyVersusHF, EveryGradient) {
 TEST_P(FamilyVersusHF, TokenTypes) {
   auto bert = load();
   Activations acts(backend());
-  std::vector<int32_t> ones(golden().token_type_ids.size(), 1);
-  Inputs in = golden().rows(0, golden().B);
+  std::vector<int32_t> ones(golden().batch.token_type_ids.size(), 1);
+  Inputs in = golden().batch.rows(0, golden().batch.B);
   in.token_type_ids = ones;
   if (family() == "distilbert") {
     EXPECT_LE(max_abs_diff(bert->forward(acts, in).logits, golden().tensors.read_floats("logits")), 1e-5);
@@ -194,7 +194,7 @@ TEST_P(FamilyVersusHF, SavesBackInTransformersForm) {
   auto reloaded = load_bert(backend(), dir);
   Activations acts(backend());
   EXPECT_EQ(reloaded->config().family, bert->config().family);
-  EXPECT_LE(max_abs_diff(reloaded->forward(acts, golden().rows(0, golden().B)).logits,
+  EXPECT_LE(max_abs_diff(reloaded->forward(acts, golden().batch.rows(0, golden().batch.B)).logits,
                          golden().tensors.read_floats("logits")),
             1e-5);
   std::filesystem::remove_all(dir);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,24 +43,24 @@ inline const nlohmann::json& golden_json() {
   return j;
 }
 
-// The golden batch: 8 AG News rows padded to the longest, with their labels.
+// The golden batch: 8 AG News rows padded to the longest, with their labels (golden.safetensors'
+// input_ids, token_type_ids, attention_mask and labels; the families' fixtures have the same).
 struct GoldenBatch {
   int B = 0, T = 0;
   std::vector<int32_t> input_ids, token_type_ids, attention_mask, labels;
 
-  GoldenBatch() {
-    const auto& g = golden_tensors();
-    B = static_cast<int>(g.info("input_ids").shape[0]);
-    T = static_cast<int>(g.info("input_ids").shape[1]);
-    input_ids = g.read_ints("input_ids");
-    token_type_ids = g.read_ints("token_type_ids");
-    attention_mask = g.read_ints("attention_mask");
-    labels = g.read_ints("labels");
-  }
+  GoldenBatch() : GoldenBatch(golden_tensors()) {}
+  explicit GoldenBatch(const model::SafetensorsFile& tensors)
+      : B(static_cast<int>(tensors.info("input_ids").shape[0])),
+        T(static_cast<int>(tensors.info("input_ids").shape[1])),
+        input_ids(tensors.read_ints("input_ids")),
+        token_type_ids(tensors.read_ints("token_type_ids")),
+        attention_mask(tensors.read_ints("attention_mask")),
+        labels(tensors.read_ints("labels")) {}
 
   // Rows [begin, end) as model inputs (padding kept at the full batch's T, as HF sliced it).
   model::Inputs rows(int begin, int end, bool with_labels = true) const {
-    std::size_t from = static_cast<std::size_t>(begin) * T, count = static_cast<std::size_t>(end - begin) * T;
+    const std::size_t from = static_cast<std::size_t>(begin) * T, count = static_cast<std::size_t>(end - begin) * T;
     model::Inputs in;
     in.B = end - begin;
     in.T = T;

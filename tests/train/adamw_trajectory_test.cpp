@@ -6,6 +6,7 @@
 
 #include "../model/hf_fixtures.hpp"
 #include "test_backends.hpp"
+#include "trainer_steps.hpp"
 #include "textclass/model/checkpoint.hpp"
 #include "textclass/train/adamw.hpp"
 #include "textclass/train/gradient_clipping.hpp"
@@ -23,38 +24,12 @@ using AdamWTrajectory = textclass::testing::BackendTest;
 INSTANTIATE_TEST_SUITE_P(Backends, AdamWTrajectory, ::testing::ValuesIn(textclass::testing::backend_names()),
                          textclass::testing::backend_test_name);
 
+// The pooler gets no gradient under this head, so torch leaves it as loaded; so must we (its
+// parameters are compared with the others).
 TEST_P(AdamWTrajectory, ThreeTrainerStepsMatchHF) {
   auto bert = textclass::testing::load_with_head(backend(), "tiny", model::Head::cls_linear);
-  textclass::testing::GoldenBatch batch;
-  const auto& steps = golden_json()["adamw_steps"];
-  ASSERT_EQ(steps.size(), 3u);
-
-  std::vector<ParameterSpan> spans = parameter_groups(bert->table(), 0.01);
-  AdamW optimizer(backend(), bert->table().total_floats(), spans);
-  LinearSchedule schedule(1e-3, 0, 3);
-  model::Activations acts(backend());
-  for (int s = 0; s < 3; ++s) {
-    SCOPED_TRACE("step " + std::to_string(s));
-    const auto& golden = steps[s];
-    bert->zero_grad();
-    model::Output out = bert->forward(acts, batch.rows(golden["batch_rows"][0], golden["batch_rows"][1]), 1000 + s);
-    bert->backward(acts);
-    double norm = global_grad_norm(backend(), bert->grads(), spans);
-    optimizer.step(bert->params(), bert->grads(), schedule.lr(s), clip_factor(norm, 1.0));
-    EXPECT_NEAR(*out.loss, golden["loss"].get<double>(), 1e-6);
-    EXPECT_NEAR(norm, golden["grad_norm_before_clip"].get<double>(), 1e-5);
-    EXPECT_NEAR(schedule.lr(s + 1), golden["lr_after"].get<double>(), 1e-12);
-  }
-  EXPECT_EQ(optimizer.steps_taken(), 3);
-
-  // 1e-6 rather than 1e-5: the weight decay moves a parameter p by only about 2e-5 p over these
-  // three steps, and a decay group mix-up must show. The pooler gets no gradient under this head,
-  // so torch leaves it as loaded; so must we.
-  for (const model::ParameterView& view : bert->table().views()) {
-    SCOPED_TRACE(view.name);
-    std::vector<float> ours = textclass::testing::tensor_of(*bert, bert->params(), view.name);
-    EXPECT_LE(textclass::testing::max_abs_diff(ours, golden_tensors().read_floats("after3." + view.name)), 1e-6);
-  }
+  textclass::testing::expect_trainer_steps(backend(), *bert, textclass::testing::GoldenBatch(),
+                                           golden_json()["adamw_steps"], golden_tensors());
 }
 
 // The GPU's tensor-core precisions train like the CPU's fp32: 40 steps on the golden batch with a

@@ -9,12 +9,9 @@
 #include <tuple>
 
 #include "../model/family_fixtures.hpp"
-#include "../model/hf_fixtures.hpp"
 #include "test_backends.hpp"
+#include "trainer_steps.hpp"
 #include "textclass/model/checkpoint.hpp"
-#include "textclass/train/adamw.hpp"
-#include "textclass/train/gradient_clipping.hpp"
-#include "textclass/train/linear_schedule.hpp"
 #include "textclass/train/parameter_groups.hpp"
 
 namespace textclass::train {
@@ -35,8 +32,6 @@ TEST_P(FamilyTrajectory, ThreeTrainerStepsMatchTheReference) {
   const std::string family = this->family();
   const textclass::testing::FamilyGolden golden(family);
   auto bert = model::load_bert(backend(), textclass::testing::family_fixture(family, "tiny"));
-  const auto& steps = golden.scalars["adamw_steps"];
-  ASSERT_EQ(steps.size(), 3u);
 
   // the decay group is the Trainer's
   std::vector<std::string> decayed;
@@ -45,28 +40,7 @@ TEST_P(FamilyTrajectory, ThreeTrainerStepsMatchTheReference) {
   std::sort(decayed.begin(), decayed.end());
   EXPECT_EQ(decayed, golden.scalars["decay_params"].get<std::vector<std::string>>());
 
-  std::vector<ParameterSpan> spans = parameter_groups(bert->table(), 0.01);
-  AdamW optimizer(backend(), bert->table().total_floats(), spans);
-  LinearSchedule schedule(1e-3, 0, 3);
-  model::Activations acts(backend());
-  for (int s = 0; s < 3; ++s) {
-    SCOPED_TRACE("step " + std::to_string(s));
-    const auto& step = steps[s];
-    bert->zero_grad();
-    model::Output out = bert->forward(acts, golden.rows(step["batch_rows"][0], step["batch_rows"][1]), 1000 + s);
-    bert->backward(acts);
-    double norm = global_grad_norm(backend(), bert->grads(), spans);
-    optimizer.step(bert->params(), bert->grads(), schedule.lr(s), clip_factor(norm, 1.0));
-    EXPECT_NEAR(*out.loss, step["loss"].get<double>(), 1e-6);
-    EXPECT_NEAR(norm, step["grad_norm_before_clip"].get<double>(), 1e-5);
-  }
-  // 1e-6, as for BERT: the weight decay moves a parameter p by only about 2e-5 p over three steps
-  for (const model::ParameterView& view : bert->table().views()) {
-    SCOPED_TRACE(view.name);
-    EXPECT_LE(textclass::testing::max_abs_diff(textclass::testing::tensor_of(*bert, bert->params(), view.name),
-                                               golden.tensors.read_floats("after3." + view.name)),
-              1e-6);
-  }
+  textclass::testing::expect_trainer_steps(backend(), *bert, golden.batch, golden.scalars["adamw_steps"], golden.tensors);
 }
 
 }  // namespace
