@@ -92,6 +92,23 @@ jq -e '.[0] | map(.text) == ["[CLS]", "Hello", "world", "[SEP]"] and map(.specia
   <<<"${out#* }" >/dev/null || fail "/tokenize: $out"
 out=$(post /tokenize '{"inputs": ["Hello", "world"], "add_special_tokens": false}')
 jq -e 'map(map(.text)) == [["Hello"], ["world"]]' <<<"${out#* }" >/dev/null || fail "/tokenize a batch: $out"
+# Offsets as TEI gives them: start and stop count characters (code points, not bytes), text is the
+# input's characters [start, stop) rather than the vocabulary's "##é", special tokens have null. The
+# tiny model's tokenizer is bert-base-cased's, whose offsets from HF's tokenizers are in
+# tests/fixtures/tokenizers/bert-base-cased/tricky_offsets.jsonl (make_offsets.js).
+input='Héllo wörld'
+want=$(jq -c --arg text "$input" 'select(.text == $text) | .offsets' \
+       tests/fixtures/tokenizers/bert-base-cased/tricky_offsets.jsonl)
+[ -n "$want" ] || fail "no offsets for '$input' in bert-base-cased/tricky_offsets.jsonl"
+out=$(post /tokenize "{\"inputs\": \"$input\"}")
+jq -e --argjson want "$want" '.[0] | map(if .special then null else [.start, .stop] end) == $want and
+       map(.text) == ["[CLS]", "H", "é", "llo", "w", "ö", "rl", "d", "[SEP]"] and
+       (map(select(.special)) | all(.start == null and .stop == null))' <<<"${out#* }" >/dev/null ||
+  fail "/tokenize offsets of '$input': expected HF's $want, got: $out"
+# An emoji is one character (four bytes, two UTF-16 units); [UNK] shows the whole word it stands for.
+out=$(post /tokenize '{"inputs": "a🚀b é", "add_special_tokens": false}')
+jq -e '.[0] | map([.text, .start, .stop]) == [["a🚀b", 0, 3], ["é", 4, 5]]' <<<"${out#* }" >/dev/null ||
+  fail "/tokenize offsets past an emoji: $out"
 
 # --- the GET routes
 for path in /health / /ping; do

@@ -1,5 +1,6 @@
 // Texts come from users' data: any bytes, alone or as a pair, must give ids of the vocabulary (at
-// most max_length of them) or a textclass::Error (invalid UTF-8), with each family's tokenizer:
+// most max_length of them; for a single text, the same ids again with offsets from
+// encode_with_offsets) or a textclass::Error (invalid UTF-8), with each family's tokenizer:
 // byte-level BPE (roberta-base, ModernBERT-base) and WordPiece (distilbert-base-uncased,
 // bert-base-cased). Input: byte 0 picks the tokenizer and single or pair, byte 1 max_length; the
 // rest is the text, or two texts split at the first 0 byte.
@@ -49,6 +50,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     for (const std::int32_t id : encoding.ids) {
       if (id < 0 || static_cast<std::size_t>(id) >= tokenizer.vocab_size()) std::abort();
+    }
+    // A single text's offsets: encode()'s ids, a span for each but the template's tokens, none reversed.
+    if (!pair) {
+      const auto offsets = tokenizer.encode_with_offsets(input, max_length);
+      if (!offsets || offsets->ids != encoding.ids || offsets->spans.size() != offsets->ids.size()) std::abort();
+      std::size_t without = 0;
+      for (const auto& span : offsets->spans) {
+        if (!span) ++without;
+        else if (span->start > span->stop) std::abort();
+      }
+      if (without != tokenizer.special_token_count()) std::abort();
     }
   } catch (const textclass::Error&) {
   }

@@ -1,10 +1,12 @@
 // A model's tokenizer.json comes from wherever the user got it: any bytes must give a
-// textclass::Error or a tokenizer that encodes text (singles and pairs) without failing.
+// textclass::Error or a tokenizer that encodes text (singles and pairs) without failing, and
+// whose offsets, where it gives them, come with the same ids.
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -34,6 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         try {
           const auto encoding = tokenizer.encode(text, max_length);
           for (const std::int32_t id : encoding.ids) tokenizer.id_to_token(id);
+          const auto offsets = tokenizer.encode_with_offsets(text, max_length);  // none, or the same ids
+          if (offsets && offsets->ids != encoding.ids) std::abort();
           tokenizer.encode_pair(text, "second text", max_length);
         } catch (const textclass::Error&) {  // e.g. max_length shorter than the template
         }

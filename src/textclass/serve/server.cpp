@@ -9,8 +9,10 @@
 #include <httplib.h>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "textclass/error.hpp"
+#include "textclass/text/unicode.hpp"
 
 #ifndef TEXTCLASS_VERSION
 #define TEXTCLASS_VERSION "unknown"
@@ -332,18 +334,40 @@ std::string Server::tokenize(const std::string& body, std::size_t& rows, std::si
   const text::Tokenizer& tokenizer = encoder_.tokenizer();
   json answer = json::array();
   for (const std::string& text : request.inputs) {
-    std::vector<std::int32_t> ids;
+    // As TEI: a token of the text gives its characters [start, stop) and those characters as its
+    // text; a special token of the template its own string, start and stop null. A tokenizer whose
+    // normalizer has no offsets here (see Tokenizer::encode_with_offsets) gives every token so.
+    std::optional<text::OffsetEncoding> encoded;
     try {
-      ids = tokenizer.encode(text, std::numeric_limits<std::size_t>::max()).ids;
+      encoded = tokenizer.encode_with_offsets(text, std::numeric_limits<std::size_t>::max());
+      if (!encoded) encoded = text::OffsetEncoding{tokenizer.encode(text, std::numeric_limits<std::size_t>::max()).ids, {}};
     } catch (const Error& e) {
       throw tokenizer_error(e.what());
     }
+    const std::vector<std::int32_t>& ids = encoded->ids;
+    // Where each character starts, and the text's end: a span's text is then one substring.
+    std::vector<std::size_t> char_starts;
+    for (std::size_t i = 0; i < text.size();) {
+      char_starts.push_back(i);
+      text::next_code_point(text, i);
+    }
+    char_starts.push_back(text.size());
+    const auto byte_of = [&](std::size_t character) { return char_starts[std::min(character, char_starts.size() - 1)]; };
     json tokens_json = json::array();
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const bool special = encoder_.is_template_position(i, ids.size());
       if (special && !request.add_special_tokens) continue;
-      tokens_json.push_back({{"id", ids[i]}, {"text", tokenizer.id_to_token(ids[i])}, {"special", special},
-                             {"start", nullptr}, {"stop", nullptr}});
+      json token = {{"id", ids[i]}, {"text", tokenizer.id_to_token(ids[i])}, {"special", special},
+                    {"start", nullptr}, {"stop", nullptr}};
+      if (!special && i < encoded->spans.size() && encoded->spans[i]) {
+        const text::CharSpan span = *encoded->spans[i];
+        // TEI's input.chars().skip(start).take(stop - start): nothing past the end.
+        const std::size_t begin = byte_of(span.start), end = std::max(begin, byte_of(span.stop));
+        token["text"] = text.substr(begin, end - begin);
+        token["start"] = span.start;
+        token["stop"] = span.stop;
+      }
+      tokens_json.push_back(std::move(token));
     }
     tokens += tokens_json.size();
     answer.push_back(std::move(tokens_json));

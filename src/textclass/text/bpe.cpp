@@ -85,7 +85,7 @@ const BytePairEncoding::Merge* BytePairEncoding::find_merge(std::int32_t left, s
 void BytePairEncoding::tokenize(std::string_view word, std::vector<std::int32_t>& ids) const {
   if (word.empty()) return;
   if (word.size() > cached_word_bytes) {
-    merge_word(word, ids);
+    merge_word(word, ids, nullptr);
     return;
   }
   WordCache& cache = thread_cache();
@@ -101,26 +101,36 @@ void BytePairEncoding::tokenize(std::string_view word, std::vector<std::int32_t>
     return;
   }
   const std::size_t first = ids.size();
-  merge_word(word, ids);
+  merge_word(word, ids, nullptr);
   if (cache.words.size() >= cache_capacity) return;
   cache.words.emplace(key, std::vector<std::int32_t>(ids.begin() + static_cast<std::ptrdiff_t>(first), ids.end()));
 }
 
-void BytePairEncoding::merge_word(std::string_view word, std::vector<std::int32_t>& ids) const {
+void BytePairEncoding::tokenize(std::string_view word, std::vector<std::int32_t>& ids,
+                                std::vector<ByteRange>& ranges) const {
+  if (!word.empty()) merge_word(word, ids, &ranges);
+}
+
+void BytePairEncoding::merge_word(std::string_view word, std::vector<std::int32_t>& ids,
+                                  std::vector<ByteRange>* ranges) const {
   if (options_.ignore_merges) {
     if (const std::int32_t id = vocab_.find(word); id >= 0) {
       ids.push_back(id);
+      if (ranges != nullptr) ranges->push_back({0, word.size()});
       return;
     }
   }
   std::vector<Symbol> symbols;
   symbols.reserve(word.size());
-  const auto add = [&](std::int32_t id) {
+  std::vector<ByteRange> symbol_ranges;  // each initial symbol's bytes of `word`, when asked for
+  const auto add = [&](std::int32_t id, ByteRange range) {
     const auto index = static_cast<std::int32_t>(symbols.size());
     if (!symbols.empty()) symbols.back().next = index;
     symbols.push_back({id, index - 1, -1});
+    if (ranges != nullptr) symbol_ranges.push_back(range);
   };
   std::int32_t pending_unk = -1;  // an unk not yet added (fuse_unk may extend it)
+  ByteRange pending_range;
   std::string piece;
   std::size_t i = 0;
   while (i < word.size()) {
@@ -131,9 +141,9 @@ void BytePairEncoding::merge_word(std::string_view word, std::vector<std::int32_
     piece.append(word.substr(begin, i - begin));
     if (i == word.size()) piece += options_.end_of_word_suffix;
     if (const std::int32_t id = vocab_.find(piece); id >= 0) {
-      if (pending_unk >= 0) add(pending_unk);
+      if (pending_unk >= 0) add(pending_unk, pending_range);
       pending_unk = -1;
-      add(id);
+      add(id, {begin, i});
       continue;
     }
     if (options_.byte_fallback) {  // the bytes of the piece, prefix and suffix included, as tokenizers does
@@ -144,15 +154,20 @@ void BytePairEncoding::merge_word(std::string_view word, std::vector<std::int32_
         bytes.push_back(id);
       }
       if (bytes.size() == piece.size()) {
-        for (const std::int32_t id : bytes) add(id);
+        for (const std::int32_t id : bytes) add(id, {begin, i});
         continue;
       }
     }
     if (unk_id_ < 0) continue;  // no unk token: the character is dropped
-    if (pending_unk >= 0 && !options_.fuse_unk) add(pending_unk);
+    if (pending_unk >= 0 && !options_.fuse_unk) add(pending_unk, pending_range);
+    if (pending_unk >= 0 && options_.fuse_unk) {
+      pending_range.end = i;
+    } else {
+      pending_range = {begin, i};
+    }
     pending_unk = unk_id_;
   }
-  if (pending_unk >= 0) add(pending_unk);
+  if (pending_unk >= 0) add(pending_unk, pending_range);
 
   std::priority_queue<Candidate> queue;
   for (std::size_t k = 0; k + 1 < symbols.size(); ++k) {
@@ -183,8 +198,15 @@ void BytePairEncoding::merge_word(std::string_view word, std::vector<std::int32_
       }
     }
   }
-  for (const Symbol& symbol : symbols) {
-    if (!symbol.removed) ids.push_back(symbol.id);
+  for (std::size_t k = 0; k < symbols.size(); ++k) {
+    const Symbol& symbol = symbols[k];
+    if (symbol.removed) continue;
+    ids.push_back(symbol.id);
+    // A symbol absorbed those up to the next one left: it covers their bytes too.
+    if (ranges != nullptr) {
+      const std::size_t last = symbol.next < 0 ? symbols.size() - 1 : static_cast<std::size_t>(symbol.next) - 1;
+      ranges->push_back({symbol_ranges[k].begin, symbol_ranges[last].end});
+    }
   }
 }
 

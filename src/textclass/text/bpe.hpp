@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "textclass/text/byte_range.hpp"
 #include "textclass/text/token_table.hpp"
 
 namespace textclass::text {
@@ -36,6 +37,10 @@ class BytePairEncoding {
 
   // Appends the ids of `word` (valid UTF-8, in the model's alphabet) to `ids`.
   void tokenize(std::string_view word, std::vector<std::int32_t>& ids) const;
+  // The same ids, and each one's bytes of `word` appended to `ranges`: a token covers the characters
+  // it merged, a byte-fallback token its character, a fused unk its run of unknown characters.
+  // Bypasses the cache, which keeps ids only.
+  void tokenize(std::string_view word, std::vector<std::int32_t>& ids, std::vector<ByteRange>& ranges) const;
 
   std::int32_t find(std::string_view token) const { return vocab_.find(token); }  // -1 if absent
 
@@ -48,7 +53,7 @@ class BytePairEncoding {
     return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) | static_cast<std::uint32_t>(right);
   }
   const Merge* find_merge(std::int32_t left, std::int32_t right) const;
-  void merge_word(std::string_view word, std::vector<std::int32_t>& ids) const;
+  void merge_word(std::string_view word, std::vector<std::int32_t>& ids, std::vector<ByteRange>* ranges) const;
 
   TokenTable vocab_;
   std::unordered_map<std::uint64_t, Merge> merges_;

@@ -15,6 +15,8 @@
 
 namespace textclass::text {
 
+struct AlignedText;
+
 struct NormalizerOptions {
   bool clean_text = true;
   bool handle_chinese_chars = true;
@@ -77,6 +79,12 @@ class Normalizer {
 
   // Writes the normalized form of `text` (valid UTF-8) into `out`, replacing its contents.
   void normalize(std::string_view text, std::string& out) const;
+
+  // normalize() on text.text, carrying each character's original range through every step as
+  // tokenizers does (aligned_normalizer.cpp). False, leaving `text` unspecified, for a list with a
+  // Strip, Prepend or Replace step (whose alignment is not worked out here) or if the result is
+  // not normalize()'s: then there are no offsets, rather than wrong ones.
+  bool normalize_aligned(AlignedText& text) const;
 
  private:
   void apply(std::size_t step, std::string_view text, std::string& out) const;

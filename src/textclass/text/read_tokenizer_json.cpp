@@ -228,6 +228,10 @@ std::vector<TemplatePiece> read_template(const json& pieces, const json& special
 // Returns false for a post-processor that adds no tokens (ByteLevel only trims offsets).
 bool read_post_processor(const json& processor, TokenizerSpec& spec) {
   const std::string type = type_of(processor);
+  if (type == "ByteLevel" || type == "RobertaProcessing") {  // both trim offsets, by default
+    spec.trim_offsets = processor.value("trim_offsets", true);
+    spec.trim_keeps_prefix_space = processor.value("add_prefix_space", true);
+  }
   if (type == "ByteLevel") return false;
   if (type == "Sequence") {
     bool found = false;

@@ -135,6 +135,10 @@ TokenizerSpec read_vocab_json(const std::filesystem::path& file) {
     const std::string& sep = specials.at("sep_token").content;
     spec.single = {special(cls, -1), sequence(0), special(sep, -1)};
     spec.pair = {special(cls, -1), sequence(0), special(sep, -1), special(sep, -1), sequence(1), special(sep, -1)};
+    // transformers' RoBERTa converter: RobertaProcessing(add_prefix_space=..., trim_offsets=True);
+    // GPT-2's ByteLevel post-processor keeps the offsets as they are.
+    spec.trim_offsets = true;
+    spec.trim_keeps_prefix_space = add_prefix_space;
   }
   return spec;
 }

@@ -43,7 +43,9 @@ Tokenizer::Tokenizer(const TokenizerSpec& spec)
       pre_tokenizer_(spec.pre_tokenizer),
       model_(spec.model),
       added_tokens_(spec.added_tokens),
-      model_max_length_(spec.model_max_length) {
+      model_max_length_(spec.model_max_length),
+      trim_offsets_(spec.trim_offsets),
+      trim_keeps_prefix_space_(spec.trim_keeps_prefix_space) {
   if (model_ == ModelKind::wordpiece) {
     wordpiece_ = WordPiece(views_of(spec.vocab), spec.wordpiece, spec.source);
   } else {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,18 @@ namespace textclass::text {
 
 struct Encoding {
   std::vector<std::int32_t> ids, attention_mask, token_type_ids;
+};
+
+// Where a token came from: characters (Unicode code points) [start, stop) of the text.
+struct CharSpan {
+  std::size_t start = 0, stop = 0;
+  bool operator==(const CharSpan&) const = default;
+};
+
+// Ids and, for each, its characters in the text; none for the template's special tokens.
+struct OffsetEncoding {
+  std::vector<std::int32_t> ids;
+  std::vector<std::optional<CharSpan>> spans;
 };
 
 // Which end of a text truncation cuts (HF's truncation_side).
@@ -52,6 +65,17 @@ class Tokenizer {
   // encode_pair(texts[i], pairs[i]) for every i (the same number of each); BatchError as encode_batch.
   std::vector<Encoding> encode_pair_batch(const std::vector<std::string>& texts, const std::vector<std::string>& pairs,
                                           std::size_t max_length = 512) const;
+  // encode(text, max_length).ids with each token's characters in `text`, as tokenizers'
+  // encode_char_offsets gives them (what text-embeddings-inference's /tokenize shows): an added
+  // token its match, a word piece its part of the word ("##" aside), an [UNK] its whole word, a
+  // byte-level token the characters its bytes belong to; a character the normalizer changed counts
+  // where tokenizers' alignments put it (İ lower-cased to two characters stays one; "e" + U+0301
+  // composed to "é" is the "e"), and RoBERTa's post-processor trims spaces off the ends. Slower
+  // than encode(): the normalizers run again, carrying alignments (token_offsets.cpp).
+  // std::nullopt for a normalizer with a step whose alignment is not worked out here (Strip,
+  // Prepend, Replace; see Normalizer::normalize_aligned): no offsets rather than wrong ones.
+  // Invalid UTF-8 is an Error, as in encode().
+  std::optional<OffsetEncoding> encode_with_offsets(std::string_view text, std::size_t max_length = 512) const;
   // The token texts of encode(text, max_length).ids, as HF's convert_ids_to_tokens.
   std::vector<std::string> tokens(std::string_view text, std::size_t max_length = 512) const;
 
@@ -106,6 +130,7 @@ class Tokenizer {
   std::vector<std::string> id_to_token_;
   std::int32_t pad_id_ = 0;
   std::size_t model_max_length_ = 512;
+  bool trim_offsets_ = false, trim_keeps_prefix_space_ = false;  // TokenizerSpec's
 };
 
 }  // namespace textclass::text

@@ -60,6 +60,11 @@ struct TokenizerSpec {
   std::vector<TemplatePiece> single{special("[CLS]", -1), sequence(0), special("[SEP]", -1)};
   std::vector<TemplatePiece> pair{special("[CLS]", -1), sequence(0),  special("[SEP]", -1),
                                   sequence(1, 1),       special("[SEP]", -1, 1)};
+  // RobertaProcessing's and the ByteLevel post-processor's trim_offsets: a token's offsets leave
+  // out the spaces (Ġ or whitespace) at its ends, except, with their add_prefix_space, one space
+  // at the start of the text's first token. Offsets only: the ids are the same.
+  bool trim_offsets = false;
+  bool trim_keeps_prefix_space = false;
   std::string pad_token = "[PAD]";
   std::size_t model_max_length = 512;
 };

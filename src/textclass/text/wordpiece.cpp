@@ -37,7 +37,7 @@ std::pair<std::int32_t, std::size_t> WordPiece::longest_prefix(const TokenTable&
   return {-1, 0};
 }
 
-void WordPiece::tokenize(std::string_view word, std::vector<std::int32_t>& ids) const {
+void WordPiece::tokenize(std::string_view word, std::vector<std::int32_t>& ids, std::vector<ByteRange>* ranges) const {
   // HF counts characters, not bytes, and gives up on long words before trying to split them:
   // a 101-letter word is one [UNK] although "a ##aa ##aa ..." would cover it.
   if (word.size() > max_input_chars_per_word_) {
@@ -45,10 +45,12 @@ void WordPiece::tokenize(std::string_view word, std::vector<std::int32_t>& ids) 
         std::count_if(word.begin(), word.end(), [](char c) { return !is_utf8_continuation_byte(c); }));
     if (chars > max_input_chars_per_word_) {
       ids.push_back(unk_id_);
+      if (ranges != nullptr) ranges->push_back({0, word.size()});
       return;
     }
   }
   const std::size_t first_piece = ids.size();
+  const std::size_t first_range = ranges != nullptr ? ranges->size() : 0;
   std::size_t start = 0;
   while (start < word.size()) {
     const auto [id, length] = longest_prefix(start == 0 ? whole_ : continuations_, word.substr(start));
@@ -56,9 +58,14 @@ void WordPiece::tokenize(std::string_view word, std::vector<std::int32_t>& ids) 
       // One piece missing makes the whole word unknown, not just that piece.
       ids.resize(first_piece);
       ids.push_back(unk_id_);
+      if (ranges != nullptr) {
+        ranges->resize(first_range);
+        ranges->push_back({0, word.size()});
+      }
       return;
     }
     ids.push_back(id);
+    if (ranges != nullptr) ranges->push_back({start, start + length});
     start += length;
   }
 }

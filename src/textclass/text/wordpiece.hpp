@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "textclass/text/byte_range.hpp"
 #include "textclass/text/token_table.hpp"
 
 namespace textclass::text {
@@ -28,8 +29,9 @@ class WordPiece {
   // unknown token is an Error).
   WordPiece(const TokenEntries& vocab, WordPieceOptions options, const std::string& source);
 
-  // Appends the ids of `word`'s pieces to `ids`.
-  void tokenize(std::string_view word, std::vector<std::int32_t>& ids) const;
+  // Appends the ids of `word`'s pieces to `ids` and, if `ranges` is given, each piece's bytes of
+  // `word` to it ("##" not counted; an [UNK] covers the whole word), as tokenizers' offsets.
+  void tokenize(std::string_view word, std::vector<std::int32_t>& ids, std::vector<ByteRange>* ranges = nullptr) const;
 
   std::int32_t unk_id() const { return unk_id_; }
   std::int32_t find(std::string_view token) const { return whole_.find(token); }  // -1 if absent
