@@ -3,11 +3,7 @@
 // agnews_offsets.jsonl.gz, written by make_offsets.js there with the `tokenizers` library. Then
 // the alignment of single normalizer steps, where the expected ranges follow from tokenizers'
 // rules written out by hand, and what has no offsets.
-#include <zlib.h>
-
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -16,39 +12,15 @@
 #include "textclass/text/aligned_text.hpp"
 #include "textclass/text/normalizer.hpp"
 #include "textclass/text/tokenizer.hpp"
+#include "tokenizer_fixtures.hpp"
 
 namespace textclass::text {
 namespace {
 
-const std::filesystem::path source_dir = TEXTCLASS_SOURCE_DIR;
-const std::filesystem::path fixtures = source_dir / "tests/fixtures/tokenizers";
-
-const Tokenizer& tokenizer_of(const std::filesystem::path& path) {
-  static std::map<std::filesystem::path, Tokenizer> loaded;
-  auto it = loaded.find(path);
-  if (it == loaded.end()) it = loaded.emplace(path, Tokenizer::load(path)).first;
-  return it->second;
-}
-
-std::vector<nlohmann::json> read_records(const std::filesystem::path& file) {
-  std::string text;
-  if (file.extension() == ".gz") {
-    gzFile in = gzopen(file.c_str(), "rb");
-    if (in == nullptr) throw std::runtime_error("cannot open " + file.string());
-    char buffer[1 << 16];
-    int count;
-    while ((count = gzread(in, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(count));
-    gzclose(in);
-  } else {
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot open " + file.string());
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  std::vector<nlohmann::json> records;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
-}
+using test_support::fixtures;
+using test_support::read_jsonl;
+using test_support::source_dir;
+using test_support::tokenizer_of;
 
 std::string describe(const std::optional<CharSpan>& span) {
   return span ? "[" + std::to_string(span->start) + ", " + std::to_string(span->stop) + ")" : "none";
@@ -82,20 +54,17 @@ void expect_hf_offsets(const Tokenizer& tokenizer, const std::vector<nlohmann::j
 
 class Offsets : public ::testing::TestWithParam<std::string> {
  protected:
-  const Tokenizer& tokenizer() const {
-    return tokenizer_of(GetParam() == "bert-base-cased" ? source_dir / "data/bert-base-cased/tokenizer.json"
-                                                         : fixtures / GetParam() / "tokenizer.json");
-  }
+  const Tokenizer& tokenizer() const { return tokenizer_of(test_support::tokenizer_file(GetParam())); }
   std::filesystem::path fixture(const std::string& name) const { return fixtures / GetParam() / name; }
 };
 
-TEST_P(Offsets, TrickyStringsGiveHfOffsets) { expect_hf_offsets(tokenizer(), read_records(fixture("tricky_offsets.jsonl"))); }
+TEST_P(Offsets, TrickyStringsGiveHfOffsets) { expect_hf_offsets(tokenizer(), read_jsonl(fixture("tricky_offsets.jsonl"))); }
 
-TEST_P(Offsets, AgNewsRowsGiveHfOffsets) { expect_hf_offsets(tokenizer(), read_records(fixture("agnews_offsets.jsonl.gz"))); }
+TEST_P(Offsets, AgNewsRowsGiveHfOffsets) { expect_hf_offsets(tokenizer(), read_jsonl(fixture("agnews_offsets.jsonl.gz"))); }
 
 // Truncated, the ids are encode()'s and the spans those of the whole text's first tokens.
 TEST_P(Offsets, TruncationKeepsTheFirstSpans) {
-  for (const nlohmann::json& record : read_records(fixture("tricky_offsets.jsonl"))) {
+  for (const nlohmann::json& record : read_jsonl(fixture("tricky_offsets.jsonl"))) {
     const std::string text = record.at("text").get<std::string>();
     const auto whole = tokenizer().encode_with_offsets(text, 1u << 20);
     const auto cut = tokenizer().encode_with_offsets(text, 6);
@@ -107,22 +76,13 @@ TEST_P(Offsets, TruncationKeepsTheFirstSpans) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, Offsets,
-                         ::testing::Values("roberta-base", "distilbert-base-uncased", "modernbert-base",
-                                           "bert-base-cased"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Models, Offsets, test_support::fixture_models(), test_support::model_test_name);
 
 // roberta-base read from vocab.json + merges.txt trims offsets as its tokenizer.json does
 // (transformers' converter gives it RobertaProcessing with trim_offsets).
 TEST(TokenOffsets, RobertaVocabJsonGivesTheTokenizerJsonOffsets) {
   expect_hf_offsets(tokenizer_of(fixtures / "roberta-base/vocab.json"),
-                    read_records(fixtures / "roberta-base/tricky_offsets.jsonl"));
+                    read_jsonl(fixtures / "roberta-base/tricky_offsets.jsonl"));
 }
 
 // The small tokenizer.json files of the fuzz corpus (added tokens with lstrip, rstrip, single_word
@@ -130,7 +90,7 @@ TEST(TokenOffsets, RobertaVocabJsonGivesTheTokenizerJsonOffsets) {
 // normalizer Sequence has Strip, Replace and Prepend, so a text it normalizes has none.
 TEST(TokenOffsets, TinyTokenizersGiveHfOffsetsOrNone) {
   std::map<std::string, std::vector<nlohmann::json>> by_tokenizer;
-  for (nlohmann::json& record : read_records(fixtures / "tiny_offsets.jsonl")) {
+  for (nlohmann::json& record : read_jsonl(fixtures / "tiny_offsets.jsonl")) {
     by_tokenizer[record.at("tokenizer").get<std::string>()].push_back(std::move(record));
   }
   ASSERT_EQ(by_tokenizer.size(), 3u);

@@ -2,10 +2,7 @@
 // bert-base-cased) tokenizers against HuggingFace's own ids: tests/fixtures/tokenizers/MODEL/,
 // written by make_ids.js there with the `tokenizers` library itself. Every AG News test row alone
 // and as a (title, description) pair, and the tricky strings alone and paired.
-#include <zlib.h>
-
 #include <fstream>
-#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -14,50 +11,21 @@
 #include "agnews_rows.hpp"
 #include "textclass/error.hpp"
 #include "textclass/text/tokenizer.hpp"
+#include "tokenizer_fixtures.hpp"
 
 namespace textclass::text {
 namespace {
 
 using Ids = std::vector<std::int32_t>;
-const std::filesystem::path source_dir = TEXTCLASS_SOURCE_DIR;
-const std::filesystem::path fixtures = source_dir / "tests/fixtures/tokenizers";
-
-std::filesystem::path tokenizer_file(const std::string& model) {
-  if (model == "bert-base-cased") return source_dir / "data/bert-base-cased/tokenizer.json";
-  return fixtures / model / "tokenizer.json";
-}
-
-const Tokenizer& tokenizer_of(const std::string& path) {
-  static std::map<std::string, Tokenizer> loaded;
-  auto it = loaded.find(path);
-  if (it == loaded.end()) it = loaded.emplace(path, Tokenizer::load(path)).first;
-  return it->second;
-}
-
-std::vector<std::string> read_gzip_lines(const std::filesystem::path& file) {
-  gzFile in = gzopen(file.c_str(), "rb");
-  if (in == nullptr) throw std::runtime_error("cannot open " + file.string());
-  std::string text;
-  char buffer[1 << 16];
-  int count;
-  while ((count = gzread(in, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(count));
-  gzclose(in);
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
+using test_support::fixtures;
+using test_support::read_jsonl;
+using test_support::source_dir;
+using test_support::tokenizer_file;
+using test_support::tokenizer_of;
 
 Ids parse_ids(const std::string& text) {
   std::istringstream fields(text);
   return {std::istream_iterator<std::int32_t>(fields), std::istream_iterator<std::int32_t>()};
-}
-
-std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::vector<nlohmann::json> records;
-  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
 }
 
 const std::vector<std::vector<std::string>>& agnews_records() {
@@ -78,7 +46,7 @@ class Families : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Families, AgNewsTestRowsGiveHfIds) {
   const auto texts = test_support::read_agnews_texts(source_dir / "data/ag_news/test.csv");
-  const auto expected = read_gzip_lines(fixture("agnews_test_ids.txt.gz"));
+  const auto expected = test_support::read_lines(fixture("agnews_test_ids.txt.gz"));
   ASSERT_EQ(texts.size(), 7600u);
   ASSERT_EQ(expected.size(), texts.size());
   const std::vector<Encoding> encodings = tokenizer().encode_batch(texts, std::numeric_limits<std::size_t>::max());
@@ -92,7 +60,7 @@ TEST_P(Families, AgNewsTestRowsGiveHfIds) {
 
 TEST_P(Families, AgNewsTitleDescriptionPairsGiveHfIdsAndTypeIds) {
   const auto& records = agnews_records();
-  const auto expected = read_gzip_lines(fixture("agnews_test_pairs.txt.gz"));
+  const auto expected = test_support::read_lines(fixture("agnews_test_pairs.txt.gz"));
   ASSERT_EQ(expected.size(), records.size());
   // through encode_pair_batch, which the data's pairs take on every core
   std::vector<std::string> titles, descriptions;
@@ -176,23 +144,14 @@ TEST_P(Families, TruncatedSingleIsAPrefixInsideTheTemplate) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, Families,
-                         ::testing::Values("roberta-base", "distilbert-base-uncased", "modernbert-base",
-                                           "bert-base-cased"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Models, Families, test_support::fixture_models(), test_support::model_test_name);
 
 // roberta-base also ships vocab.json + merges.txt; read as transformers converts them, they give
 // the same ids as its tokenizer.json.
 TEST(VocabJson, RobertaVocabAndMergesGiveTheTokenizerJsonIds) {
   const Tokenizer& from_vocab = tokenizer_of(fixtures / "roberta-base/vocab.json");
   const auto texts = test_support::read_agnews_texts(source_dir / "data/ag_news/test.csv");
-  const auto expected = read_gzip_lines(fixtures / "roberta-base/agnews_test_ids.txt.gz");
+  const auto expected = test_support::read_lines(fixtures / "roberta-base/agnews_test_ids.txt.gz");
   std::size_t mismatches = 0;
   for (std::size_t row = 0; row < texts.size(); row += 7) {
     if (from_vocab.encode(texts[row], 100000).ids != parse_ids(expected[row]) && ++mismatches <= 5) {
