@@ -49,12 +49,14 @@ class CpuBackend final : public Backend {
     std::free(ptr);
   }
   MemoryUse memory_use() const override { return memory_.use(); }
+  // An empty vector's data() may be null, which memcpy may not be given even for no bytes.
   void upload(void* device_dst, const void* host_src, std::size_t bytes) override {
+    if (bytes == 0) return;
     forget_weights_between(device_dst, bytes);
     std::memcpy(device_dst, host_src, bytes);
   }
   void download(void* host_dst, const void* device_src, std::size_t bytes) override {
-    std::memcpy(host_dst, device_src, bytes);
+    if (bytes != 0) std::memcpy(host_dst, device_src, bytes);
   }
   void copy(float* dst, const float* src, std::size_t n) override {
     const auto timed = profile_.time("copy");
