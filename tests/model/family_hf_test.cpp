@@ -17,6 +17,7 @@
 namespace textclass::model {
 namespace {
 
+using testing::cls_rows;
 using testing::download;
 using testing::family_fixture;
 using testing::max_abs_diff;
@@ -77,26 +78,27 @@ TEST_P(FamilyVersusHF, LoadsAsTheFamilyWithTransformersHead) {
   for (const ParameterView& view : bert->table().views()) EXPECT_TRUE(file.contains(view.name)) << view.name;
 }
 
-// The padding rows, which the packed tokens leave out, are taken from the reference's.
+// The encoder's input on every row (the padding rows, which the packed tokens leave out, taken from
+// the reference's) and its output's [CLS] rows, the only ones the last layer computes.
 TEST_P(FamilyVersusHF, EncoderInputAndOutput) {
   auto bert = load();
   Activations acts(backend());
-  bert->forward(acts, golden().batch.rows(0, golden().batch.B, false));
+  const testing::GoldenBatch& batch = golden().batch;
+  bert->forward(acts, batch.rows(0, batch.B, false));
   const std::size_t C = bert->config().hidden_size;
   const std::vector<int32_t>& rows = acts.padded_row_of_rows();
-  for (const char* name : {"embeddings_output", "last_hidden_state"}) {
-    std::vector<float> expected = golden().tensors.read_floats(name), ours = expected;
-    const float* device = std::string(name) == "embeddings_output" ? acts.embeddings_output() : acts.last_hidden_state();
-    const std::vector<float> computed = download(backend(), device, rows.size() * C);
-    int real = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      if (rows[i] >= 0) {
-        std::copy_n(computed.begin() + i * C, C, ours.begin() + rows[i] * C);
-        ++real;
-      }
-    EXPECT_GT(real, golden().batch.B * 5);
-    EXPECT_LE(max_abs_diff(ours, expected), 1e-5) << name;
-  }
+  std::vector<float> expected = golden().tensors.read_floats("embeddings_output"), ours = expected;
+  const std::vector<float> computed = download(backend(), acts.embeddings_output(), rows.size() * C);
+  int real = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i] >= 0) {
+      std::copy_n(computed.begin() + i * C, C, ours.begin() + rows[i] * C);
+      ++real;
+    }
+  EXPECT_GT(real, batch.B * 5);
+  EXPECT_LE(max_abs_diff(ours, expected), 1e-5) << "embeddings_output";
+  const std::vector<float> cls = cls_rows(golden().tensors.read_floats("last_hidden_state"), batch.B, batch.T, C);
+  EXPECT_LE(max_abs_diff(download(backend(), acts.cls_hidden_state(), cls.size()), cls), 1e-5) << "last_hidden_state";
 }
 
 TEST_P(FamilyVersusHF, LogitsAndLoss) {

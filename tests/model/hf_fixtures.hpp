@@ -78,6 +78,14 @@ inline std::vector<float> download(backend::Backend& backend, const float* devic
   return host;
 }
 
+// The [CLS] rows (t = 0) of a [B, T, C] tensor: what Activations::cls_hidden_state holds of HF's
+// last_hidden_state.
+inline std::vector<float> cls_rows(const std::vector<float>& padded, int B, int T, std::size_t C) {
+  std::vector<float> rows(B * C);
+  for (int b = 0; b < B; ++b) std::copy_n(padded.begin() + static_cast<std::size_t>(b) * T * C, C, rows.begin() + b * C);
+  return rows;
+}
+
 // One parameter (or gradient) of a model, by HF name, downloaded.
 inline std::vector<float> tensor_of(const model::Bert& bert, const float* base, const std::string& name) {
   const model::ParameterView& view = bert.table().at(name);

@@ -140,7 +140,8 @@ Activations::Sizes Activations::layout(const BertConfig& config, int B, int T, i
   }
   a.dense_out = cf.take(M * C);
   a.emb_ln = a.dense_out;  // only dropped out into emb_out: the backward pass needs emb_sum
-  a.cls = cf.take(b * C);
+  a.cls_atty = cf.take(b * C);
+  a.cls_input = cf.take(b * C);
   a.head_dense_in = cf.take(b * C);
   a.pooled_pre = cf.take(b * C);
   a.pooled = cf.take(b * C);

@@ -75,7 +75,8 @@ struct ActivationBuffers {
   float* emb_out;   // [M, C] dropout(emb_ln): the encoder's input
   std::vector<LayerActivations> layers;
   float* dense_out;  // [M, C] a dense layer's output before dropout and residual (not kept)
-  float* cls;        // [B, C] the [CLS] rows of the last layer
+  float* cls_atty;   // [B, C] the [CLS] rows of the last layer's attention output, and of its input:
+  float* cls_input;  // the last layer runs on these B rows after its attention (its ln1 ... ln2 are [B, C])
   float* head_dense_in;  // [B, C] dropout of cls, the input of RoBERTa's head dense layer
   float* pooled_pre; // [B, C] the head's dense layer (Head::pooler: BERT's pooler, ...)
   float* pooled;     // [B, C] tanh of it (ReLU for DistilBERT)
@@ -118,10 +119,11 @@ class Activations {
   };
   Pass pass;
 
-  // Device pointers to the encoder's input (after embeddings, LayerNorm, dropout) and output,
-  // [M, C] each, and the padded row of each of the M rows (-1 for none).
+  // Device pointers to the encoder's input (after embeddings, LayerNorm, dropout), [M, C], and to
+  // its output's [CLS] rows, [B, C] (the last layer computes no other rows), and the padded row of
+  // each of the M rows (-1 for none).
   const float* embeddings_output() const { return buffers_.emb_out; }
-  const float* last_hidden_state() const { return buffers_.layers.back().ln2; }
+  const float* cls_hidden_state() const { return buffers_.layers.back().ln2; }
   const std::vector<int32_t>& padded_row_of_rows() const { return padded_row_of_rows_; }
 
  private:

@@ -51,41 +51,53 @@ void Bert::backward(Activations& acts) {
       be.tanh_backward(a.d_head_a, a.pooled, a.d_head_b, BC);
     }
     const bool roberta = config_.family == Family::roberta;
-    be.matmul_backward(a.d_head_b, g_.pooler_weight, g_.pooler_bias, a.d_head_a, roberta ? a.head_dense_in : a.cls,
+    be.matmul_backward(a.d_head_b, g_.pooler_weight, g_.pooler_bias, a.d_head_a, roberta ? a.head_dense_in : a.layers.back().ln2,
                        p_.pooler_weight, B, C, C, dweight_write);
     if (roberta) {
       be.dropout_backward(a.d_head_a, a.d_head_b, p_head, seed(2 + 3 * L), BC);
       d_cls = a.d_head_a;
     }
   }
-  be.gather_rows(a.d_a, d_cls, a.cls_of_row, M, C);
 
   // The gradient of each layer's output on the way down comes in two shares (the block's and the
   // residual connection's), added where they are read: d_out + d_out2 (d_out2 null at the top). In
-  // each layer the buffers play the same parts, so that no op writes what it reads.
-  const float* d_out = a.d_a;
+  // each layer the buffers play the same parts, so that no op writes what it reads. The last layer
+  // ran on the B [CLS] rows after its attention (bert_forward.cpp): there its gradients have B rows
+  // and two buffers swap parts, then the gradients are spread to the M rows (zero in the others).
+  const float* d_out = d_cls;
   const float* d_out2 = nullptr;
   for (int l = L - 1; l >= 0; --l) {
     const LayerActivations& la = a.layers[l];
     const LayerTensors& w = p_.layers[l];
     const LayerTensors& gw = g_.layers[l];
     const float* x = l == 0 ? a.emb_out : a.layers[l - 1].ln2;
-    // feed-forward block: d_b = d res2, which is also the residual's share of d ln1; d_d its dropout's,
-    // the output dense layer's output gradient, whose column sums (its bias gradient) the same op adds
-    be.residual_layernorm_backward(a.d_b, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, gw.ffn_out_bias, d_out, d_out2,
-                                   la.res2, w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), M, C);
-    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, nullptr, a.d_d, la.fch_gelu, w.ffn_out_weight, M, I, C,
+    const bool last = l == L - 1;
+    const int R = last ? B : M;
+    float* const d_res2 = last ? a.d_a : a.d_b;  // d res2, also the residual's share of d ln1
+    float* const d_res1 = last ? a.d_b : a.d_a;  // d res1, also the residual's share of d x
+    // feed-forward block: d_d is d res2's dropout's, the output dense layer's output gradient, whose
+    // column sums (its bias gradient) the same op adds
+    be.residual_layernorm_backward(d_res2, a.d_d, gw.ffn_ln_weight, gw.ffn_ln_bias, gw.ffn_out_bias, d_out, d_out2,
+                                   la.res2, w.ffn_ln_weight, la.ln2_mean, la.ln2_rstd, p_hidden, seed(3 + 3 * l), R, C);
+    be.matmul_backward(a.d_fch_gelu, gw.ffn_out_weight, nullptr, a.d_d, la.fch_gelu, w.ffn_out_weight, R, I, C,
                        dweight_write);
     // (and the input dense layer's bias gradient, the column sums of d_fch)
-    be.gelu_backward_sums(a.d_fch, gw.ffn_in_bias, la.fch, a.d_fch_gelu, M, I);
-    be.matmul_backward(a.d_c, gw.ffn_in_weight, nullptr, a.d_fch, la.ln1, w.ffn_in_weight, M, C, I, dweight_write);
-    // attention block, from d ln1 = d_c + d_b: d_a = d res1, which is also the residual's share of d x;
-    // d_d its dropout's (and the attention's dense layer's bias gradient, as above)
-    be.residual_layernorm_backward(a.d_a, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, gw.attn_out_bias, a.d_c, a.d_b,
+    be.gelu_backward_sums(a.d_fch, gw.ffn_in_bias, la.fch, a.d_fch_gelu, R, I);
+    be.matmul_backward(a.d_c, gw.ffn_in_weight, nullptr, a.d_fch, la.ln1, w.ffn_in_weight, R, C, I, dweight_write);
+    // attention block, from d ln1 = d_c + d_res2: d_d is d res1's dropout's (and the attention's
+    // dense layer's bias gradient, as above)
+    be.residual_layernorm_backward(d_res1, a.d_d, gw.attn_ln_weight, gw.attn_ln_bias, gw.attn_out_bias, a.d_c, d_res2,
                                    la.res1, w.attn_ln_weight, la.ln1_mean, la.ln1_rstd, p_attention_out,
-                                   seed(2 + 3 * l), M, C);
-    be.matmul_backward(a.d_b, gw.attn_out_weight, nullptr, a.d_d, la.atty, w.attn_out_weight, M, C, C, dweight_write);
-    be.attention_backward(a.d_qkv, a.d_b, la.atty, la.att, a.attention_mask, a.starts, M, p_attention,
+                                   seed(2 + 3 * l), R, C);
+    float* d_atty = last ? a.d_c : a.d_b;
+    be.matmul_backward(d_atty, gw.attn_out_weight, nullptr, a.d_d, last ? a.cls_atty : la.atty, w.attn_out_weight, R,
+                       C, C, dweight_write);
+    if (last) {  // to the M rows: d atty in d_d, d res1 in d_a, where the other layers have it
+      be.gather_rows(a.d_d, d_atty, a.cls_of_row, M, C);
+      be.gather_rows(a.d_a, d_res1, a.cls_of_row, M, C);
+      d_atty = a.d_d;
+    }
+    be.attention_backward(a.d_qkv, d_atty, la.atty, la.att, a.attention_mask, a.starts, M, p_attention,
                           seed(1 + 3 * l), B, T, C, NH);
     be.matmul_backward(a.d_c, gw.qkv_weight, gw.qkv_bias, a.d_qkv, x, w.qkv_weight, M, C, 3 * C, dweight_write);
     d_out = a.d_c;  // d x = d_c + d_a
