@@ -88,6 +88,22 @@ TEST_F(InferenceProducts, AWeightUploadedOverIsPackedAfresh) {
   expect_same_products(out_d.read(), linear(*training_, inp, second, {}, N, C, OC), inp, second, {}, N, C, OC);
 }
 
+// And for new values uploaded over a part of a weight that does not include its first row.
+TEST_F(InferenceProducts, AWeightPartlyUploadedOverIsPackedAfresh) {
+  const int N = 8, C = 64, OC = 16;
+  Random random(23);
+  const std::vector<float> inp = random.floats(static_cast<std::size_t>(N) * C);
+  std::vector<float> weight = random.floats(static_cast<std::size_t>(OC) * C);
+  Buffer<float> inp_d(*inference_, inp), weight_d(*inference_, weight), out_d(*inference_, static_cast<std::size_t>(N) * OC);
+  inference_->matmul_forward(out_d.get(), inp_d.get(), weight_d.get(), nullptr, N, C, OC);
+  const std::size_t from = static_cast<std::size_t>(OC / 2) * C, n = static_cast<std::size_t>(C);
+  const std::vector<float> row = random.floats(n);
+  std::copy(row.begin(), row.end(), weight.begin() + static_cast<std::ptrdiff_t>(from));
+  inference_->upload(weight_d.get() + from, row.data(), n * sizeof(float));
+  inference_->matmul_forward(out_d.get(), inp_d.get(), weight_d.get(), nullptr, N, C, OC);
+  expect_same_products(out_d.read(), linear(*training_, inp, weight, {}, N, C, OC), inp, weight, {}, N, C, OC);
+}
+
 TEST_F(InferenceProducts, RefusesABackwardPass) {
   Buffer<float> x(*inference_, 4);
   EXPECT_THROW(inference_->matmul_backward(x.get(), x.get(), nullptr, x.get(), x.get(), x.get(), 2, 2, 2,

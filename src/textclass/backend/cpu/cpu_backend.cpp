@@ -239,18 +239,22 @@ class CpuBackend final : public Backend {
     return found->second;
   }
 
-  // Forgets the prepared copies of weights that start in the `bytes` at ptr, which are going (freed)
-  // or changing (uploaded over).
+  // Forgets the prepared copies of weights that overlap the `bytes` at ptr, which are going (freed)
+  // or changing (uploaded over, wholly or in part).
   void forget_weights_between(const void* ptr, std::size_t bytes) {
     if (int8_weights_.empty() && bf16_weights_.empty()) return;
     const char* begin = static_cast<const char*>(ptr);
     const char* end = begin + bytes;
-    const auto inside = [&](const auto& entry) {
+    const auto overlaps = [&](const auto& entry) {
       const char* weight = reinterpret_cast<const char*>(entry.first);
-      return weight >= begin && weight < end;
+      return weight < end && weight + weight_bytes(entry.second) > begin;
     };
-    std::erase_if(int8_weights_, inside);
-    std::erase_if(bf16_weights_, inside);
+    std::erase_if(int8_weights_, overlaps);
+    std::erase_if(bf16_weights_, overlaps);
+  }
+  static std::size_t weight_bytes(const cpu::Int8Weight& w) { return w.values.size() * sizeof(float); }
+  static std::size_t weight_bytes(const cpu::PackedBf16Weight& w) {
+    return static_cast<std::size_t>(w.OC()) * w.C() * sizeof(float);
   }
 
   void* tracked_bytes(std::size_t bytes) {
