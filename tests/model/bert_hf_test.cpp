@@ -12,6 +12,7 @@
 namespace textclass::model {
 namespace {
 
+using testing::as_padded;
 using testing::cls_rows;
 using testing::download;
 using testing::golden_json;
@@ -29,15 +30,6 @@ class BertVersusHF : public testing::BackendTest {
 };
 INSTANTIATE_TEST_SUITE_P(Backends, BertVersusHF, ::testing::ValuesIn(testing::backend_names()),
                          testing::backend_test_name);
-
-// The rows of a [B, T, C] tensor the model computed ([M, C], row i of padded row padded_rows[i]),
-// laid out as HF's padded one: the padding rows, which packed tokens leave out, taken from HF's.
-std::vector<float> as_padded(const std::vector<float>& rows, const std::vector<int32_t>& padded_rows,
-                             std::vector<float> hf, std::size_t C) {
-  for (std::size_t i = 0; i < padded_rows.size(); i++)
-    if (padded_rows[i] >= 0) std::copy_n(rows.begin() + i * C, C, hf.begin() + padded_rows[i] * C);
-  return hf;
-}
 
 // The encoder's input on every row (the padding rows, which packed tokens leave out, taken from
 // HF's; the batch has some) and its output's [CLS] rows, the only ones the last layer computes.

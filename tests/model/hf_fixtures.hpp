@@ -78,6 +78,15 @@ inline std::vector<float> download(backend::Backend& backend, const float* devic
   return host;
 }
 
+// The rows of a [B, T, C] tensor the model computed ([M, C], row i of padded row padded_rows[i]),
+// laid out as HF's padded one: the padding rows, which packed tokens leave out, taken from HF's.
+inline std::vector<float> as_padded(const std::vector<float>& rows, const std::vector<int32_t>& padded_rows,
+                                    std::vector<float> hf, std::size_t C) {
+  for (std::size_t i = 0; i < padded_rows.size(); i++)
+    if (padded_rows[i] >= 0) std::copy_n(rows.begin() + i * C, C, hf.begin() + padded_rows[i] * C);
+  return hf;
+}
+
 // The [CLS] rows (t = 0) of a [B, T, C] tensor: what Activations::cls_hidden_state holds of HF's
 // last_hidden_state.
 inline std::vector<float> cls_rows(const std::vector<float>& padded, int B, int T, std::size_t C) {

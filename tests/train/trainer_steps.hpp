@@ -35,7 +35,9 @@ inline void expect_trainer_steps(backend::Backend& backend, model::Bert& bert, c
     optimizer.step(bert.params(), bert.grads(), schedule.lr(s), train::clip_factor(norm, 1.0));
     EXPECT_NEAR(*out.loss, step["loss"].get<double>(), 1e-6);
     EXPECT_NEAR(norm, step["grad_norm_before_clip"].get<double>(), 1e-5);
-    if (step.contains("lr_after")) EXPECT_NEAR(schedule.lr(s + 1), step["lr_after"].get<double>(), 1e-12);
+    if (step.contains("lr_after")) {
+      EXPECT_NEAR(schedule.lr(s + 1), step["lr_after"].get<double>(), 1e-12);
+    }
   }
   EXPECT_EQ(optimizer.steps_taken(), 3);
   for (const model::ParameterView& view : bert.table().views()) {
